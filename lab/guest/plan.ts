@@ -1,0 +1,51 @@
+/**
+ * What the host asks the guest runner to do: the typed form of driver/guest/PROTOCOL.md's plan.
+ * The guest knows nothing about expectations, so nothing here does either.
+ */
+export type Access = 'rw' | 'r' | 'w' | 'none';
+
+/** Input bytes: a pattern repeated (and cut) to `length`; `perThread` adds the thread index to each byte. */
+export interface GuestPayload {
+  pattern: Uint8Array;
+  length: number;
+  perThread?: boolean;
+  /** Pass a NULL input pointer. Meant for length 0; with a length the I/O manager fails the call (998). */
+  nullPointer?: boolean;
+}
+
+export type GuestStep =
+  | { kind: 'open'; slot: number; access: Access }
+  | { kind: 'close'; slot: number }
+  | { kind: 'ioctl'; slot: number; code: number; input: GuestPayload; outLength: number }
+  | { kind: 'par'; threads: number; iterations: number; steps: GuestStep[] }
+  | { kind: 'exec'; timeoutMs: number; commandLine: string }
+  | { kind: 'load'; service: string }
+  | { kind: 'unload'; service: string }
+  | { kind: 'sleep'; ms: number };
+
+export interface GuestCase {
+  /** The host's index for the case, echoed back in results. */
+  index: number;
+  /** The stable case id; must not contain whitespace. */
+  id: string;
+  steps: GuestStep[];
+}
+
+export interface GuestPlanHeader {
+  device: string;
+  /** Load this image as a kernel service before the first case; omit for an already-loaded device. */
+  driver?: { service: string; imagePath: string };
+  logPath?: string;
+}
+
+export const GUEST_LIMITS = {
+  maxBufferLength: 16 * 1024 * 1024,
+  maxThreads: 64,
+  maxIterations: 100_000,
+  maxSlots: 16,
+  maxSleepMs: 60_000,
+  maxExecTimeoutMs: 600_000,
+  /** UTF-8 bytes of a case id and of a service name. */
+  maxIdBytes: 1024,
+  maxServiceBytes: 256,
+} as const;

@@ -1,0 +1,76 @@
+/**
+ * What the guest runner reports: the typed form of driver/guest/PROTOCOL.md's result lines, as decoded
+ * by result-decoder.ts. Byte strings are decoded from hex.
+ */
+export interface IoctlOutcome {
+  kind: 'ioctl';
+  /** Win32 error (0 = success); null when the runner did not run the step. */
+  error: number | null;
+  bytesReturned: number;
+  elapsedUs: number;
+  output: Uint8Array;
+  outputTruncated: boolean;
+  guardDamaged: boolean;
+  /** Why the step was not run. */
+  refused?: string;
+}
+
+export interface SimpleOutcome {
+  kind: 'open' | 'close' | 'sleep' | 'load' | 'unload';
+  error: number | null;
+  message?: string;
+  service?: string;
+}
+
+export interface ExecOutcome {
+  kind: 'exec';
+  /** 0, 1460 (ERROR_TIMEOUT) when it was killed on timeout, or why CreateProcess failed. */
+  error: number | null;
+  /** null when it was killed or never started. */
+  exitCode: number | null;
+  /** stdout and stderr together, at most 64 KiB. */
+  output: Uint8Array;
+  outputTruncated: boolean;
+  elapsedUs: number;
+}
+
+export interface ParallelSubOutcome {
+  kind: 'ioctl' | 'open' | 'close' | 'sleep';
+  calls: number;
+  errors: Record<string, number>;
+  returned: Record<string, number>;
+  /** The first distinct outputs, each with how often it came back. */
+  outputs: Array<{ bytes: Uint8Array; count: number }>;
+  outputsMore: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  guardDamaged: number;
+  /** Why the inner step was not run (an ioctl length over the limit). */
+  refused?: string;
+}
+
+export interface ParallelOutcome {
+  kind: 'par';
+  threads: number;
+  iterations: number;
+  elapsedUs: number;
+  sub: ParallelSubOutcome[];
+  /** Why no thread ran (no memory for the buffers, no threads); the sub entries then count nothing. */
+  refused?: string;
+}
+
+export type StepOutcome = IoctlOutcome | SimpleOutcome | ExecOutcome | ParallelOutcome;
+
+export type GuestEvent =
+  | { t: 'hello'; version: number; pid: number; qpcHz: number }
+  | { t: 'load'; service: string; error: number; message: string; elapsedUs: number }
+  | { t: 'begin'; index: number; id: string }
+  | { t: 'case'; index: number; id: string; elapsedUs: number; log: [number, number] | null; steps: StepOutcome[] }
+  /** A case the runner could not run as written; index -1 and id '' for a line outside any case. */
+  | { t: 'case-error'; index: number; id: string; error: string; line: number }
+  | { t: 'unload'; service: string; error: number; message: string; openAfter: number | null }
+  | { t: 'plan-error'; error: string; line: number }
+  | { t: 'end'; cases: number }
+  /** A well-formed line of a type this decoder does not know (a newer runner): kept, never an error. */
+  | { t: 'unknown'; type: string; raw: string };
