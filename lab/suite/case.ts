@@ -1,0 +1,65 @@
+/**
+ * A concrete case: what expansion makes of the suite's templates for one combination of parameters.
+ * Everything is resolved: numbers are numbers, payloads are bytes, labels are step indexes.
+ */
+import type { Access, GuestPayload } from '../guest/plan.js';
+
+export interface IoctlExpectation {
+  error?: number;
+  bytesReturned?: number;
+  /** The bytes the output must equal: given literally, or what an earlier step sent. */
+  output?: { bytes: Uint8Array; from?: string } | { sameAsStep: number; from: string };
+}
+
+export interface ErrorExpectation {
+  error?: number;
+}
+
+export interface RunExpectation {
+  exitCode?: number;
+  stdoutContains?: string[];
+  stdoutNotContains?: string[];
+  stdoutEquals?: string;
+}
+
+export type ThreadStep =
+  | { kind: 'ioctl'; slot: number; ioctl: IoctlRef; input: GuestPayload; outLength: number; expect: IoctlExpectation }
+  | { kind: 'open'; slot: number; access: Access; expect: ErrorExpectation; implicit?: boolean }
+  | { kind: 'close'; slot: number }
+  | { kind: 'sleep'; ms: number };
+
+export type CaseStep =
+  | ThreadStep
+  | { kind: 'parallel'; threads: number; iterations: number; steps: ThreadStep[] }
+  | { kind: 'run'; args: string[]; timeoutMs: number; expect: RunExpectation }
+  | { kind: 'load' | 'unload'; service: string; expect: ErrorExpectation };
+
+export interface IoctlRef {
+  /** The suite's name for it, or the hex code for raw codes. */
+  name: string;
+  code: number;
+}
+
+export interface Case {
+  /** Position in the expanded suite (0-based); the guest echoes it back. */
+  index: number;
+  /** Stable across runs: suite + case name (or pinned id) + parameters. */
+  id: string;
+  name: string;
+  params: Readonly<Record<string, unknown>>;
+  timeoutMs: number;
+  /** Why this case does not run on the chosen target; absent when it runs. */
+  skip?: string;
+  tags: string[];
+  steps: CaseStep[];
+  /** Where the case is written, for messages: `suites/echo.yaml:42`. */
+  source: string;
+}
+
+export interface ExpandedSuite {
+  name: string;
+  file: string;
+  driver: { image: string; service: string; device: string; log?: string };
+  client?: string;
+  cases: Case[];
+}

@@ -1,0 +1,160 @@
+import type { z } from 'zod';
+import { STEP_KINDS, THREAD_STEP_KINDS } from './schema.js';
+import { describeValue } from './suite-error.js';
+
+/** A schema problem before it is located in the file. */
+export interface RawIssue {
+  path: PropertyKey[];
+  /** Set for unknown keys, so the position is the key itself. */
+  key?: string;
+  message: string;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Turns zod's issues into messages that say what was expected and what was found, in the suite's
+ * words. Unions of step kinds are resolved by the step's kind key, so a typo inside an `ioctl` step is
+ * reported as that, not as "matches none of eight shapes".
+ */
+export function explainIssues(issues: readonly Issue[], data: unknown, knownKeys: ReadonlySet<string>): RawIssue[] {
+  const out: RawIssue[] = [];
+  for (const issue of issues) explain(issue, [], data, knownKeys, out);
+  return dedupe(out);
+}
+
+function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: ReadonlySet<string>, out: RawIssue[]): void {
+  const path = [...base, ...issue.path];
+  const found = valueAt(data, path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      for (const key of issue.keys) {
+        const hint = closest(key, knownKeys);
+        out.push({ path, key, message: `unknown field \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ''}` });
+      }
+      return;
+    case 'invalid_union':
+      explainUnion(issue, path, found, data, knownKeys, out);
+      return;
+    case 'invalid_type':
+      out.push({ path, message: `expected ${article(issue.expected)}, found ${describeValue(found)}` });
+      return;
+    case 'too_big':
+    case 'too_small': {
+      const bound = issue.code === 'too_big' ? 'at most' : 'at least';
+      const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : '';
+      const size = Array.isArray(found) ? `${found.length} entries` : typeof found === 'string' ? `${found.length} characters` : describeValue(found);
+      out.push({ path, message: `expected ${bound} ${String(issue.code === 'too_big' ? issue.maximum : issue.minimum)}${what ? ` ${what}` : ''}, found ${size}` });
+      return;
+    }
+    case 'invalid_value':
+      out.push({ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(found)}` });
+      return;
+    case 'invalid_format':
+    case 'not_multiple_of':
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'custom':
+    default:
+      out.push({ path, message: `${issue.message.replace(/^Invalid (string|input): /, '')}, found ${describeValue(found)}` });
+  }
+}
+
+function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], found: unknown, data: unknown, knownKeys: ReadonlySet<string>, out: RawIssue[]): void {
+  const stepKinds = stepKindsAt(path);
+  if (stepKinds && isRecord(found)) {
+    const present = stepKinds.filter((k) => k in found);
+    if (present.length === 1) {
+      const branch = issue.errors[stepKinds.indexOf(present[0] as (typeof stepKinds)[number])] ?? [];
+      for (const inner of branch) explain(inner, path, data, knownKeys, out);
+      return;
+    }
+    const what = present.length === 0 ? `found ${describeValue(found)}` : `found ${present.map((k) => `\`${k}\``).join(' and ')} together`;
+    out.push({ path, message: `expected a step with exactly one of ${stepKinds.map((k) => `\`${k}\``).join(', ')}; ${what}` });
+    return;
+  }
+  // Otherwise: the branch that got furthest (fewest issues, none at the top) explains best, but when the
+  // value has the wrong type for every branch, list what each branch wanted.
+  const deep = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
+  if (isRecord(found) && deep.length > 0) {
+    const best = deep.reduce((a, b) => (b.length < a.length ? b : a));
+    for (const inner of best) explain(inner, path, data, knownKeys, out);
+    return;
+  }
+  const wanted = new Set<string>();
+  for (const branch of issue.errors) for (const inner of branch) if (inner.path.length === 0) wanted.add(expectedOf(inner));
+  out.push({ path, message: `expected ${[...wanted].join(' or ')}, found ${describeValue(found)}` });
+}
+
+/** Steps sit at cases[i].steps[j]; thread steps one level deeper, inside a `parallel` step. */
+function stepKindsAt(path: readonly PropertyKey[]): readonly string[] | undefined {
+  const isStep = (p: readonly PropertyKey[]) => p.length >= 4 && p[0] === 'cases' && p[2] === 'steps' && typeof p[3] === 'number';
+  if (path.length === 4 && isStep(path)) return STEP_KINDS;
+  if (path.length === 6 && isStep(path) && path[4] === 'steps' && typeof path[5] === 'number') return THREAD_STEP_KINDS;
+  return undefined;
+}
+
+function expectedOf(issue: Issue): string {
+  if (issue.code === 'invalid_type') return article(issue.expected);
+  if (issue.code === 'invalid_format' && 'pattern' in issue && String(issue.pattern).includes('\\$\\{')) return 'a ${...} placeholder';
+  if (issue.code === 'invalid_format') return issue.message.replace(/^Invalid string: /, '').replace(/^expected /, '');
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'too_big') return `at most ${String(issue.maximum)}`;
+  if (issue.code === 'too_small') return `at least ${String(issue.minimum)}`;
+  return issue.message;
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+  return names[type] ?? type;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current = data;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function dedupe(issues: RawIssue[]): RawIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path.join('.')}|${i.key ?? ''}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The known field name nearest to a misspelt one (edit distance at most 2), for "did you mean". */
+function closest(word: string, known: ReadonlySet<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 3;
+}
