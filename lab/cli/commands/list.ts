@@ -1,0 +1,24 @@
+import { createTarget } from '../../targets/create-target.js';
+import { loadCases } from '../load-cases.js';
+
+export interface ListFlags {
+  target: string;
+  filter?: string[];
+  json?: boolean;
+}
+
+/** `lab list`: the expanded cases, their ids and steps, nothing run. */
+export async function listCommand(suiteFile: string, flags: ListFlags): Promise<void> {
+  const target = await createTarget.resolve(flags.target);
+  const suite = await loadCases(suiteFile, { target, ...(flags.filter ? { filter: flags.filter } : {}) });
+  if (flags.json) {
+    const rows = suite.cases.map((c) => ({ index: c.index, id: c.id, name: c.name, steps: c.steps.length, timeoutMs: c.timeoutMs, ...(c.skip ? { skip: c.skip } : {}), source: c.source }));
+    process.stdout.write(`${JSON.stringify({ suite: suite.name, target: target.name, cases: rows }, null, 2)}\n`);
+    return;
+  }
+  for (const c of suite.cases) {
+    process.stdout.write(`${String(c.index).padStart(4)}  ${c.id}${c.skip ? `  (skipped on ${target.name}: ${c.skip})` : ''}\n`);
+  }
+  const skipped = suite.cases.filter((c) => c.skip).length;
+  process.stdout.write(`${suite.cases.length} cases in ${suite.file}${skipped ? `, ${skipped} skipped on ${target.name}` : ''}\n`);
+}

@@ -1,0 +1,75 @@
+import { join, resolve } from 'node:path';
+import { HarnessError } from '../../errors/lab-error.js';
+import { HtmlReporter } from '../../reporters/html.js';
+import { JsonReporter } from '../../reporters/json.js';
+import { JunitReporter } from '../../reporters/junit.js';
+import type { Reporter } from '../../reporters/reporter.js';
+import { SummaryMarkdownReporter } from '../../reporters/summary-markdown.js';
+import { TerminalReporter } from '../../reporters/terminal.js';
+import { newRunId } from '../../run/run-id.js';
+import { runSuite } from '../../run/run-suite.js';
+import { createTarget } from '../../targets/create-target.js';
+import { loadCases, requireFile } from '../load-cases.js';
+import { buildDir } from '../package-root.js';
+import { interruptSignal } from '../signals.js';
+import { UsageError } from '../../errors/lab-error.js';
+
+export interface RunFlags {
+  target: string;
+  driver?: string;
+  client?: string;
+  out?: string;
+  filter?: string[];
+  timeoutCase?: number;
+  reporter?: string[];
+  keep?: boolean;
+}
+
+const REPORTERS: Record<string, () => Reporter> = {
+  terminal: () => TerminalReporter.forStdout(),
+  json: () => new JsonReporter(),
+  junit: () => new JunitReporter(),
+  html: () => new HtmlReporter(),
+  summary: () => new SummaryMarkdownReporter(),
+};
+
+export async function runCommand(suiteFile: string, flags: RunFlags): Promise<void> {
+  const reporters = (flags.reporter ?? Object.keys(REPORTERS)).map((name) => {
+    const make = REPORTERS[name];
+    if (!make) throw new UsageError('LAB_BAD_REPORTER', `--reporter ${name}: expected one of ${Object.keys(REPORTERS).join(', ')}`);
+    return make();
+  });
+  const targetRef = await createTarget.resolve(flags.target);
+  const { target: _name, ...selection } = flags;
+  const suite = await loadCases(suiteFile, { ...selection, target: targetRef });
+  await requireFile(suite.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
+  if (suite.client) await requireFile(suite.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
+  const guestRunner = join(buildDir(), 'lab-guest.exe');
+  try {
+    await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
+  } catch (error) {
+    throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
+  }
+
+  const runId = newRunId(suite.name, flags.target);
+  const outDir = resolve(flags.out ?? join('reports', runId));
+  const interrupt = interruptSignal(() => void target.dispose());
+  const target = createTarget(targetRef, { runId, keep: Boolean(flags.keep), onProgress: (line) => process.stderr.write(`lab: ${line}\n`) });
+  try {
+    const { exitCode } = await runSuite({
+      suite,
+      cases: suite.cases,
+      target,
+      runId,
+      outDir,
+      guestRunner,
+      reporters,
+      signal: interrupt.signal,
+      options: { target: flags.target, filter: flags.filter ?? [], timeoutCase: flags.timeoutCase ?? null, driverOverride: Boolean(flags.driver) },
+    });
+    process.exitCode = exitCode;
+  } finally {
+    await target.dispose();
+    interrupt.dispose();
+  }
+}

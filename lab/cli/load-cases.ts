@@ -1,0 +1,41 @@
+import { access } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { UsageError } from '../errors/lab-error.js';
+import type { ExpandedSuite } from '../suite/case.js';
+import { caseFilter } from '../suite/case-filter.js';
+import { expandSuite } from '../suite/expand.js';
+import { loadSuite } from '../suite/load-suite.js';
+
+export interface CaseSelection {
+  target: { kind: string; name: string };
+  filter?: string[];
+  driver?: string;
+  client?: string;
+  timeoutCase?: number;
+}
+
+/** Suite file → validated, expanded, filtered cases; the same for `lab run` and `lab list`. */
+export async function loadCases(file: string, selection: CaseSelection): Promise<ExpandedSuite> {
+  const loaded = await loadSuite(file);
+  const suite = expandSuite(loaded, {
+    target: selection.target,
+    ...(selection.driver ? { driverImage: selection.driver } : {}),
+    ...(selection.client ? { client: selection.client } : {}),
+    ...(selection.timeoutCase ? { timeoutMs: selection.timeoutCase } : {}),
+  });
+  const keep = caseFilter(selection.filter ?? []);
+  const cases = suite.cases.filter(keep);
+  if (selection.filter?.length && cases.length === 0) {
+    throw new UsageError('LAB_FILTER_EMPTY', `--filter ${selection.filter.join(' ')}: expected at least one matching case in ${loaded.file}, found none (try \`lab list ${loaded.file}\`)`);
+  }
+  return { ...suite, cases };
+}
+
+/** Files the run needs must exist before anything starts; the message names who pointed at them. */
+export async function requireFile(path: string, what: string, fix: string): Promise<void> {
+  try {
+    await access(path);
+  } catch {
+    throw new UsageError('LAB_FILE_MISSING', `${what} ${relative(process.cwd(), path) || path} does not exist. Fix: ${fix}`);
+  }
+}

@@ -1,0 +1,94 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { LabError } from '../errors/lab-error.js';
+import { labVersion } from '../run/lab-version.js';
+import { buildCommand } from './commands/build.js';
+import { doctorCommand } from './commands/doctor.js';
+import { listCommand } from './commands/list.js';
+import { runCommand } from './commands/run.js';
+
+/**
+ * The `lab` command. Argument parsing is commander's; this file wires the commands and holds the one
+ * top-level catch that turns errors into a message and a documented exit code (0 1 2 3 130).
+ */
+export function program(): Command {
+  const lab = new Command('lab')
+    .description('A test lab for Windows kernel drivers: YAML suites on Wine, SSH and Hyper-V targets.')
+    .version(labVersion())
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  lab
+    .command('run')
+    .description('run a suite against a driver on a target and write the reports')
+    .argument('<suite>', 'the suite file, e.g. suites/echo.yaml')
+    .option('--target <name>', 'where to run: wine (default) or a name from infra/targets.yaml', 'wine')
+    .option('--driver <path>', 'test this driver image instead of the suite\'s (same device)')
+    .option('--client <path>', 'use this client program for `run` steps instead of the suite\'s')
+    .option('--out <dir>', 'output folder (default reports/<run-id>)')
+    .option('--filter <pattern...>', 'run only cases whose id or name matches (substring, glob, or /regex/)')
+    .addOption(new Option('--timeout-case <ms>', 'timeout for every case, overriding the suite').argParser(positiveInt('--timeout-case')))
+    .option('--reporter <name...>', 'reporters: terminal, json, junit, html, summary (default: all)')
+    .option('--keep', 'keep the target\'s state (Wine prefixes) after the run, for debugging')
+    .action(runCommand);
+
+  lab
+    .command('list')
+    .description('print the cases a suite expands to, without running anything')
+    .argument('<suite>', 'the suite file')
+    .option('--target <name>', 'target whose skips apply', 'wine')
+    .option('--filter <pattern...>', 'only cases whose id or name matches')
+    .option('--json', 'print JSON instead of a table')
+    .action(listCommand);
+
+  lab
+    .command('build')
+    .description('build the driver, the guest runner and the client into driver/build (test-signed)')
+    .option('--mutants', 'also build every mutant of the driver into driver/build/mutants')
+    .action(buildCommand);
+
+  lab
+    .command('doctor')
+    .description('check every tool the target needs and say how to fix what is missing')
+    .option('--target <name>', 'the target to check', 'wine')
+    .action(doctorCommand);
+
+  return lab;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every other parse problem is a usage error.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof LabError) {
+    process.stderr.write(`lab: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lab: internal error (a bug in lab, please report it): ${message}\n`);
+  if (process.env.LAB_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('lab: set LAB_DEBUG=1 for the stack trace\n');
+  return 3;
+}
+
+function positiveInt(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new InvalidArgumentError(`${flag} expects a positive whole number of milliseconds.`);
+    }
+    return n;
+  };
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,79 @@
+/**
+ * Classifies the lines Wine prints on stderr with WINEDEBUG=-all,warn+debugstr,+pid:
+ *   0030:0034:warn:debugstr:vDbgPrintExWithPrefix 00000000:00000001: objdev: ...   (DbgPrint)
+ *   0020:0024:warn:debugstr:OutputDebugStringA "lab: case-begin 0 echo/x\n"        (OutputDebugString)
+ *   wine: Unhandled page fault on write access to 0000000000000000 at address ...   (a crash)
+ * plus the noise of a Wine without 32-bit support or a display, which is dropped.
+ */
+export type WineLine =
+  | { kind: 'kernel'; pid: number; text: string }
+  | { kind: 'user'; pid: number; text: string }
+  | { kind: 'crash'; text: string; thread?: number }
+  | { kind: 'other'; text: string }
+  | { kind: 'noise' };
+
+const PREFIX = /^([0-9a-f]{4,8}):([0-9a-f]{4,8}):warn:debugstr:(\w+) (.*)$/;
+const DBGPRINT = /^[0-9a-f]{8}:[0-9a-f]{8}: ?(.*)$/;
+const CRASH = /^wine: Unhandled (.*)$/;
+const NOISE = [
+  /wine32 is missing/,
+  /multiarch needs to be enabled/,
+  /dpkg --add-architecture i386/,
+  /apt-get install wine32/,
+  /^\s*execute "dpkg/,
+  /no driver could be loaded/,
+  /Make sure that your X server is running/,
+  /^err:systray/,
+  /^[0-9a-f:]*err:(winediag|ole|explorer)/,
+];
+
+export function parseWineLine(raw: string): WineLine {
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const m = PREFIX.exec(line);
+  if (m) {
+    const pid = parseInt(m[1]!, 16);
+    const fn = m[3]!;
+    const rest = m[4]!;
+    if (fn.startsWith('OutputDebugString')) return { kind: 'user', pid, text: unquote(rest) };
+    const k = DBGPRINT.exec(rest);
+    return { kind: 'kernel', pid, text: (k ? k[1]! : rest).replace(/\r?\n$/, '') };
+  }
+  const crash = CRASH.exec(line);
+  if (crash) {
+    const thread = /\(thread ([0-9a-f]+)\)/.exec(line);
+    return { kind: 'crash', text: line, ...(thread ? { thread: parseInt(thread[1]!, 16) } : {}) };
+  }
+  if (line.trim() === '' || NOISE.some((re) => re.test(line))) return { kind: 'noise' };
+  return { kind: 'other', text: line };
+}
+
+/** Wine prints OutputDebugStringA's text as a C string literal: "…\n" with \x, \n, \t, \", \\ escapes. */
+function unquote(text: string): string {
+  const m = /^[Lu]?"(.*)"$/s.exec(text.trim());
+  if (!m) return text;
+  const bytes: number[] = [];
+  const body = m[1]!;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== '\\' || i + 1 >= body.length) {
+      bytes.push(...Buffer.from(ch, 'utf8'));
+      continue;
+    }
+    const next = body[++i]!;
+    if (next === 'n') bytes.push(10);
+    else if (next === 't') bytes.push(9);
+    else if (next === 'r') bytes.push(13);
+    else if (next === 'x' || next === 'u') {
+      const hex = /^[0-9a-fA-F]{1,4}/.exec(body.slice(i + 1))?.[0] ?? '';
+      i += hex.length;
+      const code = parseInt(hex || '0', 16);
+      if (next === 'x' && code < 256) bytes.push(code);
+      else bytes.push(...Buffer.from(String.fromCharCode(code), 'utf8'));
+    } else if (/[0-7]/.test(next)) {
+      const oct = /^[0-7]{1,3}/.exec(body.slice(i))?.[0] ?? '0';
+      i += oct.length - 1;
+      bytes.push(parseInt(oct, 8) & 0xff);
+    } else bytes.push(...Buffer.from(next, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8').replace(/\r?\n$/, '');
+}

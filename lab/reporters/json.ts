@@ -1,0 +1,28 @@
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { FinalReport, Reporter } from './reporter.js';
+
+/**
+ * report.json (report/run-report.ts is its schema). Written as a stream, case by case, so a 10,000-case
+ * run does not build one giant string; the result is ordinary, pretty enough JSON.
+ */
+export class JsonReporter implements Reporter {
+  readonly name = 'json';
+
+  async onEnd(report: FinalReport): Promise<void> {
+    const out = createWriteStream(join(report.outDir, 'report.json'));
+    const write = (text: string) => new Promise<void>((resolve, reject) => (out.write(text) ? resolve() : out.once('drain', resolve).once('error', reject)));
+    const { timings, warnings, lab, options, ...head } = report.header;
+    const headText = JSON.stringify(head, null, 2);
+    await write(`${headText.slice(0, -2)},\n  "cases": [`);
+    let first = true;
+    for await (const c of report.cases()) {
+      await write(`${first ? '\n' : ',\n'}    ${JSON.stringify(c)}`);
+      first = false;
+    }
+    await write(`${first ? '' : '\n  '}],\n`);
+    const tail = JSON.stringify({ timings, warnings, lab, options }, null, 2);
+    await write(`${tail.slice(2)}\n`);
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}

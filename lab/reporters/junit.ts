@@ -1,0 +1,80 @@
+import { createWriteStream } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { XMLBuilder } from 'fast-xml-parser';
+import type { CaseResult } from '../verdict/case-result.js';
+import type { FinalReport, Reporter } from './reporter.js';
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true, indentBy: '  ' });
+const OPEN_CLOSE_MARK = '__lab_testcases__';
+
+/**
+ * junit.xml in the shape Jenkins and GitHub test-report actions read: one <testcase> per case (classname
+ * the suite, name the case id), <failure> for failed, <error> for crashed / hung / error (type says
+ * which), <skipped> with its reason, and the case's log slice in <system-out>. Streamed case by case.
+ */
+export class JunitReporter implements Reporter {
+  readonly name = 'junit';
+
+  async onEnd(report: FinalReport): Promise<void> {
+    const h = report.header;
+    const s = h.summary;
+    const counts = { '@_tests': s.total, '@_failures': s.failed, '@_errors': s.crashed + s.hung + s.error, '@_skipped': s.skipped, '@_time': seconds(h.durationMs) };
+    const shell = builder.build({
+      '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+      testsuites: {
+        '@_name': `lab ${h.suite}`,
+        ...counts,
+        testsuite: {
+          '@_name': h.suite,
+          ...counts,
+          '@_timestamp': h.startedAt,
+          '@_hostname': hostname(),
+          properties: { property: [prop('target', h.target), prop('driver', h.driver.path), prop('driver.sha256', h.driver.sha256), prop('run', h.runId), prop('status', h.status)] },
+          mark: OPEN_CLOSE_MARK,
+        },
+      },
+    }) as string;
+    const [before, after] = splitAtMark(shell);
+    const out = createWriteStream(join(report.outDir, 'junit.xml'));
+    const write = (text: string) => new Promise<void>((resolve, reject) => (out.write(text) ? resolve() : out.once('drain', resolve).once('error', reject)));
+    await write(before);
+    for await (const c of report.cases()) await write(builder.build({ testcase: testcase(c, h.suite) }) as string);
+    await write(after);
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+function testcase(c: CaseResult, suite: string): Record<string, unknown> {
+  const node: Record<string, unknown> = { '@_classname': suite, '@_name': clean(c.id), '@_time': seconds(c.durationMs) };
+  const message = clean(c.message ?? c.status);
+  const firstLine = message.split('\n')[0] ?? '';
+  if (c.status === 'failed') node.failure = { '@_message': firstLine, '@_type': c.blame ?? 'product', '#text': message };
+  else if (c.status === 'crashed' || c.status === 'hung' || c.status === 'error') {
+    const detail = [message, c.evidence?.signature, c.evidence?.backtrace].filter(Boolean).join('\n\n');
+    node.error = { '@_message': firstLine, '@_type': `${c.status}${c.blame ? `/${c.blame}` : ''}`, '#text': clean(detail) };
+  } else if (c.status === 'skipped') node.skipped = { '@_message': firstLine };
+  const out = [...(c.status === 'flaky' ? [`flaky: ${message}`] : []), ...(c.log?.debug ?? []), ...(c.log?.driverLog.length ? ['--- driver log ---', ...c.log.driverLog] : [])];
+  if (out.length) node['system-out'] = clean(out.join('\n'));
+  return node;
+}
+
+function prop(name: string, value: string) {
+  return { '@_name': name, '@_value': clean(value) };
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+/** XML 1.0 cannot carry most control characters, whatever the escaping; drivers print them anyway. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function splitAtMark(xml: string): [string, string] {
+  const lines = xml.split('\n');
+  const at = lines.findIndex((l) => l.includes(OPEN_CLOSE_MARK));
+  return [`${lines.slice(0, at).join('\n')}\n`, `${lines.slice(at + 1).join('\n')}`];
+}

@@ -1,0 +1,52 @@
+import type { FinalReport, Reporter, RunBegin } from './reporter.js';
+import type { Case } from '../suite/case.js';
+import type { CaseResult } from '../verdict/case-result.js';
+
+/** Fans every hook out to the reporters; a reporter that throws is named on stderr and dropped. */
+export class ReporterMultiplexer implements Reporter {
+  readonly name = 'multiplexer';
+  private active: Reporter[];
+  readonly failures: Array<{ reporter: string; error: string }> = [];
+
+  constructor(reporters: Reporter[], private readonly onFailure: (message: string) => void = (m) => process.stderr.write(`${m}\n`)) {
+    this.active = [...reporters];
+  }
+
+  async onBegin(run: RunBegin): Promise<void> {
+    await this.each((r) => r.onBegin?.(run));
+  }
+
+  onPhase(phase: string, detail?: string): void {
+    void this.each((r) => r.onPhase?.(phase, detail));
+  }
+
+  onCaseBegin(c: Case): void {
+    void this.each((r) => r.onCaseBegin?.(c));
+  }
+
+  async onCaseEnd(result: CaseResult): Promise<void> {
+    await this.each((r) => r.onCaseEnd?.(result));
+  }
+
+  onWarning(message: string): void {
+    void this.each((r) => r.onWarning?.(message));
+  }
+
+  async onEnd(report: FinalReport): Promise<void> {
+    await this.each((r) => r.onEnd?.(report));
+  }
+
+  private async each(call: (r: Reporter) => unknown): Promise<void> {
+    for (const reporter of [...this.active]) {
+      try {
+        const value = call(reporter);
+        if (value && typeof (value as Promise<unknown>).then === 'function') await value;
+      } catch (error) {
+        this.active = this.active.filter((r) => r !== reporter);
+        const message = error instanceof Error ? error.message : String(error);
+        this.failures.push({ reporter: reporter.name, error: message });
+        this.onFailure(`lab: the ${reporter.name} reporter failed and was switched off: ${message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The reporter interface: optional hooks, called in this order: onBegin, then onCaseBegin/onCaseEnd per
+ * case as they happen, onWarning at any time, onEnd once with the final report. A reporter that throws
+ * is reported and switched off by the multiplexer; it never breaks the run or the other reporters.
+ */
+import type { RunHeader } from '../report/run-report.js';
+import type { Case } from '../suite/case.js';
+import type { CaseResult } from '../verdict/case-result.js';
+
+export interface RunBegin {
+  runId: string;
+  suite: string;
+  target: string;
+  outDir: string;
+  /** Cases that will get a result (after filter and shard), skipped ones included. */
+  total: number;
+}
+
+export interface FinalReport {
+  header: RunHeader;
+  /** The cases in case order, read back from results.jsonl one at a time. */
+  cases(): AsyncIterable<CaseResult>;
+  outDir: string;
+}
+
+export interface Reporter {
+  readonly name: string;
+  onBegin?(run: RunBegin): void | Promise<void>;
+  onPhase?(phase: string, detail?: string): void;
+  onCaseBegin?(c: Case): void;
+  onCaseEnd?(result: CaseResult): void | Promise<void>;
+  onWarning?(message: string): void;
+  onEnd?(report: FinalReport): void | Promise<void>;
+}

@@ -1,0 +1,127 @@
+import { relative } from 'node:path';
+import type { Case } from '../suite/case.js';
+import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
+import type { FinalReport, Reporter, RunBegin } from './reporter.js';
+import { STATUS_MARK } from './status-mark.js';
+
+export interface TerminalOptions {
+  /** Live, redrawn progress (a terminal) or plain lines (CI, pipes). */
+  live: boolean;
+  write?: (text: string) => void;
+  /** Cases listed at the end with their messages. */
+  listLimit?: number;
+}
+
+const REDRAW_MS = 100;
+
+/**
+ * The terminal: a live status line on a TTY, quiet line-based output elsewhere (a line per case that did
+ * not pass, progress every 10%), and at the end the summary, the cases that did not pass, and where the
+ * reports are.
+ */
+export class TerminalReporter implements Reporter {
+  readonly name = 'terminal';
+  private readonly write: (text: string) => void;
+  private total = 0;
+  private done = 0;
+  private readonly counts: Partial<Record<CaseStatus, number>> = {};
+  private current = '';
+  private phase = '';
+  private lastDraw = 0;
+  private nextMilestone = 0.1;
+  private drawn = false;
+
+  constructor(private readonly options: TerminalOptions) {
+    this.write = options.write ?? ((text) => process.stdout.write(text));
+  }
+
+  static forStdout(): TerminalReporter {
+    return new TerminalReporter({ live: Boolean(process.stdout.isTTY) && !process.env.CI });
+  }
+
+  onBegin(run: RunBegin): void {
+    this.total = run.total;
+    this.line(`lab: ${run.suite} on ${run.target}: ${run.total} cases → ${relative(process.cwd(), run.outDir) || '.'}`);
+  }
+
+  onPhase(phase: string, detail?: string): void {
+    this.phase = phase;
+    if (this.options.live) this.draw(true);
+    else if (phase !== 'execute' || this.done === 0) this.line(`lab: ${phase}${detail ? ` (${detail})` : ''}`);
+  }
+
+  onCaseBegin(c: Case): void {
+    this.current = c.id;
+    if (this.options.live) this.draw(false);
+  }
+
+  onCaseEnd(result: CaseResult): void {
+    this.done += 1;
+    this.counts[result.status] = (this.counts[result.status] ?? 0) + 1;
+    if (result.status !== 'passed' && result.status !== 'skipped') {
+      this.line(`${STATUS_MARK[result.status]} ${result.status.padEnd(7)} ${result.id}  ${firstLine(result.message)}`);
+    }
+    if (this.options.live) this.draw(false);
+    else if (this.total > 0 && this.done / this.total >= this.nextMilestone && this.done < this.total) {
+      this.line(`lab: ${this.done}/${this.total} cases done (${this.counts.passed ?? 0} passed)`);
+      while (this.done / this.total >= this.nextMilestone) this.nextMilestone += 0.1;
+    }
+  }
+
+  onWarning(message: string): void {
+    this.line(`lab: warning: ${message}`);
+  }
+
+  async onEnd(report: FinalReport): Promise<void> {
+    this.clear();
+    const h = report.header;
+    const s = h.summary;
+    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'skipped'] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} ${k}`);
+    const listed: CaseResult[] = [];
+    const limit = this.options.listLimit ?? 30;
+    for await (const c of report.cases()) if (c.status !== 'passed' && c.status !== 'skipped' && listed.length < limit) listed.push(c);
+    this.write('\n');
+    if (listed.length) {
+      this.write('Cases that did not pass:\n');
+      for (const c of listed) {
+        this.write(`  ${STATUS_MARK[c.status]} ${c.id} (${c.status}${c.blame ? `, ${c.blame}` : ''})\n`);
+        for (const l of (c.message ?? '').split('\n').slice(0, 12)) this.write(`      ${l}\n`);
+      }
+      const more = s.total - s.passed - s.skipped - listed.length;
+      if (more > 0) this.write(`  ... and ${more} more (see report.html)\n`);
+      this.write('\n');
+    }
+    if (h.error) this.write(`lab could not finish the run: ${h.error.message}\n`);
+    this.write(`${h.suite} on ${h.target}: ${h.status.toUpperCase()}: ${s.total} cases: ${parts.join(', ') || 'none'} (${(h.durationMs / 1000).toFixed(1)} s)\n`);
+    this.write(`reports: ${relative(process.cwd(), report.outDir) || '.'}/report.html (report.json, junit.xml, summary.md, dbgview.log)\n`);
+  }
+
+  private line(text: string): void {
+    this.clear();
+    this.write(`${text}\n`);
+    if (this.options.live) this.draw(true);
+  }
+
+  private draw(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = now;
+    const bad = (this.counts.failed ?? 0) + (this.counts.crashed ?? 0) + (this.counts.hung ?? 0) + (this.counts.error ?? 0);
+    const status = `[${this.done}/${this.total}] ${this.counts.passed ?? 0} passed${bad ? `, ${bad} not` : ''} · ${this.phase}${this.current && this.phase === 'execute' ? ` ${this.current}` : ''}`;
+    const width = process.stdout.columns ?? 100;
+    this.write(`\r\x1b[2K${status.slice(0, width - 1)}`);
+    this.drawn = true;
+  }
+
+  private clear(): void {
+    if (this.options.live && this.drawn) {
+      this.write('\r\x1b[2K');
+      this.drawn = false;
+    }
+  }
+}
+
+function firstLine(text: string | undefined): string {
+  const line = (text ?? '').split('\n')[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}

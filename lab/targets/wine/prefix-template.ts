@@ -1,0 +1,130 @@
+import { mkdir, rename, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { HarnessError } from '../../errors/lab-error.js';
+import { labCacheDir } from './cache-dir.js';
+import { wineEnv } from './wine-env.js';
+import { versionSlug, wineVersion } from './wine-version.js';
+
+const READY_MARK = '.lab-template-ready';
+/** Bump when bootPrefix() changes what a template holds, so caches made by older labs are rebuilt. */
+const RECIPE = 2;
+/** Where winedbg writes a crashed driver host's registers and backtrace (read by WineTarget.crashEvidence). */
+export const CRASH_REPORT_PATH = 'C:\\lab\\crash.txt';
+
+export interface TemplateOptions {
+  cacheDir?: string;
+  /** Called with a short line when slow work starts (the template takes 10 to 30 s once). */
+  onProgress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The template prefix for the installed Wine: made once per Wine version with `wineboot -i`, then only
+ * ever read. Per-run prefixes are hard-link clones of it (prefix-clone.ts), so it must never be written
+ * after the ready mark exists. Concurrent callers build into private folders and the first rename wins.
+ */
+export async function ensureTemplate(options: TemplateOptions = {}): Promise<string> {
+  const version = await wineVersion();
+  const root = join(options.cacheDir ?? labCacheDir(), 'wine', versionSlug(version));
+  const template = join(root, `template-r${RECIPE}`);
+  if (await isReady(template)) return template;
+
+  await mkdir(root, { recursive: true });
+  // One builder at a time: parallel test files and workers wait for it rather than booting Wine twice.
+  const release = await acquireLock(join(root, 'lock'), options.signal);
+  try {
+    if (await isReady(template)) return template;
+    await buildTemplate(root, template, version, options);
+  } finally {
+    await release();
+  }
+  return template;
+}
+
+async function buildTemplate(root: string, template: string, version: string, options: TemplateOptions): Promise<void> {
+  const building = join(root, `building-${process.pid}-${Date.now()}`);
+  options.onProgress?.(`making the Wine template prefix for ${version} (once per Wine version)`);
+  try {
+    await bootPrefix(building, options.signal);
+    await writeFile(join(building, READY_MARK), `${version}\n${new Date().toISOString()}\n`);
+    try {
+      await rename(building, template);
+    } catch (error) {
+      // Another process finished first; its template is as good as ours.
+      if (!(await isReady(template))) throw error;
+    }
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
+  if (!(await isReady(template))) {
+    throw new HarnessError('LAB_WINE_TEMPLATE', `the Wine template prefix at ${template} is not usable. Fix: delete that folder and run again.`);
+  }
+}
+
+/** A lock folder holding the owner's pid; a lock whose owner is gone is taken over. */
+async function acquireLock(lock: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, 'pid'), String(process.pid));
+      return () => rm(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
+    if (owner && !isAlive(owner)) {
+      await rm(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (signal?.aborted) throw signal.reason;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function isReady(template: string): Promise<boolean> {
+  try {
+    await stat(join(template, READY_MARK));
+    await stat(join(template, 'system.reg'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function bootPrefix(prefix: string, signal?: AbortSignal): Promise<void> {
+  const env = wineEnv(prefix, { WINEDEBUG: '-all' });
+  const run = (file: string, args: string[]) =>
+    execa(file, args, { env, timeout: 180_000, cancelSignal: signal, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+  try {
+    await run('wineboot', ['-i']);
+    // A crashed driver host runs winedbg unattended; its report (registers, backtrace, the faulting
+    // instruction) goes to a file, because the host's own console is nowhere a human or lab can see.
+    const aeDebug = 'HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
+    await run('wine', ['reg', 'add', aeDebug, '/v', 'Auto', '/d', '1', '/f']);
+    await run('wine', ['reg', 'add', aeDebug, '/v', 'Debugger', '/d', `cmd /c C:\\windows\\system32\\winedbg.exe --auto %ld %ld >${CRASH_REPORT_PATH} 2>&1`, '/f']);
+    await run('wineserver', ['-w']);
+  } catch (cause) {
+    await execa('wineserver', ['-k'], { env, reject: false, timeout: 10_000 });
+    const detail = (cause as { stderr?: string }).stderr?.split('\n').filter((l) => l && !/wine32|multiarch|apt-get/.test(l)).slice(-3).join(' | ');
+    throw new HarnessError(
+      'LAB_WINE_TEMPLATE',
+      `could not make a Wine prefix at ${prefix}${detail ? `: ${detail}` : ''}. Fix: check that \`wine --version\` works and that the disk has 1 GB free.`,
+      { cause },
+    );
+  }
+}
+
+/** The Wine version a template was made with (for reports). */
+export async function templateVersion(template: string): Promise<string> {
+  return (await readFile(join(template, READY_MARK), 'utf8')).split('\n')[0] ?? '';
+}

@@ -1,0 +1,79 @@
+/**
+ * The result of one case, as every reporter and report.json sees it. A tagged union on `status`, the
+ * way vitest and Playwright model results: reporters switch on it and never guess.
+ */
+export type CaseStatus = 'passed' | 'failed' | 'crashed' | 'hung' | 'skipped' | 'error' | 'flaky';
+
+/** Whose fault a result that is not `passed` is (KernelCI's culprit, LAVA's error classes). */
+export type Blame = 'product' | 'test' | 'harness';
+
+export interface ByteDiff {
+  /** Where the bytes first differ; -1 when they agree up to the shorter length but lengths differ. */
+  firstDifference: number;
+  expectedLength: number;
+  actualLength: number;
+  /** A side-by-side hex dump around the first difference, for people. */
+  text: string;
+}
+
+export interface StepReport {
+  index: number;
+  kind: string;
+  /** For IOCTL steps: the code and the suite's name for it. */
+  ioctl?: number;
+  ioctlName?: string;
+  inLength?: number;
+  outLength?: number;
+  /** Win32 error (0 = success); null when the step was not executed. */
+  error: number | null;
+  bytesReturned?: number;
+  elapsedUs?: number;
+  /** Output bytes (hex), cut to 4 KiB in reports. */
+  output?: string;
+  implicit?: boolean;
+  expected?: Record<string, unknown>;
+  ok: boolean;
+  problems?: string[];
+  diff?: ByteDiff;
+  /** For parallel steps: calls and their outcomes per inner step. */
+  parallel?: { threads: number; iterations: number; sub: Array<{ kind: string; ioctlName?: string; calls: number; errors: Record<string, number>; returned: Record<string, number>; distinctOutputs: number; p50Us: number; p99Us: number }> };
+  /** For run steps: the client's exit code and output. */
+  exitCode?: number | null;
+  stdout?: string;
+}
+
+export interface CrashEvidence {
+  /** The line that says what happened, e.g. Wine's "Unhandled page fault ..." or a bugcheck code. */
+  signature: string;
+  /** Backtrace or analysis text, when the target could get one. */
+  backtrace?: string;
+  /** Debug-stream lines just before the crash. */
+  lastLines: string[];
+  dumpPath?: string;
+}
+
+export interface LogSlice {
+  /** DbgView-format lines (seq, time, text) between the case's markers. */
+  debug: string[];
+  /** The driver's log file lines written during the case. */
+  driverLog: string[];
+  /** Set when the slice was cut to stay readable. */
+  truncated?: boolean;
+}
+
+export interface CaseResult {
+  index: number;
+  id: string;
+  name: string;
+  status: CaseStatus;
+  blame?: Blame;
+  durationMs: number;
+  message?: string;
+  steps: StepReport[];
+  params?: Record<string, unknown>;
+  source?: string;
+  log?: LogSlice;
+  evidence?: CrashEvidence;
+  /** Earlier attempts when the case was rerun (flakiness, harness retries). */
+  attempts?: Array<{ status: CaseStatus; message?: string; blame?: Blame }>;
+}

@@ -1,0 +1,187 @@
+import type { ExecOutcome, IoctlOutcome, ParallelOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
+import type { CaseStep, ThreadStep } from '../suite/case.js';
+import { materialize } from '../suite/payload.js';
+import type { StepReport } from './case-result.js';
+import { diffBytes, toHex } from './hex-diff.js';
+import { describeWin32Error } from './win32-errors.js';
+
+type IoctlCaseStep = Extract<CaseStep, { kind: 'ioctl' }>;
+
+/** What the steps of a case sent, so `sameAs` can be checked: for case steps and for thread steps. */
+interface Context {
+  steps: ReadonlyArray<CaseStep | ThreadStep>;
+}
+
+/** Judges one executed step against its expectation; never throws on odd guest data. */
+export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, index: number, context: Context): StepReport {
+  if (!outcome) return { index, kind: step.kind, error: null, ok: false, problems: ['the guest reported no result for this step'] };
+  if (outcome.kind !== kindInGuest(step)) {
+    return { index, kind: step.kind, error: null, ok: false, problems: [`the guest reported a ${outcome.kind} result for a ${step.kind} step`] };
+  }
+  switch (step.kind) {
+    case 'ioctl':
+      return judgeIoctl(step, outcome as IoctlOutcome, index, context);
+    case 'open':
+    case 'load':
+    case 'unload':
+      return judgeError(step.kind, step.expect.error, outcome as SimpleOutcome, index, step.kind === 'open' ? step.implicit : undefined);
+    case 'close':
+    case 'sleep':
+      return { index, kind: step.kind, error: (outcome as SimpleOutcome).error, ok: true };
+    case 'run':
+      return judgeRun(step, outcome as ExecOutcome, index);
+    case 'parallel':
+      return judgeParallel(step, outcome as ParallelOutcome, index, context);
+  }
+}
+
+function kindInGuest(step: CaseStep): string {
+  return step.kind === 'run' ? 'exec' : step.kind === 'parallel' ? 'par' : step.kind;
+}
+
+function judgeIoctl(step: IoctlCaseStep, outcome: IoctlOutcome, index: number, context: Context): StepReport {
+  const problems: string[] = [];
+  const report: StepReport = {
+    index,
+    kind: 'ioctl',
+    ioctl: step.ioctl.code,
+    ioctlName: step.ioctl.name,
+    inLength: step.input.length,
+    outLength: step.outLength,
+    error: outcome.error,
+    bytesReturned: outcome.bytesReturned,
+    elapsedUs: outcome.elapsedUs,
+    output: toHex(outcome.output),
+    ok: true,
+  };
+  const expected: Record<string, unknown> = {};
+  if (outcome.error === null) {
+    problems.push(`not executed: ${outcome.refused ?? 'the guest refused the step'}`);
+  } else {
+    const e = step.expect;
+    if (e.error !== undefined) {
+      expected.error = e.error;
+      if (outcome.error !== e.error) problems.push(`expected error ${describeWin32Error(e.error)}, got ${describeWin32Error(outcome.error)}`);
+    }
+    if (e.bytesReturned !== undefined) {
+      expected.bytesReturned = e.bytesReturned;
+      if (outcome.bytesReturned !== e.bytesReturned) problems.push(`expected ${e.bytesReturned} bytes returned, got ${outcome.bytesReturned}`);
+    }
+    // Contract rules that hold for every IOCTL, whatever the suite expects.
+    if (outcome.bytesReturned > step.outLength) problems.push(`the driver reported ${outcome.bytesReturned} bytes returned into a ${step.outLength}-byte output buffer`);
+    if (outcome.guardDamaged) problems.push(`the driver wrote past the ${step.outLength}-byte output buffer`);
+    if (e.output) {
+      const want = expectedBytes(e.output, context);
+      expected.output = toHex(want);
+      const diff = diffBytes(want, outcome.output);
+      if (diff) {
+        report.diff = diff;
+        const what = 'from' in e.output && e.output.from !== undefined ? `what step \`${e.output.from}\` sent` : 'the expected bytes';
+        problems.push(`output differs from ${what}: ${diff.text.split('\n')[0]}`);
+      }
+    }
+  }
+  return finish(report, expected, problems);
+}
+
+function expectedBytes(output: NonNullable<IoctlCaseStep['expect']['output']>, context: Context): Uint8Array {
+  if ('bytes' in output) return output.bytes;
+  const source = context.steps[output.sameAsStep];
+  return source?.kind === 'ioctl' ? materialize(source.input) : new Uint8Array(0);
+}
+
+function judgeError(kind: string, want: number | undefined, outcome: SimpleOutcome, index: number, implicit?: boolean): StepReport {
+  const problems: string[] = [];
+  if (outcome.error === null) problems.push(`not executed: ${outcome.message ?? 'the guest refused the step'}`);
+  else if (want !== undefined && outcome.error !== want) {
+    problems.push(`expected ${kind} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}${outcome.message ? ` (${outcome.message.trim()})` : ''}`);
+  }
+  const report: StepReport = { index, kind, error: outcome.error, ok: true, ...(implicit ? { implicit } : {}) };
+  return finish(report, want === undefined ? {} : { error: want }, problems);
+}
+
+function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome, index: number): StepReport {
+  const stdout = Buffer.from(outcome.output).toString('utf8').replace(/\r\n/g, '\n');
+  const problems: string[] = [];
+  const e = step.expect;
+  if (outcome.error === 1460) problems.push(`the client did not finish within ${step.timeoutMs} ms`);
+  else if (outcome.error) problems.push(`the client could not be started: ${describeWin32Error(outcome.error)}`);
+  if (e.exitCode !== undefined && outcome.exitCode !== e.exitCode) problems.push(`expected exit code ${e.exitCode}, got ${outcome.exitCode ?? 'none'}`);
+  for (const text of e.stdoutContains ?? []) if (!stdout.includes(text)) problems.push(`expected the output to contain ${JSON.stringify(text)}`);
+  for (const text of e.stdoutNotContains ?? []) if (stdout.includes(text)) problems.push(`expected the output not to contain ${JSON.stringify(text)}`);
+  if (e.stdoutEquals !== undefined && stdout.trimEnd() !== e.stdoutEquals.trimEnd()) problems.push(`expected the output to be ${JSON.stringify(e.stdoutEquals)}`);
+  const report: StepReport = { index, kind: 'run', error: outcome.error, elapsedUs: outcome.elapsedUs, exitCode: outcome.exitCode, stdout: stdout.slice(0, 4096), ok: true };
+  return finish(report, { ...e }, problems);
+}
+
+/** Aggregates from many threads: every call must meet the step's expectation. */
+function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: ParallelOutcome, index: number, outer: Context): StepReport {
+  const problems: string[] = [];
+  const calls = step.threads * step.iterations;
+  step.steps.forEach((inner, i) => {
+    const sub = outcome.sub[i];
+    const label = `thread step ${i} (${inner.kind === 'ioctl' ? inner.ioctl.name : inner.kind})`;
+    if (!sub) {
+      problems.push(`${label}: no result from the guest`);
+      return;
+    }
+    if (sub.calls !== calls) problems.push(`${label}: expected ${calls} calls, the guest made ${sub.calls}`);
+    const want = inner.kind === 'ioctl' || inner.kind === 'open' ? inner.expect.error : undefined;
+    if (want !== undefined) {
+      const wrong = Object.entries(sub.errors).filter(([code]) => Number(code) !== want);
+      if (wrong.length) problems.push(`${label}: expected every call to end with ${describeWin32Error(want)}, got ${wrong.map(([code, n]) => `${describeWin32Error(Number(code))} ×${n}`).join(', ')}`);
+    }
+    if (inner.kind !== 'ioctl') return;
+    const wantBytes = inner.expect.bytesReturned;
+    if (wantBytes !== undefined) {
+      const wrong = Object.entries(sub.returned).filter(([n]) => Number(n) !== wantBytes);
+      if (wrong.length) problems.push(`${label}: expected ${wantBytes} bytes returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
+    }
+    if (sub.guardDamaged) problems.push(`${label}: the driver wrote past the output buffer in ${sub.guardDamaged} calls`);
+    const out = inner.expect.output;
+    if (!out) return;
+    const allowed = allowedOutputs(out, step, outer);
+    for (const { bytes, count } of sub.outputs) {
+      if (!allowed.some((a) => diffBytes(a, bytes) === undefined)) {
+        problems.push(`${label}: ${count} calls returned a message no ${'sameAsStep' in out ? `\`${out.from}\` step` : 'expectation'} sent (${bytes.length} bytes, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
+      }
+    }
+    if (sub.outputsMore > 0) problems.push(`${label}: ${sub.outputsMore} calls returned more distinct messages than the ${allowed.length} that were sent`);
+  });
+  const report: StepReport = {
+    index,
+    kind: 'parallel',
+    error: problems.length ? null : 0,
+    elapsedUs: outcome.elapsedUs,
+    ok: true,
+    parallel: {
+      threads: step.threads,
+      iterations: step.iterations,
+      sub: outcome.sub.map((s, i) => {
+        const inner = step.steps[i];
+        return { kind: s.kind, ...(inner?.kind === 'ioctl' ? { ioctlName: inner.ioctl.name } : {}), calls: s.calls, errors: s.errors, returned: s.returned, distinctOutputs: s.outputs.length + (s.outputsMore ? 1 : 0), p50Us: s.p50Us, p99Us: s.p99Us };
+      }),
+    },
+  };
+  return finish(report, {}, problems);
+}
+
+/** In a parallel block, `sameAs` a thread step means "what any thread sent in that step". */
+function allowedOutputs(out: NonNullable<IoctlCaseStep['expect']['output']>, step: Extract<CaseStep, { kind: 'parallel' }>, outer: Context): Uint8Array[] {
+  if ('bytes' in out) return [out.bytes];
+  const source = step.steps[out.sameAsStep];
+  if (source?.kind === 'ioctl') {
+    if (!source.input.perThread) return [materialize(source.input)];
+    return Array.from({ length: step.threads }, (_, t) => materialize(source.input, t));
+  }
+  return [expectedBytes(out, outer)];
+}
+
+function finish(report: StepReport, expected: Record<string, unknown>, problems: string[]): StepReport {
+  if (Object.keys(expected).length) report.expected = expected;
+  if (problems.length) {
+    report.ok = false;
+    report.problems = problems;
+  }
+  return report;
+}
