@@ -147,7 +147,9 @@ function substitute(step: RawStep, params: Params, path: PropertyKey[], where: W
   if (!changed) return result;
   const parsed = Step.safeParse(result);
   if (parsed.success) return parsed.data;
-  for (const issue of explainIssues(parsed.error.issues, { cases: [{ steps: [result] }] }, schemaFieldNames()).map((i) => ({ ...i, path: i.path.slice(4) }))) {
+  // Explained as if the step sat at cases[0].steps[0], so step-kind unions resolve as in loadSuite.
+  const asInSuite = parsed.error.issues.map((i) => ({ ...i, path: ['cases', 0, 'steps', 0, ...i.path] }));
+  for (const issue of explainIssues(asInSuite, { cases: [{ steps: [result] }] }, schemaFieldNames()).map((i) => ({ ...i, path: i.path.slice(4) }))) {
     where([...path, ...issue.path], `${issue.message}${suffix}`, issue.key);
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument, YAMLError, type Document } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, YAMLError, type Document, type Node } from 'yaml';
 import { UsageError } from '../errors/lab-error.js';
 import { suiteJsonSchema, schemaFieldNames } from './json-schema.js';
 import { checkRules } from './rules.js';
@@ -54,7 +54,7 @@ export async function loadSuite(path: string): Promise<LoadedSuite> {
   }
   const source = new SourceMap(doc, lines);
   if (doc.errors.length > 0) {
-    throw new SuiteError(doc.errors.map((e) => yamlIssue(e, file)));
+    throw new SuiteError(doc.errors.map((e) => (e.code === 'DUPLICATE_KEY' ? duplicateKeyIssue(doc, source, file) : undefined) ?? yamlIssue(e, file)));
   }
   const depth = nestingDepth(doc.contents);
   if (depth > MAX_DEPTH) throw at1(`expected nesting at most ${MAX_DEPTH} levels deep, found ${depth}`);
@@ -96,6 +96,28 @@ function yamlIssue(error: YAMLError, file: string): SuiteIssue {
   return { file, line: pos.line, column: pos.col, path: '', message: `expected valid YAML, found an error: ${message}` };
 }
 
+/** yaml reports a duplicate key at its map; point at the second occurrence and name it. */
+function duplicateKeyIssue(doc: Document, source: SourceMap, file: string): SuiteIssue | undefined {
+  let found: SuiteIssue | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : undefined;
+        if (key === undefined) continue;
+        if (seen.has(key) && !found) {
+          const at = source.at((pair.key as Node).range?.[0] ?? 0);
+          found = { file, ...at, path: '', message: `expected unique keys, found \`${String(key)}\` twice in one mapping` };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Strict UTF-8 with no NUL bytes; otherwise the position of the first bad byte. */
 function decodeText(bytes: Uint8Array, file: string): string {
   const nul = bytes.indexOf(0);
@@ -115,8 +137,22 @@ function decodeText(bytes: Uint8Array, file: string): string {
   }
 }
 
-/** Largest prefix that decodes (streaming, so a prefix cut inside a character is not an error). */
+/** Largest prefix that decodes (streaming, so a prefix cut inside a character is not an error), then back to the start of the bad sequence. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
+  let at = longestStreamingPrefix(bytes);
+  const decodes = (n: number) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let back = 0; back < 4 && at > 0 && !decodes(at); back++) at--;
+  return at;
+}
+
+function longestStreamingPrefix(bytes: Uint8Array): number {
   let lo = 0;
   let hi = bytes.length;
   while (lo < hi) {

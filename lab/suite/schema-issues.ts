@@ -55,10 +55,24 @@ function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: Re
     case 'invalid_key':
     case 'invalid_element':
     case 'custom':
-    default:
-      out.push({ path, message: `${issue.message.replace(/^Invalid (string|input): /, '')}, found ${describeValue(found)}` });
+    default: {
+      const text = issue.message.replace(/^Invalid (string|input): /, '');
+      const field = path[path.length - 1];
+      // A string where a number (or mapping) or a placeholder may go fails only the placeholder's pattern.
+      const message = text === 'expected a ${...} placeholder' ? `expected ${PLACEHOLDER_ALTERNATIVE[String(field)] ?? 'a value'} or a \${...} placeholder` : text;
+      out.push({ path, message: `${message}, found ${describeValue(found)}` });
+    }
   }
 }
+
+/** What else a field that takes a placeholder accepts, for messages. */
+const PLACEHOLDER_ALTERNATIVE: Record<string, string> = {
+  input: 'a payload mapping (text, hex, repeat, allBytes, withNuls, random, length) or null',
+  expect: 'an expectation mapping or list',
+  error: 'a Win32 error number or name',
+  access: 'read-write, read, write or none',
+  ...Object.fromEntries(['outLength', 'length', 'bytesReturned', 'handle', 'timeoutMs', 'threads', 'iterations', 'sleep', 'repeat', 'seed', 'exitCode', 'close'].map((k) => [k, 'a number'])),
+};
 
 function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], found: unknown, data: unknown, knownKeys: ReadonlySet<string>, out: RawIssue[]): void {
   const stepKinds = stepKindsAt(path);

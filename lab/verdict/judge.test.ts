@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { GuestEvent, IoctlOutcome } from '../guest/result.js';
+import type { Case, CaseStep } from '../suite/case.js';
+import { diffBytes } from './hex-diff.js';
+import { judgeCase } from './judge-case.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const reflect = (s: string): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 0x22e004 }, input: { pattern: text(s), length: s.length }, outLength: 0, expect: { error: 0 } });
+const read = (expect: Extract<CaseStep, { kind: 'ioctl' }>['expect']): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 0x22e008 }, input: { pattern: new Uint8Array(), length: 0, nullPointer: true }, outLength: 1024, expect });
+const ioctl = (error: number, n: number, out = ''): IoctlOutcome => ({ kind: 'ioctl', error, bytesReturned: n, elapsedUs: 300, output: text(out), outputTruncated: false, guardDamaged: false });
+
+function kase(steps: CaseStep[]): Case {
+  return { index: 4, id: 'echo/x', name: 'x', params: {}, timeoutMs: 1000, tags: [], steps, source: 'suites/echo.yaml:1' };
+}
+function event(steps: IoctlOutcome[]): Extract<GuestEvent, { t: 'case' }> {
+  return { t: 'case', index: 4, id: 'echo/x', elapsedUs: 2500, log: null, steps };
+}
+
+describe('judgeCase', () => {
+  it('passes when every expectation holds', () => {
+    const c = kase([reflect('hello'), read({ error: 0, bytesReturned: 5, output: { sameAsStep: 0, from: 'put' } })]);
+    const r = judgeCase(c, event([ioctl(0, 0), ioctl(0, 5, 'hello')]));
+    expect(r.status).toBe('passed');
+    expect(r.blame).toBeUndefined();
+    expect(r.steps[1]).toMatchObject({ ioctl: 0x22e008, inLength: 0, outLength: 1024, error: 0, bytesReturned: 5, ok: true });
+  });
+
+  it('fails with expected against actual, blames the product, and shows a hex diff for an echo mismatch', () => {
+    const c = kase([reflect('ab\0cd'), read({ error: 0, bytesReturned: 5, output: { sameAsStep: 0, from: 'put' } })]);
+    const r = judgeCase(c, event([ioctl(0, 0), ioctl(0, 2, 'ab')]));
+    expect(r.status).toBe('failed');
+    expect(r.blame).toBe('product');
+    expect(r.message).toMatch(/step 1 READ: expected 5 bytes returned, got 2; output differs from what step `put` sent: first difference at byte 2 \(expected 5 bytes, got 2\)/);
+    expect(r.steps[1]!.diff?.text).toMatch(/00000000  61 62 00 63 64 .. .*61 62 \.\. \.\./);
+  });
+
+  it('names Win32 errors on both sides', () => {
+    const r = judgeCase(kase([read({ error: 122 })]), event([ioctl(87, 0)]));
+    expect(r.message).toBe('step 0 READ: expected error 122 (ERROR_INSUFFICIENT_BUFFER), got 87 (ERROR_INVALID_PARAMETER)');
+  });
+
+  it('holds contract rules no suite has to spell out: no more bytes than the buffer, no writes past it', () => {
+    const over = judgeCase(kase([read({})]), event([{ ...ioctl(0, 4096), guardDamaged: true }]));
+    expect(over.status).toBe('failed');
+    expect(over.message).toMatch(/reported 4096 bytes returned into a 1024-byte output buffer; the driver wrote past the 1024-byte output buffer/);
+  });
+
+  it('a step the guest refused is the test\'s fault, not the driver\'s', () => {
+    const r = judgeCase(kase([read({ error: 0 })]), event([{ ...ioctl(0, 0), error: null, refused: 'outLen 20000000 exceeds 16777216' }]));
+    expect(r).toMatchObject({ status: 'error', blame: 'test' });
+  });
+
+  it('a case the runner could not parse is an error of the test', () => {
+    const r = judgeCase(kase([read({})]), { t: 'case-error', index: 4, id: 'echo/x', error: 'unknown directive', line: 7 });
+    expect(r).toMatchObject({ status: 'error', blame: 'test' });
+    expect(r.message).toMatch(/plan line 7\): unknown directive/);
+  });
+
+  it('judges parallel aggregates: every call, and every output one some thread sent', () => {
+    const put: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 1 }, input: { pattern: Uint8Array.of(0x41), length: 4, perThread: true }, outLength: 0, expect: { error: 0 } };
+    const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, expect: { error: 0, output: { sameAsStep: 0, from: 'put' } } };
+    const c = kase([{ kind: 'parallel', threads: 2, iterations: 3, steps: [put as never, get as never] }]);
+    const sub = (outs: string[]) => ({ kind: 'ioctl' as const, calls: 6, errors: { '0': 6 }, returned: { '4': 6 }, outputs: outs.map((o) => ({ bytes: text(o), count: 3 })), outputsMore: 0, p50Us: 1, p99Us: 2, maxUs: 3, guardDamaged: 0 });
+    const ok = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AAAA', 'BBBB'])] }] });
+    expect(ok.status).toBe('passed');
+    const torn = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AABB'])] }] });
+    expect(torn.status).toBe('failed');
+    expect(torn.message).toMatch(/3 calls returned a message no `put` step sent \(4 bytes, starting 41414242\): a torn or foreign message/);
+  });
+});
+
+describe('diffBytes', () => {
+  it('is undefined for equal bytes and locates the first difference', () => {
+    expect(diffBytes(text('abc'), text('abc'))).toBeUndefined();
+    const d = diffBytes(text('x'.repeat(40) + 'y'), text('x'.repeat(40) + 'z'))!;
+    expect(d.firstDifference).toBe(40);
+    expect(d.text.split('\n')[0]).toBe('first difference at byte 40 (expected 41 bytes, got 41)');
+    expect(d.text).toMatch(/00000020  78 78 78 78 78 78 78 78 79 .. .*78 78 78 78 78 78 78 78 7a/);
+  });
+});
