@@ -30,6 +30,8 @@ export class TerminalReporter implements Reporter {
   private lastDraw = 0;
   private nextMilestone = 0.1;
   private drawn = false;
+  /** Consecutive cases that did not pass for the same reason are printed once, with a count. */
+  private streak = { key: '', count: 0 };
 
   constructor(private readonly options: TerminalOptions) {
     this.write = options.write ?? ((text) => process.stdout.write(text));
@@ -45,6 +47,7 @@ export class TerminalReporter implements Reporter {
   }
 
   onPhase(phase: string, detail?: string): void {
+    this.flushStreak();
     this.phase = phase;
     if (this.options.live) this.draw(true);
     else if (phase !== 'execute' || this.done === 0) this.line(`lab: ${phase}${detail ? ` (${detail})` : ''}`);
@@ -59,7 +62,13 @@ export class TerminalReporter implements Reporter {
     this.done += 1;
     this.counts[result.status] = (this.counts[result.status] ?? 0) + 1;
     if (result.status !== 'passed' && result.status !== 'skipped') {
-      this.line(`${STATUS_MARK[result.status]} ${result.status.padEnd(7)} ${result.id}  ${firstLine(result.message)}`);
+      const key = `${result.status}\n${firstLine(result.message)}`;
+      if (key === this.streak.key) this.streak.count += 1;
+      else {
+        this.flushStreak();
+        this.streak = { key, count: 0 };
+        this.line(`${STATUS_MARK[result.status]} ${result.status.padEnd(7)} ${result.id}  ${firstLine(result.message)}`);
+      }
     }
     if (this.options.live) this.draw(false);
     else if (this.total > 0 && this.done / this.total >= this.nextMilestone && this.done < this.total) {
@@ -73,27 +82,45 @@ export class TerminalReporter implements Reporter {
   }
 
   async onEnd(report: FinalReport): Promise<void> {
+    this.flushStreak();
     this.clear();
     const h = report.header;
     const s = h.summary;
     const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'skipped'] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} ${k}`);
-    const listed: CaseResult[] = [];
+    // Cases that did not pass, grouped: one entry per distinct reason, with how many more share it.
+    const groups: Array<{ first: CaseResult; more: number }> = [];
+    const byReason = new Map<string, { first: CaseResult; more: number }>();
     const limit = this.options.listLimit ?? 30;
-    for await (const c of report.cases()) if (c.status !== 'passed' && c.status !== 'skipped' && listed.length < limit) listed.push(c);
+    let unlisted = 0;
+    for await (const c of report.cases()) {
+      if (c.status === 'passed' || c.status === 'skipped') continue;
+      const key = `${c.status}\n${c.message ?? ''}`;
+      const group = byReason.get(key);
+      if (group) group.more += 1;
+      else if (groups.length < limit) {
+        const made = { first: c, more: 0 };
+        byReason.set(key, made);
+        groups.push(made);
+      } else unlisted += 1;
+    }
     this.write('\n');
-    if (listed.length) {
+    if (groups.length) {
       this.write('Cases that did not pass:\n');
-      for (const c of listed) {
-        this.write(`  ${STATUS_MARK[c.status]} ${c.id} (${c.status}${c.blame ? `, ${c.blame}` : ''})\n`);
+      for (const { first: c, more } of groups) {
+        this.write(`  ${STATUS_MARK[c.status]} ${c.id} (${c.status}${c.blame ? `, ${c.blame}` : ''})${more ? ` and ${more} more with the same result` : ''}\n`);
         for (const l of (c.message ?? '').split('\n').slice(0, 12)) this.write(`      ${l}\n`);
       }
-      const more = s.total - s.passed - s.skipped - listed.length;
-      if (more > 0) this.write(`  ... and ${more} more (see report.html)\n`);
+      if (unlisted > 0) this.write(`  ... and ${unlisted} more (see report.html)\n`);
       this.write('\n');
     }
     if (h.error) this.write(`lab could not finish the run: ${h.error.message}\n`);
     this.write(`${h.suite} on ${h.target}: ${h.status.toUpperCase()}: ${s.total} cases: ${parts.join(', ') || 'none'} (${(h.durationMs / 1000).toFixed(1)} s)\n`);
     this.write(`reports: ${relative(process.cwd(), report.outDir) || '.'}/report.html (report.json, junit.xml, summary.md, dbgview.log)\n`);
+  }
+
+  private flushStreak(): void {
+    if (this.streak.count > 0) this.line(`  ... and ${this.streak.count} more cases with the same result`);
+    this.streak = { key: '', count: 0 };
   }
 
   private line(text: string): void {

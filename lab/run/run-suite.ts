@@ -196,9 +196,12 @@ async function runCases(input: RunInput, cases: Case[], tools: Tools): Promise<{
         stop.kind === 'load-failed'
           ? `the driver did not load: StartService failed with ${describeWin32Error(stop.error)}${stop.message ? ` (${stop.message.trim()})` : ''}`
           : 'the driver crashed while loading (DriverEntry)';
-      const fix = blame === 'harness' ? ' Fix: check the target (test signing on, the image deployed) with `lab doctor`.' : ' Fix: the driver failed in DriverEntry; see dbgview.log.';
-      tools.warn(`${why}.${fix}`);
-      for (const c of outcome.remaining) await tools.record(unfinishedCase(c, 'error', why, blame));
+      const fix =
+        blame === 'harness'
+          ? 'Fix: check the target (test signing on, the image deployed) with `lab doctor`.'
+          : 'Fix: DriverEntry failed, or the file is not a valid kernel-mode image; see dbgview.log and check it with `x86_64-w64-mingw32-objdump -p`.';
+      tools.warn(`${suite.driver.image}: ${why} on ${target.name}. ${fix}`);
+      for (const c of outcome.remaining) await tools.record(unfinishedCase(c, 'error', `not run: ${why}`, blame));
       return { interrupted: false, loadBlame: blame };
     }
     if (stop.kind === 'runner-exit' && !progressed) {

@@ -3,7 +3,7 @@ import type { Case } from './case.js';
 
 /**
  * `--filter`: a case runs when any pattern matches its id or name. A pattern is a substring, a glob with
- * `*` and `?`, or a /regular expression/.
+ * `*` and `?` (matching anywhere in the id or name, like a substring), or a /regular expression/.
  */
 export function caseFilter(patterns: readonly string[]): (c: Case) => boolean {
   if (patterns.length === 0) return () => true;
@@ -23,7 +23,7 @@ function toTest(pattern: string): (text: string) => boolean {
     return (text) => re.test(text);
   }
   if (/[*?]/.test(pattern)) {
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    const re = new RegExp(pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.'), 'i');
     return (text) => re.test(text);
   }
   const needle = pattern.toLowerCase();

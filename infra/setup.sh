@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian or Ubuntu clone ready for lab: the apt packages lab needs (with sudo when not
+# root), the npm dependencies, and the build (TypeScript, the driver, the guest runner, the client).
+# Safe to run again: it installs only what is missing and the build is incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# wine/wine64: the embedded target; mingw-w64: the driver and guest programs; osslsigncode + openssl:
+# test signing; make: the incremental C build; openssh: the SSH target's tests; chromium: the HTML report's
+# browser tests; xz-utils/ca-certificates: npm.
+required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl make openssh-server openssh-client ca-certificates)
+optional=(chromium)
+
+missing=()
+for pkg in "${required[@]}" "${optional[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  echo "lab setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # Required packages first, so a distribution without a non-snap chromium still gets a working lab.
+  req_missing=()
+  for pkg in "${missing[@]}"; do [[ " ${optional[*]} " == *" $pkg "* ]] || req_missing+=("$pkg"); done
+  if [ "${#req_missing[@]}" -gt 0 ]; then
+    $sudo apt-get install -y -qq --no-install-recommends "${req_missing[@]}"
+  fi
+  for pkg in "${optional[@]}"; do
+    if [[ " ${missing[*]} " == *" $pkg "* ]]; then
+      $sudo apt-get install -y -qq --no-install-recommends "$pkg" ||
+        echo "lab setup: could not install $pkg; the HTML report tests need /usr/bin/chromium"
+    fi
+  done
+fi
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "lab setup: Node.js 20.19 or newer is needed (https://nodejs.org or your distribution's nodejs 20+)." >&2
+  exit 3
+fi
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || {
+  echo "lab setup: Node.js $(node --version) is too old; lab needs 20.19 or newer." >&2
+  exit 3
+}
+
+[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+npm run -s build
+echo "lab setup: ready. Next: npx lab run suites/echo.yaml"
