@@ -1,0 +1,146 @@
+/*
+ * `exec`: run a command line with stdout and stderr captured. The pipe is drained on its own thread so a
+ * chatty child never blocks on a full pipe while the runner waits for it to exit; capture is bounded and
+ * the rest is read and dropped. The child runs in a job so a timeout kills what it started too.
+ */
+#include "guest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DRAIN_WAIT_MS 2000
+
+typedef struct {
+    HANDLE pipe;
+    unsigned char *buf;
+    size_t len;
+    int cut;
+} capture;
+
+static DWORD WINAPI drain(void *arg)
+{
+    capture *c = arg;
+    unsigned char tmp[4096];
+    for (;;) {
+        DWORD got = 0;
+        if (!ReadFile(c->pipe, tmp, sizeof tmp, &got, NULL) || got == 0) break;
+        size_t room = LAB_EXEC_CAP - c->len;
+        size_t keep = got < room ? got : room;
+        memcpy(c->buf + c->len, tmp, keep);
+        c->len += keep;
+        if (keep < got) c->cut = 1;
+    }
+    return 0;
+}
+
+static void jb_exec(jbuf *b, DWORD e, int has_exit, DWORD exit_code, const capture *c, double us)
+{
+    jb_lit(b, "{\"k\":\"exec\",\"e\":");
+    jb_u64(b, e);
+    jb_lit(b, ",\"exit\":");
+    if (has_exit) jb_u64(b, exit_code);
+    else jb_lit(b, "null");
+    jb_lit(b, ",\"out\":");
+    jb_hex(b, c ? c->buf : NULL, c ? c->len : 0);
+    if (c && c->cut) jb_lit(b, ",\"ot\":1");
+    jb_lit(b, ",\"us\":");
+    jb_us(b, us);
+    jb_lit(b, "}");
+}
+
+void run_exec(const step *s, jbuf *b)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi = {0};
+    HANDLE rd = NULL, wr = NULL, nul = INVALID_HANDLE_VALUE, job = NULL, reader = NULL;
+    DWORD e = 0, exit_code = 0;
+    int has_exit = 0;
+    LARGE_INTEGER a, z;
+    capture *c = calloc(1, sizeof *c);
+    size_t cmd_len = wcslen(s->command);
+    wchar_t *cmd = malloc((cmd_len + 1) * sizeof *cmd); /* CreateProcessW may write into its command line */
+
+    QueryPerformanceCounter(&a);
+    if (!c || !cmd || !(c->buf = malloc(LAB_EXEC_CAP))) {
+        e = ERROR_NOT_ENOUGH_MEMORY;
+        goto report;
+    }
+    memcpy(cmd, s->command, (cmd_len + 1) * sizeof *cmd);
+    if (!CreatePipe(&rd, &wr, &sa, 0)) {
+        e = GetLastError();
+        goto report;
+    }
+    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    /* The child gets NUL as stdin, never the runner's own. */
+    nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = nul;
+    si.hStdOutput = wr;
+    si.hStdError = wr;
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) {
+        e = GetLastError();
+        goto report;
+    }
+    job = CreateJobObjectW(NULL, NULL);
+    if (job) {
+        JOBOBJECT_EXTENDED_LIMIT_INFORMATION li;
+        memset(&li, 0, sizeof li);
+        li.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+        /* Best effort: a runner already inside a job (Windows 7) cannot nest one. */
+        if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &li, sizeof li) ||
+            !AssignProcessToJobObject(job, pi.hProcess)) {
+            CloseHandle(job);
+            job = NULL;
+        }
+    }
+    /* Our copy of the write end must go, or the reader never sees the end of the pipe. */
+    CloseHandle(wr);
+    wr = NULL;
+    c->pipe = rd;
+    reader = CreateThread(NULL, 64 * 1024, drain, c, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+    ResumeThread(pi.hThread);
+    if (WaitForSingleObject(pi.hProcess, s->timeout_ms) == WAIT_TIMEOUT) {
+        if (job) TerminateJobObject(job, ERROR_TIMEOUT);
+        TerminateProcess(pi.hProcess, ERROR_TIMEOUT);
+        WaitForSingleObject(pi.hProcess, DRAIN_WAIT_MS);
+        e = ERROR_TIMEOUT;
+    } else if (GetExitCodeProcess(pi.hProcess, &exit_code)) {
+        has_exit = 1;
+    }
+    if (job) {
+        CloseHandle(job); /* kills whatever the child left running and holding the pipe */
+        job = NULL;
+    }
+    if (reader && WaitForSingleObject(reader, DRAIN_WAIT_MS) == WAIT_TIMEOUT) {
+        /* A grandchild outside the job still holds the pipe: stop reading it. */
+        CancelSynchronousIo(reader);
+        if (WaitForSingleObject(reader, DRAIN_WAIT_MS) == WAIT_TIMEOUT) {
+            /* Still stuck: leave the thread its buffer and pipe rather than free them under it. */
+            QueryPerformanceCounter(&z);
+            capture copy = *c;
+            jb_exec(b, e, has_exit, exit_code, &copy, qpc_us(a, z));
+            CloseHandle(reader);
+            CloseHandle(pi.hProcess);
+            CloseHandle(pi.hThread);
+            if (nul != INVALID_HANDLE_VALUE) CloseHandle(nul);
+            free(cmd);
+            return;
+        }
+    }
+
+report:
+    QueryPerformanceCounter(&z);
+    jb_exec(b, e, has_exit, exit_code, c && c->buf ? c : NULL, qpc_us(a, z));
+    if (reader) CloseHandle(reader);
+    if (pi.hProcess) CloseHandle(pi.hProcess);
+    if (pi.hThread) CloseHandle(pi.hThread);
+    if (rd) CloseHandle(rd);
+    if (wr) CloseHandle(wr);
+    if (nul != INVALID_HANDLE_VALUE) CloseHandle(nul);
+    if (c) free(c->buf);
+    free(c);
+    free(cmd);
+}

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { encodeCase, encodeHeader, encodePlan, encodePlanText, PlanEncodeError } from './plan-encoder.js';
+import type { GuestCase, GuestPlanHeader, GuestStep } from './plan.js';
+
+const header: GuestPlanHeader = {
+  device: '\\\\.\\object_device',
+  driver: { service: 'objdev', imagePath: 'C:\\lab\\objdev.sys' },
+  logPath: 'C:\\objdev.log',
+};
+const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+const one = (step: GuestStep, h: Pick<GuestPlanHeader, 'driver'> = header) => encodeCase({ index: 7, id: 'a/b', steps: [step] }, h);
+
+describe('encodePlan', () => {
+  it('writes the PROTOCOL.md example exactly', () => {
+    const seed: GuestCase = {
+      index: 0,
+      id: 'echo/seed-exchange',
+      steps: [
+        { kind: 'open', slot: 0, access: 'rw' },
+        { kind: 'ioctl', slot: 0, code: 0x0022e004, input: { pattern: bytes('hello,world'), length: 11 }, outLength: 0 },
+        { kind: 'ioctl', slot: 0, code: 0x0022e008, input: { pattern: new Uint8Array(), length: 0, nullPointer: true }, outLength: 1024 },
+      ],
+    };
+    expect(encodePlanText(header, [seed])).toBe(
+      [
+        'lab-plan 1',
+        'device \\\\.\\object_device',
+        'driver objdev C:\\lab\\objdev.sys',
+        'log C:\\objdev.log',
+        'case 0 echo/seed-exchange',
+        'open 0 rw',
+        'ioctl 0 0x0022E004 11 0 x:68656c6c6f2c776f726c64',
+        'ioctl 0 0x0022E008 0 1024 -',
+        'end',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('leaves out driver and log when the header has none, and keeps spaces inside paths', () => {
+    expect(encodeHeader({ device: '\\\\.\\my dev' })).toBe('lab-plan 1\ndevice \\\\.\\my dev\n');
+    expect(encodeHeader({ device: 'd', driver: { service: 's', imagePath: 'C:\\Program Files\\x.sys' } })).toBe(
+      'lab-plan 1\ndevice d\ndriver s C:\\Program Files\\x.sys\n',
+    );
+  });
+
+  it('yields the header and then one chunk per case, lazily', () => {
+    let pulled = 0;
+    function* cases(): Generator<GuestCase> {
+      for (let i = 0; i < 3; i++) {
+        pulled++;
+        yield { index: i, id: `c${i}`, steps: [] };
+      }
+    }
+    const it = encodePlan(header, cases());
+    expect(it.next().value).toMatch(/^lab-plan 1\n/);
+    expect(pulled).toBe(0);
+    expect(it.next().value).toBe('case 0 c0\nend\n');
+    expect(pulled).toBe(1);
+    expect([...it]).toEqual(['case 1 c1\nend\n', 'case 2 c2\nend\n']);
+  });
+});
+
+describe('encodeCase steps', () => {
+  const body = (step: GuestStep, h?: Pick<GuestPlanHeader, 'driver'>) => one(step, h).split('\n').slice(1, -2).join('\n');
+
+  it.each<[string, GuestStep, string]>([
+    ['open rw', { kind: 'open', slot: 0, access: 'rw' }, 'open 0 rw'],
+    ['open r', { kind: 'open', slot: 15, access: 'r' }, 'open 15 r'],
+    ['open w', { kind: 'open', slot: 3, access: 'w' }, 'open 3 w'],
+    ['open none', { kind: 'open', slot: 1, access: 'none' }, 'open 1 none'],
+    ['close', { kind: 'close', slot: 2 }, 'close 2'],
+    ['sleep', { kind: 'sleep', ms: 60000 }, 'sleep 60000'],
+    ['load', { kind: 'load', service: 'objdev' }, 'load objdev'],
+    ['unload', { kind: 'unload', service: 'objdev' }, 'unload objdev'],
+    ['exec (UTF-8 hex)', { kind: 'exec', timeoutMs: 5000, commandLine: 'cmd /c echo é' }, 'exec 5000 636d64202f63206563686f20c3a9'],
+    [
+      'ioctl with zeros (empty pattern)',
+      { kind: 'ioctl', slot: 0, code: 0x22e004, input: { pattern: new Uint8Array(), length: 2048 }, outLength: 0 },
+      'ioctl 0 0x0022E004 2048 0 x:',
+    ],
+    [
+      'ioctl with a per-thread pattern',
+      { kind: 'ioctl', slot: 1, code: 0xffffffff, input: { pattern: new Uint8Array([0, 255]), length: 4, perThread: true }, outLength: 16 },
+      'ioctl 1 0xFFFFFFFF 4 16 t:00ff',
+    ],
+    [
+      'ioctl cuts a pattern longer than the length',
+      { kind: 'ioctl', slot: 0, code: 0, input: { pattern: bytes('abcdef'), length: 2 }, outLength: 0 },
+      'ioctl 0 0x00000000 2 0 x:6162',
+    ],
+    [
+      'ioctl with a NULL pointer and a length (a hostile request)',
+      { kind: 'ioctl', slot: 0, code: 0x22e004, input: { pattern: new Uint8Array(), length: 5, nullPointer: true }, outLength: 0 },
+      'ioctl 0 0x0022E004 5 0 -',
+    ],
+    [
+      'par with inner steps',
+      {
+        kind: 'par',
+        threads: 4,
+        iterations: 100,
+        steps: [
+          { kind: 'open', slot: 1, access: 'rw' },
+          { kind: 'ioctl', slot: 1, code: 0x22e004, input: { pattern: bytes('A'), length: 3, perThread: true }, outLength: 0 },
+          { kind: 'sleep', ms: 0 },
+          { kind: 'close', slot: 1 },
+        ],
+      },
+      'par 4 100\nopen 1 rw\nioctl 1 0x0022E004 3 0 t:41\nsleep 0\nclose 1\nendpar',
+    ],
+  ])('%s', (_name, step, text) => {
+    expect(body(step)).toBe(text);
+  });
+});
+
+describe('encoder validation', () => {
+  const errorOf = (f: () => unknown): PlanEncodeError => {
+    try {
+      f();
+    } catch (error) {
+      if (error instanceof PlanEncodeError) return error;
+      throw error;
+    }
+    throw new Error('expected a PlanEncodeError');
+  };
+  const ioctl = (over: Partial<Extract<GuestStep, { kind: 'ioctl' }>>): GuestStep => ({
+    kind: 'ioctl',
+    slot: 0,
+    code: 0x22e004,
+    input: { pattern: new Uint8Array([1]), length: 1 },
+    outLength: 0,
+    ...over,
+  });
+
+  it.each<[string, () => unknown, string, RegExp]>([
+    ['id with a space', () => encodeCase({ index: 0, id: 'a b', steps: [] }, header), 'id', /whitespace/],
+    ['id with a tab', () => encodeCase({ index: 0, id: 'a\tb', steps: [] }, header), 'id', /whitespace/],
+    ['empty id', () => encodeCase({ index: 0, id: '', steps: [] }, header), 'id', /non-empty/],
+    ['id over 1024 bytes', () => encodeCase({ index: 0, id: 'é'.repeat(513), steps: [] }, header), 'id', /1024/],
+    ['id with a lone surrogate', () => encodeCase({ index: 0, id: 'a\ud800', steps: [] }, header), 'id', /surrogate/],
+    ['negative index', () => encodeCase({ index: -1, id: 'x', steps: [] }, header), 'index', /whole number/],
+    ['fractional index', () => encodeCase({ index: 1.5, id: 'x', steps: [] }, header), 'index', /whole number/],
+    ['slot 16', () => one({ kind: 'open', slot: 16, access: 'rw' }), 'steps[0].slot', /0 to 15/],
+    ['bad access', () => one({ kind: 'open', slot: 0, access: 'rx' as 'rw' }), 'steps[0].access', /rw, r, w or none/],
+    ['code over 32 bits', () => one(ioctl({ code: 2 ** 32 })), 'steps[0].code', /0 to 4294967295/],
+    ['input length over 16 MiB', () => one(ioctl({ input: { pattern: new Uint8Array(), length: 16 * 1024 * 1024 + 1 } })), 'steps[0].input.length', /16777216/],
+    ['output length over 16 MiB', () => one(ioctl({ outLength: 2 ** 25 })), 'steps[0].outLength', /16777216/],
+    ['NULL pointer with a pattern', () => one(ioctl({ input: { pattern: new Uint8Array([1]), length: 0, nullPointer: true } })), 'steps[0].input', /NULL/],
+    ['threads 0', () => one({ kind: 'par', threads: 0, iterations: 1, steps: [] }), 'steps[0].threads', /1 to 64/],
+    ['threads 65', () => one({ kind: 'par', threads: 65, iterations: 1, steps: [] }), 'steps[0].threads', /1 to 64/],
+    ['iterations over the limit', () => one({ kind: 'par', threads: 1, iterations: 100_001, steps: [] }), 'steps[0].iterations', /100000/],
+    [
+      'exec inside par',
+      () => one({ kind: 'par', threads: 2, iterations: 1, steps: [{ kind: 'exec', timeoutMs: 1, commandLine: 'x' }] }),
+      'steps[0].steps[0].kind',
+      /not allowed inside par/,
+    ],
+    [
+      'nested par',
+      () => one({ kind: 'par', threads: 2, iterations: 1, steps: [{ kind: 'par', threads: 1, iterations: 1, steps: [] }] }),
+      'steps[0].steps[0].kind',
+      /not allowed inside par/,
+    ],
+    ['sleep over a minute', () => one({ kind: 'sleep', ms: 60_001 }), 'steps[0].ms', /60000/],
+    ['exec timeout 0', () => one({ kind: 'exec', timeoutMs: 0, commandLine: 'x' }), 'steps[0].timeoutMs', /1 to 600000/],
+    ['empty command line', () => one({ kind: 'exec', timeoutMs: 10, commandLine: '' }), 'steps[0].commandLine', /non-empty/],
+    ['service with a space', () => one({ kind: 'unload', service: 'obj dev' }), 'steps[0].service', /whitespace/],
+    ['load without a header driver', () => one({ kind: 'load', service: 'objdev' }, {}), 'steps[0].kind', /driver/],
+    ['unknown kind', () => one({ kind: 'fly' } as unknown as GuestStep), 'steps[0].kind', /unknown/],
+  ])('%s', (_name, f, field, message) => {
+    const error = errorOf(f);
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
+    if (field !== 'id') expect(error.caseId).not.toBeNull();
+  });
+
+  it('names the case id in the message', () => {
+    expect(errorOf(() => one({ kind: 'sleep', ms: -1 })).message).toBe('case "a/b": steps[0].ms must be a whole number from 0 to 60000, got -1');
+  });
+
+  it.each<[string, GuestPlanHeader, string]>([
+    ['empty device', { device: '' }, 'device'],
+    ['device with a line break', { device: 'a\nb' }, 'device'],
+    ['device with leading space', { device: ' a' }, 'device'],
+    ['service with a space', { device: 'd', driver: { service: 'a b', imagePath: 'x' } }, 'driver.service'],
+    ['image path with NUL', { device: 'd', driver: { service: 's', imagePath: 'x\0' } }, 'driver.imagePath'],
+    ['log path with CR', { device: 'd', logPath: 'C:\\x\r' }, 'logPath'],
+  ])('header: %s', (_name, h, field) => {
+    const error = errorOf(() => encodeHeader(h));
+    expect(error.field).toBe(field);
+    expect(error.caseId).toBeNull();
+    expect(error.message).toMatch(/^plan header: /);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Encodes a plan for the guest runner (driver/guest/PROTOCOL.md, "Plan"). Everything is validated here,
+ * on the host, so a bad case fails early with its id and field named instead of coming back from the guest
+ * as a case error. Case by case (a generator), because suites expand to 10,000+ cases: write it with
+ * `pipeline(Readable.from(encodePlan(header, cases)), createWriteStream(path))`.
+ */
+import { GUEST_LIMITS, type GuestCase, type GuestPayload, type GuestPlanHeader, type GuestStep } from './plan.js';
+
+/** A plan that cannot be encoded: names the case (if any) and the field. */
+export class PlanEncodeError extends Error {
+  constructor(
+    readonly caseId: string | null,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${caseId === null ? 'plan header' : `case ${JSON.stringify(caseId)}`}: ${field} ${problem}`);
+    this.name = 'PlanEncodeError';
+  }
+}
+
+/** A lone surrogate has no UTF-8 form: the guest would read a different string than the host meant. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const PAR_STEPS: ReadonlySet<GuestStep['kind']> = new Set(['open', 'close', 'ioctl', 'sleep']);
+
+export function* encodePlan(header: GuestPlanHeader, cases: Iterable<GuestCase>): Generator<string, void, undefined> {
+  yield encodeHeader(header);
+  for (const c of cases) yield encodeCase(c, header);
+}
+
+/** The whole plan as one string: for small plans and tests. */
+export function encodePlanText(header: GuestPlanHeader, cases: Iterable<GuestCase>): string {
+  let text = '';
+  for (const part of encodePlan(header, cases)) text += part;
+  return text;
+}
+
+export function encodeHeader(header: GuestPlanHeader): string {
+  let text = 'lab-plan 1\n';
+  text += `device ${path(null, 'device', header.device)}\n`;
+  if (header.driver) {
+    const service = token(null, 'driver.service', header.driver.service, GUEST_LIMITS.maxServiceBytes);
+    text += `driver ${service} ${path(null, 'driver.imagePath', header.driver.imagePath)}\n`;
+  }
+  if (header.logPath !== undefined) text += `log ${path(null, 'logPath', header.logPath)}\n`;
+  return text;
+}
+
+/** One `case` ... `end` block. `header` is needed to check that `load` steps have an image to load. */
+export function encodeCase(c: GuestCase, header: Pick<GuestPlanHeader, 'driver'>): string {
+  const id = token(String(c.id), 'id', c.id, GUEST_LIMITS.maxIdBytes);
+  if (!Number.isSafeInteger(c.index) || c.index < 0) fail(c.id, 'index', `must be a whole number >= 0, got ${c.index}`);
+  let text = `case ${c.index} ${id}\n`;
+  c.steps.forEach((s, i) => {
+    text += encodeStep(c.id, `steps[${i}]`, s, header, false);
+  });
+  return `${text}end\n`;
+}
+
+function encodeStep(id: string, at: string, s: GuestStep, header: Pick<GuestPlanHeader, 'driver'>, inPar: boolean): string {
+  if (inPar && !PAR_STEPS.has(s.kind)) fail(id, `${at}.kind`, `'${s.kind}' is not allowed inside par (only open, close, ioctl, sleep)`);
+  switch (s.kind) {
+    case 'open':
+      if (!['rw', 'r', 'w', 'none'].includes(s.access)) fail(id, `${at}.access`, `must be rw, r, w or none, got ${JSON.stringify(s.access)}`);
+      return `open ${slot(id, at, s.slot)} ${s.access}\n`;
+    case 'close':
+      return `close ${slot(id, at, s.slot)}\n`;
+    case 'ioctl': {
+      const code = int(id, `${at}.code`, s.code, 0, 0xffff_ffff);
+      const out = int(id, `${at}.outLength`, s.outLength, 0, GUEST_LIMITS.maxBufferLength);
+      return `ioctl ${slot(id, at, s.slot)} 0x${code.toString(16).toUpperCase().padStart(8, '0')} ${payloadLength(id, at, s.input)} ${out} ${payload(id, at, s.input)}\n`;
+    }
+    case 'par': {
+      const threads = int(id, `${at}.threads`, s.threads, 1, GUEST_LIMITS.maxThreads);
+      const iterations = int(id, `${at}.iterations`, s.iterations, 1, GUEST_LIMITS.maxIterations);
+      if (inPar) fail(id, at, 'par cannot be nested');
+      let text = `par ${threads} ${iterations}\n`;
+      s.steps.forEach((inner, i) => {
+        text += encodeStep(id, `${at}.steps[${i}]`, inner, header, true);
+      });
+      return `${text}endpar\n`;
+    }
+    case 'exec': {
+      const timeout = int(id, `${at}.timeoutMs`, s.timeoutMs, 1, GUEST_LIMITS.maxExecTimeoutMs);
+      if (typeof s.commandLine !== 'string' || s.commandLine.length === 0 || s.commandLine.includes('\0'))
+        fail(id, `${at}.commandLine`, 'must be a non-empty string without NUL');
+      return `exec ${timeout} ${Buffer.from(s.commandLine, 'utf8').toString('hex')}\n`;
+    }
+    case 'load':
+    case 'unload':
+      if (s.kind === 'load' && !header.driver) fail(id, `${at}.kind`, "'load' needs the plan header's driver (it names the image)");
+      return `${s.kind} ${token(id, `${at}.service`, s.service, GUEST_LIMITS.maxServiceBytes)}\n`;
+    case 'sleep':
+      return `sleep ${int(id, `${at}.ms`, s.ms, 0, GUEST_LIMITS.maxSleepMs)}\n`;
+    default:
+      return fail(id, `${at}.kind`, `is unknown: ${JSON.stringify((s as { kind: unknown }).kind)}`);
+  }
+}
+
+function payloadLength(id: string, at: string, p: GuestPayload): number {
+  return int(id, `${at}.input.length`, p.length, 0, GUEST_LIMITS.maxBufferLength);
+}
+
+function payload(id: string, at: string, p: GuestPayload): string {
+  if (p.nullPointer) {
+    if (p.pattern.length > 0 || p.perThread) fail(id, `${at}.input`, 'a NULL pointer has no pattern and no per-thread bytes');
+    return '-';
+  }
+  if (!(p.pattern instanceof Uint8Array)) fail(id, `${at}.input.pattern`, 'must be a Uint8Array');
+  // An empty pattern means zeros; a pattern longer than the length is cut, so it never needs to be longer.
+  const used = p.pattern.length > p.length ? p.pattern.subarray(0, Math.max(p.length, 0)) : p.pattern;
+  return `${p.perThread ? 't' : 'x'}:${Buffer.from(used.buffer, used.byteOffset, used.byteLength).toString('hex')}`;
+}
+
+function slot(id: string, at: string, value: number): number {
+  return int(id, `${at}.slot`, value, 0, GUEST_LIMITS.maxSlots - 1);
+}
+
+function int(id: string, field: string, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) fail(id, field, `must be a whole number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+/** A single plan token: the runner splits lines on spaces and tabs. */
+function token(id: string | null, field: string, value: string, maxBytes: number): string {
+  if (typeof value !== 'string' || value.length === 0) fail(id, field, 'must be a non-empty string');
+  if (/[\s\0-\x1f\x7f]/.test(value)) fail(id, field, `must not contain whitespace or control characters: ${JSON.stringify(value)}`);
+  if (Buffer.byteLength(value, 'utf8') > maxBytes) fail(id, field, `is longer than ${maxBytes} UTF-8 bytes`);
+  if (LONE_SURROGATE.test(value)) fail(id, field, 'is not well-formed Unicode (a lone surrogate)');
+  return value;
+}
+
+/** The rest of a header line: spaces are fine inside, line breaks and NUL are not. */
+function path(id: string | null, field: string, value: string): string {
+  if (typeof value !== 'string' || value.trim().length === 0) fail(id, field, 'must be a non-empty string');
+  if (/[\0-\x1f\x7f]/.test(value)) fail(id, field, `must not contain line breaks or control characters: ${JSON.stringify(value)}`);
+  if (value !== value.trim()) fail(id, field, `must not start or end with whitespace: ${JSON.stringify(value)}`);
+  if (LONE_SURROGATE.test(value)) fail(id, field, 'is not well-formed Unicode (a lone surrogate)');
+  return value;
+}
+
+function fail(id: string | null, field: string, problem: string): never {
+  throw new PlanEncodeError(id, field, problem);
+}

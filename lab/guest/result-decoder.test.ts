@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { decodeGuestLine, GuestLineError } from './result-decoder.js';
+import type { GuestEvent, StepOutcome } from './result.js';
+
+const u8 = (...b: number[]) => new Uint8Array(b);
+/** The steps of a case line built around the given step JSON. */
+const steps = (...json: string[]): StepOutcome[] => {
+  const event = decodeGuestLine(`{"t":"case","i":3,"id":"x","steps":[${json.join(',')}],"us":1.5,"log":null}`);
+  if (event.t !== 'case') throw new Error(`expected a case, got ${event.t}`);
+  return event.steps;
+};
+const problemOf = (line: string): string => {
+  try {
+    decodeGuestLine(line);
+  } catch (error) {
+    if (error instanceof GuestLineError) return error.problem;
+    throw error;
+  }
+  throw new Error('expected a GuestLineError');
+};
+
+describe('decodeGuestLine events', () => {
+  it.each<[string, string, GuestEvent]>([
+    ['hello', '{"t":"hello","v":1,"pid":32,"qpcHz":10000000}', { t: 'hello', version: 1, pid: 32, qpcHz: 10_000_000 }],
+    [
+      'load',
+      '{"t":"load","service":"objdev","e":0,"msg":"Success.","us":59226.400}',
+      { t: 'load', service: 'objdev', error: 0, message: 'Success.', elapsedUs: 59226.4 },
+    ],
+    ['begin', '{"t":"begin","i":0,"id":"echo/seed-exchange"}', { t: 'begin', index: 0, id: 'echo/seed-exchange' }],
+    [
+      'case error',
+      '{"t":"case","i":4,"id":"c4","error":"unknown directive \'fly\'","line":12}',
+      { t: 'case-error', index: 4, id: 'c4', error: "unknown directive 'fly'", line: 12 },
+    ],
+    [
+      'case error outside a case',
+      '{"t":"case","i":-1,"id":"","error":"step \'open\' outside a case","line":5}',
+      { t: 'case-error', index: -1, id: '', error: "step 'open' outside a case", line: 5 },
+    ],
+    [
+      'unload',
+      '{"t":"unload","service":"objdev","e":0,"msg":"Success.","openAfter":2}',
+      { t: 'unload', service: 'objdev', error: 0, message: 'Success.', openAfter: 2 },
+    ],
+    ['plan-error', '{"t":"plan-error","error":"the first line must be \'lab-plan 1\'","line":1}', { t: 'plan-error', error: "the first line must be 'lab-plan 1'", line: 1 }],
+    ['end', '{"t":"end","cases":3}', { t: 'end', cases: 3 }],
+    ['an unknown type', '{"t":"progress","pct":50}', { t: 'unknown', type: 'progress', raw: '{"t":"progress","pct":50}' }],
+  ])('%s', (_name, line, event) => {
+    expect(decodeGuestLine(line)).toEqual(event);
+  });
+
+  it('decodes a case with log offsets and elapsed time', () => {
+    expect(decodeGuestLine('{"t":"case","i":0,"id":"a","steps":[],"us":2058.400,"log":[38,156]}')).toEqual({
+      t: 'case',
+      index: 0,
+      id: 'a',
+      elapsedUs: 2058.4,
+      log: [38, 156],
+      steps: [],
+    });
+    expect(decodeGuestLine('{"t":"case","i":0,"id":"a","steps":[],"us":1,"log":[-1,-1]}')).toMatchObject({ log: [-1, -1] });
+  });
+
+  it('ignores a trailing \\r', () => {
+    expect(decodeGuestLine('{"t":"end","cases":0}\r')).toEqual({ t: 'end', cases: 0 });
+  });
+});
+
+describe('decodeGuestLine steps', () => {
+  it('open, close, sleep', () => {
+    expect(steps('{"k":"open","e":5}', '{"k":"close","e":0}', '{"k":"sleep"}')).toEqual([
+      { kind: 'open', error: 5 },
+      { kind: 'close', error: 0 },
+      { kind: 'sleep', error: 0 },
+    ]);
+  });
+
+  it('load and unload steps', () => {
+    expect(steps('{"k":"load","service":"objdev","e":2,"msg":"File not found."}', '{"k":"unload","service":"objdev","e":1060,"msg":"Service does not exist."}')).toEqual([
+      { kind: 'load', service: 'objdev', error: 2, message: 'File not found.' },
+      { kind: 'unload', service: 'objdev', error: 1060, message: 'Service does not exist.' },
+    ]);
+  });
+
+  it('ioctl, with output bytes, truncation and guard damage', () => {
+    expect(steps('{"k":"ioctl","e":0,"n":11,"us":538.100,"o":"68656c6c6f2c776f726c64","g":0}', '{"k":"ioctl","e":234,"n":2097152,"us":1,"o":"00ff","ot":1,"g":1}')).toEqual([
+      { kind: 'ioctl', error: 0, bytesReturned: 11, elapsedUs: 538.1, output: new Uint8Array(Buffer.from('hello,world')), outputTruncated: false, guardDamaged: false },
+      { kind: 'ioctl', error: 234, bytesReturned: 2_097_152, elapsedUs: 1, output: u8(0, 255), outputTruncated: true, guardDamaged: true },
+    ]);
+  });
+
+  it('an ioctl that was not run', () => {
+    expect(steps('{"k":"ioctl","e":null,"error":"inLen 20971520 is over the limit of 16777216 bytes"}')).toEqual([
+      {
+        kind: 'ioctl',
+        error: null,
+        bytesReturned: 0,
+        elapsedUs: 0,
+        output: u8(),
+        outputTruncated: false,
+        guardDamaged: false,
+        refused: 'inLen 20971520 is over the limit of 16777216 bytes',
+      },
+    ]);
+  });
+
+  it('exec, finished and timed out', () => {
+    expect(steps('{"k":"exec","e":0,"exit":0,"out":"68690d0a","us":80000.5}', '{"k":"exec","e":1460,"exit":null,"out":"","ot":1,"us":5000}')).toEqual([
+      { kind: 'exec', error: 0, exitCode: 0, output: u8(0x68, 0x69, 13, 10), outputTruncated: false, elapsedUs: 80000.5 },
+      { kind: 'exec', error: 1460, exitCode: null, output: u8(), outputTruncated: true, elapsedUs: 5000 },
+    ]);
+  });
+
+  it('par with ioctl, open, close and sleep aggregates', () => {
+    const [par] = steps(
+      '{"k":"par","threads":4,"iterations":10,"us":21822.800,"sub":[' +
+        '{"k":"open","calls":40,"errors":{"0":39,"5":1}},' +
+        '{"k":"ioctl","calls":40,"errors":{"0":40},"returned":{"4":38,"other":2},"outs":[["44444444",36],["41414141",4]],"outsMore":0,"p50":761.500,"p99":4320.300,"max":4320.300,"g":0},' +
+        '{"k":"sleep","calls":40},' +
+        '{"k":"close","calls":40,"errors":{"0":40}},' +
+        '{"k":"ioctl","e":null,"error":"outLen 99999999 is over the limit of 16777216 bytes"}]}',
+    );
+    const zero = { returned: {}, outputs: [], outputsMore: 0, p50Us: 0, p99Us: 0, maxUs: 0, guardDamaged: 0 };
+    expect(par).toEqual({
+      kind: 'par',
+      threads: 4,
+      iterations: 10,
+      elapsedUs: 21822.8,
+      sub: [
+        { kind: 'open', calls: 40, errors: { '0': 39, '5': 1 }, ...zero },
+        {
+          kind: 'ioctl',
+          calls: 40,
+          errors: { '0': 40 },
+          returned: { '4': 38, other: 2 },
+          outputs: [
+            { bytes: u8(0x44, 0x44, 0x44, 0x44), count: 36 },
+            { bytes: u8(0x41, 0x41, 0x41, 0x41), count: 4 },
+          ],
+          outputsMore: 0,
+          p50Us: 761.5,
+          p99Us: 4320.3,
+          maxUs: 4320.3,
+          guardDamaged: 0,
+        },
+        { kind: 'sleep', calls: 40, errors: {}, ...zero },
+        { kind: 'close', calls: 40, errors: { '0': 40 }, ...zero },
+        { kind: 'ioctl', calls: 0, errors: {}, ...zero, refused: 'outLen 99999999 is over the limit of 16777216 bytes' },
+      ],
+    });
+  });
+
+  it('a par that was refused', () => {
+    expect(steps('{"k":"par","threads":64,"iterations":1,"e":null,"error":"no memory for the input","us":0,"sub":[]}')).toEqual([
+      { kind: 'par', threads: 64, iterations: 1, elapsedUs: 0, sub: [], refused: 'no memory for the input' },
+    ]);
+  });
+});
+
+describe('decodeGuestLine malformed lines', () => {
+  it.each<[string, string, RegExp]>([
+    ['empty', '', /empty line/],
+    ['just \\r', '\r', /empty line/],
+    ['not JSON', 'wine: Unhandled page fault', /not JSON/],
+    ['cut mid-line', '{"t":"case","i":0,"id":"a","steps":[{"k":"ioctl","e":0', /not JSON/],
+    ['an array', '[1,2]', /string "t"/],
+    ['no t', '{"v":1}', /string "t"/],
+    ['missing field', '{"t":"begin","i":0}', /^id is not a string$/],
+    ['mistyped field', '{"t":"end","cases":"3"}', /^cases is not a number$/],
+    ['bad step kind', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[{"k":"dance"}]}', /steps\[0\]\.k "dance"/],
+    ['bad hex', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[{"k":"ioctl","e":0,"n":1,"us":1,"o":"zz","g":0}]}', /steps\[0\]\.o is not valid hex/],
+    ['odd hex', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[{"k":"ioctl","e":0,"n":1,"us":1,"o":"abc","g":0}]}', /not valid hex/],
+    ['bad guard flag', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[{"k":"ioctl","e":0,"n":0,"us":1,"o":"","g":2}]}', /\.g is not 0 or 1/],
+    ['bad log', '{"t":"case","i":0,"id":"a","us":1,"log":[1],"steps":[]}', /log is not \[number, number\]/],
+    [
+      'bad par count',
+      '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[{"k":"par","threads":1,"iterations":1,"us":1,"sub":[{"k":"open","calls":1,"errors":{"0":"x"}}]}]}',
+      /steps\[0\]\.sub\[0\]\.errors\["0"\] is not a number/,
+    ],
+    [
+      'exec inside par',
+      '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[{"k":"par","threads":1,"iterations":1,"us":1,"sub":[{"k":"exec"}]}]}',
+      /cannot be inside par/,
+    ],
+  ])('%s', (_name, line, problem) => {
+    expect(problemOf(line)).toMatch(problem);
+  });
+
+  it('quotes the line in the message', () => {
+    expect(() => decodeGuestLine('garbage')).toThrow('malformed guest runner line: not JSON: garbage');
+  });
+});
