@@ -1,10 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LabError } from '../errors/lab-error.js';
 import { labVersion } from '../run/lab-version.js';
-import { buildCommand } from './commands/build.js';
-import { doctorCommand } from './commands/doctor.js';
-import { listCommand } from './commands/list.js';
-import { runCommand } from './commands/run.js';
+
+/** Commands load on use, so `lab list` does not pay for Wine and the reporters, nor `--help` for anything. */
+const runCommand = async (...args: Parameters<typeof import('./commands/run.js').runCommand>) => (await import('./commands/run.js')).runCommand(...args);
+const listCommand = async (...args: Parameters<typeof import('./commands/list.js').listCommand>) => (await import('./commands/list.js')).listCommand(...args);
+const buildCommand = async (...args: Parameters<typeof import('./commands/build.js').buildCommand>) => (await import('./commands/build.js')).buildCommand(...args);
+const doctorCommand = async (...args: Parameters<typeof import('./commands/doctor.js').doctorCommand>) => (await import('./commands/doctor.js')).doctorCommand(...args);
 
 /**
  * The `lab` command. Argument parsing is commander's; this file wires the commands and holds the one

@@ -12,7 +12,9 @@ export class JsonReporter implements Reporter {
   async onEnd(report: FinalReport): Promise<void> {
     const out = createWriteStream(join(report.outDir, 'report.json'));
     const write = (text: string) => new Promise<void>((resolve, reject) => (out.write(text) ? resolve() : out.once('drain', resolve).once('error', reject)));
-    const { timings, warnings, lab, options, ...head } = report.header;
+    const { timings: phaseTimings, warnings, lab, options, ...head } = report.header;
+    // Reporters run in order and this one runs last, so its own writing is all that is left out.
+    const timings = { ...phaseTimings, report: Date.now() - report.reportStartedAt };
     const headText = JSON.stringify(head, null, 2);
     await write(`${headText.slice(0, -2)},\n  "cases": [`);
     let first = true;

@@ -21,6 +21,8 @@ export interface FinalReport {
   /** The cases in case order, read back from results.jsonl one at a time. */
   cases(): AsyncIterable<CaseResult>;
   outDir: string;
+  /** When report writing began (ms since the epoch), so report.json can include its own phase. */
+  reportStartedAt: number;
 }
 
 export interface Reporter {

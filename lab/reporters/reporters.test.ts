@@ -31,7 +31,7 @@ beforeAll(async () => {
     schemaVersion: 1, runId: 'r1', suite: 'echo', suiteFile: 'suites/echo.yaml', target: 'wine', targetKind: 'wine', targetInfo: { wine: 'wine-8.0' }, status: 'failed',
     startedAt: '2026-11-24T04:00:00.000Z', durationMs: 1234, driver: { path: 'driver/build/objdev.sys', sha256: 'ab'.repeat(32), signed: true }, summary, timings: { execute: 1000 }, warnings: [`a warning ${HOSTILE}`], lab: { version: '0.1.0', node: 'v20' }, options: {},
   };
-  report = { header, outDir: dir, cases: async function* () { yield* cases; } };
+  report = { header, outDir: dir, reportStartedAt: Date.now(), cases: async function* () { yield* cases; } };
   for (const r of [new JsonReporter(), new JunitReporter(), new HtmlReporter(), new SummaryMarkdownReporter()]) await r.onEnd(report);
 });
 

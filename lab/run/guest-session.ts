@@ -203,8 +203,13 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   await settled;
   marks.stopped = Date.now();
   input.signal.removeEventListener('abort', onAbort);
-  await session.kill();
-  await session.drain();
+  if (stop?.kind === 'end') {
+    // Every result is in: Wine's teardown can happen while the reports are written (the target waits
+    // for it before it reverts or is disposed).
+    void session.kill();
+  } else {
+    await session.drain();
+  }
   // Cases whose end marker never came (a crash right after) are written now, with what the stream has.
   for (const index of [...judged.keys()]) finalize(index);
   await finalizing;

@@ -88,6 +88,9 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     else failure = { error: error as Error, blame: 'harness' };
   }
 
+  // The target is done with: let it tear down (Wine's processes, the prefix) while the reports are written.
+  const teardown = target.dispose().catch((error: Error) => warn(`tearing down ${target.name} failed: ${error.message}`));
+
   // Every case without a result gets one, so the report accounts for the whole suite.
   const finished = new Set<number>();
   for await (const r of ResultsStore.read(store.path)) finished.add(r.index);
@@ -125,8 +128,9 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   };
   reporters.onPhase('report');
   const reportStart = Date.now();
-  await reporters.onEnd({ header, outDir, cases: () => ResultsStore.read(store.path) });
+  await reporters.onEnd({ header, outDir, reportStartedAt: reportStart, cases: () => ResultsStore.read(store.path) });
   header.timings.report = Date.now() - reportStart;
+  await teardown;
 
   const exitCode = interrupted ? 130 : failure || loadBlame === 'harness' ? 3 : status === 'passed' ? 0 : 1;
   return { header, exitCode };

@@ -21,7 +21,7 @@ export interface GuestSession {
   readonly exited: Promise<{ exitCode: number | null }>;
   /** Stops the guest and everything it started, now; idempotent. */
   kill(): Promise<void>;
-  /** After exit or kill: deliver any debug lines still held by the target (e.g. a DbgView log file). */
+  /** Stops the session if it still runs, then delivers the debug lines the target still holds (pipes, a DbgView log file). */
   drain(): Promise<void>;
 }
 

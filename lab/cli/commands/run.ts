@@ -25,20 +25,22 @@ export interface RunFlags {
   keep?: boolean;
 }
 
+/** In the order they run: json last, so report.json can carry the time the others took. */
 const REPORTERS: Record<string, () => Reporter> = {
   terminal: () => TerminalReporter.forStdout(),
-  json: () => new JsonReporter(),
   junit: () => new JunitReporter(),
   html: () => new HtmlReporter(),
   summary: () => new SummaryMarkdownReporter(),
+  json: () => new JsonReporter(),
 };
 
 export async function runCommand(suiteFile: string, flags: RunFlags): Promise<void> {
-  const reporters = (flags.reporter ?? Object.keys(REPORTERS)).map((name) => {
-    const make = REPORTERS[name];
-    if (!make) throw new UsageError('LAB_BAD_REPORTER', `--reporter ${name}: expected one of ${Object.keys(REPORTERS).join(', ')}`);
-    return make();
-  });
+  const wanted = flags.reporter ?? Object.keys(REPORTERS);
+  const unknown = wanted.find((name) => !(name in REPORTERS));
+  if (unknown) throw new UsageError('LAB_BAD_REPORTER', `--reporter ${unknown}: expected one of ${Object.keys(REPORTERS).join(', ')}`);
+  const reporters = Object.keys(REPORTERS)
+    .filter((name) => wanted.includes(name))
+    .map((name) => REPORTERS[name]!());
   const targetRef = await createTarget.resolve(flags.target);
   const { target: _name, ...selection } = flags;
   const suite = await loadCases(suiteFile, { ...selection, target: targetRef });

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
 import { labCacheDir } from './cache-dir.js';
 import { wineEnv } from './wine-env.js';
-import { versionSlug, wineVersion } from './wine-version.js';
+import { cachedWineVersion, versionSlug } from './wine-version.js';
 
 const READY_MARK = '.lab-template-ready';
 /** Bump when bootPrefix() changes what a template holds, so caches made by older labs are rebuilt. */
@@ -25,8 +25,9 @@ export interface TemplateOptions {
  * after the ready mark exists. Concurrent callers build into private folders and the first rename wins.
  */
 export async function ensureTemplate(options: TemplateOptions = {}): Promise<string> {
-  const version = await wineVersion();
-  const root = join(options.cacheDir ?? labCacheDir(), 'wine', versionSlug(version));
+  const cacheDir = options.cacheDir ?? labCacheDir();
+  const version = await cachedWineVersion(cacheDir);
+  const root = join(cacheDir, 'wine', versionSlug(version));
   const template = join(root, `template-r${RECIPE}`);
   if (await isReady(template)) return template;
 

@@ -10,6 +10,7 @@ import { hostPathOf } from './guest-path.js';
 import { clonePrefix } from './prefix-clone.js';
 import { CRASH_REPORT_PATH, ensureTemplate, templateVersion } from './prefix-template.js';
 import { wineEnv } from './wine-env.js';
+import { killPrefixProcesses } from './wine-reaper.js';
 
 export interface WineTargetOptions {
   name?: string;
@@ -34,7 +35,7 @@ export class WineTarget implements Target {
   private generation = 0;
   private readonly runDir: string;
   private readonly facts: Record<string, string> = {};
-  private session?: { child: ResultPromise; prefix: string };
+  private session?: { child: ResultPromise; prefix: string; kill(): Promise<void> };
   private readonly removals: Array<Promise<void>> = [];
 
   constructor(private readonly options: WineTargetOptions) {
@@ -81,7 +82,6 @@ export class WineTarget implements Target {
   startSession(argv: string[], hooks: SessionHooks): GuestSession {
     const prefix = this.currentPrefix();
     const child = execa('wine', argv, { env: wineEnv(prefix), buffer: false, stdin: 'ignore', reject: false, cleanup: true, cwd: join(prefix, 'drive_c') });
-    this.session = { child, prefix };
     const onStderr = (raw: string) => {
       const line = parseWineLine(raw);
       const timeMs = Date.now();
@@ -103,16 +103,17 @@ export class WineTarget implements Target {
     let killed: Promise<void> | undefined;
     const kill = () =>
       (killed ??= (async () => {
-        await killPrefix(prefix);
+        await killPrefixProcesses(prefix);
         child.kill('SIGKILL');
         await exited;
       })());
+    this.session = { child, prefix, kill };
     return {
       exited,
       kill,
       drain: async () => {
-        await killPrefix(prefix);
-        // Lines written before the kill may still be in the pipes.
+        await kill();
+        // Lines written before the kill may still be in the pipes; they close as Wine's processes die.
         await Promise.race([Promise.all([once(child.stdout), once(child.stderr)]), new Promise((r) => setTimeout(r, 500))]);
         const lastOut = out.end();
         if (lastOut !== null) hooks.onStdout(lastOut);
@@ -138,7 +139,7 @@ export class WineTarget implements Target {
 
   async dispose(): Promise<void> {
     await this.stopSession();
-    if (this.prefix) await killPrefix(this.prefix);
+    if (this.prefix) await killPrefixProcesses(this.prefix);
     this.prefix = undefined;
     await Promise.all(this.removals);
     if (!this.options.keep) await rm(this.runDir, { recursive: true, force: true });
@@ -150,11 +151,11 @@ export class WineTarget implements Target {
     return this.prefix;
   }
 
+  /** Waits for (or starts) the end of the current session: a session that ended cleanly is torn down in the background. */
   private async stopSession(): Promise<void> {
-    if (!this.session) return;
-    await killPrefix(this.session.prefix);
-    this.session.child.kill('SIGKILL');
+    const session = this.session;
     this.session = undefined;
+    await session?.kill();
   }
 
   private async freshPrefix(): Promise<void> {
@@ -167,9 +168,6 @@ export class WineTarget implements Target {
   }
 }
 
-async function killPrefix(prefix: string): Promise<void> {
-  await execa('wineserver', ['-k'], { env: wineEnv(prefix), reject: false, timeout: 10_000 });
-}
 
 function once(stream: NodeJS.ReadableStream | null | undefined): Promise<void> {
   if (!stream) return Promise.resolve();

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`: wall-clock figures for the README, measured the way a user meets them (the real CLI in
+ * a child process). Sections: `echo` (time to verdict, warm and cold, per phase, against the floor).
+ * `npm run bench -- echo` runs one section; figures print as a Markdown table and land in
+ * reports/bench/<section>.json.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { labCacheDir } from '../targets/wine/cache-dir.js';
+import { ensureTemplate } from '../targets/wine/prefix-template.js';
+import type { RunReport } from '../report/run-report.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const BUILD = join(ROOT, 'driver', 'build');
+const RUNS = Number(process.env.LAB_BENCH_RUNS ?? 5);
+
+interface Timed {
+  wallMs: number;
+  report?: RunReport;
+}
+
+async function labRun(args: string[], env: Record<string, string> = {}): Promise<Timed> {
+  const out = await mkdtemp(join(tmpdir(), 'lab-bench-'));
+  const start = performance.now();
+  const result = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', ...args, '--out', out], { cwd: ROOT, reject: false, env: { CI: '1', ...env } });
+  const wallMs = performance.now() - start;
+  if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`lab run ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as RunReport;
+  await rm(out, { recursive: true, force: true });
+  return { wallMs, report };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function echoSection(): Promise<Record<string, unknown>> {
+  const suite = ['suites/echo.yaml', '--reporter', 'json', 'junit', 'html', 'summary'];
+  await labRun(suite); // Warms the template cache and the page cache.
+  const warm: Timed[] = [];
+  for (let i = 0; i < RUNS; i++) warm.push(await labRun(suite));
+
+  const coldCache = await mkdtemp(join(tmpdir(), 'lab-bench-cold-'));
+  const cold = await labRun(suite, { LAB_CACHE_DIR: coldCache });
+  await rm(coldCache, { recursive: true, force: true });
+
+  // The floor: the same Wine work (fresh prefix, same plan, one session) with no orchestration.
+  const planDir = await mkdtemp(join(tmpdir(), 'lab-bench-plan-'));
+  await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', ...suite, '--out', planDir], { cwd: ROOT, reject: false, env: { CI: '1' } });
+  const template = await ensureTemplate({ cacheDir: labCacheDir() });
+  const floor: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await execa(join(ROOT, 'lab', 'bench', 'floor.sh'), [template, join(planDir, 'plan.txt'), BUILD, join(BUILD, 'objdev.sys')]);
+    floor.push(performance.now() - start);
+  }
+  await rm(planDir, { recursive: true, force: true });
+
+  const warmMs = median(warm.map((w) => w.wallMs));
+  const floorMs = median(floor);
+  const phases = ['prepare', 'deploy', 'load', 'execute', 'collect', 'report'];
+  const phaseMedian = Object.fromEntries(phases.map((p) => [p, median(warm.map((w) => w.report?.timings[p] ?? 0))]));
+  const cases = warm[0]?.report?.summary.total ?? 0;
+  const rows = [
+    `| echo suite (${cases} cases) | wall | ${phases.join(' | ')} |`,
+    `|---|---:|${phases.map(() => '---:').join('|')}|`,
+    `| warm, median of ${RUNS} | ${s(warmMs)} | ${phases.map((p) => `${phaseMedian[p]} ms`).join(' | ')} |`,
+    `| cold (no cached prefix) | ${s(cold.wallMs)} | ${phases.map((p) => `${cold.report?.timings[p] ?? 0} ms`).join(' | ')} |`,
+    `| floor (floor.sh, same Wine work), median of ${RUNS} | ${s(floorMs)} | | | | | | |`,
+    '',
+    `warm / floor = ${(warmMs / floorMs).toFixed(2)}`,
+  ];
+  process.stdout.write(`${rows.join('\n')}\n`);
+  return { cases, runs: RUNS, warmMs, warmRunsMs: warm.map((w) => w.wallMs), coldMs: cold.wallMs, coldTimings: cold.report?.timings, floorMs, floorRunsMs: floor, ratio: warmMs / floorMs, phaseMedianMs: phaseMedian };
+}
+
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(SECTIONS);
+  const outDir = join(ROOT, 'reports', 'bench');
+  await mkdir(outDir, { recursive: true });
+  for (const name of names) {
+    const section = SECTIONS[name];
+    if (!section) throw new Error(`unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
+    process.stdout.write(`\n## ${name}\n\n`);
+    const figures = await section();
+    await writeFile(join(outDir, `${name}.json`), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...figures }, null, 2)}\n`);
+  }
+}
+
+await main();
