@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 
 # wine/wine64: the embedded target; mingw-w64: the driver and guest programs; osslsigncode + openssl:
 # test signing; make: the incremental C build; openssh: the SSH target's tests; chromium: the HTML report's
-# browser tests; xz-utils/ca-certificates: npm.
+# browser tests; poppler-utils: the PDF export's tests; ca-certificates: npm.
 required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl make openssh-server openssh-client ca-certificates)
-optional=(chromium)
+optional=(chromium poppler-utils)
 
 missing=()
 for pkg in "${required[@]}" "${optional[@]}"; do
