@@ -1,7 +1,8 @@
 /*
  * One ASCII line per event, e.g. "objdev: IOCTL REFLECT in=11 out=0 status=0x00000000 info=0\n", sent to
- * DbgPrint and appended to OBJDEV_LOG_PATH. The file is opened and closed per line so that nothing stays
- * open across unload and every line is on disk when its IRP completes. Formatting is done here rather
+ * DbgPrint and appended to OBJDEV_LOG_PATH. The file is opened once (LogOpen, from DriverEntry) and closed
+ * at unload (LogClose): opening it per line made every IOCTL about six times slower under Wine. Each line
+ * is written synchronously, so it is in the file when its IRP completes. Formatting is done here rather
  * than with the kernel's _vsnprintf so the line's length and truncation are never in doubt.
  * ZwCreateFile needs PASSIVE_LEVEL: never call these with a spin lock held.
  */
@@ -41,13 +42,14 @@ static VOID put_hex32(LINE *line, ULONG value)
         line->text[line->length++] = hex[(value >> shift) & 0xF];
 }
 
-/* Failing to log must never change a request's result, so every error here is ignored. */
-static VOID append_to_file(const LINE *line)
+/* The open log file between LogOpen and LogClose; NULL when it could not be opened or is closed. */
+static HANDLE g_log;
+
+static HANDLE open_log(VOID)
 {
     UNICODE_STRING path;
     OBJECT_ATTRIBUTES attributes;
     IO_STATUS_BLOCK io;
-    LARGE_INTEGER end;
     HANDLE file;
 
     RtlInitUnicodeString(&path, OBJDEV_LOG_PATH);
@@ -55,11 +57,37 @@ static VOID append_to_file(const LINE *line)
     if (!NT_SUCCESS(ZwCreateFile(&file, FILE_APPEND_DATA | SYNCHRONIZE, &attributes, &io, NULL,
                                  FILE_ATTRIBUTE_NORMAL, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN_IF,
                                  FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE, NULL, 0)))
+        return NULL;
+    return file;
+}
+
+VOID LogOpen(VOID)
+{
+    g_log = open_log();
+}
+
+VOID LogClose(VOID)
+{
+    if (g_log)
+        ZwClose(g_log);
+    g_log = NULL;
+}
+
+/* Failing to log must never change a request's result, so every error here is ignored. */
+static VOID append_to_file(const LINE *line)
+{
+    IO_STATUS_BLOCK io;
+    LARGE_INTEGER end;
+    /* Outside LogOpen..LogClose (or if the open failed) the line still gets to the file, the slow way. */
+    HANDLE file = g_log ? g_log : open_log();
+
+    if (!file)
         return;
     end.HighPart = -1;
     end.LowPart = FILE_WRITE_TO_END_OF_FILE;
     ZwWriteFile(file, NULL, NULL, NULL, &io, (PVOID)line->text, line->length, &end, NULL);
-    ZwClose(file);
+    if (file != g_log)
+        ZwClose(file);
 }
 
 static VOID emit(LINE *line)

@@ -15,6 +15,8 @@ NTSTATUS MessageFetch(UCHAR *out, ULONG outLength, ULONG_PTR *copied);
 DRIVER_DISPATCH ObjdevDeviceControl;
 
 /* log.c: one line to DbgPrint and to OBJDEV_LOG_PATH; callers must be at PASSIVE_LEVEL */
+VOID LogOpen(VOID);
+VOID LogClose(VOID);
 VOID LogEvent(const char *what, NTSTATUS status);
 VOID LogIoctl(ULONG code, ULONG inLength, ULONG outLength, NTSTATUS status, ULONG_PTR information);
 

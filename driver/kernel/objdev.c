@@ -57,6 +57,7 @@ static VOID ObjdevUnload(PDRIVER_OBJECT driver)
     if (driver->DeviceObject)
         IoDeleteDevice(driver->DeviceObject);
     LogEvent("unload", STATUS_SUCCESS);
+    LogClose();
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
@@ -65,6 +66,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
 
     UNREFERENCED_PARAMETER(registryPath);
     MessageInit();
+    LogOpen();
     driver->MajorFunction[IRP_MJ_CREATE] = ObjdevCreateClose;
     driver->MajorFunction[IRP_MJ_CLOSE] = ObjdevCreateClose;
     driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = ObjdevDeviceControl;
@@ -75,5 +77,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
     status = STATUS_SUCCESS;
 #endif
     LogEvent("DriverEntry", status);
+    if (!NT_SUCCESS(status))
+        LogClose();
     return status;
 }
