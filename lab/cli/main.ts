@@ -23,7 +23,7 @@ export function program(): Command {
   lab
     .command('run')
     .description('run a suite against a driver on a target and write the reports')
-    .argument('<suite>', 'the suite file, e.g. suites/echo.yaml')
+    .argument('[suite]', 'the suite file, e.g. suites/echo.yaml')
     .option('--target <name>', 'where to run: wine (default) or a name from infra/targets.yaml', 'wine')
     .option('--driver <path>', 'test this driver image instead of the suite\'s (same device)')
     .option('--client <path>', 'use this client program for `run` steps instead of the suite\'s')
@@ -32,6 +32,9 @@ export function program(): Command {
     .addOption(new Option('--timeout-case <ms>', 'timeout for every case, overriding the suite').argParser(positiveInt('--timeout-case')))
     .option('--reporter <name...>', 'reporters: terminal, json, junit, html, summary (default: all)')
     .option('--keep', 'keep the target\'s state (Wine prefixes) after the run, for debugging')
+    .addOption(new Option('--deadline <ms>', 'a budget for the whole run; cases it leaves unrun are errors of the harness').argParser(positiveInt('--deadline')))
+    .addOption(new Option('--repeat-failures <n>', 'rerun failed, crashed and hung cases up to n times on a clean target; a pass makes them flaky').argParser(positiveInt('--repeat-failures')))
+    .option('--resume <dir>', 'finish an interrupted run in <dir> (its --out folder): finished cases are kept, the rest run')
     .action(runCommand);
 
   lab
@@ -87,7 +90,7 @@ function positiveInt(flag: string) {
   return (value: string) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0) {
-      throw new InvalidArgumentError(`${flag} expects a positive whole number of milliseconds.`);
+      throw new InvalidArgumentError(`${flag} expects a positive whole number.`);
     }
     return n;
   };

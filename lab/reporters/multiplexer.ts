@@ -32,8 +32,12 @@ export class ReporterMultiplexer implements Reporter {
     void this.each((r) => r.onWarning?.(message));
   }
 
-  async onEnd(report: FinalReport): Promise<void> {
-    await this.each((r) => r.onEnd?.(report));
+  /** `beforeEach` runs before every reporter's onEnd: the run uses it to mark a report interrupted by a late Ctrl-C. */
+  async onEnd(report: FinalReport, beforeEach?: () => void): Promise<void> {
+    await this.each((r) => {
+      beforeEach?.();
+      return r.onEnd?.(report);
+    });
   }
 
   private async each(call: (r: Reporter) => unknown): Promise<void> {

@@ -1,21 +1,22 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { HarnessError, LabError } from '../errors/lab-error.js';
-import type { GuestPlanHeader } from '../guest/plan.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LabError } from '../errors/lab-error.js';
 import { DebugStream } from '../logs/debug-stream.js';
 import { ResultsStore } from '../report/results-store.js';
-import { countStatus, emptySummary, REPORT_SCHEMA_VERSION, runStatusOf, type RunHeader } from '../report/run-report.js';
+import { REPORT_SCHEMA_VERSION, type RunHeader } from '../report/run-report.js';
 import { ReporterMultiplexer } from '../reporters/multiplexer.js';
 import type { Reporter } from '../reporters/reporter.js';
 import type { Case, ExpandedSuite } from '../suite/case.js';
 import type { Target } from '../targets/target.js';
-import type { Blame, CaseResult } from '../verdict/case-result.js';
+import type { CaseResult } from '../verdict/case-result.js';
 import { unfinishedCase } from '../verdict/judge-case.js';
-import { describeWin32Error } from '../verdict/win32-errors.js';
 import { fileFacts } from './file-facts.js';
-import { runGuestSession, type SessionOutcome } from './guest-session.js';
 import { labVersion } from './lab-version.js';
 import { PhaseClock } from './phase-clock.js';
+import { rerunFailures } from './rerun-failures.js';
+import { withRetry } from './retry.js';
+import { runOutcome } from './run-outcome.js';
+import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
 
 export interface RunInput {
   suite: ExpandedSuite;
@@ -27,7 +28,14 @@ export interface RunInput {
   /** Local path of the guest runner (driver/build/lab-guest.exe). */
   guestRunner: string;
   reporters: Reporter[];
+  /** Ctrl-C / SIGTERM. */
   signal: AbortSignal;
+  /** The whole run's budget; cases it leaves unrun are `error` (harness), never driver failures. */
+  deadlineMs?: number;
+  /** Rerun the driver's failures this many times on a clean target; a pass makes the case `flaky`. */
+  repeatFailures?: number;
+  /** Continue a run in outDir: cases already in its results.jsonl are kept, not run again. */
+  resume?: boolean;
   /** What the user asked for, recorded in report.json. */
   options: Record<string, unknown>;
 }
@@ -37,75 +45,74 @@ export interface RunOutcome {
   exitCode: 0 | 1 | 3 | 130;
 }
 
-/** Win32 errors from loading a driver that point at the machine, not at the driver's code. */
-const ENVIRONMENT_LOAD_ERRORS = new Set([2, 3, 5, 577, 1058, 1072, 1275]);
-
 /**
- * One run of a suite on one target: prepare, deploy, run the guest session (and, after a crash or hang,
- * revert the target and go on with the cases left), collect, report. Every finished case is on disk in
- * results.jsonl before the next one is judged; the reports are written whatever happened.
+ * One run of a suite on one target: prepare, deploy, sessions (reverting after a crash or hang), reruns,
+ * collect, report. Every finished case is in results.jsonl before the next is judged, and the reports are
+ * written whatever happened: a crash, a hang, a dead harness, the deadline, Ctrl-C.
  */
 export async function runSuite(input: RunInput): Promise<RunOutcome> {
-  const { target, suite, outDir, signal } = input;
+  const { target, suite, outDir } = input;
   await mkdir(outDir, { recursive: true });
   const started = Date.now();
   const clock = new PhaseClock();
   const reporters = new ReporterMultiplexer(input.reporters);
   const store = new ResultsStore(join(outDir, 'results.jsonl'));
   const debug = new DebugStream(join(outDir, 'dbgview.log'));
-  const summary = emptySummary();
+  const deadline = input.deadlineMs ? AbortSignal.timeout(input.deadlineMs) : undefined;
+  const signal = deadline ? AbortSignal.any([input.signal, deadline]) : input.signal;
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
     reporters.onWarning(message);
   };
   const record = async (result: CaseResult) => {
-    countStatus(summary, result.status);
     await store.append(result);
     await reporters.onCaseEnd(result);
   };
 
   await reporters.onBegin({ runId: input.runId, suite: suite.name, target: target.name, outDir, total: input.cases.length });
+  const finished = input.resume ? await replayFinished(store.path, input.cases, reporters) : new Set<string>();
   const runnable: Case[] = [];
   for (const c of input.cases) {
-    if (c.skip) await record({ ...unfinishedCase(c, 'skipped', c.skip) });
+    if (finished.has(c.id)) continue;
+    if (c.skip) await record(unfinishedCase(c, 'skipped', c.skip));
     else runnable.push(c);
   }
 
-  let failure: { error: LabError | Error; blame: Blame } | undefined;
-  let interrupted = signal.aborted;
-  let loadBlame: Blame | undefined;
+  let failure: Error | undefined;
+  let stopped = false;
+  const tools: SessionsInput = { suite, target, outDir, guestRunner: input.guestRunner, signal, clock, debug, reporters, record, warn };
   try {
-    if (runnable.length > 0 && !interrupted) {
+    if (runnable.length > 0 && !signal.aborted) {
       reporters.onPhase('prepare', target.name);
-      await clock.time('prepare', () => target.prepare(signal));
-      const outcome = await runCases(input, runnable, { clock, debug, reporters, record, warn });
-      interrupted = outcome.interrupted;
-      loadBlame = outcome.loadBlame;
+      await clock.time('prepare', () => withRetry(() => target.prepare(signal), { ...HARNESS_RETRY, signal, onRetry: (n, e, ms) => warn(`preparing ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`) }));
+      stopped = (await runSessions(tools, runnable)).stopped;
+      if (!stopped && input.repeatFailures) stopped = (await rerunFailures(tools, runnable, await failuresOf(store.path, runnable), input.repeatFailures)).stopped;
     }
   } catch (error) {
-    if (signal.aborted) interrupted = true;
-    else failure = { error: error as Error, blame: 'harness' };
+    if (signal.aborted) stopped = true;
+    else failure = error as Error;
   }
+  const interrupted = input.signal.aborted;
+  const pastDeadline = !interrupted && Boolean(deadline?.aborted);
 
   // The target is done with: let it tear down (Wine's processes, the prefix) while the reports are written.
   const teardown = target.dispose().catch((error: Error) => warn(`tearing down ${target.name} failed: ${error.message}`));
 
-  // Every case without a result gets one, so the report accounts for the whole suite.
-  const finished = new Set<number>();
-  for await (const r of ResultsStore.read(store.path)) finished.add(r.index);
-  for (const c of runnable) {
-    if (finished.has(c.index)) continue;
-    if (interrupted) continue;
-    const message = failure ? `not run: ${failure.error.message}` : 'not run: the run ended before this case';
-    await record(unfinishedCase(c, 'error', message, failure?.blame ?? 'harness'));
+  // Every case without a result gets one, so the report accounts for the whole suite (an interrupted run
+  // keeps the unfinished ones open for --resume).
+  if (!interrupted) {
+    const done = new Set<number>();
+    for await (const r of ResultsStore.read(store.path)) done.add(r.index);
+    const why = failure ? `not run: ${failure.message}` : pastDeadline ? `not run: the run's deadline of ${input.deadlineMs} ms passed` : 'not run: the run ended before this case';
+    for (const c of runnable) if (!done.has(c.index)) await record(unfinishedCase(c, 'error', why, 'harness'));
   }
   await store.close();
   await debug.close();
 
+  const outcome = await runOutcome(store.path, { interrupted, harnessFailure: Boolean(failure) });
   const driverFacts = await fileFacts(suite.driver.image);
   const clientFacts = suite.client ? await fileFacts(suite.client) : undefined;
-  const status = interrupted ? 'interrupted' : failure ? 'error' : runStatusOf(summary);
   const header: RunHeader = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: input.runId,
@@ -114,128 +121,46 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     target: target.name,
     targetKind: target.kind,
     targetInfo: target.describe(),
-    status,
-    ...(failure ? { error: { code: failure.error instanceof LabError ? failure.error.code : 'LAB_INTERNAL', message: failure.error.message } } : {}),
+    status: outcome.status,
+    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     driver: { path: suite.driver.image, sha256: driverFacts.sha256, signed: driverFacts.signed },
     ...(clientFacts && suite.client ? { client: { path: suite.client, sha256: clientFacts.sha256 } } : {}),
-    summary,
+    summary: outcome.summary,
     timings: clock.timings(),
     warnings,
     lab: { version: labVersion(), node: process.version },
     options: input.options,
   };
   reporters.onPhase('report');
-  const reportStart = Date.now();
-  await reporters.onEnd({ header, outDir, reportStartedAt: reportStart, cases: () => ResultsStore.read(store.path) });
-  header.timings.report = Date.now() - reportStart;
-  await teardown;
-
-  const exitCode = interrupted ? 130 : failure || loadBlame === 'harness' ? 3 : status === 'passed' ? 0 : 1;
-  return { header, exitCode };
-}
-
-interface Tools {
-  clock: PhaseClock;
-  debug: DebugStream;
-  reporters: ReporterMultiplexer;
-  record(result: CaseResult): Promise<void>;
-  warn(message: string): void;
-}
-
-/** Sessions until every case has a result: after a crash or hang the target is reverted and the rest run. */
-async function runCases(input: RunInput, cases: Case[], tools: Tools): Promise<{ interrupted: boolean; loadBlame?: Blame }> {
-  const { target, suite, signal } = input;
-  const { clock, reporters } = tools;
-  const header: GuestPlanHeader = {
-    device: suite.driver.device,
-    driver: { service: suite.driver.service, imagePath: target.guestPath(basename(suite.driver.image)) },
-    ...(suite.driver.log ? { logPath: suite.driver.log } : {}),
+  const reportStartedAt = Date.now();
+  // Ctrl-C while the reports are written: they are finished (every case has its result) but say
+  // `interrupted` from the first one written after it; report.json is last.
+  const markInterrupted = () => {
+    if (input.signal.aborted) header.status = 'interrupted';
   };
-  let remaining = cases;
-  let sessions = 0;
-  let harnessRetries = 0;
-  while (remaining.length > 0) {
-    if (signal.aborted) return { interrupted: true };
-    if (sessions > 0) {
-      reporters.onPhase('revert', `${remaining.length} cases left`);
-      await clock.time('revert', () => target.revert(signal));
-    }
-    reporters.onPhase('deploy');
-    const paths = await clock.time('deploy', () => deploy(input));
-    reporters.onPhase('execute', `${remaining.length} cases`);
-    const outcome: SessionOutcome = await runGuestSession(
-      {
-        target,
-        header,
-        runner: paths.runner,
-        ...(paths.client ? { client: paths.client } : {}),
-        localPlan: join(input.outDir, 'plan.txt'),
-        debug: tools.debug,
-        signal,
-        onCaseBegin: (c) => reporters.onCaseBegin(c),
-        onCaseEnd: tools.record,
-      },
-      remaining,
-    );
-    sessions += 1;
-    const { marks } = outcome;
-    clock.add('load', (marks.firstBegin ?? marks.stopped) - marks.start);
-    if (marks.firstBegin) clock.add('execute', marks.stopped - marks.firstBegin);
-    await clock.time('collect', () => collectDriverLog(input, sessions));
-    for (const line of outcome.badLines) tools.warn(line);
-    if (outcome.unload && outcome.unload.error !== 0) tools.warn(`unloading the driver failed: ${describeWin32Error(outcome.unload.error)} ${outcome.unload.message.trim()}`);
-    if (outcome.unload && outcome.unload.openAfter !== null && outcome.unload.openAfter !== 2 && outcome.unload.openAfter !== 3) {
-      tools.warn(`after unload, ${suite.driver.device} could still be opened (error ${describeWin32Error(outcome.unload.openAfter)}): the driver left its device or link behind`);
-    }
+  await reporters.onEnd({ header, outDir, reportStartedAt, cases: () => ResultsStore.read(store.path) }, markInterrupted);
+  header.timings.report = Date.now() - reportStartedAt;
+  await teardown;
+  return { header, exitCode: input.signal.aborted ? 130 : outcome.exitCode };
+}
 
-    const stop = outcome.stop;
-    if (stop.kind === 'interrupted') return { interrupted: true };
-    const progressed = outcome.remaining.length < remaining.length;
-    if (stop.kind === 'load-failed' || (stop.kind === 'crash' && stop.index === undefined && !progressed)) {
-      const error = stop.kind === 'load-failed' ? stop.error : null;
-      const blame: Blame = error !== null && ENVIRONMENT_LOAD_ERRORS.has(error) ? 'harness' : 'product';
-      const why =
-        stop.kind === 'load-failed'
-          ? `the driver did not load: StartService failed with ${describeWin32Error(stop.error)}${stop.message ? ` (${stop.message.trim()})` : ''}`
-          : 'the driver crashed while loading (DriverEntry)';
-      const fix =
-        blame === 'harness'
-          ? 'Fix: check the target (test signing on, the image deployed) with `lab doctor`.'
-          : 'Fix: DriverEntry failed, or the file is not a valid kernel-mode image; see dbgview.log and check it with `x86_64-w64-mingw32-objdump -p`.';
-      tools.warn(`${suite.driver.image}: ${why} on ${target.name}. ${fix}`);
-      for (const c of outcome.remaining) await tools.record(unfinishedCase(c, 'error', `not run: ${why}`, blame));
-      return { interrupted: false, loadBlame: blame };
-    }
-    if (stop.kind === 'runner-exit' && !progressed) {
-      harnessRetries += 1;
-      if (harnessRetries > 2) throw new HarnessError('LAB_GUEST_RUNNER', `the guest runner exited (code ${stop.exitCode ?? 'unknown'}) before running any case, ${harnessRetries} times. Fix: run \`lab doctor\`; see dbgview.log in ${input.outDir}.`);
-      tools.warn(`the guest runner exited before running any case (code ${stop.exitCode ?? 'unknown'}); retrying on a clean target`);
-    }
-    remaining = outcome.remaining;
+/** --resume: the cases results.jsonl already holds are reported again and not run again. */
+async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer): Promise<Set<string>> {
+  const known = new Set(cases.map((c) => c.id));
+  const finished = new Set<string>();
+  for await (const r of ResultsStore.read(path)) {
+    if (!known.has(r.id)) continue;
+    finished.add(r.id);
+    await reporters.onCaseEnd(r);
   }
-  return { interrupted: false };
+  return finished;
 }
 
-async function deploy(input: RunInput): Promise<{ runner: string; client?: string }> {
-  const { target, suite } = input;
-  const runner = target.guestPath('lab-guest.exe');
-  await target.put(input.guestRunner, runner);
-  await target.put(suite.driver.image, target.guestPath(basename(suite.driver.image)));
-  if (!suite.client) return { runner };
-  const client = target.guestPath(basename(suite.client));
-  await target.put(suite.client, client);
-  return { runner, client };
-}
-
-/** The whole driver log of a session, appended to the run's copy (a revert starts a new file in the guest). */
-async function collectDriverLog(input: RunInput, session: number): Promise<void> {
-  const logPath = input.suite.driver.log;
-  if (!logPath) return;
-  const bytes = await input.target.readGuestFile(logPath).catch(() => undefined);
-  if (!bytes) return;
-  const name = basename(logPath.replace(/\\/g, '/')) || 'driver.log';
-  const banner = session > 1 ? `---- lab: session ${session} (after a revert) ----\n` : '';
-  await appendFile(join(input.outDir, name), Buffer.concat([Buffer.from(banner), bytes]));
+async function failuresOf(path: string, cases: Case[]): Promise<Map<number, CaseResult>> {
+  const wanted = new Set(cases.map((c) => c.index));
+  const failing = new Map<number, CaseResult>();
+  for await (const r of ResultsStore.read(path)) if (wanted.has(r.index) && r.status !== 'passed' && r.status !== 'skipped') failing.set(r.index, r);
+  return failing;
 }

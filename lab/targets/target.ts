@@ -44,4 +44,6 @@ export interface Target {
   /** Back to the clean state prepare() made, discarding everything the last session did. */
   revert(signal?: AbortSignal): Promise<void>;
   dispose(): Promise<void>;
+  /** Last resort on a forced exit (a second Ctrl-C): stop everything of this run now, synchronously. */
+  killNow?(): void;
 }

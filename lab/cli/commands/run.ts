@@ -13,6 +13,8 @@ import { loadCases, requireFile } from '../load-cases.js';
 import { buildDir } from '../package-root.js';
 import { interruptSignal } from '../signals.js';
 import { UsageError } from '../../errors/lab-error.js';
+import { readRunRecord, writeRunRecord } from '../../run/run-record.js';
+import { mkdir } from 'node:fs/promises';
 
 export interface RunFlags {
   target: string;
@@ -23,6 +25,9 @@ export interface RunFlags {
   timeoutCase?: number;
   reporter?: string[];
   keep?: boolean;
+  deadline?: number;
+  repeatFailures?: number;
+  resume?: string;
 }
 
 /** In the order they run: json last, so report.json can carry the time the others took. */
@@ -34,7 +39,13 @@ const REPORTERS: Record<string, () => Reporter> = {
   json: () => new JsonReporter(),
 };
 
-export async function runCommand(suiteFile: string, flags: RunFlags): Promise<void> {
+export async function runCommand(suiteArg: string | undefined, given: RunFlags): Promise<void> {
+  const resumed = given.resume ? await readRunRecord(resolve(given.resume)) : undefined;
+  if (!resumed && !suiteArg) throw new UsageError('LAB_USAGE', 'lab run: expected a suite file (e.g. suites/echo.yaml), or --resume <run folder>');
+  if (resumed && suiteArg) throw new UsageError('LAB_USAGE', `lab run: --resume continues the suite the run began with (${resumed.suiteFile}); drop ${suiteArg}`);
+  // A resumed run is the same run: its suite, flags and id, from run.json.
+  const flags: RunFlags = resumed ? { ...(resumed.flags as unknown as RunFlags), out: resolve(given.resume!), resume: given.resume } : given;
+  const suiteFile = resumed ? resumed.suiteFile : suiteArg!;
   const wanted = flags.reporter ?? Object.keys(REPORTERS);
   const unknown = wanted.find((name) => !(name in REPORTERS));
   if (unknown) throw new UsageError('LAB_BAD_REPORTER', `--reporter ${unknown}: expected one of ${Object.keys(REPORTERS).join(', ')}`);
@@ -53,9 +64,14 @@ export async function runCommand(suiteFile: string, flags: RunFlags): Promise<vo
     throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
   }
 
-  const runId = newRunId(suite.name, flags.target);
+  const runId = resumed?.runId ?? newRunId(suite.name, flags.target);
   const outDir = resolve(flags.out ?? join('reports', runId));
-  const interrupt = interruptSignal(() => void target.dispose());
+  if (!resumed) {
+    await mkdir(outDir, { recursive: true });
+    const { resume: _resume, ...recorded } = flags;
+    await writeRunRecord(outDir, { version: 1, runId, suiteFile: resolve(suiteFile), flags: absolutePaths(recorded), startedAt: new Date().toISOString() });
+  }
+  const interrupt = interruptSignal(() => target.killNow?.());
   const target = createTarget(targetRef, { runId, keep: Boolean(flags.keep), onProgress: (line) => process.stderr.write(`lab: ${line}\n`) });
   try {
     const { exitCode } = await runSuite({
@@ -67,11 +83,24 @@ export async function runCommand(suiteFile: string, flags: RunFlags): Promise<vo
       guestRunner,
       reporters,
       signal: interrupt.signal,
-      options: { target: flags.target, filter: flags.filter ?? [], timeoutCase: flags.timeoutCase ?? null, driverOverride: Boolean(flags.driver) },
+      ...(flags.deadline ? { deadlineMs: flags.deadline } : {}),
+      ...(flags.repeatFailures ? { repeatFailures: flags.repeatFailures } : {}),
+      ...(resumed ? { resume: true } : {}),
+      options: { target: flags.target, filter: flags.filter ?? [], timeoutCase: flags.timeoutCase ?? null, deadline: flags.deadline ?? null, repeatFailures: flags.repeatFailures ?? 0, driverOverride: Boolean(flags.driver), resumed: Boolean(resumed) },
     });
     process.exitCode = exitCode;
   } finally {
     await target.dispose();
     interrupt.dispose();
   }
+}
+
+/** Paths in the recorded flags are made absolute, so --resume works from any folder. */
+function absolutePaths(flags: Omit<RunFlags, 'resume'>): Record<string, unknown> {
+  return {
+    ...flags,
+    ...(flags.driver ? { driver: resolve(flags.driver) } : {}),
+    ...(flags.client ? { client: resolve(flags.client) } : {}),
+    ...(flags.out ? { out: resolve(flags.out) } : {}),
+  };
 }

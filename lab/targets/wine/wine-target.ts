@@ -10,7 +10,7 @@ import { hostPathOf } from './guest-path.js';
 import { clonePrefix } from './prefix-clone.js';
 import { CRASH_REPORT_PATH, ensureTemplate, templateVersion } from './prefix-template.js';
 import { wineEnv } from './wine-env.js';
-import { killPrefixProcesses } from './wine-reaper.js';
+import { claimRunDir, killPrefixProcesses, killProcessesUnderSync, reapAbandonedRuns } from './wine-reaper.js';
 
 export interface WineTargetOptions {
   name?: string;
@@ -48,6 +48,8 @@ export class WineTarget implements Target {
   }
 
   async prepare(signal?: AbortSignal): Promise<void> {
+    if (!this.template) await reapAbandonedRuns(dirname(this.runDir));
+    await claimRunDir(this.runDir);
     this.template ??= await ensureTemplate({ cacheDir: this.options.cacheDir, onProgress: this.options.onProgress, signal });
     this.facts.wine = await templateVersion(this.template);
     await this.freshPrefix();
@@ -142,7 +144,13 @@ export class WineTarget implements Target {
     if (this.prefix) await killPrefixProcesses(this.prefix);
     this.prefix = undefined;
     await Promise.all(this.removals);
-    if (!this.options.keep) await rm(this.runDir, { recursive: true, force: true });
+    // A kept run is disowned, so the next run's reaper does not take it for an abandoned one.
+    if (this.options.keep) await rm(join(this.runDir, 'owner.json'), { force: true });
+    else await rm(this.runDir, { recursive: true, force: true });
+  }
+
+  killNow(): void {
+    killProcessesUnderSync(this.runDir);
   }
 
   /** The Linux path of the current prefix (for tests and the `--keep` message). */

@@ -1,0 +1,30 @@
+import { ResultsStore } from '../report/results-store.js';
+import { countStatus, emptySummary, type RunStatus, type Summary } from '../report/run-report.js';
+
+export interface Outcome {
+  summary: Summary;
+  status: RunStatus;
+  exitCode: 0 | 1 | 3 | 130;
+}
+
+/**
+ * The run's verdict from what is on disk: the summary, report.json's status, and the exit code CI reads.
+ * 1 when the driver (or the suite) failed anything; 3 when the only problems are the harness's (the lab or
+ * the target could not run cases), never counted as driver failures; 130 when interrupted.
+ */
+export async function runOutcome(resultsPath: string, how: { interrupted: boolean; harnessFailure: boolean }): Promise<Outcome> {
+  const summary = emptySummary();
+  let productOrTest = 0;
+  let harness = 0;
+  for await (const r of ResultsStore.read(resultsPath)) {
+    countStatus(summary, r.status);
+    if (r.status === 'failed' || r.status === 'crashed' || r.status === 'hung' || r.status === 'error') {
+      if (r.blame === 'harness') harness += 1;
+      else productOrTest += 1;
+    }
+  }
+  if (how.interrupted) return { summary, status: 'interrupted', exitCode: 130 };
+  if (productOrTest > 0) return { summary, status: 'failed', exitCode: 1 };
+  if (how.harnessFailure || harness > 0) return { summary, status: 'error', exitCode: 3 };
+  return { summary, status: 'passed', exitCode: 0 };
+}

@@ -1,0 +1,161 @@
+import { appendFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { HarnessError } from '../errors/lab-error.js';
+import type { GuestPlanHeader } from '../guest/plan.js';
+import type { DebugStream } from '../logs/debug-stream.js';
+import type { ReporterMultiplexer } from '../reporters/multiplexer.js';
+import type { Case, ExpandedSuite } from '../suite/case.js';
+import type { Target } from '../targets/target.js';
+import type { Blame, CaseResult } from '../verdict/case-result.js';
+import { unfinishedCase } from '../verdict/judge-case.js';
+import { describeWin32Error } from '../verdict/win32-errors.js';
+import { runGuestSession } from './guest-session.js';
+import type { PhaseClock } from './phase-clock.js';
+import { withRetry } from './retry.js';
+
+export interface SessionsInput {
+  suite: ExpandedSuite;
+  target: Target;
+  outDir: string;
+  guestRunner: string;
+  /** Aborted by Ctrl-C or by the run's deadline. */
+  signal: AbortSignal;
+  clock: PhaseClock;
+  debug: DebugStream;
+  reporters: ReporterMultiplexer;
+  record(result: CaseResult): Promise<void>;
+  warn(message: string): void;
+}
+
+export interface SessionsOutcome {
+  /** True when the signal stopped the sessions before every case had a result. */
+  stopped: boolean;
+  /** Set when the driver did not load; every case then has an `error` result. */
+  loadBlame?: Blame;
+}
+
+/** Win32 errors from loading a driver that point at the machine, not at the driver's code. */
+const ENVIRONMENT_LOAD_ERRORS = new Set([2, 3, 5, 577, 1058, 1072, 1275]);
+/** Sessions in a row that may end without a single result before lab gives up (harness retries). */
+const MAX_FRUITLESS_SESSIONS = 3;
+export const HARNESS_RETRY = { attempts: 3, baseDelayMs: 500 };
+
+/**
+ * Sessions until every case has a result. A crash or hang settles the case it happened in; the target is
+ * then reverted to its clean state and the next session starts with the cases left. A session that ends
+ * without any result (the guest runner could not start) is a harness fault: retried with backoff, bounded.
+ */
+export async function runSessions(input: SessionsInput, cases: Case[]): Promise<SessionsOutcome> {
+  const { target, suite, signal, clock, reporters } = input;
+  const header: GuestPlanHeader = {
+    device: suite.driver.device,
+    driver: { service: suite.driver.service, imagePath: target.guestPath(basename(suite.driver.image)) },
+    ...(suite.driver.log ? { logPath: suite.driver.log } : {}),
+  };
+  let remaining = cases;
+  let sessions = 0;
+  let fruitless = 0;
+  while (remaining.length > 0) {
+    if (signal.aborted) return { stopped: true };
+    if (sessions > 0) {
+      reporters.onPhase('revert', `${remaining.length} cases left`);
+      await clock.time('revert', () => withRetry(() => target.revert(signal), { ...HARNESS_RETRY, signal, onRetry: retryWarning(input, 'reverting the target') }));
+    }
+    reporters.onPhase('deploy');
+    const paths = await clock.time('deploy', () => withRetry(() => deploy(input), { ...HARNESS_RETRY, signal, onRetry: retryWarning(input, 'deploying') }));
+    reporters.onPhase('execute', `${remaining.length} cases`);
+    const outcome = await runGuestSession(
+      {
+        target,
+        header,
+        runner: paths.runner,
+        ...(paths.client ? { client: paths.client } : {}),
+        localPlan: join(input.outDir, 'plan.txt'),
+        debug: input.debug,
+        signal,
+        onCaseBegin: (c) => reporters.onCaseBegin(c),
+        onCaseEnd: input.record,
+      },
+      remaining,
+    );
+    sessions += 1;
+    const { marks } = outcome;
+    clock.add('load', (marks.firstBegin ?? marks.stopped) - marks.start);
+    if (marks.firstBegin) clock.add('execute', marks.stopped - marks.firstBegin);
+    await clock.time('collect', () => collectDriverLog(input, sessions));
+    for (const line of outcome.badLines) input.warn(line);
+    warnAboutUnload(input, outcome.unload);
+
+    const stop = outcome.stop;
+    if (stop.kind === 'interrupted') return { stopped: true };
+    const progressed = outcome.remaining.length < remaining.length;
+    if (stop.kind === 'load-failed' || (stop.kind === 'crash' && stop.index === undefined && !progressed)) {
+      return { stopped: false, loadBlame: await failLoad(input, stop, outcome.remaining) };
+    }
+    if (!progressed) {
+      fruitless += 1;
+      const code = stop.kind === 'runner-exit' ? stop.exitCode : null;
+      if (fruitless >= MAX_FRUITLESS_SESSIONS) {
+        throw new HarnessError('LAB_GUEST_RUNNER', `the guest runner ended ${fruitless} sessions in a row (last exit code ${code ?? 'unknown'}) before running any case. Fix: run \`lab doctor\`; see dbgview.log in ${input.outDir}.`);
+      }
+      const delayMs = HARNESS_RETRY.baseDelayMs * 2 ** (fruitless - 1);
+      input.warn(`the guest runner ended before running any case (exit code ${code ?? 'unknown'}); retrying on a clean target in ${delayMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    } else {
+      fruitless = 0;
+    }
+    remaining = outcome.remaining;
+  }
+  return { stopped: false };
+}
+
+async function failLoad(input: SessionsInput, stop: Extract<Awaited<ReturnType<typeof runGuestSession>>['stop'], { kind: 'load-failed' | 'crash' }>, cases: Case[]): Promise<Blame> {
+  const { suite, target } = input;
+  const error = stop.kind === 'load-failed' ? stop.error : null;
+  const blame: Blame = error !== null && ENVIRONMENT_LOAD_ERRORS.has(error) ? 'harness' : 'product';
+  const why =
+    stop.kind === 'load-failed'
+      ? `the driver did not load: StartService failed with ${describeWin32Error(stop.error)}${stop.message ? ` (${stop.message.trim()})` : ''}`
+      : 'the driver crashed while loading (DriverEntry)';
+  const fix =
+    blame === 'harness'
+      ? 'Fix: check the target (test signing on, the image deployed) with `lab doctor`.'
+      : 'Fix: DriverEntry failed, or the file is not a valid kernel-mode image; see dbgview.log and check it with `x86_64-w64-mingw32-objdump -p`.';
+  input.warn(`${suite.driver.image}: ${why} on ${target.name}. ${fix}`);
+  for (const c of cases) await input.record(unfinishedCase(c, 'error', `not run: ${why}`, blame));
+  return blame;
+}
+
+function warnAboutUnload(input: SessionsInput, unload: Awaited<ReturnType<typeof runGuestSession>>['unload']): void {
+  if (!unload) return;
+  if (unload.error !== 0) input.warn(`unloading the driver failed: ${describeWin32Error(unload.error)} ${unload.message.trim()}`);
+  if (unload.openAfter !== null && unload.openAfter !== 2 && unload.openAfter !== 3) {
+    input.warn(`after unload, ${input.suite.driver.device} could still be opened (error ${describeWin32Error(unload.openAfter)}): the driver left its device or link behind`);
+  }
+}
+
+function retryWarning(input: SessionsInput, what: string) {
+  return (attempt: number, error: Error, delayMs: number) => input.warn(`${what} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`);
+}
+
+async function deploy(input: SessionsInput): Promise<{ runner: string; client?: string }> {
+  const { target, suite } = input;
+  const runner = target.guestPath('lab-guest.exe');
+  await target.put(input.guestRunner, runner);
+  await target.put(suite.driver.image, target.guestPath(basename(suite.driver.image)));
+  if (!suite.client) return { runner };
+  const client = target.guestPath(basename(suite.client));
+  await target.put(suite.client, client);
+  return { runner, client };
+}
+
+/** The whole driver log of a session, appended to the run's copy (a revert starts a new file in the guest). */
+async function collectDriverLog(input: SessionsInput, session: number): Promise<void> {
+  const logPath = input.suite.driver.log;
+  if (!logPath) return;
+  const bytes = await input.target.readGuestFile(logPath).catch(() => undefined);
+  if (!bytes) return;
+  const name = basename(logPath.replace(/\\/g, '/')) || 'driver.log';
+  const banner = session > 1 ? `---- lab: session ${session} (after a revert) ----\n` : '';
+  await appendFile(join(input.outDir, name), Buffer.concat([Buffer.from(banner), bytes]));
+}
