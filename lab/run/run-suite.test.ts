@@ -1,0 +1,90 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from '../report/run-report.js';
+import { JsonReporter } from '../reporters/json.js';
+import type { Reporter } from '../reporters/reporter.js';
+import { expandSuite } from '../suite/expand.js';
+import { loadSuite } from '../suite/load-suite.js';
+import { runSuite, type RunInput } from './run-suite.js';
+import { ScriptedTarget, type Scripted } from './testing/scripted-target.js';
+
+async function setUp(cases: string[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-run-'));
+  await writeFile(join(dir, 'x.sys'), 'MZ');
+  await writeFile(
+    join(dir, 's.yaml'),
+    `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n${cases.map((n) => `  - name: ${n}\n    timeoutMs: 60000\n    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n`).join('')}`,
+  );
+  return { dir, suite: expandSuite(await loadSuite(join(dir, 's.yaml'))) };
+}
+
+async function run(cases: string[], script: (session: number, id: string) => Scripted, extra: Partial<RunInput> = {}) {
+  const { dir, suite } = await setUp(cases);
+  const target = new ScriptedTarget(script);
+  const outDir = join(dir, 'out');
+  const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new JsonReporter()], signal: new AbortController().signal, options: {}, ...extra });
+  const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
+  return { ...result, report, target, status: Object.fromEntries(report.cases.map((c) => [c.id.replace('s/', ''), c.status])) };
+}
+
+describe('runSuite rules, against a scripted target double', () => {
+  it('goes on after a crash on a reverted target: only the crashing case is crashed', async () => {
+    const r = await run(['a', 'b', 'c'], (session, id) => (id === 's/b' && session === 1 ? 'crash' : 'pass'));
+    expect(r.status).toEqual({ a: 'passed', b: 'crashed', c: 'passed' });
+    expect(r.target.reverts).toBe(1);
+    expect(r.target.ran).toEqual(['s/a', 's/b', 's/c']);
+    expect(r.report.cases[1]!.evidence?.backtrace).toMatch(/scripted\.sys/);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('--repeat-failures: a case that passes on a rerun is flaky with its attempts; one that never does stays failed', async () => {
+    const r = await run(['a', 'b', 'c'], (session, id) => (id === 's/b' && session === 1 ? 'fail' : id === 's/c' ? 'fail' : 'pass'), { repeatFailures: 2 });
+    expect(r.status).toEqual({ a: 'passed', b: 'flaky', c: 'failed' });
+    const b = r.report.cases[1]!;
+    expect(b.attempts?.map((a) => a.status)).toEqual(['failed']);
+    expect(b.message).toMatch(/^passed on rerun 1 after 1 attempt that did not \(first: failed: step 0 open: expected open to end with 0/);
+    expect(r.report.cases[2]!.attempts?.map((a) => a.status)).toEqual(['failed', 'failed']);
+    expect(r.report.summary).toMatchObject({ total: 3, passed: 1, flaky: 1, failed: 1 });
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('flaky alone does not fail the run', async () => {
+    const r = await run(['a'], (session) => (session === 1 ? 'fail' : 'pass'), { repeatFailures: 1 });
+    expect(r.status).toEqual({ a: 'flaky' });
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('--deadline stops the run; the cases it left are harness errors, exit 3', async () => {
+    const started = Date.now();
+    const r = await run(['a', 'b', 'c'], (_s, id) => (id === 's/b' ? 'hang' : 'pass'), { deadlineMs: 800 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.status).toEqual({ a: 'passed', b: 'error', c: 'error' });
+    expect(r.report.cases[2]!.message).toBe("not run: the run's deadline of 800 ms passed");
+    expect(r.report.cases[2]!.blame).toBe('harness');
+    expect(r.report.status).toBe('error');
+    expect(r.exitCode).toBe(3);
+  });
+
+  it('a guest runner that keeps dying is retried, then the run fails as the harness, exit 3', async () => {
+    const r = await run(['a', 'b'], () => 'runner-dies');
+    expect(r.target.sessions).toBe(3);
+    expect(r.report.warnings.filter((w) => /retrying on a clean target/.test(w))).toHaveLength(2);
+    expect(r.report.error?.code).toBe('LAB_GUEST_RUNNER');
+    expect(r.report.cases.every((c) => c.status === 'error' && c.blame === 'harness')).toBe(true);
+    expect(r.exitCode).toBe(3);
+  });
+
+  it('a reporter that throws is switched off; the others and the run go on', async () => {
+    const broken: Reporter = {
+      name: 'broken',
+      onCaseEnd() {
+        throw new Error('disk full');
+      },
+    };
+    const r = await run(['a'], () => 'pass', { reporters: [broken, new JsonReporter()] });
+    expect(r.report.status).toBe('passed');
+    expect(r.exitCode).toBe(0);
+  });
+});
