@@ -7,6 +7,7 @@ const runCommand = async (...args: Parameters<typeof import('./commands/run.js')
 const listCommand = async (...args: Parameters<typeof import('./commands/list.js').listCommand>) => (await import('./commands/list.js')).listCommand(...args);
 const buildCommand = async (...args: Parameters<typeof import('./commands/build.js').buildCommand>) => (await import('./commands/build.js')).buildCommand(...args);
 const doctorCommand = async (...args: Parameters<typeof import('./commands/doctor.js').doctorCommand>) => (await import('./commands/doctor.js')).doctorCommand(...args);
+const mutateCommand = async (...args: Parameters<typeof import('./commands/mutate.js').mutateCommand>) => (await import('./commands/mutate.js')).mutateCommand(...args);
 
 /**
  * The `lab` command. Argument parsing is commander's; this file wires the commands and holds the one
@@ -45,6 +46,16 @@ export function program(): Command {
     .option('--filter <pattern...>', 'only cases whose id or name matches')
     .option('--json', 'print JSON instead of a table')
     .action(listCommand);
+
+  lab
+    .command('mutate')
+    .description('run the suite against every mutant of the driver: kill matrix and mutation score')
+    .argument('<suite>', 'the suite file')
+    .option('--target <name>', 'where to run', 'wine')
+    .option('--out <dir>', 'output folder (default reports/mutation-<time>)')
+    .option('--filter <pattern...>', 'only cases whose id or name matches')
+    .addOption(new Option('--jobs <n>', 'mutants run at once (default: 2, or 1 on one core)').argParser(positiveInt('--jobs')))
+    .action(mutateCommand);
 
   lab
     .command('build')

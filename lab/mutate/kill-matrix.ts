@@ -1,0 +1,38 @@
+import type { CaseResult } from '../verdict/case-result.js';
+import type { Mutant } from './catalog.js';
+
+export type MutantFate = 'killed' | 'survived' | 'not-observable';
+
+export interface MutantRow {
+  mutant: Mutant;
+  fate: MutantFate;
+  /** Case ids that told this mutant from the driver, with how each did not pass. */
+  killedBy: Array<{ id: string; status: CaseResult['status'] }>;
+  exitCode: number;
+  durationMs: number;
+}
+
+export interface KillMatrix {
+  rows: MutantRow[];
+  /** Killed among the mutants this target can observe. */
+  killed: number;
+  observable: number;
+  score: number;
+}
+
+/**
+ * A mutant is killed when a case that passes on the real driver does not pass on it. A mutant the catalog
+ * says this target cannot observe (Wine's serial IRP dispatch hides a missing lock) is counted apart,
+ * with its reason, instead of as a survivor the suite could have caught.
+ */
+export function killMatrix(targetKind: string, baselinePassed: ReadonlySet<string>, runs: Array<{ mutant: Mutant; cases: CaseResult[]; exitCode: number; durationMs: number }>): KillMatrix {
+  const observableHere = (m: Mutant) => m.observableOn.includes(targetKind) || (targetKind !== 'wine' && m.observableOn.includes('windows'));
+  const rows = runs.map(({ mutant, cases, exitCode, durationMs }): MutantRow => {
+    const killedBy = cases.filter((c) => baselinePassed.has(c.id) && c.status !== 'passed' && c.status !== 'skipped').map((c) => ({ id: c.id, status: c.status }));
+    const fate: MutantFate = killedBy.length > 0 ? 'killed' : observableHere(mutant) ? 'survived' : 'not-observable';
+    return { mutant, fate, killedBy, exitCode, durationMs };
+  });
+  const observable = rows.filter((r) => r.fate !== 'not-observable').length;
+  const killed = rows.filter((r) => r.fate === 'killed').length;
+  return { rows, killed, observable, score: observable ? killed / observable : 1 };
+}
