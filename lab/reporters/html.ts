@@ -1,60 +1,72 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderStaticPage } from '../page/static-page.js';
+import type { RunHeader } from '../report/run-report.js';
+import { mergeTimeline } from '../timeline/merge-timeline.js';
+import type { TimelineEntry } from '../timeline/timeline-entry.js';
 import type { CaseResult } from '../verdict/case-result.js';
+import { describeWin32Error } from '../verdict/win32-errors.js';
 import { CLIENT_SCRIPT } from './html/client-script.js';
 import { STYLES } from './html/styles.js';
 import type { FinalReport, Reporter } from './reporter.js';
 
 /**
- * report.html: one self-contained file (no network, works as a CI artifact). The run's data rides along as
- * JSON in a non-executed script element, with `<` escaped so no driver output can close that element;
- * the page script renders it with textContent only.
+ * report.html: one self-contained file (no network, works as a CI artifact). `lab report` regenerates it
+ * from report.json with the same function, so a report can be re-rendered by a newer lab.
  */
 export class HtmlReporter implements Reporter {
   readonly name = 'html';
 
   async onEnd(report: FinalReport): Promise<void> {
-    const cases: CaseResult[] = [];
-    for await (const c of report.cases()) cases.push(c);
-    await writeFile(join(report.outDir, 'report.html'), renderHtml({ header: report.header, cases }));
+    const cases: PageCase[] = [];
+    for await (const c of report.cases()) cases.push(pageCase(c));
+    await writeFile(join(report.outDir, 'report.html'), renderPage(report.header, cases));
   }
 }
 
-export function renderHtml(data: { header: FinalReport['header']; cases: CaseResult[] }): string {
-  const h = data.header;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>${text(`lab: ${h.suite} on ${h.target}: ${h.status}`)}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<header id="header"></header>
+/** What the page gets per case: the result with its merged timeline instead of the raw log slices. */
+export type PageCase = Omit<CaseResult, 'log'> & { timeline: TimelineEntry[]; logTruncated?: boolean };
+
+export function pageCase(c: CaseResult): PageCase {
+  const { log, ...rest } = c;
+  return { ...rest, timeline: mergeTimeline(c), ...(log?.truncated ? { logTruncated: true } : {}) };
+}
+
+export function renderHtml(data: { header: RunHeader; cases: CaseResult[] }): string {
+  return renderPage(data.header, data.cases.map(pageCase));
+}
+
+function renderPage(header: RunHeader, cases: PageCase[]): string {
+  return renderStaticPage({
+    fallbackTitle: 'lab report',
+    styles: STYLES,
+    skeleton: SKELETON,
+    data: { header, cases, errorNames: errorNames(cases) },
+    script: CLIENT_SCRIPT,
+  });
+}
+
+/** "87 (ERROR_INVALID_PARAMETER)" for every Win32 code the page shows, so the page needs no table of its own. */
+function errorNames(cases: PageCase[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const c of cases) {
+    for (const s of c.steps) {
+      for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names[code] = describeWin32Error(code);
+    }
+  }
+  return names;
+}
+
+const SKELETON = `<header id="header"></header>
 <main>
+<section id="summary" class="summary"></section>
+<section id="gate"></section>
 <div id="warnings"></div>
 <div class="controls" id="controls"></div>
 <div class="meta" id="shown"></div>
-<table>
-<thead><tr><th>status</th><th>case</th><th>blame</th><th>time</th><th>message</th></tr></thead>
+<table class="cases">
+<thead><tr><th>status</th><th>case</th><th id="gate-col">baseline</th><th>blame</th><th>time</th><th>why</th></tr></thead>
 <tbody id="rows"></tbody>
 </table>
 <div class="empty" id="empty" hidden>No case matches the filter.</div>
-</main>
-<script type="application/json" id="lab-data">${scriptJson(data)}</script>
-<script>${CLIENT_SCRIPT}</script>
-</body>
-</html>
-`;
-}
-
-/** JSON that is safe inside <script>: no `<` (so no `</script>`), no line separators JS chokes on. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-function text(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+</main>`;

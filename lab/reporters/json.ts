@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { FinalReport, Reporter } from './reporter.js';
@@ -11,7 +12,10 @@ export class JsonReporter implements Reporter {
 
   async onEnd(report: FinalReport): Promise<void> {
     const out = createWriteStream(join(report.outDir, 'report.json'));
-    const write = (text: string) => new Promise<void>((resolve, reject) => (out.write(text) ? resolve() : out.once('drain', resolve).once('error', reject)));
+    // events.once removes its listeners again: one 'error' listener per drain would pile up on a big report.
+    const write = async (text: string) => {
+      if (!out.write(text)) await once(out, 'drain');
+    };
     const { timings: phaseTimings, warnings, lab, options, ...head } = report.header;
     // Reporters run in order and this one runs last, so its own writing is all that is left out.
     const timings = { ...phaseTimings, report: Date.now() - report.reportStartedAt };

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,8 @@ export class JunitReporter implements Reporter {
   async onEnd(report: FinalReport): Promise<void> {
     const h = report.header;
     const s = h.summary;
-    const counts = { '@_tests': s.total, '@_failures': s.failed, '@_errors': s.crashed + s.hung + s.error, '@_skipped': s.skipped, '@_time': seconds(h.durationMs) };
+    // A waived case is a known failure: CI tools should not fail on it, so it is reported as skipped.
+    const counts = { '@_tests': s.total, '@_failures': s.failed, '@_errors': s.crashed + s.hung + s.error, '@_skipped': s.skipped + (s.waived ?? 0), '@_time': seconds(h.durationMs) };
     const shell = builder.build({
       '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
       testsuites: {
@@ -37,7 +39,10 @@ export class JunitReporter implements Reporter {
     }) as string;
     const [before, after] = splitAtMark(shell);
     const out = createWriteStream(join(report.outDir, 'junit.xml'));
-    const write = (text: string) => new Promise<void>((resolve, reject) => (out.write(text) ? resolve() : out.once('drain', resolve).once('error', reject)));
+    // events.once removes its listeners again: one 'error' listener per drain would pile up on a big report.
+    const write = async (text: string) => {
+      if (!out.write(text)) await once(out, 'drain');
+    };
     await write(before);
     for await (const c of report.cases()) await write(builder.build({ testcase: testcase(c, h.suite) }) as string);
     await write(after);
@@ -54,6 +59,7 @@ function testcase(c: CaseResult, suite: string): Record<string, unknown> {
     const detail = [message, c.evidence?.signature, c.evidence?.backtrace].filter(Boolean).join('\n\n');
     node.error = { '@_message': firstLine, '@_type': `${c.status}${c.blame ? `/${c.blame}` : ''}`, '#text': clean(detail) };
   } else if (c.status === 'skipped') node.skipped = { '@_message': firstLine };
+  else if (c.status === 'waived' && c.waiver) node.skipped = { '@_message': clean(`waived (${c.waiver.status}): ${c.waiver.reason}${c.waiver.link ? ` ${c.waiver.link}` : ''}`) };
   const out = [...(c.status === 'flaky' ? [`flaky: ${message}`] : []), ...(c.log?.debug ?? []), ...(c.log?.driverLog.length ? ['--- driver log ---', ...c.log.driverLog] : [])];
   if (out.length) node['system-out'] = clean(out.join('\n'));
   return node;

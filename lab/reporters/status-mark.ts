@@ -9,4 +9,5 @@ export const STATUS_MARK: Record<CaseStatus, string> = {
   skipped: '-',
   error: '!',
   flaky: '~',
+  waived: '≈',
 };

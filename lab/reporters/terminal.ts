@@ -3,6 +3,7 @@ import type { Case } from '../suite/case.js';
 import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
 import type { FinalReport, Reporter, RunBegin } from './reporter.js';
 import { STATUS_MARK } from './status-mark.js';
+import { gateLines, type NamedCase } from '../gate/gate-lines.js';
 
 export interface TerminalOptions {
   /** Live, redrawn progress (a terminal) or plain lines (CI, pipes). */
@@ -62,12 +63,12 @@ export class TerminalReporter implements Reporter {
     this.done += 1;
     this.counts[result.status] = (this.counts[result.status] ?? 0) + 1;
     if (result.status !== 'passed' && result.status !== 'skipped') {
-      const key = `${result.status}\n${firstLine(result.message)}`;
+      const key = `${result.status}\n${firstLine(why(result))}`;
       if (key === this.streak.key) this.streak.count += 1;
       else {
         this.flushStreak();
         this.streak = { key, count: 0 };
-        this.line(`${STATUS_MARK[result.status]} ${result.status.padEnd(7)} ${result.id}  ${firstLine(result.message)}`);
+        this.line(`${STATUS_MARK[result.status]} ${result.status.padEnd(7)} ${result.id}  ${firstLine(why(result))}`);
       }
     }
     if (this.options.live) this.draw(false);
@@ -86,14 +87,17 @@ export class TerminalReporter implements Reporter {
     this.clear();
     const h = report.header;
     const s = h.summary;
-    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'skipped'] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} ${k}`);
+    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'skipped'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${k}`);
     // Cases that did not pass, grouped: one entry per distinct reason, with how many more share it.
     const groups: Array<{ first: CaseResult; more: number }> = [];
     const byReason = new Map<string, { first: CaseResult; more: number }>();
     const limit = this.options.listLimit ?? 30;
     let unlisted = 0;
+    // The cases the gate names get their status and first line of why.
+    const named = new Map<string, NamedCase>();
     for await (const c of report.cases()) {
-      if (c.status === 'passed' || c.status === 'skipped') continue;
+      if (h.gate && (c.gate?.class === 'regression' || c.gate?.class === 'new')) named.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
+      if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
       const key = `${c.status}\n${c.message ?? ''}`;
       const group = byReason.get(key);
       if (group) group.more += 1;
@@ -114,6 +118,7 @@ export class TerminalReporter implements Reporter {
       this.write('\n');
     }
     if (h.error) this.write(`lab could not finish the run: ${h.error.message}\n`);
+    if (h.gate) this.write(`${gateLines(h.gate, named).join('\n')}\n`);
     this.write(`${h.suite} on ${h.target}: ${h.status.toUpperCase()}: ${s.total} cases: ${parts.join(', ') || 'none'} (${(h.durationMs / 1000).toFixed(1)} s)\n`);
     this.write(`reports: ${relative(process.cwd(), report.outDir) || '.'}/report.html (report.json, junit.xml, summary.md, dbgview.log)\n`);
   }
@@ -146,6 +151,11 @@ export class TerminalReporter implements Reporter {
       this.drawn = false;
     }
   }
+}
+
+/** A waived case is not news: the line says it is known and why, not the failure again. */
+function why(result: CaseResult): string | undefined {
+  return result.status === 'waived' && result.waiver ? `known ${result.waiver.status}, waived: ${result.waiver.reason}` : result.message;
 }
 
 function firstLine(text: string | undefined): string {

@@ -2,7 +2,7 @@
  * The result of one case, as every reporter and report.json sees it. A tagged union on `status`, the
  * way vitest and Playwright model results: reporters switch on it and never guess.
  */
-export type CaseStatus = 'passed' | 'failed' | 'crashed' | 'hung' | 'skipped' | 'error' | 'flaky';
+export type CaseStatus = 'passed' | 'failed' | 'crashed' | 'hung' | 'skipped' | 'error' | 'flaky' | 'waived';
 
 /** Whose fault a result that is not `passed` is (KernelCI's culprit, LAVA's error classes). */
 export type Blame = 'product' | 'test' | 'harness';
@@ -76,4 +76,33 @@ export interface CaseResult {
   evidence?: CrashEvidence;
   /** Earlier attempts when the case was rerun (flakiness, harness retries). */
   attempts?: Array<{ status: CaseStatus; message?: string; blame?: Blame }>;
+  /** Set when status is `waived`: the known failure and the waiver that covered it (lab/waivers/). */
+  waiver?: WaiverMark;
+  /** Set when the run was compared with a baseline: how this case changed (lab/gate/). */
+  gate?: CaseGateMark;
+}
+
+/**
+ * A waived case keeps what it really was: `status` is the outcome the waiver covered (failed, crashed...),
+ * so a gate or a dashboard can always see through the waiver.
+ */
+export interface WaiverMark {
+  status: CaseStatus;
+  reason: string;
+  link?: string;
+  /** The waiver's last day (YYYY-MM-DD, UTC). */
+  expires: string;
+  /** The waiver's `case` id or `pattern`, as written. */
+  match: string;
+  /** Where the waiver is written: file:line:column. */
+  source: string;
+}
+
+/** How a case compares with the baseline (stable case ids match them). */
+export type GateClass = 'regression' | 'fixed' | 'still-failing' | 'new' | 'removed' | 'waived' | 'unchanged' | 'not-run';
+
+export interface CaseGateMark {
+  class: GateClass;
+  /** The case's status in the baseline; absent for new cases. */
+  baselineStatus?: CaseStatus;
 }

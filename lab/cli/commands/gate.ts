@@ -1,0 +1,44 @@
+import { loadBaseline } from '../../gate/baseline.js';
+import { gateLines, type NamedCase } from '../../gate/gate-lines.js';
+import { GateTally, gateExitCode } from '../../gate/gate-tally.js';
+import { isNewFailure, markCase, type GateOptions } from '../../gate/mark-case.js';
+import { readReport } from '../../report/read-report.js';
+import { loadWaivers } from '../../waivers/load-waivers.js';
+import { utcDay } from '../../waivers/waiver.js';
+import { unwaived, WaiverBook } from '../../waivers/waiver-book.js';
+
+export interface GateFlags {
+  waivers?: string;
+  allowNewFailures?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `lab gate <new> <baseline>`: the same classification `lab run --baseline` makes, on two finished runs.
+ * With --waivers the new run's waivers are replaced by the file's (its cases are seen as they really
+ * were, then waived again); without, the waivers the run applied stand.
+ */
+export async function gateCommand(newPath: string, baselinePath: string, flags: GateFlags): Promise<void> {
+  const baseline = await loadBaseline(baselinePath, 'lab gate: baseline');
+  const { report } = await readReport(newPath, 'lab gate: new run');
+  const waivers = flags.waivers ? new WaiverBook(await loadWaivers(flags.waivers), utcDay()) : undefined;
+  const options: GateOptions = { baseline, ...(waivers ? { waivers } : {}), allowNewFailures: Boolean(flags.allowNewFailures) };
+  if (baseline.info.suite !== report.suite) process.stderr.write(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`);
+
+  const tally = new GateTally(options);
+  const details = new Map<string, NamedCase>();
+  for (const raw of report.cases) {
+    const c = markCase(waivers ? unwaived(raw) : raw, options);
+    tally.add(c);
+    if (c.gate?.class === 'regression' || isNewFailure(c)) details.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
+  }
+  // A run that did not finish cannot vouch for the cases it did not reach: the harness's problem (exit 3).
+  const unfinished = report.status === 'interrupted' ? { code: 'LAB_INTERRUPTED', message: 'the new run was interrupted' } : report.error;
+  const result = tally.result({ status: report.status, ...(unfinished ? { error: unfinished } : {}) });
+  if (flags.json) process.stdout.write(`${JSON.stringify(result.section, null, 2)}\n`);
+  else {
+    if (unfinished) process.stdout.write(`lab: the new run did not finish (${unfinished.message}); cases it did not reach count as removed.\n`);
+    process.stdout.write(`${gateLines(result.section, details).join('\n')}\n`);
+  }
+  process.exitCode = gateExitCode(result);
+}

@@ -1,0 +1,41 @@
+/**
+ * A self-contained static page (report.html, history.html): no network, works from a CI artifact or an
+ * e-mail attachment. The CSP allows only the inline style and script; the data rides along as JSON in a
+ * non-executed script element, and the page script builds the DOM from it with textContent and
+ * setAttribute only. Nothing from a report is ever parsed as HTML, so escaping is by construction.
+ */
+export interface StaticPage {
+  /** Shown until the script sets the real title from the data. */
+  fallbackTitle: string;
+  styles: string;
+  /** The page's fixed skeleton: element ids the script fills. Must not contain data. */
+  skeleton: string;
+  data: unknown;
+  script: string;
+}
+
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
+export function renderStaticPage(page: StaticPage): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<title>${page.fallbackTitle}</title>
+<style>${page.styles}</style>
+</head>
+<body>
+${page.skeleton}
+<script type="application/json" id="lab-data">${scriptJson(page.data)}</script>
+<script>${page.script}</script>
+</body>
+</html>
+`;
+}
+
+/** JSON that is safe inside <script>: no `<` (so no `</script>` or `<!--`), no line separators old parsers choke on. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
