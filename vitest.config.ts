@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Wine sessions take seconds each; tests that start them carry their own, longer timeouts.
 export default defineConfig({
   test: {
-    include: ['lab/**/*.test.ts', 'driver/**/*.test.ts'],
+    include: ['lab/**/*.test.ts', 'driver/**/*.test.ts', 'infra/**/*.test.ts'],
     exclude: ['lab/dist/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 120_000,

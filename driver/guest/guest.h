@@ -93,6 +93,7 @@ typedef struct {
     char *service;                /* NULL: no driver line */
     wchar_t *image;
     wchar_t *log;                 /* NULL: no log line */
+    int markers_on_stderr;        /* `markers stderr`: case markers written to stderr, not OutputDebugString */
 } plan_header;
 
 typedef struct {

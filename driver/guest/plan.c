@@ -233,7 +233,7 @@ static char *dup_tok(tok t)
 }
 
 static const char *const STEP_WORDS[] = {"open", "close", "ioctl", "par", "endpar", "exec", "load", "unload", "sleep", "end", NULL};
-static const char *const HEADER_WORDS[] = {"lab-plan", "device", "driver", "log", NULL};
+static const char *const HEADER_WORDS[] = {"lab-plan", "device", "driver", "log", "markers", NULL};
 
 static int in_list(tok t, const char *const *list)
 {
@@ -361,6 +361,14 @@ int plan_header_read(reader *r, plan_header *h, char *error, size_t error_size, 
                 snprintf(error, error_size, "the driver line is not UTF-8");
                 return -1;
             }
+            continue;
+        }
+        if (n > 0 && is(t[0], "markers")) {
+            if (n != 2 || !(is(t[1], "debug") || is(t[1], "stderr"))) {
+                snprintf(error, error_size, "'markers' takes 'debug' or 'stderr'");
+                return -1;
+            }
+            h->markers_on_stderr = is(t[1], "stderr");
             continue;
         }
         if (n > 0 && is(t[0], "lab-plan")) {

@@ -31,6 +31,22 @@ describe('plan text', () => {
   }, 60_000);
 });
 
+describe('markers', () => {
+  it('go to stderr as "[pid] lab: case-begin ..." with `markers stderr`, not through OutputDebugString', async () => {
+    const run = await runGuest(prefix, `lab-plan 1\n${DEVICE}\nmarkers stderr\ncase 3 quiet\nsleep 0\nend\n`);
+    expect(run.exitCode).toBe(0);
+    const pid = (run.events[0] as { pid: number }).pid;
+    expect(run.stderr).toContain(`[${pid}] lab: case-begin 3 quiet\n[${pid}] lab: case-end 3 quiet`);
+    expect(run.stderr).not.toMatch(/OutputDebugStringA "lab: case-begin/);
+  }, 60_000);
+
+  it('refuse any other channel', async () => {
+    const run = await runGuest(prefix, `lab-plan 1\n${DEVICE}\nmarkers syslog\n`);
+    expect(run.exitCode).toBe(2);
+    expect(run.events[1]).toMatchObject({ t: 'plan-error', error: "'markers' takes 'debug' or 'stderr'", line: 3 });
+  }, 60_000);
+});
+
 describe('a plan that cannot be read', () => {
   it.each([
     ['an empty file', '', 'the plan is empty', 1],

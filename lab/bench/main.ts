@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: wall-clock figures for the README, measured the way a user meets them (the real CLI in
- * a child process). Sections: `echo` (time to verdict, warm and cold, per phase, against the floor).
+ * a child process). Sections: `echo` (time to verdict, warm and cold, per phase, against the floor),
+ * `workers` (the echo suite on 1 and 2 workers), `scale` (generated suites of 100, 1,000 and 10,000 cases).
  * `npm run bench -- echo` runs one section; figures print as a Markdown table and land in
  * reports/bench/<section>.json.
  */
@@ -80,7 +81,49 @@ async function echoSection(): Promise<Record<string, unknown>> {
   return { cases, runs: RUNS, warmMs, warmRunsMs: warm.map((w) => w.wallMs), coldMs: cold.wallMs, coldTimings: cold.report?.timings, floorMs, floorRunsMs: floor, ratio: warmMs / floorMs, phaseMedianMs: phaseMedian };
 }
 
-const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection };
+/** The echo suite on 1 and 2 workers (2 Wine prefixes at once). */
+async function workersSection(): Promise<Record<string, unknown>> {
+  const suite = ['suites/echo.yaml', '--reporter', 'json'];
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    one.push((await labRun(suite)).wallMs);
+    two.push((await labRun([...suite, '--workers', '2'])).wallMs);
+  }
+  const [m1, m2] = [median(one), median(two)];
+  process.stdout.write(`| echo suite | wall, median of ${RUNS} |\n|---|---:|\n| 1 worker | ${s(m1)} |\n| 2 workers | ${s(m2)} |\n\nspeed-up = ${(m1 / m2).toFixed(2)}\n`);
+  return { oneWorkerMs: m1, twoWorkersMs: m2, speedup: m1 / m2, oneRunsMs: one, twoRunsMs: two };
+}
+
+/** A generated suite of n cases (REFLECT + READ each): how the run grows with the number of cases. */
+async function generatedSuite(n: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-bench-suite-'));
+  const file = join(dir, `scale-${n}.yaml`);
+  await writeFile(
+    file,
+    `suite: scale\ndriver: { image: ${join(BUILD, 'objdev.sys')}, service: objdev, device: '\\\\.\\object_device', log: 'C:\\objdev.log' }\nioctls:\n  REFLECT: { function: 0x801 }\n  READ: { function: 0x802 }\ncases:\n  - name: echo\n    matrix: { i: { range: { from: 1, to: ${n} } } }\n    steps:\n      - { ioctl: REFLECT, label: put, input: { repeat: '\${i % 256}', length: 64 }, expect: { error: 0 } }\n      - { ioctl: READ, outLength: 1024, expect: { error: 0, bytesReturned: 64, output: { sameAs: put } } }\n`,
+  );
+  return file;
+}
+
+async function scaleSection(): Promise<Record<string, unknown>> {
+  const rows: Array<Record<string, number>> = [];
+  const lines = ['| cases | workers | wall | cases/s | execute | report | orchestrator CPU per case | peak RSS |', '|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const [n, workers] of [[100, 1], [1000, 1], [10_000, 1], [10_000, 2]] as const) {
+    const suite = await generatedSuite(n);
+    const runs: Timed[] = [];
+    for (let i = 0; i < Math.min(RUNS, n >= 10_000 ? 3 : RUNS); i++) runs.push(await labRun([suite, '--reporter', 'json', 'junit', 'html', 'summary', '--workers', String(workers)]));
+    const mid = runs.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!;
+    const r = mid.report!;
+    const row = { cases: n, workers, wallMs: mid.wallMs, casesPerSecond: n / (mid.wallMs / 1000), executeMs: r.timings.execute ?? 0, reportMs: r.timings.report ?? 0, cpuUsPerCase: ((r.resources?.cpuMs ?? 0) * 1000) / n, maxRssMb: r.resources?.maxRssMb ?? 0 };
+    rows.push(row);
+    lines.push(`| ${n} | ${workers} | ${s(row.wallMs)} | ${row.casesPerSecond.toFixed(0)} | ${s(row.executeMs)} | ${s(row.reportMs)} | ${row.cpuUsPerCase.toFixed(0)} µs | ${row.maxRssMb} MB |`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return { rows };
+}
+
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

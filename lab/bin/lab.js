@@ -8,4 +8,5 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('lab: the TypeScript is not built yet. Fix: run `npm run build` in the repository.\n');
   process.exit(3);
 }
-await import(main.href);
+const { main: run } = await import(main.href);
+process.exitCode = await run(process.argv.slice(2));

@@ -5,6 +5,7 @@ import type { ExpandedSuite } from '../suite/case.js';
 import { caseFilter } from '../suite/case-filter.js';
 import { expandSuite } from '../suite/expand.js';
 import { loadSuite } from '../suite/load-suite.js';
+import { inShard, parseShard } from '../suite/shard.js';
 
 export interface CaseSelection {
   target: { kind: string; name: string };
@@ -12,6 +13,8 @@ export interface CaseSelection {
   driver?: string;
   client?: string;
   timeoutCase?: number;
+  /** `i/n`: only the cases of that shard (by case id). */
+  shard?: string;
 }
 
 /** Suite file → validated, expanded, filtered cases; the same for `lab run` and `lab list`. */
@@ -24,7 +27,9 @@ export async function loadCases(file: string, selection: CaseSelection): Promise
     ...(selection.timeoutCase ? { timeoutMs: selection.timeoutCase } : {}),
   });
   const keep = caseFilter(selection.filter ?? []);
-  const cases = suite.cases.filter(keep);
+  const shard = selection.shard ? parseShard(selection.shard) : undefined;
+  // Sharding comes after the filter and keeps each case's index, so shards merge back in suite order.
+  const cases = suite.cases.filter((c) => keep(c) && (!shard || inShard(c.id, shard)));
   if (selection.filter?.length && cases.length === 0) {
     throw new UsageError('LAB_FILTER_EMPTY', `--filter ${selection.filter.join(' ')}: expected at least one matching case in ${loaded.file}, found none (try \`lab list ${loaded.file}\`)`);
   }

@@ -7,6 +7,10 @@ const runCommand = async (...args: Parameters<typeof import('./commands/run.js')
 const listCommand = async (...args: Parameters<typeof import('./commands/list.js').listCommand>) => (await import('./commands/list.js')).listCommand(...args);
 const buildCommand = async (...args: Parameters<typeof import('./commands/build.js').buildCommand>) => (await import('./commands/build.js')).buildCommand(...args);
 const doctorCommand = async (...args: Parameters<typeof import('./commands/doctor.js').doctorCommand>) => (await import('./commands/doctor.js')).doctorCommand(...args);
+const reportCommand = async (...args: Parameters<typeof import('./commands/report.js').reportCommand>) => (await import('./commands/report.js')).reportCommand(...args);
+const gateCommand = async (...args: Parameters<typeof import('./commands/gate.js').gateCommand>) => (await import('./commands/gate.js')).gateCommand(...args);
+const historyCommand = async (...args: Parameters<typeof import('./commands/history.js').historyCommand>) => (await import('./commands/history.js')).historyCommand(...args);
+const mergeCommand = async (...args: Parameters<typeof import('./commands/merge.js').mergeCommand>) => (await import('./commands/merge.js')).mergeCommand(...args);
 const mutateCommand = async (...args: Parameters<typeof import('./commands/mutate.js').mutateCommand>) => (await import('./commands/mutate.js')).mutateCommand(...args);
 
 /**
@@ -36,6 +40,11 @@ export function program(): Command {
     .addOption(new Option('--deadline <ms>', 'a budget for the whole run; cases it leaves unrun are errors of the harness').argParser(positiveInt('--deadline')))
     .addOption(new Option('--repeat-failures <n>', 'rerun failed, crashed and hung cases up to n times on a clean target; a pass makes them flaky').argParser(positiveInt('--repeat-failures')))
     .option('--resume <dir>', 'finish an interrupted run in <dir> (its --out folder): finished cases are kept, the rest run')
+    .option('--baseline <report>', 'gate against a previous run (its report.json or folder): exit 1 on regressions and new failing cases')
+    .option('--waivers <file>', 'known failures (YAML): covered cases are reported `waived`; an expired waiver fails the run')
+    .option('--allow-new-failures', 'with --baseline: new cases that fail do not fail the gate')
+    .addOption(new Option('--workers <n>', 'run on n independent targets at once (n Wine prefixes), disjoint cases each').argParser(positiveInt('--workers')))
+    .option('--shard <i/n>', 'run only shard i of n (a stable split by case id, for CI matrices; join with `lab merge`)')
     .action(runCommand);
 
   lab
@@ -45,7 +54,16 @@ export function program(): Command {
     .option('--target <name>', 'target whose skips apply', 'wine')
     .option('--filter <pattern...>', 'only cases whose id or name matches')
     .option('--json', 'print JSON instead of a table')
+    .option('--shard <i/n>', 'only the cases of shard i of n')
     .action(listCommand);
+
+  lab
+    .command('merge')
+    .description('join the reports of shard runs (--shard i/n) into one, as if the suite had run unsharded')
+    .argument('<dirs...>', 'the --out folders of the shard runs')
+    .requiredOption('--out <dir>', 'where the merged reports go')
+    .option('--reporter <name...>', 'reporters: junit, html, summary, json (default: all four), terminal')
+    .action(mergeCommand);
 
   lab
     .command('mutate')
@@ -62,6 +80,33 @@ export function program(): Command {
     .description('build the driver, the guest runner and the client into driver/build (test-signed)')
     .option('--mutants', 'also build every mutant of the driver into driver/build/mutants')
     .action(buildCommand);
+
+  lab
+    .command('report')
+    .description('regenerate report.html from a run\'s report.json, and export it through Chromium')
+    .argument('<dir>', 'the run folder (reports/<run-id>) or its report.json')
+    .option('--pdf [file]', 'also write a PDF (default <dir>/report.pdf)')
+    .option('--png [file]', 'also write a full-page PNG screenshot (default <dir>/report.png)')
+    .action(reportCommand);
+
+  lab
+    .command('gate')
+    .description('compare a run with a baseline run: regressions, fixed, still failing, new, removed; exit 1 when it fails')
+    .argument('<new>', 'the run to judge: its report.json or folder')
+    .argument('<baseline>', 'the run to compare with: its report.json or folder')
+    .option('--waivers <file>', 'known failures (YAML) to apply to the new run')
+    .option('--allow-new-failures', 'new cases that fail do not fail the gate')
+    .option('--json', 'print report.json\'s `gate` section as JSON instead of text')
+    .action(gateCommand);
+
+  lab
+    .command('history')
+    .description('write a static page of the last runs from their report.json files: pass/fail per case, flaky cases, durations, trend')
+    .argument('<reports>', 'the folder holding run folders (e.g. reports/)')
+    .addOption(new Option('--last <n>', 'the last n runs').argParser(positiveInt('--last')).default(20))
+    .option('--suite <name>', 'only runs of this suite')
+    .option('--out <file>', 'where to write the page (default <reports>/history.html)')
+    .action(historyCommand);
 
   lab
     .command('doctor')
@@ -106,5 +151,3 @@ function positiveInt(flag: string) {
     return n;
   };
 }
-
-process.exitCode = await main(process.argv.slice(2));

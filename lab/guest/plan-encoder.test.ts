@@ -37,6 +37,11 @@ describe('encodePlan', () => {
     );
   });
 
+  it('asks for stderr markers only when the header says so', () => {
+    expect(encodeHeader({ ...header, markers: 'stderr' })).toMatch(/\nlog C:\\objdev\.log\nmarkers stderr\n$/);
+    expect(encodeHeader({ ...header, markers: 'debug' })).not.toContain('markers');
+  });
+
   it('leaves out driver and log when the header has none, and keeps spaces inside paths', () => {
     expect(encodeHeader({ device: '\\\\.\\my dev' })).toBe('lab-plan 1\ndevice \\\\.\\my dev\n');
     expect(encodeHeader({ device: 'd', driver: { service: 's', imagePath: 'C:\\Program Files\\x.sys' } })).toBe(

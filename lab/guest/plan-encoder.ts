@@ -43,6 +43,7 @@ export function encodeHeader(header: GuestPlanHeader): string {
     text += `driver ${service} ${path(null, 'driver.imagePath', header.driver.imagePath)}\n`;
   }
   if (header.logPath !== undefined) text += `log ${path(null, 'logPath', header.logPath)}\n`;
+  if (header.markers === 'stderr') text += 'markers stderr\n';
   return text;
 }
 

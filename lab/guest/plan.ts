@@ -36,6 +36,11 @@ export interface GuestPlanHeader {
   /** Load this image as a kernel service before the first case; omit for an already-loaded device. */
   driver?: { service: string; imagePath: string };
   logPath?: string;
+  /**
+   * Where the case markers go: OutputDebugString (`debug`, the default: DbgView sees them) or the runner's
+   * stderr (`stderr`: where the debug stream already flows under Wine, and about 100 times cheaper there).
+   */
+  markers?: 'debug' | 'stderr';
 }
 
 export const GUEST_LIMITS = {

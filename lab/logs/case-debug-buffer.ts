@@ -1,6 +1,3 @@
-import type { DebugLine } from './debug-line.js';
-import { toDbgView } from './debug-line.js';
-
 const HEAD = 100;
 const TAIL = 400;
 
@@ -14,8 +11,8 @@ export class CaseDebugBuffer {
   private tail: string[] = [];
   private dropped = 0;
 
-  push(line: DebugLine): void {
-    const text = toDbgView(line);
+  /** `text` is the line already in DbgView form (the stream formats each line once, for file and buffer). */
+  push(text: string): void {
     if (this.head.length < HEAD) {
       this.head.push(text);
       return;

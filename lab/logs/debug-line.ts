@@ -17,11 +17,19 @@ export function toDbgView(line: DebugLine): string {
   return `${line.seq}\t${clock(line.timeMs)}\t${prefix}${line.text}`;
 }
 
-/** DbgView's /t clock: local wall time with milliseconds. */
+let lastSecond = -1;
+let lastPrefix = '';
+
+/** DbgView's /t clock: local wall time with milliseconds (the hh:mm:ss part reused within a second). */
 export function clock(timeMs: number): string {
-  const d = new Date(timeMs);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  const second = Math.floor(timeMs / 1000);
+  if (second !== lastSecond) {
+    const d = new Date(timeMs);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    lastPrefix = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    lastSecond = second;
+  }
+  return `${lastPrefix}.${String(timeMs - second * 1000).padStart(3, '0')}`;
 }
 
 /** Parses a DbgView log line (`seq<TAB>time<TAB>text`); lines that do not fit are kept as text. */

@@ -15,17 +15,26 @@ export class DebugStream {
   private session = new CaseDebugBuffer();
   private readonly file: WriteStream | undefined;
 
+  /** Lines not yet written: one write per batch instead of one per line (a noisy driver prints thousands). */
+  private pending: string[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+
   constructor(logPath?: string) {
-    this.file = logPath ? createWriteStream(logPath, { flags: 'a' }) : undefined;
+    this.file = logPath ? createWriteStream(logPath, { flags: 'a', highWaterMark: 1 << 20 }) : undefined;
   }
 
   push(partial: Omit<DebugLine, 'seq'>): DebugLine {
     const line: DebugLine = { ...partial, seq: ++this.seq };
-    this.file?.write(`${toDbgView(line)}\n`);
+    const text = toDbgView(line);
+    if (this.file) {
+      this.pending.push(text);
+      if (this.pending.length >= 512) this.flush();
+      else this.flushTimer ??= setTimeout(() => this.flush(), 100);
+    }
     const marker = line.source === 'user' ? parseMarker(line.text) : undefined;
     if (marker?.edge === 'begin') this.current = marker.index;
     const bucket = this.current === undefined ? this.session : this.bufferOf(this.current);
-    bucket.push(line);
+    bucket.push(text);
     if (marker?.edge === 'end' && this.current === marker.index) this.current = undefined;
     return line;
   }
@@ -61,8 +70,17 @@ export class DebugStream {
     this.session = new CaseDebugBuffer();
   }
 
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    this.file?.write(`${this.pending.join('\n')}\n`);
+    this.pending = [];
+  }
+
   async close(): Promise<void> {
     if (!this.file) return;
+    this.flush();
     await new Promise<void>((resolve) => this.file!.end(resolve));
   }
 }

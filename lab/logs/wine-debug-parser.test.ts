@@ -9,6 +9,11 @@ describe('parseWineLine', () => {
     expect(parseWineLine('0020:0024:warn:debugstr:OutputDebugStringA "lab: case-begin 0 echo/seed\\n"')).toEqual({ kind: 'user', pid: 0x20, text: 'lab: case-begin 0 echo/seed' });
   });
 
+  it('reads the guest runner\'s stderr markers as its own user-mode lines', () => {
+    expect(parseWineLine('[32] lab: case-begin 4 echo/x[len=1]')).toEqual({ kind: 'user', pid: 32, text: 'lab: case-begin 4 echo/x[len=1]' });
+    expect(parseWineLine('[32] objdev: not a marker')).toEqual({ kind: 'other', text: '[32] objdev: not a marker' });
+  });
+
   it('unescapes what Wine escaped, so driver text arrives as it was written', () => {
     expect(parseWineLine('0020:0024:warn:debugstr:OutputDebugStringA "say \\"hi\\"\\tto <script>\\x01\\n"')).toMatchObject({ text: 'say "hi"\tto <script>\x01' });
   });

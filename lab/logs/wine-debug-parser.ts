@@ -15,6 +15,8 @@ export type WineLine =
 const PREFIX = /^([0-9a-f]{4,8}):([0-9a-f]{4,8}):warn:debugstr:(\w+) (.*)$/;
 const DBGPRINT = /^[0-9a-f]{8}:[0-9a-f]{8}: ?(.*)$/;
 const CRASH = /^wine: Unhandled (.*)$/;
+/** The guest runner's case markers, written to stderr under Wine (`markers stderr`) in DbgView's "[pid] text". */
+const STDERR_MARKER = /^\[(\d+)\] (lab: case-(?:begin|end) .*)$/;
 const NOISE = [
   /wine32 is missing/,
   /multiarch needs to be enabled/,
@@ -38,6 +40,8 @@ export function parseWineLine(raw: string): WineLine {
     const k = DBGPRINT.exec(rest);
     return { kind: 'kernel', pid, text: (k ? k[1]! : rest).replace(/\r?\n$/, '') };
   }
+  const marker = STDERR_MARKER.exec(line);
+  if (marker) return { kind: 'user', pid: Number(marker[1]), text: marker[2]! };
   const crash = CRASH.exec(line);
   if (crash) {
     const thread = /\(thread ([0-9a-f]+)\)/.exec(line);
@@ -51,8 +55,11 @@ export function parseWineLine(raw: string): WineLine {
 function unquote(text: string): string {
   const m = /^[Lu]?"(.*)"$/s.exec(text.trim());
   if (!m) return text;
-  const bytes: number[] = [];
   const body = m[1]!;
+  // Most lines (every case marker) have no escape but the final \n: no byte-by-byte decoding for them.
+  const plain = body.endsWith('\\n') ? body.slice(0, -2) : body;
+  if (!plain.includes('\\')) return plain;
+  const bytes: number[] = [];
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
     if (ch !== '\\' || i + 1 >= body.length) {

@@ -1,5 +1,9 @@
 import { ResultsStore } from '../report/results-store.js';
 import { countStatus, emptySummary, type RunStatus, type Summary } from '../report/run-report.js';
+import type { CaseResult } from '../verdict/case-result.js';
+
+/** What the verdict needs of a case; the run keeps these (not whole results) for every case. */
+export type Verdict = Pick<CaseResult, 'status' | 'blame'>;
 
 export interface Outcome {
   summary: Summary;
@@ -12,11 +16,11 @@ export interface Outcome {
  * 1 when the driver (or the suite) failed anything; 3 when the only problems are the harness's (the lab or
  * the target could not run cases), never counted as driver failures; 130 when interrupted.
  */
-export async function runOutcome(resultsPath: string, how: { interrupted: boolean; harnessFailure: boolean }): Promise<Outcome> {
+export async function runOutcome(results: string | Iterable<Verdict>, how: { interrupted: boolean; harnessFailure: boolean }): Promise<Outcome> {
   const summary = emptySummary();
   let productOrTest = 0;
   let harness = 0;
-  for await (const r of ResultsStore.read(resultsPath)) {
+  for await (const r of typeof results === 'string' ? ResultsStore.read(results) : results) {
     countStatus(summary, r.status);
     if (r.status === 'failed' || r.status === 'crashed' || r.status === 'hung' || r.status === 'error') {
       if (r.blame === 'harness') harness += 1;

@@ -17,6 +17,8 @@ export interface SessionsInput {
   suite: ExpandedSuite;
   target: Target;
   outDir: string;
+  /** Names this worker's files in outDir: '' for the first (plan.txt), '.worker-2' for the second. */
+  fileTag: string;
   guestRunner: string;
   /** Aborted by Ctrl-C or by the run's deadline. */
   signal: AbortSignal;
@@ -51,6 +53,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     device: suite.driver.device,
     driver: { service: suite.driver.service, imagePath: target.guestPath(basename(suite.driver.image)) },
     ...(suite.driver.log ? { logPath: suite.driver.log } : {}),
+    ...(target.markerChannel === 'stderr' ? { markers: 'stderr' as const } : {}),
   };
   let remaining = cases;
   let sessions = 0;
@@ -70,7 +73,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         header,
         runner: paths.runner,
         ...(paths.client ? { client: paths.client } : {}),
-        localPlan: join(input.outDir, 'plan.txt'),
+        localPlan: join(input.outDir, `plan${input.fileTag}.txt`),
         debug: input.debug,
         signal,
         onCaseBegin: (c) => reporters.onCaseBegin(c),
@@ -155,7 +158,8 @@ async function collectDriverLog(input: SessionsInput, session: number): Promise<
   if (!logPath) return;
   const bytes = await input.target.readGuestFile(logPath).catch(() => undefined);
   if (!bytes) return;
-  const name = basename(logPath.replace(/\\/g, '/')) || 'driver.log';
+  const base = basename(logPath.replace(/\\/g, '/')) || 'driver.log';
+  const name = input.fileTag ? base.replace(/(\.[^.]*)?$/, `${input.fileTag}$1`) : base;
   const banner = session > 1 ? `---- lab: session ${session} (after a revert) ----\n` : '';
   await appendFile(join(input.outDir, name), Buffer.concat([Buffer.from(banner), bytes]));
 }

@@ -15,7 +15,7 @@ import { labVersion } from './lab-version.js';
 import { PhaseClock } from './phase-clock.js';
 import { rerunFailures } from './rerun-failures.js';
 import { withRetry } from './retry.js';
-import { runOutcome } from './run-outcome.js';
+import { runOutcome, type Verdict } from './run-outcome.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
 
 export interface RunInput {
@@ -30,6 +30,9 @@ export interface RunInput {
   reporters: Reporter[];
   /** Ctrl-C / SIGTERM. */
   signal: AbortSignal;
+  /** Independent targets running disjoint cases at once; `makeTarget` makes workers 2..n. */
+  workers?: number;
+  makeTarget?: (worker: number) => Target;
   /** The whole run's budget; cases it leaves unrun are `error` (harness), never driver failures. */
   deadlineMs?: number;
   /** Rerun the driver's failures this many times on a clean target; a pass makes the case `flaky`. */
@@ -54,10 +57,11 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   const { target, suite, outDir } = input;
   await mkdir(outDir, { recursive: true });
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
   const clock = new PhaseClock();
   const reporters = new ReporterMultiplexer(input.reporters);
   const store = new ResultsStore(join(outDir, 'results.jsonl'));
-  const debug = new DebugStream(join(outDir, 'dbgview.log'));
+
   const deadline = input.deadlineMs ? AbortSignal.timeout(input.deadlineMs) : undefined;
   const signal = deadline ? AbortSignal.any([input.signal, deadline]) : input.signal;
   const warnings: string[] = [];
@@ -65,13 +69,17 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     warnings.push(message);
     reporters.onWarning(message);
   };
+  // The latest verdict of every case, by index: the summary and the exit code come from here, without
+  // reading results.jsonl back.
+  const verdicts = new Map<number, Verdict>();
   const record = async (result: CaseResult) => {
+    verdicts.set(result.index, { status: result.status, ...(result.blame ? { blame: result.blame } : {}) });
     await store.append(result);
     await reporters.onCaseEnd(result);
   };
 
   await reporters.onBegin({ runId: input.runId, suite: suite.name, target: target.name, outDir, total: input.cases.length });
-  const finished = input.resume ? await replayFinished(store.path, input.cases, reporters) : new Set<string>();
+  const finished = input.resume ? await replayFinished(store.path, input.cases, reporters, verdicts) : new Set<string>();
   const runnable: Case[] = [];
   for (const c of input.cases) {
     if (finished.has(c.id)) continue;
@@ -80,37 +88,39 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   }
 
   let failure: Error | undefined;
-  let stopped = false;
-  const tools: SessionsInput = { suite, target, outDir, guestRunner: input.guestRunner, signal, clock, debug, reporters, record, warn };
+  const workers = workerTools(input, runnable.length, { signal, clock, reporters, record, warn });
   try {
     if (runnable.length > 0 && !signal.aborted) {
-      reporters.onPhase('prepare', target.name);
-      await clock.time('prepare', () => withRetry(() => target.prepare(signal), { ...HARNESS_RETRY, signal, onRetry: (n, e, ms) => warn(`preparing ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`) }));
-      stopped = (await runSessions(tools, runnable)).stopped;
-      if (!stopped && input.repeatFailures) stopped = (await rerunFailures(tools, runnable, await failuresOf(store.path, runnable), input.repeatFailures)).stopped;
+      // Each worker gets every n-th case: a partition that does not depend on timing, so a run with n
+      // workers gives each case the same neighbours every time.
+      // Every worker finishes (or is stopped) before the first failure is raised: none may still be
+      // writing results when the store closes.
+      const settled = await Promise.allSettled(workers.map((w, i) => runWorker(w, runnable.filter((_, k) => k % workers.length === i))));
+      const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (rejected) throw rejected.reason;
+      if (!settled.some((r) => r.status === 'fulfilled' && r.value) && input.repeatFailures) {
+        await rerunFailures(workers[0]!, runnable, await failuresOf(store.path, runnable), input.repeatFailures);
+      }
     }
   } catch (error) {
-    if (signal.aborted) stopped = true;
-    else failure = error as Error;
+    if (!signal.aborted) failure = error as Error;
   }
   const interrupted = input.signal.aborted;
   const pastDeadline = !interrupted && Boolean(deadline?.aborted);
 
-  // The target is done with: let it tear down (Wine's processes, the prefix) while the reports are written.
-  const teardown = target.dispose().catch((error: Error) => warn(`tearing down ${target.name} failed: ${error.message}`));
+  // The targets are done with: let them tear down (Wine's processes, the prefixes) while the reports are written.
+  const teardown = Promise.all(workers.map((w) => w.target.dispose().catch((error: Error) => warn(`tearing down ${w.target.name} failed: ${error.message}`))));
 
   // Every case without a result gets one, so the report accounts for the whole suite (an interrupted run
   // keeps the unfinished ones open for --resume).
   if (!interrupted) {
-    const done = new Set<number>();
-    for await (const r of ResultsStore.read(store.path)) done.add(r.index);
     const why = failure ? `not run: ${failure.message}` : pastDeadline ? `not run: the run's deadline of ${input.deadlineMs} ms passed` : 'not run: the run ended before this case';
-    for (const c of runnable) if (!done.has(c.index)) await record(unfinishedCase(c, 'error', why, 'harness'));
+    for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, 'harness'));
   }
   await store.close();
-  await debug.close();
+  await Promise.all(workers.map((w) => w.debug.close()));
 
-  const outcome = await runOutcome(store.path, { interrupted, harnessFailure: Boolean(failure) });
+  const outcome = await runOutcome(verdicts.values(), { interrupted, harnessFailure: Boolean(failure) });
   const driverFacts = await fileFacts(suite.driver.image);
   const clientFacts = suite.client ? await fileFacts(suite.client) : undefined;
   const header: RunHeader = {
@@ -131,6 +141,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     timings: clock.timings(),
     warnings,
     lab: { version: labVersion(), node: process.version },
+    resources: resourcesSince(cpuAtStart),
     options: input.options,
   };
   reporters.onPhase('report');
@@ -139,6 +150,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   // `interrupted` from the first one written after it; report.json is last.
   const markInterrupted = () => {
     if (input.signal.aborted) header.status = 'interrupted';
+    header.resources = resourcesSince(cpuAtStart);
   };
   await reporters.onEnd({ header, outDir, reportStartedAt, cases: () => ResultsStore.read(store.path) }, markInterrupted);
   header.timings.report = Date.now() - reportStartedAt;
@@ -146,13 +158,38 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   return { header, exitCode: input.signal.aborted ? 130 : outcome.exitCode };
 }
 
+type Shared = Pick<SessionsInput, 'signal' | 'clock' | 'reporters' | 'record' | 'warn'>;
+
+/** One set of tools per worker: its own target, debug stream and files; one store and one set of reporters. */
+function workerTools(input: RunInput, cases: number, shared: Shared): SessionsInput[] {
+  const count = Math.max(1, Math.min(input.workers ?? 1, cases));
+  return Array.from({ length: count }, (_, i) => {
+    const fileTag = i === 0 ? '' : `.worker-${i + 1}`;
+    const target = i === 0 ? input.target : input.makeTarget!(i + 1);
+    return { ...shared, suite: input.suite, target, outDir: input.outDir, fileTag, guestRunner: input.guestRunner, debug: new DebugStream(join(input.outDir, `dbgview${fileTag}.log`)) };
+  });
+}
+
+async function runWorker(worker: SessionsInput, cases: Case[]): Promise<boolean> {
+  const { target, signal, clock, reporters, warn } = worker;
+  reporters.onPhase('prepare', target.name);
+  await clock.time('prepare', () => withRetry(() => target.prepare(signal), { ...HARNESS_RETRY, signal, onRetry: (n, e, ms) => warn(`preparing ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`) }));
+  return (await runSessions(worker, cases)).stopped;
+}
+
+function resourcesSince(cpuAtStart: NodeJS.CpuUsage): { cpuMs: number; maxRssMb: number } {
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
 /** --resume: the cases results.jsonl already holds are reported again and not run again. */
-async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer): Promise<Set<string>> {
+async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer, verdicts: Map<number, Verdict>): Promise<Set<string>> {
   const known = new Set(cases.map((c) => c.id));
   const finished = new Set<string>();
   for await (const r of ResultsStore.read(path)) {
     if (!known.has(r.id)) continue;
     finished.add(r.id);
+    verdicts.set(r.index, { status: r.status, ...(r.blame ? { blame: r.blame } : {}) });
     await reporters.onCaseEnd(r);
   }
   return finished;

@@ -44,6 +44,8 @@ export interface Target {
   /** Back to the clean state prepare() made, discarding everything the last session did. */
   revert(signal?: AbortSignal): Promise<void>;
   dispose(): Promise<void>;
+  /** Where the guest runner should write its case markers; see GuestPlanHeader.markers. */
+  readonly markerChannel?: 'debug' | 'stderr';
   /** Last resort on a forced exit (a second Ctrl-C): stop everything of this run now, synchronously. */
   killNow?(): void;
 }

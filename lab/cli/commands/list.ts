@@ -5,12 +5,13 @@ export interface ListFlags {
   target: string;
   filter?: string[];
   json?: boolean;
+  shard?: string;
 }
 
 /** `lab list`: the expanded cases, their ids and steps, nothing run. */
 export async function listCommand(suiteFile: string, flags: ListFlags): Promise<void> {
   const target = await createTarget.resolve(flags.target);
-  const suite = await loadCases(suiteFile, { target, ...(flags.filter ? { filter: flags.filter } : {}) });
+  const suite = await loadCases(suiteFile, { target, ...(flags.filter ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   if (flags.json) {
     const rows = suite.cases.map((c) => ({ index: c.index, id: c.id, name: c.name, steps: c.steps.length, timeoutMs: c.timeoutMs, ...(c.skip ? { skip: c.skip } : {}), source: c.source }));
     process.stdout.write(`${JSON.stringify({ suite: suite.name, target: target.name, cases: rows }, null, 2)}\n`);

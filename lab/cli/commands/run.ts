@@ -1,11 +1,7 @@
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../../errors/lab-error.js';
-import { HtmlReporter } from '../../reporters/html.js';
-import { JsonReporter } from '../../reporters/json.js';
-import { JunitReporter } from '../../reporters/junit.js';
-import type { Reporter } from '../../reporters/reporter.js';
-import { SummaryMarkdownReporter } from '../../reporters/summary-markdown.js';
-import { TerminalReporter } from '../../reporters/terminal.js';
+import { RunGate } from '../../gate/run-gate.js';
+import { selectReporters } from '../../reporters/select-reporters.js';
 import { newRunId } from '../../run/run-id.js';
 import { runSuite } from '../../run/run-suite.js';
 import { createTarget } from '../../targets/create-target.js';
@@ -28,16 +24,13 @@ export interface RunFlags {
   deadline?: number;
   repeatFailures?: number;
   resume?: string;
+  /** Gate the run (lab/gate/): compare with a previous report.json, apply known-failure waivers. */
+  baseline?: string;
+  waivers?: string;
+  allowNewFailures?: boolean;
+  workers?: number;
+  shard?: string;
 }
-
-/** In the order they run: json last, so report.json can carry the time the others took. */
-const REPORTERS: Record<string, () => Reporter> = {
-  terminal: () => TerminalReporter.forStdout(),
-  junit: () => new JunitReporter(),
-  html: () => new HtmlReporter(),
-  summary: () => new SummaryMarkdownReporter(),
-  json: () => new JsonReporter(),
-};
 
 export async function runCommand(suiteArg: string | undefined, given: RunFlags): Promise<void> {
   const resumed = given.resume ? await readRunRecord(resolve(given.resume)) : undefined;
@@ -46,15 +39,11 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   // A resumed run is the same run: its suite, flags and id, from run.json.
   const flags: RunFlags = resumed ? { ...(resumed.flags as unknown as RunFlags), out: resolve(given.resume!), resume: given.resume } : given;
   const suiteFile = resumed ? resumed.suiteFile : suiteArg!;
-  const wanted = flags.reporter ?? Object.keys(REPORTERS);
-  const unknown = wanted.find((name) => !(name in REPORTERS));
-  if (unknown) throw new UsageError('LAB_BAD_REPORTER', `--reporter ${unknown}: expected one of ${Object.keys(REPORTERS).join(', ')}`);
-  const reporters = Object.keys(REPORTERS)
-    .filter((name) => wanted.includes(name))
-    .map((name) => REPORTERS[name]!());
+  const reporters = selectReporters(flags.reporter);
   const targetRef = await createTarget.resolve(flags.target);
   const { target: _name, ...selection } = flags;
   const suite = await loadCases(suiteFile, { ...selection, target: targetRef });
+  const gate = await RunGate.fromFlags(flags);
   await requireFile(suite.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
   if (suite.client) await requireFile(suite.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
   const guestRunner = join(buildDir(), 'lab-guest.exe');
@@ -81,14 +70,15 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
       runId,
       outDir,
       guestRunner,
-      reporters,
+      reporters: gate ? gate.wrap(reporters) : reporters,
       signal: interrupt.signal,
       ...(flags.deadline ? { deadlineMs: flags.deadline } : {}),
       ...(flags.repeatFailures ? { repeatFailures: flags.repeatFailures } : {}),
       ...(resumed ? { resume: true } : {}),
-      options: { target: flags.target, filter: flags.filter ?? [], timeoutCase: flags.timeoutCase ?? null, deadline: flags.deadline ?? null, repeatFailures: flags.repeatFailures ?? 0, driverOverride: Boolean(flags.driver), resumed: Boolean(resumed) },
+      ...(flags.workers && flags.workers > 1 ? { workers: flags.workers, makeTarget: (worker: number) => createTarget(targetRef, { runId: `${runId}-w${worker}`, keep: Boolean(flags.keep) }) } : {}),
+      options: { target: flags.target, filter: flags.filter ?? [], timeoutCase: flags.timeoutCase ?? null, deadline: flags.deadline ?? null, repeatFailures: flags.repeatFailures ?? 0, workers: flags.workers ?? 1, shard: flags.shard ?? null, driverOverride: Boolean(flags.driver), resumed: Boolean(resumed) },
     });
-    process.exitCode = exitCode;
+    process.exitCode = gate ? gate.exitCode(exitCode) : exitCode;
   } finally {
     await target.dispose();
     interrupt.dispose();
@@ -102,5 +92,7 @@ function absolutePaths(flags: Omit<RunFlags, 'resume'>): Record<string, unknown>
     ...(flags.driver ? { driver: resolve(flags.driver) } : {}),
     ...(flags.client ? { client: resolve(flags.client) } : {}),
     ...(flags.out ? { out: resolve(flags.out) } : {}),
+    ...(flags.baseline ? { baseline: resolve(flags.baseline) } : {}),
+    ...(flags.waivers ? { waivers: resolve(flags.waivers) } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
@@ -30,6 +31,8 @@ export interface WineTargetOptions {
 export class WineTarget implements Target {
   readonly kind = 'wine' as const;
   readonly name: string;
+  /** The runner's stderr is the debug stream's own pipe here: markers there keep their order, cheaply. */
+  readonly markerChannel = 'stderr' as const;
   private template?: string;
   private prefix?: string;
   private generation = 0;
@@ -37,6 +40,7 @@ export class WineTarget implements Target {
   private readonly facts: Record<string, string> = {};
   private session?: { child: ResultPromise; prefix: string; kill(): Promise<void> };
   private readonly removals: Array<Promise<void>> = [];
+  private readonly openFiles = new Map<string, number>();
 
   constructor(private readonly options: WineTargetOptions) {
     this.name = options.name ?? 'wine';
@@ -65,20 +69,33 @@ export class WineTarget implements Target {
     await copyFile(localPath, dest);
   }
 
+  /**
+   * The driver log is read a slice per case, thousands of times a run: the file is found and opened once
+   * per prefix, and read synchronously (a slice of a local file in the page cache costs microseconds, less
+   * than a trip through the thread pool).
+   */
   async readGuestFile(guestPath: string, start = 0, end?: number): Promise<Buffer | undefined> {
+    const fd = await this.openGuestFile(guestPath);
+    if (fd === undefined) return undefined;
+    const stop = end ?? fstatSync(fd).size;
+    if (stop <= start) return Buffer.alloc(0);
+    const buffer = Buffer.allocUnsafe(stop - start);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, start));
+  }
+
+  private async openGuestFile(guestPath: string): Promise<number | undefined> {
+    const known = this.openFiles.get(guestPath);
+    if (known !== undefined) return known;
     const path = await findCaseInsensitive(hostPathOf(this.currentPrefix(), guestPath));
     if (!path) return undefined;
-    const file = await open(path, 'r');
-    try {
-      const size = (await file.stat()).size;
-      const stop = Math.min(end ?? size, size);
-      if (stop <= start) return Buffer.alloc(0);
-      const buffer = Buffer.alloc(stop - start);
-      await file.read(buffer, 0, buffer.length, start);
-      return buffer;
-    } finally {
-      await file.close();
-    }
+    const fd = openSync(path, 'r');
+    this.openFiles.set(guestPath, fd);
+    return fd;
+  }
+
+  private async closeGuestFiles(): Promise<void> {
+    for (const fd of this.openFiles.values()) closeSync(fd);
+    this.openFiles.clear();
   }
 
   startSession(argv: string[], hooks: SessionHooks): GuestSession {
@@ -141,6 +158,7 @@ export class WineTarget implements Target {
 
   async dispose(): Promise<void> {
     await this.stopSession();
+    await this.closeGuestFiles();
     if (this.prefix) await killPrefixProcesses(this.prefix);
     this.prefix = undefined;
     await Promise.all(this.removals);
@@ -167,6 +185,7 @@ export class WineTarget implements Target {
   }
 
   private async freshPrefix(): Promise<void> {
+    await this.closeGuestFiles();
     const old = this.prefix;
     if (old && !this.options.keep) this.removals.push(rm(old, { recursive: true, force: true }));
     this.generation += 1;
