@@ -17,7 +17,17 @@ export interface StaticPage {
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 export function renderStaticPage(page: StaticPage): string {
-  return `<!doctype html>
+  const [before, after] = staticPageAround({ ...page, data: undefined });
+  return `${before}${scriptJson(page.data)}${after}`;
+}
+
+/**
+ * The page before and after its data, for writers that stream the data in (report.html of a 10,000-case
+ * run is written case by case, never held whole).
+ */
+export function staticPageAround(page: Omit<StaticPage, 'data'> & { data?: undefined }): [string, string] {
+  const marker = '\u0000lab-data\u0000';
+  const whole = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -28,11 +38,13 @@ export function renderStaticPage(page: StaticPage): string {
 </head>
 <body>
 ${page.skeleton}
-<script type="application/json" id="lab-data">${scriptJson(page.data)}</script>
+<script type="application/json" id="lab-data">${marker}</script>
 <script>${page.script}</script>
 </body>
 </html>
 `;
+  const at = whole.indexOf(marker);
+  return [whole.slice(0, at), whole.slice(at + marker.length)];
 }
 
 /** JSON that is safe inside <script>: no `<` (so no `</script>` or `<!--`), no line separators old parsers choke on. */

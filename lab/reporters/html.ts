@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderStaticPage } from '../page/static-page.js';
+import { renderStaticPage, scriptJson, staticPageAround } from '../page/static-page.js';
 import type { RunHeader } from '../report/run-report.js';
 import { mergeTimeline } from '../timeline/merge-timeline.js';
 import type { TimelineEntry } from '../timeline/timeline-entry.js';
@@ -17,10 +17,24 @@ import type { FinalReport, Reporter } from './reporter.js';
 export class HtmlReporter implements Reporter {
   readonly name = 'html';
 
+  /** Written case by case, so memory does not grow with the number of cases. */
   async onEnd(report: FinalReport): Promise<void> {
-    const cases: PageCase[] = [];
-    for await (const c of report.cases()) cases.push(pageCase(c));
-    await writeFile(join(report.outDir, 'report.html'), renderPage(report.header, cases));
+    const [before, after] = staticPageAround({ fallbackTitle: 'lab report', styles: STYLES, skeleton: SKELETON, script: CLIENT_SCRIPT });
+    const fd = openSync(join(report.outDir, 'report.html'), 'w');
+    try {
+      writeSync(fd, `${before}{"header":${scriptJson(report.header)},"cases":[`);
+      const names: Record<string, string> = {};
+      let first = true;
+      for await (const c of report.cases()) {
+        const page = pageCase(c);
+        addErrorNames(names, page);
+        writeSync(fd, `${first ? '' : ','}${scriptJson(page)}`);
+        first = false;
+      }
+      writeSync(fd, `],"errorNames":${scriptJson(names)}}${after}`);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
@@ -49,12 +63,14 @@ function renderPage(header: RunHeader, cases: PageCase[]): string {
 /** "87 (ERROR_INVALID_PARAMETER)" for every Win32 code the page shows, so the page needs no table of its own. */
 function errorNames(cases: PageCase[]): Record<string, string> {
   const names: Record<string, string> = {};
-  for (const c of cases) {
-    for (const s of c.steps) {
-      for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names[code] = describeWin32Error(code);
-    }
-  }
+  for (const c of cases) addErrorNames(names, c);
   return names;
+}
+
+function addErrorNames(names: Record<string, string>, c: PageCase): void {
+  for (const s of c.steps) {
+    for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names[code] ??= describeWin32Error(code);
+  }
 }
 
 const SKELETON = `<header id="header"></header>
