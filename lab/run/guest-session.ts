@@ -55,7 +55,7 @@ export interface SessionOutcome {
  * once the driver host is gone, which is after the target's debugger has written its report), or after
  * this long at most.
  */
-const CRASH_GRACE_MS = 5000;
+const CRASH_GRACE_MS = 15_000;
 const AFTER_CASE_LINE_MS = 300;
 
 /**

@@ -64,7 +64,13 @@ export class ScriptedTarget implements Target {
         hooks.onDebug({ timeMs: Date.now(), source: 'user', pid: 32, text: `lab: case-begin ${c.index} ${c.id}` });
         await tick();
         if (what === 'hang') return;
-        if (what === 'crash') return hooks.onCrash('wine: Unhandled page fault (scripted)');
+        if (what === 'crash') {
+          // As under Wine: the crash line, then the runner's pending request fails once the host is gone.
+          hooks.onCrash('wine: Unhandled page fault (scripted)');
+          await tick();
+          say({ t: 'case', i: c.index, id: c.id, us: 10, log: null, steps: c.steps.map((k) => outcome(k, 5)) });
+          return;
+        }
         hooks.onDebug({ timeMs: Date.now(), source: 'user', pid: 32, text: `lab: case-end ${c.index} ${c.id}` });
         say({ t: 'case', i: c.index, id: c.id, us: 10, log: null, steps: c.steps.map((k) => outcome(k, what === 'fail' ? 87 : 0)) });
       }
