@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { UsageError } from '../errors/lab-error.js';
 import type { ExpandedSuite } from '../suite/case.js';
@@ -38,9 +38,14 @@ export async function loadCases(file: string, selection: CaseSelection): Promise
 
 /** Files the run needs must exist before anything starts; the message names who pointed at them. */
 export async function requireFile(path: string, what: string, fix: string): Promise<void> {
+  const rel = relative(process.cwd(), path);
+  const shown = rel && !rel.startsWith('..') ? rel : path;
+  let info;
   try {
-    await access(path);
+    info = await stat(path);
   } catch {
-    throw new UsageError('LAB_FILE_MISSING', `${what} ${relative(process.cwd(), path) || path} does not exist. Fix: ${fix}`);
+    throw new UsageError('LAB_FILE_MISSING', `${what} ${shown} does not exist. Fix: ${fix}`);
   }
+  // A folder or a device (/dev/zero) would be copied and hashed forever.
+  if (!info.isFile()) throw new UsageError('LAB_FILE_MISSING', `${what} ${shown} is not a regular file. Fix: ${fix}`);
 }
