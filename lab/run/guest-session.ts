@@ -8,7 +8,7 @@ import type { GuestEvent } from '../guest/result.js';
 import { decodeGuestLine, GuestLineError } from '../guest/result-decoder.js';
 import { parseMarker } from '../logs/case-markers.js';
 import type { DebugStream } from '../logs/debug-stream.js';
-import { driverLogLines } from '../logs/driver-log-slice.js';
+import { driverLogLines, MAX_SLICE_BYTES } from '../logs/driver-log-slice.js';
 import type { Case } from '../suite/case.js';
 import type { Target } from '../targets/target.js';
 import type { CaseResult } from '../verdict/case-result.js';
@@ -28,7 +28,12 @@ export interface SessionInput {
   onCaseEnd(result: CaseResult): Promise<void>;
   /** Raw stdout lines, for the run's guest-output.jsonl. */
   onGuestLine?(line: string): void;
+  /** How long loading and, after the last case, unloading may take (defaults 60 s and 30 s). */
+  timeouts?: { loadMs?: number; unloadMs?: number };
 }
+
+const LOAD_TIMEOUT_MS = 60_000;
+const UNLOAD_TIMEOUT_MS = 30_000;
 
 export type SessionStop =
   | { kind: 'end' }
@@ -36,6 +41,10 @@ export type SessionStop =
   | { kind: 'hang'; index: number }
   | { kind: 'runner-exit'; exitCode: number | null; index?: number }
   | { kind: 'load-failed'; error: number; message: string; crash?: string }
+  /** DriverEntry did not return: no load result within the load timeout. */
+  | { kind: 'load-hung'; afterMs: number }
+  /** Every case has its result but the driver did not unload (the runner never ended). */
+  | { kind: 'unload-hung'; afterMs: number }
   | { kind: 'interrupted' };
 
 export interface SessionOutcome {
@@ -71,6 +80,7 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   await target.put(input.localPlan, guestPlan);
 
   const done = new Set<number>();
+  let reported = 0;
   const badLines: string[] = [];
   let inFlight: { c: Case; timer: NodeJS.Timeout } | undefined;
   let crash: { signature: string; index?: number; before: string[] } | undefined;
@@ -86,7 +96,17 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
     if (stop) return;
     stop = why;
     if (inFlight) clearTimeout(inFlight.timer);
+    clearTimeout(phaseTimer);
     settle();
+  };
+  // Outside cases the driver can hang too: in DriverEntry (before the first result) and in its unload
+  // routine (after the last). Each has its own bound, so a hung driver never hangs the run.
+  const loadMs = input.timeouts?.loadMs ?? LOAD_TIMEOUT_MS;
+  const unloadMs = input.timeouts?.unloadMs ?? UNLOAD_TIMEOUT_MS;
+  let phaseTimer: NodeJS.Timeout | undefined = setTimeout(() => finish({ kind: 'load-hung', afterMs: loadMs }), loadMs);
+  const loaded = () => {
+    clearTimeout(phaseTimer);
+    phaseTimer = undefined;
   };
 
   /** A case is written out once both its result line and its end marker are in, in arrival order. */
@@ -100,7 +120,8 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
     logRanges.delete(index);
     finalizing = finalizing.then(async () => {
       const slice = debug.take(index).lines();
-      const bytes = range && input.header.logPath && range[0] >= 0 ? await target.readGuestFile(input.header.logPath, range[0], range[1]).catch(() => undefined) : undefined;
+      // Read no more than a slice can show: a noisy driver may log megabytes in one case.
+      const bytes = range && input.header.logPath && range[0] >= 0 ? await target.readGuestFile(input.header.logPath, range[0], Math.min(range[1], range[0] + MAX_SLICE_BYTES + 1)).catch(() => undefined) : undefined;
       const driverLog = driverLogLines(bytes);
       result.log = { debug: slice.lines, driverLog: driverLog.lines, ...(slice.truncated || driverLog.truncated ? { truncated: true } : {}) };
       await input.onCaseEnd(result);
@@ -119,10 +140,12 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
     }
     switch (event.t) {
       case 'load':
+        loaded();
         if (event.error !== 0) finish({ kind: 'load-failed', error: event.error, message: event.message });
         else if (loadUs === undefined) loadUs = event.elapsedUs;
         return;
       case 'begin': {
+        loaded();
         const c = byIndex.get(event.index);
         if (!c) return;
         marks.firstBegin ??= Date.now();
@@ -142,6 +165,7 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
         if (event.t === 'case' && event.log) logRanges.set(c.index, event.log);
         judged.set(c.index, judgeCase(c, event));
         finalize(c.index);
+        if (++reported === cases.length) phaseTimer = setTimeout(() => finish({ kind: 'unload-hung', afterMs: unloadMs }), unloadMs);
         return;
       }
       case 'unload':

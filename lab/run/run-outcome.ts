@@ -16,7 +16,7 @@ export interface Outcome {
  * 1 when the driver (or the suite) failed anything; 3 when the only problems are the harness's (the lab or
  * the target could not run cases), never counted as driver failures; 130 when interrupted.
  */
-export async function runOutcome(results: string | Iterable<Verdict>, how: { interrupted: boolean; harnessFailure: boolean }): Promise<Outcome> {
+export async function runOutcome(results: string | Iterable<Verdict>, how: { interrupted: boolean; harnessFailure: boolean; driverFaults?: number }): Promise<Outcome> {
   const summary = emptySummary();
   let productOrTest = 0;
   let harness = 0;
@@ -28,7 +28,7 @@ export async function runOutcome(results: string | Iterable<Verdict>, how: { int
     }
   }
   if (how.interrupted) return { summary, status: 'interrupted', exitCode: 130 };
-  if (productOrTest > 0) return { summary, status: 'failed', exitCode: 1 };
+  if (productOrTest > 0 || (how.driverFaults ?? 0) > 0) return { summary, status: 'failed', exitCode: 1 };
   if (how.harnessFailure || harness > 0) return { summary, status: 'error', exitCode: 3 };
   return { summary, status: 'passed', exitCode: 0 };
 }

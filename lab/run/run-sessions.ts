@@ -27,6 +27,10 @@ export interface SessionsInput {
   reporters: ReporterMultiplexer;
   record(result: CaseResult): Promise<void>;
   warn(message: string): void;
+  /** A fault of the driver outside any case (a hung or failed unload): it fails the run. */
+  fault(message: string): void;
+  /** Bounds on loading and unloading the driver (defaults in guest-session.ts). */
+  sessionTimeouts?: { loadMs?: number; unloadMs?: number };
 }
 
 export interface SessionsOutcome {
@@ -78,6 +82,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         signal,
         onCaseBegin: (c) => reporters.onCaseBegin(c),
         onCaseEnd: input.record,
+        ...(input.sessionTimeouts ? { timeouts: input.sessionTimeouts } : {}),
       },
       remaining,
     );
@@ -92,9 +97,11 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     const stop = outcome.stop;
     if (stop.kind === 'interrupted') return { stopped: true };
     const progressed = outcome.remaining.length < remaining.length;
-    if (stop.kind === 'load-failed' || (stop.kind === 'crash' && stop.index === undefined && !progressed)) {
+    if (stop.kind === 'load-failed' || stop.kind === 'load-hung' || (stop.kind === 'crash' && stop.index === undefined && !progressed)) {
       return { stopped: false, loadBlame: await failLoad(input, stop, outcome.remaining) };
     }
+    if (stop.kind === 'unload-hung') input.fault(`the driver did not unload within ${stop.afterMs / 1000} s after the last case: its unload routine hangs (the guest was killed)`);
+    if (stop.kind === 'crash' && stop.index === undefined) input.fault('the driver crashed between cases or while unloading; see dbgview.log');
     if (!progressed) {
       fruitless += 1;
       const code = stop.kind === 'runner-exit' ? stop.exitCode : null;
@@ -112,14 +119,16 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
   return { stopped: false };
 }
 
-async function failLoad(input: SessionsInput, stop: Extract<Awaited<ReturnType<typeof runGuestSession>>['stop'], { kind: 'load-failed' | 'crash' }>, cases: Case[]): Promise<Blame> {
+async function failLoad(input: SessionsInput, stop: Extract<Awaited<ReturnType<typeof runGuestSession>>['stop'], { kind: 'load-failed' | 'load-hung' | 'crash' }>, cases: Case[]): Promise<Blame> {
   const { suite, target } = input;
   const error = stop.kind === 'load-failed' ? stop.error : null;
   const blame: Blame = error !== null && ENVIRONMENT_LOAD_ERRORS.has(error) ? 'harness' : 'product';
   const why =
     stop.kind === 'load-failed'
       ? `the driver did not load: StartService failed with ${describeWin32Error(stop.error)}${stop.message ? ` (${stop.message.trim()})` : ''}`
-      : 'the driver crashed while loading (DriverEntry)';
+      : stop.kind === 'load-hung'
+        ? `the driver did not finish loading within ${stop.afterMs / 1000} s: DriverEntry did not return (the guest was killed)`
+        : 'the driver crashed while loading (DriverEntry)';
   const fix =
     blame === 'harness'
       ? 'Fix: check the target (test signing on, the image deployed) with `lab doctor`.'
@@ -131,9 +140,12 @@ async function failLoad(input: SessionsInput, stop: Extract<Awaited<ReturnType<t
 
 function warnAboutUnload(input: SessionsInput, unload: Awaited<ReturnType<typeof runGuestSession>>['unload']): void {
   if (!unload) return;
-  if (unload.error !== 0) input.warn(`unloading the driver failed: ${describeWin32Error(unload.error)} ${unload.message.trim()}`);
+  // 1060 / 1062: a case already unloaded the service and did not load it again; the suite's doing.
+  if (unload.error !== 0 && unload.error !== 1060 && unload.error !== 1062) {
+    input.fault(`unloading the driver failed: ${describeWin32Error(unload.error)} ${unload.message.trim()}`);
+  }
   if (unload.openAfter !== null && unload.openAfter !== 2 && unload.openAfter !== 3) {
-    input.warn(`after unload, ${input.suite.driver.device} could still be opened (error ${describeWin32Error(unload.openAfter)}): the driver left its device or link behind`);
+    input.fault(`after unload, ${input.suite.driver.device} could still be opened (error ${describeWin32Error(unload.openAfter)}): the driver left its device or link behind`);
   }
 }
 

@@ -20,9 +20,9 @@ async function setUp(cases: string[]) {
   return { dir, suite: expandSuite(await loadSuite(join(dir, 's.yaml'))) };
 }
 
-async function run(cases: string[], script: (session: number, id: string) => Scripted, extra: Partial<RunInput> = {}) {
+async function run(cases: string[], script: (session: number, id: string) => Scripted, extra: Partial<RunInput> = {}, hangs: ConstructorParameters<typeof ScriptedTarget>[1] = {}) {
   const { dir, suite } = await setUp(cases);
-  const target = new ScriptedTarget(script);
+  const target = new ScriptedTarget(script, hangs);
   const outDir = join(dir, 'out');
   const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new JsonReporter()], signal: new AbortController().signal, options: {}, ...extra });
   const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
@@ -74,6 +74,22 @@ describe('runSuite rules, against a scripted target double', () => {
     expect(r.report.error?.code).toBe('LAB_GUEST_RUNNER');
     expect(r.report.cases.every((c) => c.status === 'error' && c.blame === 'harness')).toBe(true);
     expect(r.exitCode).toBe(3);
+  });
+
+  it('a driver that never finishes loading: every case is an error of the product, the run ends', async () => {
+    const r = await run(['a', 'b'], () => 'pass', { sessionTimeouts: { loadMs: 300 } }, { atLoad: true });
+    expect(r.status).toEqual({ a: 'error', b: 'error' });
+    expect(r.report.cases[0]!.message).toBe('not run: the driver did not finish loading within 0.3 s: DriverEntry did not return (the guest was killed)');
+    expect(r.report.cases[0]!.blame).toBe('product');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('a driver that never unloads: every case keeps its result, and the run fails for that fault', async () => {
+    const r = await run(['a', 'b'], () => 'pass', { sessionTimeouts: { unloadMs: 300 } }, { atUnload: true });
+    expect(r.status).toEqual({ a: 'passed', b: 'passed' });
+    expect(r.report.warnings).toContain('driver fault outside any case: the driver did not unload within 0.3 s after the last case: its unload routine hangs (the guest was killed)');
+    expect(r.report.status).toBe('failed');
+    expect(r.exitCode).toBe(1);
   });
 
   it('a reporter that throws is switched off; the others and the run go on', async () => {

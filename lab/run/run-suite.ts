@@ -39,6 +39,8 @@ export interface RunInput {
   repeatFailures?: number;
   /** Continue a run in outDir: cases already in its results.jsonl are kept, not run again. */
   resume?: boolean;
+  /** Bounds on loading and unloading the driver (60 s and 30 s unless set). */
+  sessionTimeouts?: { loadMs?: number; unloadMs?: number };
   /** What the user asked for, recorded in report.json. */
   options: Record<string, unknown>;
 }
@@ -69,6 +71,11 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     warnings.push(message);
     reporters.onWarning(message);
   };
+  const faults: string[] = [];
+  const fault = (message: string) => {
+    faults.push(message);
+    warn(`driver fault outside any case: ${message}`);
+  };
   // The latest verdict of every case, by index: the summary and the exit code come from here, without
   // reading results.jsonl back.
   const verdicts = new Map<number, Verdict>();
@@ -88,7 +95,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   }
 
   let failure: Error | undefined;
-  const workers = workerTools(input, runnable.length, { signal, clock, reporters, record, warn });
+  const workers = workerTools(input, runnable.length, { signal, clock, reporters, record, warn, fault });
   try {
     if (runnable.length > 0 && !signal.aborted) {
       // Each worker gets every n-th case: a partition that does not depend on timing, so a run with n
@@ -120,7 +127,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   await store.close();
   await Promise.all(workers.map((w) => w.debug.close()));
 
-  const outcome = await runOutcome(verdicts.values(), { interrupted, harnessFailure: Boolean(failure) });
+  const outcome = await runOutcome(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
   const driverFacts = await fileFacts(suite.driver.image);
   const clientFacts = suite.client ? await fileFacts(suite.client) : undefined;
   const header: RunHeader = {
@@ -158,7 +165,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   return { header, exitCode: input.signal.aborted ? 130 : outcome.exitCode };
 }
 
-type Shared = Pick<SessionsInput, 'signal' | 'clock' | 'reporters' | 'record' | 'warn'>;
+type Shared = Pick<SessionsInput, 'signal' | 'clock' | 'reporters' | 'record' | 'warn' | 'fault'>;
 
 /** One set of tools per worker: its own target, debug stream and files; one store and one set of reporters. */
 function workerTools(input: RunInput, cases: number, shared: Shared): SessionsInput[] {
@@ -166,7 +173,16 @@ function workerTools(input: RunInput, cases: number, shared: Shared): SessionsIn
   return Array.from({ length: count }, (_, i) => {
     const fileTag = i === 0 ? '' : `.worker-${i + 1}`;
     const target = i === 0 ? input.target : input.makeTarget!(i + 1);
-    return { ...shared, suite: input.suite, target, outDir: input.outDir, fileTag, guestRunner: input.guestRunner, debug: new DebugStream(join(input.outDir, `dbgview${fileTag}.log`)) };
+    return {
+      ...shared,
+      suite: input.suite,
+      target,
+      outDir: input.outDir,
+      fileTag,
+      guestRunner: input.guestRunner,
+      debug: new DebugStream(join(input.outDir, `dbgview${fileTag}.log`)),
+      ...(input.sessionTimeouts ? { sessionTimeouts: input.sessionTimeouts } : {}),
+    };
   });
 }
 

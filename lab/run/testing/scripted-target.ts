@@ -19,7 +19,11 @@ export class ScriptedTarget implements Target {
   readonly ran: string[] = [];
   private readonly files = new Map<string, string>();
 
-  constructor(private readonly script: (session: number, caseId: string) => Scripted) {}
+  constructor(
+    private readonly script: (session: number, caseId: string) => Scripted,
+    /** A driver whose DriverEntry never returns, or whose unload never does. */
+    private readonly hangs: { atLoad?: boolean; atUnload?: boolean } = {},
+  ) {}
 
   describe(): Record<string, string> {
     return { double: 'scripted test target' };
@@ -54,6 +58,7 @@ export class ScriptedTarget implements Target {
     void (async () => {
       await tick();
       say({ t: 'hello', v: 1, pid: 32, qpcHz: 10_000_000 });
+      if (this.hangs.atLoad) return;
       say({ t: 'load', service: 'objdev', e: 0, msg: 'ok', us: 1 });
       for (const c of parseCases(plan)) {
         if (killed) return;
@@ -74,6 +79,7 @@ export class ScriptedTarget implements Target {
         hooks.onDebug({ timeMs: Date.now(), source: 'user', pid: 32, text: `lab: case-end ${c.index} ${c.id}` });
         say({ t: 'case', i: c.index, id: c.id, us: 10, log: null, steps: c.steps.map((k) => outcome(k, what === 'fail' ? 87 : 0)) });
       }
+      if (this.hangs.atUnload) return;
       say({ t: 'unload', service: 'objdev', e: 0, msg: 'ok', openAfter: 2 });
       say({ t: 'end', cases: 0 });
       exit(0);
