@@ -168,8 +168,11 @@ async function deploy(input: SessionsInput): Promise<{ runner: string; client?: 
 async function collectDriverLog(input: SessionsInput, session: number): Promise<void> {
   const logPath = input.suite.driver.log;
   if (!logPath) return;
-  const bytes = await input.target.readGuestFile(logPath).catch(() => undefined);
-  if (!bytes) return;
+  // A runaway driver can log gigabytes; the run keeps the first 64 MiB of each session's log.
+  const limit = 64 * 1024 * 1024;
+  const read = await input.target.readGuestFile(logPath, 0, limit + 1).catch(() => undefined);
+  if (!read) return;
+  const bytes = read.length > limit ? Buffer.concat([read.subarray(0, limit), Buffer.from('\n---- lab: cut at 64 MiB ----\n')]) : read;
   const base = basename(logPath.replace(/\\/g, '/')) || 'driver.log';
   const name = input.fileTag ? base.replace(/(\.[^.]*)?$/, `${input.fileTag}$1`) : base;
   const banner = session > 1 ? `---- lab: session ${session} (after a revert) ----\n` : '';
