@@ -77,7 +77,7 @@ export class WineTarget implements Target {
   async readGuestFile(guestPath: string, start = 0, end?: number): Promise<Buffer | undefined> {
     const fd = await this.openGuestFile(guestPath);
     if (fd === undefined) return undefined;
-    const stop = end ?? fstatSync(fd).size;
+    const stop = Math.min(end ?? Infinity, fstatSync(fd).size);
     if (stop <= start) return Buffer.alloc(0);
     const buffer = Buffer.allocUnsafe(stop - start);
     return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, start));
