@@ -210,7 +210,8 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
       const index = debug.openCase ?? inFlight?.c.index;
       crash = { signature, ...(index !== undefined ? { index } : {}), before: index !== undefined ? debug.bufferOf(index).last(20) : debug.sessionLines().last(20) };
       if (inFlight) clearTimeout(inFlight.timer);
-      setTimeout(() => finish({ kind: 'crash', ...(index !== undefined ? { index } : {}) }), CRASH_GRACE_MS);
+      clearTimeout(phaseTimer);
+      phaseTimer = setTimeout(() => finish({ kind: 'crash', ...(index !== undefined ? { index } : {}) }), CRASH_GRACE_MS);
     },
   });
   const onAbort = () => finish({ kind: 'interrupted' });
