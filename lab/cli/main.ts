@@ -29,7 +29,7 @@ export function program(): Command {
     .command('run')
     .description('run a suite against a driver on a target and write the reports')
     .argument('[suite]', 'the suite file, e.g. suites/echo.yaml')
-    .option('--target <name>', 'where to run: wine (default) or a name from infra/targets.yaml', 'wine')
+    .option('--target <name>', 'where to run: wine (default) or a name from infra/targets.yaml (LAB_INVENTORY names another inventory)', 'wine')
     .option('--driver <path>', 'test this driver image instead of the suite\'s (same device)')
     .option('--client <path>', 'use this client program for `run` steps instead of the suite\'s')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
@@ -111,7 +111,7 @@ export function program(): Command {
   lab
     .command('doctor')
     .description('check every tool the target needs and say how to fix what is missing')
-    .option('--target <name>', 'the target to check', 'wine')
+    .option('--target <name>', 'the target to check: wine or a name from infra/targets.yaml', 'wine')
     .action(doctorCommand);
 
   return lab;

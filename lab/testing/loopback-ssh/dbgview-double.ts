@@ -1,0 +1,93 @@
+/**
+ * TEST INFRASTRUCTURE (loopback SSH server): a stand-in for Sysinternals DebugView. Started with DbgView's
+ * switches, it records where its log goes and waits to be stopped (taskkill); while it runs, the guest
+ * runner's Wine debug channel (DbgPrint, OutputDebugString) is appended to that log in DbgView's format,
+ * so lab's DbgView collection path reads a real, growing file over SFTP.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { WineLine } from '../../logs/wine-debug-parser.js';
+import { isAlive } from './process-tree.js';
+import { hostPath, statePaths, type ShimConfig } from './shim-config.js';
+
+interface DbgViewState {
+  pid: number;
+  image: string;
+  log: string;
+}
+
+export function isDbgView(program: string): boolean {
+  return /(^|[\\/])dbgview(64)?(\.exe)?$/i.test(program);
+}
+
+/** Runs as the DbgView process: until taskkill (a signal) or the connection's end. */
+export async function runDbgView(config: ShimConfig, argv: string[]): Promise<number> {
+  const flags = argv.slice(1).map((a) => a.toLowerCase());
+  const logArg = argv[flags.indexOf("/l") + 2];
+  const log = flags.includes('/l') && logArg ? hostPath(config, logArg) : undefined;
+  if (!log) {
+    process.stderr.write('DbgView (loopback double): expected /l <C:\\ log path>\r\n');
+    return 1;
+  }
+  mkdirSync(dirname(log), { recursive: true });
+  if (!flags.includes('/p') || !existsSync(log)) writeFileSync(log, '');
+  const state: DbgViewState = { pid: process.pid, image: argv[0]!.split(/[\\/]/).pop()!, log };
+  const file = statePaths(config).dbgview;
+  writeFileSync(file, JSON.stringify(state));
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => resolve());
+    process.stdin.once('end', () => resolve());
+    process.stdin.once('close', () => resolve());
+    process.stdin.resume();
+  });
+  const now = readState(config);
+  if (now?.pid === process.pid) rmSync(file, { force: true });
+  return 0;
+}
+
+export function readState(config: ShimConfig): DbgViewState | undefined {
+  try {
+    const state = JSON.parse(readFileSync(statePaths(config).dbgview, 'utf8')) as DbgViewState;
+    return isAlive(state.pid) ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns Wine's debug-channel lines into DbgView log lines while a DbgView double runs. */
+export class DbgViewWriter {
+  private seq: number;
+  constructor(private readonly log: string) {
+    this.seq = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+  }
+
+  static forRunning(config: ShimConfig): DbgViewWriter | undefined {
+    const state = readState(config);
+    return state ? new DbgViewWriter(state.log) : undefined;
+  }
+
+  /** One Wine debug-channel line: DbgPrint as DbgView shows kernel output, OutputDebugString as `[pid] text`. */
+  wine(line: WineLine): void {
+    if (line.kind === 'kernel') this.write(line.text);
+    else if (line.kind === 'user') this.write(`[${line.pid}] ${line.text}`);
+  }
+
+  private write(text: string): void {
+    const d = new Date();
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+    appendFileSync(this.log, `${++this.seq}\t${time}\t${text}\r\n`);
+  }
+}
+
+export function stopDbgView(config: ShimConfig, image: string, force: boolean): boolean {
+  const state = readState(config);
+  if (!state || state.image.toLowerCase() !== image.toLowerCase()) return false;
+  try {
+    process.kill(state.pid, force ? 'SIGKILL' : 'SIGTERM');
+  } catch {
+    return false;
+  }
+  if (force) rmSync(statePaths(config).dbgview, { force: true });
+  return true;
+}
