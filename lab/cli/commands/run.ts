@@ -41,6 +41,9 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   const suiteFile = resumed ? resumed.suiteFile : suiteArg!;
   const reporters = selectReporters(flags.reporter);
   const targetRef = await createTarget.resolve(flags.target);
+  if ((flags.workers ?? 1) > 1 && targetRef.kind !== 'wine') {
+    throw new UsageError('LAB_WORKERS_ONE_MACHINE', `--workers ${flags.workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine, or split the suite across machines with --shard i/n.`);
+  }
   const { target: _name, ...selection } = flags;
   const suite = await loadCases(suiteFile, { ...selection, target: targetRef });
   const gate = await RunGate.fromFlags(flags);
