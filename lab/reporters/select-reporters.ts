@@ -1,18 +1,33 @@
 import { UsageError } from '../errors/lab-error.js';
-import { HtmlReporter } from './html.js';
-import { JsonReporter } from './json.js';
-import { JunitReporter } from './junit.js';
-import type { Reporter } from './reporter.js';
-import { SummaryMarkdownReporter } from './summary-markdown.js';
+import type { FinalReport, Reporter } from './reporter.js';
 import { TerminalReporter } from './terminal.js';
+
+/**
+ * The reporters that only write files at the end load lazily: their modules (the XML writer, the page and
+ * its timeline) are imported once the run is under way and the process mostly waits for the target, not
+ * at start-up, where every millisecond is on the way to the first case.
+ */
+function lazy(name: string, load: () => Promise<Reporter>): Reporter {
+  let loading: Promise<Reporter> | undefined;
+  const get = () => (loading ??= load());
+  return {
+    name,
+    onCaseEnd() {
+      void get();
+    },
+    async onEnd(report: FinalReport) {
+      await (await get()).onEnd?.(report);
+    },
+  };
+}
 
 /** In the order they run: json last, so report.json can carry the time the others took. */
 const REPORTERS: Record<string, () => Reporter> = {
   terminal: () => TerminalReporter.forStdout(),
-  junit: () => new JunitReporter(),
-  html: () => new HtmlReporter(),
-  summary: () => new SummaryMarkdownReporter(),
-  json: () => new JsonReporter(),
+  junit: () => lazy('junit', async () => new (await import('./junit.js')).JunitReporter()),
+  html: () => lazy('html', async () => new (await import('./html.js')).HtmlReporter()),
+  summary: () => lazy('summary', async () => new (await import('./summary-markdown.js')).SummaryMarkdownReporter()),
+  json: () => lazy('json', async () => new (await import('./json.js')).JsonReporter()),
 };
 
 export const REPORTER_NAMES = Object.keys(REPORTERS);

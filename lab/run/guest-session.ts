@@ -218,6 +218,7 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   input.signal.addEventListener('abort', onAbort, { once: true });
   if (input.signal.aborted) onAbort();
   void session.exited.then(({ exitCode }) => {
+    if (stop) return;
     // The runner's own exit: give the pipes a moment, then decide what it means.
     setTimeout(() => {
       if (crash) finish({ kind: 'crash', ...(crash.index !== undefined ? { index: crash.index } : {}) });

@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../../errors/lab-error.js';
-import { RunGate } from '../../gate/run-gate.js';
 import { selectReporters } from '../../reporters/select-reporters.js';
 import { newRunId } from '../../run/run-id.js';
 import { runSuite } from '../../run/run-suite.js';
@@ -46,7 +45,8 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   }
   const { target: _name, ...selection } = flags;
   const suite = await loadCases(suiteFile, { ...selection, target: targetRef });
-  const gate = await RunGate.fromFlags(flags);
+  // The gate (and its waivers) loads only for gated runs: an ungated run does not pay for it.
+  const gate = flags.baseline || flags.waivers ? await (await import('../../gate/run-gate.js')).RunGate.fromFlags(flags) : undefined;
   await requireFile(suite.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
   if (suite.client) await requireFile(suite.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
   const guestRunner = join(buildDir(), 'lab-guest.exe');
