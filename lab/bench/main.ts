@@ -119,8 +119,21 @@ async function scaleSection(): Promise<Record<string, unknown>> {
     rows.push(row);
     lines.push(`| ${n} | ${workers} | ${s(row.wallMs)} | ${row.casesPerSecond.toFixed(0)} | ${s(row.executeMs)} | ${s(row.reportMs)} | ${row.cpuUsPerCase.toFixed(0)} µs | ${row.maxRssMb} MB |`);
   }
+  // What lab adds per case, in wall time: the 10,000-case run against the floor script doing the same
+  // Wine work (the plan of that run, one session, no orchestration).
+  const suite = await generatedSuite(10_000);
+  const planDir = await mkdtemp(join(tmpdir(), 'lab-bench-plan-'));
+  await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', suite, '--reporter', 'json', '--out', planDir], { cwd: ROOT, reject: false, env: { CI: '1' } });
+  const labJsonOnly = JSON.parse(await readFile(join(planDir, 'report.json'), 'utf8')) as RunReport;
+  const template = await ensureTemplate({ cacheDir: labCacheDir() });
+  const start = performance.now();
+  await execa(join(ROOT, 'lab', 'bench', 'floor.sh'), [template, join(planDir, 'plan.txt'), BUILD, join(BUILD, 'objdev.sys')]);
+  const floorMs = performance.now() - start;
+  const labMs = labJsonOnly.durationMs;
+  await rm(planDir, { recursive: true, force: true });
+  lines.push('', `10,000 cases, report.json only: lab ${s(labMs)} (run duration) against the floor ${s(floorMs)}: lab adds ${(((labMs - floorMs) * 1000) / 10_000).toFixed(0)} µs per case of wall time`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  return { rows };
+  return { rows, floor10kMs: floorMs, lab10kJsonOnlyMs: labMs, wallOverheadUsPerCase: ((labMs - floorMs) * 1000) / 10_000 };
 }
 
 const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection };
