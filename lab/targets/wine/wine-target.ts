@@ -77,7 +77,8 @@ export class WineTarget implements Target {
   async readGuestFile(guestPath: string, start = 0, end?: number): Promise<Buffer | undefined> {
     const fd = await this.openGuestFile(guestPath);
     if (fd === undefined) return undefined;
-    const stop = Math.min(end ?? Infinity, fstatSync(fd).size);
+    // With an end given (a case's slice) the read itself stops at the end of the file; no stat needed.
+    const stop = end !== undefined && end - start <= 1 << 20 ? end : Math.min(end ?? Infinity, fstatSync(fd).size);
     if (stop <= start) return Buffer.alloc(0);
     const buffer = Buffer.allocUnsafe(stop - start);
     return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, start));
