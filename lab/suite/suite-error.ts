@@ -16,12 +16,25 @@ export function formatIssue(issue: SuiteIssue): string {
 
 const SHOWN = 20;
 
-/** A suite that cannot be used as written (exit 2); the message lists every issue found, up to 20. */
-export class SuiteError extends UsageError {
-  constructor(readonly issues: SuiteIssue[]) {
+/**
+ * A file lab reads (a suite, the inventory, a waivers file) that cannot be used as written (exit 2); the
+ * message lists every issue found, up to 20, each at its file:line:column.
+ */
+export class FileIssuesError extends UsageError {
+  constructor(
+    code: string,
+    readonly issues: SuiteIssue[],
+  ) {
     const lines = issues.slice(0, SHOWN).map(formatIssue);
     if (issues.length > SHOWN) lines.push(`... and ${issues.length - SHOWN} more`);
-    super('LAB_SUITE_INVALID', lines.join('\n'));
+    super(code, lines.join('\n'));
+  }
+}
+
+/** A suite that cannot be used as written. */
+export class SuiteError extends FileIssuesError {
+  constructor(issues: SuiteIssue[]) {
+    super('LAB_SUITE_INVALID', issues);
   }
 }
 
