@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chromium } from '../browser/chromium.js';
 import { lab } from '../e2e/run-lab.js';
-import { openPage, startChromium, type WatchedPage } from '../testing/chromium-page.js';
+import { openPage, startChromium, type WatchedPage, expectQuietPagesAndClose } from '../testing/chromium-page.js';
 import { aCase, aReport, HOSTILE, writeRun } from '../testing/report-fixtures.js';
 import type { CaseStatus } from '../verdict/case-result.js';
 
@@ -50,15 +50,7 @@ beforeAll(async () => {
   browser = await startChromium();
 }, 120_000);
 
-afterAll(async () => {
-  for (const p of pages) {
-    expect(p.consoleErrors).toEqual([]);
-    expect(p.pageErrors).toEqual([]);
-    expect(p.dialogs).toEqual([]);
-    expect(p.remoteRequests).toEqual([]);
-  }
-  await browser?.close();
-});
+afterAll(() => expectQuietPagesAndClose(browser, pages));
 
 async function open(): Promise<WatchedPage> {
   const p = await openPage(browser, page);

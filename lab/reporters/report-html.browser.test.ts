@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chromium } from '../browser/chromium.js';
-import { openPage, startChromium, type WatchedPage } from '../testing/chromium-page.js';
+import { openPage, startChromium, type WatchedPage, expectQuietPagesAndClose } from '../testing/chromium-page.js';
 import { aCase, aCrash, aReport, aRichFailure, HOSTILE } from '../testing/report-fixtures.js';
 import type { GateSection } from '../report/run-report.js';
 import { renderHtml } from './html.js';
@@ -53,16 +53,7 @@ beforeAll(async () => {
   browser = await startChromium();
 }, 120_000);
 
-afterAll(async () => {
-  // What no page may have shown, whatever the test did: console errors, script errors, dialogs, network.
-  for (const p of pages) {
-    expect(p.consoleErrors).toEqual([]);
-    expect(p.pageErrors).toEqual([]);
-    expect(p.dialogs).toEqual([]);
-    expect(p.remoteRequests).toEqual([]);
-  }
-  await browser?.close();
-});
+afterAll(() => expectQuietPagesAndClose(browser, pages));
 
 async function open(hash = ''): Promise<WatchedPage> {
   const p = await openPage(browser, file, hash);

@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchChromium, type Chromium } from '../browser/chromium.js';
 
 export interface WatchedPage {
@@ -41,4 +42,15 @@ export async function openPage(browser: Chromium, file: string, hash = ''): Prom
   await page.goto(`${pathToFileURL(file).href}${hash}`);
   await page.waitForSelector('body[data-ready=true]');
   return watched;
+}
+
+/** What no page may have shown, whatever the test did: console errors, script errors, dialogs, network. */
+export async function expectQuietPagesAndClose(browser: Chromium | undefined, pages: WatchedPage[]): Promise<void> {
+  for (const p of pages) {
+    expect(p.consoleErrors).toEqual([]);
+    expect(p.pageErrors).toEqual([]);
+    expect(p.dialogs).toEqual([]);
+    expect(p.remoteRequests).toEqual([]);
+  }
+  await browser?.close();
 }
