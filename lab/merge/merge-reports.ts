@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors/lab-error.js';
 import { ResultsStore } from '../report/results-store.js';
 import type { RunHeader, RunReport } from '../report/run-report.js';
-import { runOutcome } from '../run/run-outcome.js';
+import { outcomeOfStore } from '../run/run-outcome.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { ReporterMultiplexer } from '../reporters/multiplexer.js';
 
@@ -30,7 +30,7 @@ export async function mergeReports(dirs: string[], outDir: string, reporters: Re
   }
   await store.close();
   const interrupted = headers.some((h) => h.status === 'interrupted');
-  const outcome = await runOutcome(store.path, { interrupted, harnessFailure: headers.some((h) => h.error !== undefined) });
+  const outcome = await outcomeOfStore(store.path, { interrupted, harnessFailure: headers.some((h) => h.error !== undefined) });
   const targets = [...new Set(headers.map((h) => h.target))];
   const started = Math.min(...headers.map((h) => Date.parse(h.startedAt)));
   const ended = Math.max(...headers.map((h) => Date.parse(h.startedAt) + h.durationMs));

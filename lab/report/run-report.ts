@@ -86,8 +86,3 @@ export function countStatus(summary: Summary, status: CaseStatus): void {
   // `?? 0`: a summary read from an older report.json has no `waived`.
   summary[status] = (summary[status] ?? 0) + 1;
 }
-
-/** passed only when nothing failed, crashed, hung or errored (flaky and skipped do not fail a run). */
-export function runStatusOf(summary: Summary): RunStatus {
-  return summary.failed + summary.crashed + summary.hung + summary.error > 0 ? 'failed' : 'passed';
-}

@@ -241,7 +241,7 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   await finalizing;
 
   const finalStop = stop as SessionStop;
-  const cut = await closeOut(finalStop, crash, byIndex, input, debug, unload);
+  const cut = await closeOut(finalStop, crash, byIndex, input, debug);
   const remaining = cases.filter((c) => !done.has(c.index) && !cut.has(c.index));
   return { stop: finalStop, remaining, ...(loadUs !== undefined ? { loadUs } : {}), ...(unload ? { unload } : {}), badLines, marks };
 }
@@ -253,7 +253,6 @@ async function closeOut(
   byIndex: Map<number, Case>,
   input: SessionInput,
   debug: DebugStream,
-  _unload: SessionOutcome['unload'],
 ): Promise<Set<number>> {
   const settled = new Set<number>();
   const index = stop.kind === 'crash' || stop.kind === 'hang' || stop.kind === 'runner-exit' ? stop.index : undefined;

@@ -11,16 +11,22 @@ export interface Outcome {
   exitCode: 0 | 1 | 3 | 130;
 }
 
+interface How {
+  interrupted: boolean;
+  harnessFailure: boolean;
+  driverFaults?: number;
+}
+
 /**
- * The run's verdict from what is on disk: the summary, report.json's status, and the exit code CI reads.
- * 1 when the driver (or the suite) failed anything; 3 when the only problems are the harness's (the lab or
- * the target could not run cases), never counted as driver failures; 130 when interrupted.
+ * The run's verdict: the summary, report.json's status, and the exit code CI reads. 1 when the driver (or
+ * the suite) failed anything; 3 when the only problems are the harness's (the lab or the target could not
+ * run cases), never counted as driver failures; 130 when interrupted.
  */
-export async function runOutcome(results: string | Iterable<Verdict>, how: { interrupted: boolean; harnessFailure: boolean; driverFaults?: number }): Promise<Outcome> {
+export function outcomeOf(verdicts: Iterable<Verdict>, how: How): Outcome {
   const summary = emptySummary();
   let productOrTest = 0;
   let harness = 0;
-  for await (const r of typeof results === 'string' ? ResultsStore.read(results) : results) {
+  for (const r of verdicts) {
     countStatus(summary, r.status);
     if (r.status === 'failed' || r.status === 'crashed' || r.status === 'hung' || r.status === 'error') {
       if (r.blame === 'harness') harness += 1;
@@ -31,4 +37,11 @@ export async function runOutcome(results: string | Iterable<Verdict>, how: { int
   if (productOrTest > 0 || (how.driverFaults ?? 0) > 0) return { summary, status: 'failed', exitCode: 1 };
   if (how.harnessFailure || harness > 0) return { summary, status: 'error', exitCode: 3 };
   return { summary, status: 'passed', exitCode: 0 };
+}
+
+/** The same verdict from a results.jsonl on disk (`lab merge`), keeping only status and blame in memory. */
+export async function outcomeOfStore(resultsPath: string, how: How): Promise<Outcome> {
+  const verdicts: Verdict[] = [];
+  for await (const r of ResultsStore.read(resultsPath)) verdicts.push({ status: r.status, ...(r.blame ? { blame: r.blame } : {}) });
+  return outcomeOf(verdicts, how);
 }

@@ -15,7 +15,7 @@ import { labVersion } from './lab-version.js';
 import { PhaseClock } from './phase-clock.js';
 import { rerunFailures } from './rerun-failures.js';
 import { withRetry } from './retry.js';
-import { runOutcome, type Verdict } from './run-outcome.js';
+import { outcomeOf, type Verdict } from './run-outcome.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
 
 export interface RunInput {
@@ -127,7 +127,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   await store.close();
   await Promise.all(workers.map((w) => w.debug.close()));
 
-  const outcome = await runOutcome(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
+  const outcome = outcomeOf(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
   const driverFacts = await fileFacts(suite.driver.image);
   const clientFacts = suite.client ? await fileFacts(suite.client) : undefined;
   const header: RunHeader = {

@@ -5,7 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { countStatus, emptySummary, runStatusOf, type RunReport } from '../report/run-report.js';
+import type { RunReport } from '../report/run-report.js';
+import { outcomeOf } from '../run/run-outcome.js';
 import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
 
 export const HOSTILE = `</script><script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=2;alert(2)"><svg onload="window.__pwned=3">`;
@@ -24,9 +25,8 @@ export function aCase(id: string, status: CaseStatus, extra: Partial<CaseResult>
 }
 
 export function aReport(cases: CaseResult[], extra: Partial<RunReport> = {}): RunReport {
-  const summary = emptySummary();
   const indexed = cases.map((c, index) => ({ ...c, index }));
-  for (const c of indexed) countStatus(summary, c.status);
+  const { summary, status } = outcomeOf(indexed, { interrupted: false, harnessFailure: false });
   return {
     schemaVersion: 1,
     runId: 'run-1',
@@ -35,7 +35,7 @@ export function aReport(cases: CaseResult[], extra: Partial<RunReport> = {}): Ru
     target: 'wine',
     targetKind: 'wine',
     targetInfo: { wine: 'wine-8.0' },
-    status: runStatusOf(summary),
+    status,
     startedAt: '2026-11-24T04:00:00.000Z',
     durationMs: 1500,
     driver: { path: 'driver/build/objdev.sys', sha256: 'ab'.repeat(32), signed: true },
