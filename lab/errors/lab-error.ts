@@ -29,12 +29,3 @@ export class HarnessError extends LabError {
     super(message, options);
   }
 }
-
-/** The run was interrupted by Ctrl-C or SIGTERM (exit 130). */
-export class InterruptedError extends LabError {
-  readonly code = 'LAB_INTERRUPTED';
-  readonly exitCode = 130 as const;
-  constructor(readonly signal: string = 'SIGINT') {
-    super(`interrupted by ${signal}`);
-  }
-}
