@@ -9,12 +9,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { buildDir, packageRoot } from '../cli/package-root.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import type { RunReport } from '../report/run-report.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const BUILD = join(ROOT, 'driver', 'build');
+const ROOT = packageRoot();
+const BUILD = buildDir();
 const RUNS = Number(process.env.LAB_BENCH_RUNS ?? 5);
 
 interface Timed {

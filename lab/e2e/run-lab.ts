@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { buildDir, packageRoot } from '../cli/package-root.js';
 import type { RunReport } from '../report/run-report.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-export const BUILD = join(ROOT, 'driver', 'build');
+export const ROOT = packageRoot();
+export const BUILD = buildDir();
 
 /** Runs the real CLI as a user would, from the repository root. */
 export async function lab(args: string[], options: { timeoutMs?: number } = {}) {
