@@ -229,6 +229,8 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   await settled;
   marks.stopped = Date.now();
   input.signal.removeEventListener('abort', onAbort);
+  // A crash's evidence is taken while the target still runs: its debugger may not have finished writing.
+  const evidence = stop?.kind === 'crash' ? await target.crashEvidence().catch(() => undefined) : undefined;
   if (stop?.kind === 'end') {
     // Every result is in: Wine's teardown can happen while the reports are written (the target waits
     // for it before it reverts or is disposed).
@@ -241,7 +243,7 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   await finalizing;
 
   const finalStop = stop as SessionStop;
-  const cut = await closeOut(finalStop, crash, byIndex, input, debug);
+  const cut = await closeOut(finalStop, crash, evidence, byIndex, input, debug);
   const remaining = cases.filter((c) => !done.has(c.index) && !cut.has(c.index));
   return { stop: finalStop, remaining, ...(loadUs !== undefined ? { loadUs } : {}), ...(unload ? { unload } : {}), badLines, marks };
 }
@@ -250,6 +252,7 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
 async function closeOut(
   stop: SessionStop,
   crash: { signature: string; index?: number; before: string[] } | undefined,
+  extra: Awaited<ReturnType<Target['crashEvidence']>>,
   byIndex: Map<number, Case>,
   input: SessionInput,
   debug: DebugStream,
@@ -262,7 +265,6 @@ async function closeOut(
   const lines = buffer.lines();
   let result: CaseResult;
   if (stop.kind === 'crash' && crash) {
-    const extra = await input.target.crashEvidence().catch(() => undefined);
     result = unfinishedCase(c, 'crashed', `the driver crashed during this case: ${crash.signature}`, 'product');
     result.evidence = {
       signature: crash.signature,

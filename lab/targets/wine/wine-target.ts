@@ -13,6 +13,8 @@ import { CRASH_REPORT_PATH, ensureTemplate, templateVersion } from './prefix-tem
 import { wineEnv } from './wine-env.js';
 import { claimRunDir, killPrefixProcesses, killProcessesUnderSync, reapAbandonedRuns } from './wine-reaper.js';
 
+const CRASH_REPORT_WAIT_MS = 10_000;
+
 export interface WineTargetOptions {
   name?: string;
   /** Unique per run (and per worker): names the folder holding this run's prefixes. */
@@ -145,11 +147,19 @@ export class WineTarget implements Target {
 
   /** winedbg's report of the crashed driver host (the template points AeDebug at this file). */
   async crashEvidence(): Promise<{ backtrace: string } | undefined> {
-    const bytes = await this.readGuestFile(CRASH_REPORT_PATH);
-    if (!bytes?.length) return undefined;
-    const lines = bytes.toString('utf8').split(/\r?\n/);
-    const end = lines.findIndex((l) => /^Modules:/.test(l));
-    return { backtrace: lines.slice(0, end > 0 ? end : 200).join('\n').trimEnd() };
+    // winedbg may still be writing when the session stops (a loaded machine starts it late): wait,
+    // bounded, for the section after the backtrace before taking what is there.
+    const deadline = Date.now() + CRASH_REPORT_WAIT_MS;
+    let lines: string[] = [];
+    for (;;) {
+      const bytes = await this.readGuestFile(CRASH_REPORT_PATH);
+      lines = bytes ? bytes.toString('utf8').split(/\r?\n/) : [];
+      const end = lines.findIndex((l) => /^Modules:/.test(l));
+      if (end > 0) return { backtrace: lines.slice(0, end).join('\n').trimEnd() };
+      if (Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return lines.some((l) => l.trim()) ? { backtrace: lines.slice(0, 200).join('\n').trimEnd() } : undefined;
   }
 
   async revert(): Promise<void> {
