@@ -9,6 +9,7 @@ import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { clonePrefix } from '../targets/wine/prefix-clone.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import { wineEnv } from '../targets/wine/wine-env.js';
+import { killPrefixProcesses } from '../targets/wine/wine-reaper.js';
 
 export interface FreshPrefix {
   prefix: string;
@@ -26,7 +27,7 @@ export async function freshPrefix(): Promise<FreshPrefix> {
     prefix,
     driveC: join(prefix, 'drive_c'),
     async dispose() {
-      await execa('wineserver', ['-k'], { env: wineEnv(prefix), reject: false, timeout: 10_000 });
+      await killPrefixProcesses(prefix);
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -40,7 +41,7 @@ export interface WineRun {
   timedOut: boolean;
 }
 
-/** Runs `wine <program> <args>` in the prefix, waits for it, then kills the prefix's wineserver. */
+/** Runs `wine <program> <args>` in the prefix, waits for it, then ends every process of the prefix. */
 export async function runInWine(prefix: string, program: string, args: string[] = [], timeoutMs = 60_000): Promise<WineRun> {
   const result = await execa('wine', [program, ...args], {
     env: wineEnv(prefix),
@@ -49,7 +50,7 @@ export async function runInWine(prefix: string, program: string, args: string[] 
     stdin: 'ignore',
     stripFinalNewline: false,
   });
-  await execa('wineserver', ['-k'], { env: wineEnv(prefix), reject: false, timeout: 10_000 });
+  await killPrefixProcesses(prefix);
   return {
     stdout: result.stdout,
     stderr: result.stderr

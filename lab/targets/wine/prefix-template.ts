@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
 import { labCacheDir } from './cache-dir.js';
 import { wineEnv } from './wine-env.js';
+import { killPrefixProcesses } from './wine-reaper.js';
 import { cachedWineVersion, versionSlug } from './wine-version.js';
 
 const READY_MARK = '.lab-template-ready';
@@ -115,7 +116,8 @@ async function bootPrefix(prefix: string, signal?: AbortSignal): Promise<void> {
     await run('wine', ['reg', 'add', aeDebug, '/v', 'Debugger', '/d', `cmd /c C:\\windows\\system32\\winedbg.exe --auto %ld %ld >${CRASH_REPORT_PATH} 2>&1`, '/f']);
     await run('wineserver', ['-w']);
   } catch (cause) {
-    await execa('wineserver', ['-k'], { env, reject: false, timeout: 10_000 });
+    // Everything the half-made prefix started dies before the folder is removed (Ctrl-C lands here too).
+    await killPrefixProcesses(prefix);
     const detail = (cause as { stderr?: string }).stderr?.split('\n').filter((l) => l && !/wine32|multiarch|apt-get/.test(l)).slice(-3).join(' | ');
     throw new HarnessError(
       'LAB_WINE_TEMPLATE',
