@@ -10,7 +10,7 @@
 
 #define STOP_WAIT_MS 10000
 
-DWORD svc_load(const char *service, const wchar_t *image)
+static DWORD load_once(const char *service, const wchar_t *image)
 {
     DWORD e = 0;
     int created = 1;
@@ -50,6 +50,21 @@ done:
     if (svc) CloseServiceHandle(svc);
     if (scm) CloseServiceHandle(scm);
     free(name);
+    return e;
+}
+
+/*
+ * The service control manager can answer 1722 (RPC server unavailable) while it is still starting: seen
+ * under Wine on a loaded machine, right at the start of a session. That is the machine, not the driver:
+ * try again for up to 10 s before reporting it.
+ */
+DWORD svc_load(const char *service, const wchar_t *image)
+{
+    DWORD e = load_once(service, image);
+    for (int tries = 0; e == RPC_S_SERVER_UNAVAILABLE && tries < 50; tries++) {
+        Sleep(200);
+        e = load_once(service, image);
+    }
     return e;
 }
 

@@ -41,7 +41,7 @@ export interface SessionsOutcome {
 }
 
 /** Win32 errors from loading a driver that point at the machine, not at the driver's code. */
-const ENVIRONMENT_LOAD_ERRORS = new Set([2, 3, 5, 577, 1058, 1072, 1275]);
+const ENVIRONMENT_LOAD_ERRORS = new Set([2, 3, 5, 577, 1058, 1072, 1275, 1722]);
 /** Sessions in a row that may end without a single result before lab gives up (harness retries). */
 const MAX_FRUITLESS_SESSIONS = 3;
 export const HARNESS_RETRY = { attempts: 3, baseDelayMs: 500 };
