@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
@@ -45,6 +45,8 @@ export async function ensureTemplate(options: TemplateOptions = {}): Promise<str
 }
 
 async function buildTemplate(root: string, template: string, version: string, options: TemplateOptions): Promise<void> {
+  // Holding the lock, every half-made prefix here is an earlier builder's that was interrupted.
+  for (const name of await readdir(root)) if (name.startsWith('building-')) await rm(join(root, name), { recursive: true, force: true });
   const building = join(root, `building-${process.pid}-${Date.now()}`);
   options.onProgress?.(`making the Wine template prefix for ${version} (once per Wine version)`);
   try {
@@ -57,7 +59,9 @@ async function buildTemplate(root: string, template: string, version: string, op
       if (!(await isReady(template))) throw error;
     }
   } finally {
-    await rm(building, { recursive: true, force: true });
+    // Removing several hundred MB takes seconds; an interrupted build leaves it to the next builder, so
+    // Ctrl-C stays prompt. The ready mark never exists in a `building-` folder.
+    if (!options.signal?.aborted) await rm(building, { recursive: true, force: true });
   }
   if (!(await isReady(template))) {
     throw new HarnessError('LAB_WINE_TEMPLATE', `the Wine template prefix at ${template} is not usable. Fix: delete that folder and run again.`);
