@@ -56,12 +56,12 @@ done:
 /*
  * The service control manager can answer 1722 (RPC server unavailable) while it is still starting: seen
  * under Wine on a loaded machine, right at the start of a session. That is the machine, not the driver:
- * try again for up to 10 s before reporting it.
+ * try again for up to 3 s before reporting it (the host then retries on a clean target).
  */
 DWORD svc_load(const char *service, const wchar_t *image)
 {
     DWORD e = load_once(service, image);
-    for (int tries = 0; e == RPC_S_SERVER_UNAVAILABLE && tries < 50; tries++) {
+    for (int tries = 0; e == RPC_S_SERVER_UNAVAILABLE && tries < 15; tries++) {
         Sleep(200);
         e = load_once(service, image);
     }

@@ -97,7 +97,10 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     const stop = outcome.stop;
     if (stop.kind === 'interrupted') return { stopped: true };
     const progressed = outcome.remaining.length < remaining.length;
-    if (stop.kind === 'load-failed' || stop.kind === 'load-hung' || (stop.kind === 'crash' && stop.index === undefined && !progressed)) {
+    // A load refused for the machine's reasons (1722: the service manager not answering) is a harness
+    // fault like a runner that dies: it goes through the bounded retries on a clean target below.
+    const machineRefusedLoad = stop.kind === 'load-failed' && ENVIRONMENT_LOAD_ERRORS.has(stop.error) && fruitless + 1 < MAX_FRUITLESS_SESSIONS;
+    if (!machineRefusedLoad && (stop.kind === 'load-failed' || stop.kind === 'load-hung' || (stop.kind === 'crash' && stop.index === undefined && !progressed))) {
       return { stopped: false, loadBlame: await failLoad(input, stop, outcome.remaining) };
     }
     if (stop.kind === 'unload-hung') input.fault(`the driver did not unload within ${stop.afterMs / 1000} s after the last case: its unload routine hangs (the guest was killed)`);
@@ -109,7 +112,8 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         throw new HarnessError('LAB_GUEST_RUNNER', `the guest runner ended ${fruitless} sessions in a row (last exit code ${code ?? 'unknown'}) before running any case. Fix: run \`lab doctor\`; see dbgview.log in ${input.outDir}.`);
       }
       const delayMs = HARNESS_RETRY.baseDelayMs * 2 ** (fruitless - 1);
-      input.warn(`the guest runner ended before running any case (exit code ${code ?? 'unknown'}); retrying on a clean target in ${delayMs} ms`);
+      const why = stop.kind === 'load-failed' ? `the driver could not be loaded (${describeWin32Error(stop.error)})` : `the guest runner ended before running any case (exit code ${code ?? 'unknown'})`;
+      input.warn(`${why}; retrying on a clean target in ${delayMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } else {
       fruitless = 0;

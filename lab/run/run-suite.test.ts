@@ -92,6 +92,17 @@ describe('runSuite rules, against a scripted target double', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('a load the machine refuses (1722) is retried on a clean target; a driver that refuses is not', async () => {
+    const retried = await run(['a'], () => 'pass', {}, { loadError: (session) => (session === 1 ? 1722 : 0) });
+    expect(retried.status).toEqual({ a: 'passed' });
+    expect(retried.target.sessions).toBe(2);
+    expect(retried.report.warnings[0]).toMatch(/^the driver could not be loaded \(1722\); retrying on a clean target/);
+    const refused = await run(['a'], () => 'pass', {}, { loadError: () => 31 });
+    expect(refused.target.sessions).toBe(1);
+    expect(refused.report.cases[0]).toMatchObject({ status: 'error', blame: 'product' });
+    expect(refused.exitCode).toBe(1);
+  });
+
   it('a reporter that throws is switched off; the others and the run go on', async () => {
     const broken: Reporter = {
       name: 'broken',

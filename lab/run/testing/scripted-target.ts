@@ -21,8 +21,8 @@ export class ScriptedTarget implements Target {
 
   constructor(
     private readonly script: (session: number, caseId: string) => Scripted,
-    /** A driver whose DriverEntry never returns, or whose unload never does. */
-    private readonly hangs: { atLoad?: boolean; atUnload?: boolean } = {},
+    /** A driver whose DriverEntry never returns, or whose unload never does; a load refused per session. */
+    private readonly hangs: { atLoad?: boolean; atUnload?: boolean; loadError?: (session: number) => number } = {},
   ) {}
 
   describe(): Record<string, string> {
@@ -59,7 +59,9 @@ export class ScriptedTarget implements Target {
       await tick();
       say({ t: 'hello', v: 1, pid: 32, qpcHz: 10_000_000 });
       if (this.hangs.atLoad) return;
-      say({ t: 'load', service: 'objdev', e: 0, msg: 'ok', us: 1 });
+      const refused = this.hangs.loadError?.(session) ?? 0;
+      say({ t: 'load', service: 'objdev', e: refused, msg: refused ? 'refused' : 'ok', us: 1 });
+      if (refused) return exit(3);
       for (const c of parseCases(plan)) {
         if (killed) return;
         this.ran.push(c.id);

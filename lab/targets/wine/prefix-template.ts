@@ -110,7 +110,9 @@ async function isReady(template: string): Promise<boolean> {
 async function bootPrefix(prefix: string, signal?: AbortSignal): Promise<void> {
   const env = wineEnv(prefix, { WINEDEBUG: '-all' });
   const run = (file: string, args: string[]) =>
-    execa(file, args, { env, timeout: 180_000, cancelSignal: signal, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+    // SIGKILL on cancel: Wine's loader takes SIGTERM slowly, and execa would wait 5 s before forcing it;
+    // the reaper in the catch ends the rest of the prefix's processes.
+    execa(file, args, { env, timeout: 180_000, cancelSignal: signal, killSignal: 'SIGKILL', stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
   try {
     await run('wineboot', ['-i']);
     // A crashed driver host runs winedbg unattended; its report (registers, backtrace, the faulting
