@@ -3,7 +3,8 @@
  * chatty child never blocks on a full pipe while the runner waits for it to exit; capture is bounded and
  * the rest is read and dropped. The child runs in a job so a timeout kills what it started too.
  */
-#include "guest.h"
+#include "exec.h"
+#include "clock.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,9 @@
  * every call of 64 x 100000 would be a gigabyte line, and the verdict needs counts, distinct outputs and
  * latencies, not each call.
  */
-#include "guest.h"
+#include "par.h"
+#include "clock.h"
+#include "ioctl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +127,7 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
     switch (s->kind) {
     case S_OPEN:
         if (t->owned[s->slot] && t->own[s->slot]) CloseHandle(t->own[s->slot]);
-        t->own[s->slot] = open_device(c->h, s->access, &e);
+        t->own[s->slot] = open_device(c->h->device, s->access, &e);
         t->owned[s->slot] = 1;
         break;
     case S_CLOSE:
@@ -217,13 +219,12 @@ static double percentile(const float *sorted, size_t n, double q)
 
 static void jb_sub(jbuf *b, const step *s, sub_agg *a, size_t samples)
 {
-    static const char *const kinds[] = {"open", "close", "ioctl", "par", "exec", "load", "unload", "sleep"};
     if (s->kind == S_IOCTL && s->refused[0]) {
         jb_refused(b, "ioctl", s->refused);
         return;
     }
     jb_lit(b, "{\"k\":\"");
-    jb_lit(b, kinds[s->kind]);
+    jb_lit(b, step_kind_name(s->kind));
     jb_lit(b, "\",\"calls\":");
     jb_u64(b, a->calls);
     if (s->kind == S_SLEEP) {
