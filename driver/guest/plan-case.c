@@ -279,6 +279,13 @@ typedef struct {
     size_t line;
 } problem;
 
+static int has_control(tok t)
+{
+    for (size_t i = 0; i < t.n; i++)
+        if ((unsigned char)t.p[i] < 0x20 || t.p[i] == 0x7F) return 1;
+    return 0;
+}
+
 static void case_line(reader *r, tok *t, size_t n, int64_t *case_index, char **id, problem *p)
 {
     uint64_t index = 0;
@@ -289,6 +296,10 @@ static void case_line(reader *r, tok *t, size_t n, int64_t *case_index, char **i
     } else if (t[2].n > LAB_MAX_ID) {
         *case_index = (int64_t)index;
         snprintf(p->text, sizeof p->text, "the case id is longer than %u bytes", LAB_MAX_ID);
+    } else if (has_control(t[2])) {
+        /* The id goes into marker lines as it is: a carriage return there would split or forge one. */
+        *case_index = (int64_t)index;
+        snprintf(p->text, sizeof p->text, "the case id has a control character");
     } else {
         *case_index = (int64_t)index;
         if (!(*id = dup_tok(t[2]))) snprintf(p->text, sizeof p->text, "out of memory");
