@@ -18,19 +18,17 @@
  */
 static void marker(const plan_header *h, const char *what, const lab_case *c)
 {
-    size_t n = strlen(c->id) + 64;
-    char *s = malloc(n);
-    if (!s) return;
+    /* On the stack: ids are at most LAB_MAX_ID bytes, and a marker must never be lost to a failed malloc. */
+    char s[LAB_MAX_ID + 96];
     if (h->markers_on_stderr) {
         /* DbgView's form of a user-mode line, "[pid] text", so the host needs no second format. */
         DWORD done;
-        int len = snprintf(s, n, "[%lu] lab: %s %lld %s\n", GetCurrentProcessId(), what, (long long)c->index, c->id);
+        int len = snprintf(s, sizeof s, "[%lu] lab: %s %lld %s\n", GetCurrentProcessId(), what, (long long)c->index, c->id);
         WriteFile(GetStdHandle(STD_ERROR_HANDLE), s, (DWORD)len, &done, NULL);
     } else {
-        snprintf(s, n, "lab: %s %lld %s\n", what, (long long)c->index, c->id);
+        snprintf(s, sizeof s, "lab: %s %lld %s\n", what, (long long)c->index, c->id);
         OutputDebugStringA(s);
     }
-    free(s);
 }
 
 static void jb_case_head(jbuf *b, const char *t, const lab_case *c)

@@ -3,6 +3,7 @@
  * the runner records what happened and judges nothing.
  */
 #include "steps.h"
+#include "driver-log.h"
 #include "exec.h"
 #include "ioctl.h"
 #include "par.h"
@@ -71,6 +72,7 @@ static void run_ioctl(const step *s, HANDLE *slots, jbuf *b)
 
 static void run_service_step(const plan_header *h, const step *s, jbuf *b)
 {
+    driver_log_release();
     DWORD e = s->kind == S_LOAD ? svc_load(s->service, h->image) : svc_unload(s->service);
     jb_lit(b, s->kind == S_LOAD ? "{\"k\":\"load\",\"service\":" : "{\"k\":\"unload\",\"service\":");
     jb_cstr(b, s->service);
