@@ -1,14 +1,41 @@
 #include "ioctl.h"
 #include "clock.h"
 
+#include <winternl.h>
 #include <stdlib.h>
 #include <string.h>
 
-HANDLE open_device(const wchar_t *device, DWORD access, DWORD *e)
+#define NT_OK(s) ((LONG)(s) >= 0)
+#define FILE_DEVICE_FILE_SYSTEM_CODE 0x0009u
+
+/* ntdll since NT 3.1 / XP: the status RtlNtStatusToDosError last mapped for this thread. */
+NTSYSAPI NTSTATUS NTAPI RtlGetLastNtStatus(void);
+
+static DWORD dos_error(NTSTATUS s)
 {
+    return NT_OK(s) ? 0 : RtlNtStatusToDosError(s);
+}
+
+HANDLE open_device(const wchar_t *device, DWORD access, call_status *st)
+{
+    /* CreateFile maps NtCreateFile's failure with RtlNtStatusToDosError, which records the status in the
+     * thread: clear it first, so a failure that never reached NtCreateFile does not show a stale one. */
+    RtlNtStatusToDosError(0);
     HANDLE d = CreateFileW(device, access, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    *e = d == INVALID_HANDLE_VALUE ? GetLastError() : 0;
-    return d == INVALID_HANDLE_VALUE ? NULL : d;
+    if (d != INVALID_HANDLE_VALUE) {
+        st->e = st->s = 0;
+        return d;
+    }
+    st->e = GetLastError();
+    st->s = (DWORD)RtlGetLastNtStatus();
+    return NULL;
+}
+
+call_status close_device(HANDLE h)
+{
+    NTSTATUS s = NtClose(h);
+    call_status st = {dos_error(s), (DWORD)s};
+    return st;
 }
 
 unsigned char *make_input(const step *s, unsigned thread_index, int *failed)
@@ -51,12 +78,23 @@ ioctl_result do_ioctl(HANDLE h, DWORD code, const unsigned char *in, DWORD in_le
 {
     ioctl_result r = {0};
     LARGE_INTEGER a, z;
-    DWORD n = 0;
+    IO_STATUS_BLOCK io;
+    NTSTATUS s;
+    memset(&io, 0, sizeof io);
     QueryPerformanceCounter(&a);
-    BOOL ok = DeviceIoControl(h, code, (void *)in, in_len, out, out_len, &n, NULL);
+    if (code >> 16 == FILE_DEVICE_FILE_SYSTEM_CODE)
+        s = NtFsControlFile(h, NULL, NULL, NULL, &io, code, (void *)in, in_len, out, out_len);
+    else
+        s = NtDeviceIoControlFile(h, NULL, NULL, NULL, &io, code, (void *)in, in_len, out, out_len);
+    if (s == STATUS_PENDING) {
+        /* Handles are opened synchronous, so this is rare: wait as DeviceIoControl does. */
+        WaitForSingleObject(h, INFINITE);
+        s = io.Status;
+    }
     QueryPerformanceCounter(&z);
-    r.e = ok ? 0 : GetLastError();
-    r.n = n;
+    r.s = (DWORD)s;
+    r.e = dos_error(s);
+    r.n = (DWORD)io.Information;
     r.us = qpc_us(a, z);
     if (out) {
         for (unsigned i = 0; i < LAB_GUARD_BYTES; i++)

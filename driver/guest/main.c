@@ -115,7 +115,8 @@ static DWORD load_driver(const plan_header *h, jbuf *b)
 
 static void unload_driver(const plan_header *h, jbuf *b)
 {
-    DWORD e = svc_unload(h->service), after;
+    DWORD e = svc_unload(h->service);
+    call_status after;
     HANDLE d = open_device(h->device, GENERIC_READ | GENERIC_WRITE, &after);
     if (d) CloseHandle(d);
     jb_lit(b, "{\"t\":\"unload\",\"service\":");
@@ -123,7 +124,7 @@ static void unload_driver(const plan_header *h, jbuf *b)
     jb_lit(b, ",");
     jb_win32(b, e);
     jb_lit(b, ",\"openAfter\":");
-    jb_u64(b, after);
+    jb_u64(b, after.e);
     jb_lit(b, "}");
     jb_line(b);
 }

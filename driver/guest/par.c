@@ -17,7 +17,7 @@ typedef struct {
     CRITICAL_SECTION lock; /* not an SRW lock: those are Vista's, and the runner also runs on NT 5.2 */
     int lock_made;
     uint64_t calls, guard;
-    kv_map errors, returned;
+    kv_map errors, statuses, returned;
     out_set outs;
     float *lat;           /* ioctl: threads x iterations latencies, each thread writes its own slice */
     unsigned char *input; /* ioctl with an x: payload: one buffer, read by every thread */
@@ -55,17 +55,18 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
     par_ctx *c = t->ctx;
     const step *s = &c->s->sub[k];
     sub_agg *a = &c->agg[k];
-    DWORD e = 0;
+    call_status st = {0, 0};
     switch (s->kind) {
     case S_OPEN:
         if (t->owned[s->slot] && t->own[s->slot]) CloseHandle(t->own[s->slot]);
-        t->own[s->slot] = open_device(c->h->device, s->access, &e);
+        t->own[s->slot] = open_device(c->h->device, s->access, &st);
         t->owned[s->slot] = 1;
         break;
     case S_CLOSE:
         /* Only the thread's own handle: closing the shared case handle from many threads would race. */
-        e = ERROR_INVALID_HANDLE;
-        if (t->owned[s->slot] && t->own[s->slot]) e = CloseHandle(t->own[s->slot]) ? 0 : GetLastError();
+        st.e = ERROR_INVALID_HANDLE;
+        st.s = STATUS_OF_INVALID_HANDLE;
+        if (t->owned[s->slot] && t->own[s->slot]) st = close_device(t->own[s->slot]);
         t->own[s->slot] = NULL;
         t->owned[s->slot] = 1;
         break;
@@ -78,7 +79,7 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
         const unsigned char *in = t->in[k] ? t->in[k] : a->input;
         unsigned char *out = t->out[k];
         DWORD out_len = (DWORD)s->out_len;
-        ioctl_result r = {ERROR_INVALID_HANDLE, 0, 0, 0};
+        ioctl_result r = {ERROR_INVALID_HANDLE, STATUS_OF_INVALID_HANDLE, 0, 0, 0};
         if (h) r = do_ioctl(h, s->code, in, (DWORD)s->in_len, out, out_len);
         size_t shown = r.n < out_len ? r.n : out_len;
         if (shown > LAB_OUT_CAP) shown = LAB_OUT_CAP;
@@ -89,6 +90,7 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
         EnterCriticalSection(&a->lock);
         a->calls++;
         map_add(&a->errors, r.e);
+        map_add(&a->statuses, r.s);
         map_add(&a->returned, r.n);
         if (r.guard_damaged) a->guard++;
         outs_add(&a->outs, bytes, shown, hash);
@@ -100,7 +102,10 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
     }
     EnterCriticalSection(&a->lock);
     a->calls++;
-    if (s->kind != S_SLEEP) map_add(&a->errors, e);
+    if (s->kind != S_SLEEP) {
+        map_add(&a->errors, st.e);
+        map_add(&a->statuses, st.s);
+    }
     LeaveCriticalSection(&a->lock);
 }
 
@@ -150,6 +155,8 @@ static void jb_sub(jbuf *b, const step *s, sub_agg *a, size_t samples)
     }
     jb_lit(b, ",\"errors\":");
     jb_map(b, &a->errors);
+    jb_lit(b, ",\"statuses\":");
+    jb_map(b, &a->statuses);
     if (s->kind != S_IOCTL) {
         jb_lit(b, "}");
         return;
@@ -226,6 +233,7 @@ static void release(par_ctx *c)
     for (size_t k = 0; c->agg && k < s->nsub; k++) {
         sub_agg *a = &c->agg[k];
         map_free(&a->errors);
+        map_free(&a->statuses);
         map_free(&a->returned);
         outs_free(&a->outs);
         free(a->lat);

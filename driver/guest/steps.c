@@ -12,23 +12,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* "e":n,"s":n: the Win32 error and the NTSTATUS of a call. */
+static void jb_status(jbuf *b, DWORD e, DWORD s)
+{
+    jb_lit(b, "\"e\":");
+    jb_u64(b, e);
+    jb_lit(b, ",\"s\":");
+    jb_u64(b, s);
+}
+
 static void run_open(const plan_header *h, const step *s, HANDLE *slots, jbuf *b)
 {
-    DWORD e;
+    call_status st;
     if (slots[s->slot]) CloseHandle(slots[s->slot]); /* reopening a slot replaces its handle */
-    slots[s->slot] = open_device(h->device, s->access, &e);
-    jb_lit(b, "{\"k\":\"open\",\"e\":");
-    jb_u64(b, e);
+    slots[s->slot] = open_device(h->device, s->access, &st);
+    jb_lit(b, "{\"k\":\"open\",");
+    jb_status(b, st.e, st.s);
     jb_lit(b, "}");
 }
 
 static void run_close(const step *s, HANDLE *slots, jbuf *b)
 {
-    DWORD e = ERROR_INVALID_HANDLE;
-    if (slots[s->slot]) e = CloseHandle(slots[s->slot]) ? 0 : GetLastError();
+    call_status st = {ERROR_INVALID_HANDLE, STATUS_OF_INVALID_HANDLE};
+    if (slots[s->slot]) st = close_device(slots[s->slot]);
     slots[s->slot] = NULL;
-    jb_lit(b, "{\"k\":\"close\",\"e\":");
-    jb_u64(b, e);
+    jb_lit(b, "{\"k\":\"close\",");
+    jb_status(b, st.e, st.s);
     jb_lit(b, "}");
 }
 
@@ -50,14 +59,14 @@ static void run_ioctl(const step *s, HANDLE *slots, jbuf *b)
         free(in);
         return;
     }
-    ioctl_result r = {ERROR_INVALID_HANDLE, 0, 0, 0};
+    ioctl_result r = {ERROR_INVALID_HANDLE, STATUS_OF_INVALID_HANDLE, 0, 0, 0};
     /* A slot that was never opened (or failed to open) is not passed to Windows as some other handle. */
     if (slots[s->slot]) r = do_ioctl(slots[s->slot], s->code, in, (DWORD)s->in_len, out, (DWORD)s->out_len);
     size_t shown = r.n < s->out_len ? r.n : (size_t)s->out_len;
     int cut = shown > LAB_OUT_CAP;
     if (cut) shown = LAB_OUT_CAP;
-    jb_lit(b, "{\"k\":\"ioctl\",\"e\":");
-    jb_u64(b, r.e);
+    jb_lit(b, "{\"k\":\"ioctl\",");
+    jb_status(b, r.e, r.s);
     jb_lit(b, ",\"n\":");
     jb_u64(b, r.n);
     jb_lit(b, ",\"us\":");

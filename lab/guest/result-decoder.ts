@@ -91,12 +91,12 @@ function step(s: unknown, at: string): StepOutcome {
       return ioctl(s, at);
     case 'open':
     case 'close':
-      return { kind: s.k, error: errorCode(s, at) } satisfies SimpleOutcome;
+      return { kind: s.k, error: errorCode(s, at), status: statusCode(s, at) } satisfies SimpleOutcome;
     case 'sleep':
-      return { kind: 'sleep', error: 0 } satisfies SimpleOutcome;
+      return { kind: 'sleep', error: 0, status: null } satisfies SimpleOutcome;
     case 'load':
     case 'unload':
-      return { kind: s.k, error: errorCode(s, at), message: str(s, 'msg', at), service: str(s, 'service', at) } satisfies SimpleOutcome;
+      return { kind: s.k, error: errorCode(s, at), status: null, message: str(s, 'msg', at), service: str(s, 'service', at) } satisfies SimpleOutcome;
     case 'exec':
       return {
         kind: 'exec',
@@ -118,6 +118,7 @@ function ioctl(s: Json, at: string): IoctlOutcome {
     return {
       kind: 'ioctl',
       error: null,
+      status: null,
       bytesReturned: 0,
       elapsedUs: 0,
       output: EMPTY,
@@ -129,6 +130,7 @@ function ioctl(s: Json, at: string): IoctlOutcome {
   return {
     kind: 'ioctl',
     error: num(s, 'e', at),
+    status: statusCode(s, at),
     bytesReturned: num(s, 'n', at),
     elapsedUs: num(s, 'us', at),
     output: hex(s, 'o', at),
@@ -157,6 +159,7 @@ function sub(x: unknown, at: string): ParallelSubOutcome {
     kind: k,
     calls: 0,
     errors: {},
+    statuses: {},
     returned: {},
     outputs: [],
     outputsMore: 0,
@@ -169,6 +172,7 @@ function sub(x: unknown, at: string): ParallelSubOutcome {
   base.calls = num(x, 'calls', at);
   if (k === 'sleep') return base;
   base.errors = counts(x, 'errors', at);
+  if (x.statuses !== undefined) base.statuses = counts(x, 'statuses', at);
   if (k !== 'ioctl') return base;
   base.returned = counts(x, 'returned', at);
   base.outputs = arr(x, 'outs', at).map((pairValue, i) => {
@@ -220,6 +224,11 @@ function flag(o: Json, key: string, at: string): boolean {
 
 function errorCode(o: Json, at: string): number | null {
   return o.e === null ? null : num(o, 'e', at);
+}
+
+/** `s`, the NTSTATUS: absent from an older runner's lines, so null then. */
+function statusCode(o: Json, at: string): number | null {
+  return o.s === undefined || o.s === null ? null : num(o, 's', at);
 }
 
 function pair(o: Json, key: string): [number, number] {

@@ -6,6 +6,8 @@ export interface IoctlOutcome {
   kind: 'ioctl';
   /** Win32 error (0 = success); null when the runner did not run the step. */
   error: number | null;
+  /** The NTSTATUS the call returned (unsigned); null when the step was not run or the runner did not say. */
+  status: number | null;
   bytesReturned: number;
   elapsedUs: number;
   output: Uint8Array;
@@ -18,6 +20,8 @@ export interface IoctlOutcome {
 export interface SimpleOutcome {
   kind: 'open' | 'close' | 'sleep' | 'load' | 'unload';
   error: number | null;
+  /** open and close: the NTSTATUS behind the error (0 for an open that succeeded); null otherwise. */
+  status: number | null;
   message?: string;
   service?: string;
 }
@@ -38,6 +42,8 @@ export interface ParallelSubOutcome {
   kind: 'ioctl' | 'open' | 'close' | 'sleep';
   calls: number;
   errors: Record<string, number>;
+  /** NTSTATUS (unsigned, decimal) → calls, as `errors` is for Win32 errors. */
+  statuses: Record<string, number>;
   returned: Record<string, number>;
   /** The first distinct outputs, each with how often it came back. */
   outputs: Array<{ bytes: Uint8Array; count: number }>;
