@@ -5,7 +5,7 @@ import type { RunHeader } from '../report/run-report.js';
 import { mergeTimeline } from '../timeline/merge-timeline.js';
 import type { TimelineEntry } from '../timeline/timeline-entry.js';
 import type { CaseResult } from '../verdict/case-result.js';
-import { describeWin32Error } from '../verdict/win32-errors.js';
+import { describeWin32Error } from '../status-codes/win32-errors.js';
 import { CLIENT_SCRIPT } from './html/client-script.js';
 import { STYLES } from './html/styles.js';
 import type { FinalReport, Reporter } from './reporter.js';

@@ -96,7 +96,7 @@ describe('runSuite rules, against a scripted target double', () => {
     const retried = await run(['a'], () => 'pass', {}, { loadError: (session) => (session === 1 ? 1722 : 0) });
     expect(retried.status).toEqual({ a: 'passed' });
     expect(retried.target.sessions).toBe(2);
-    expect(retried.report.warnings[0]).toMatch(/^the driver could not be loaded \(1722\); retrying on a clean target/);
+    expect(retried.report.warnings[0]).toMatch(/^the driver could not be loaded: 1722 \(RPC_S_SERVER_UNAVAILABLE\); retrying on a clean target/);
     const refused = await run(['a'], () => 'pass', {}, { loadError: () => 31 });
     expect(refused.target.sessions).toBe(1);
     expect(refused.report.cases[0]).toMatchObject({ status: 'error', blame: 'product' });

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { Access } from '../guest/plan.js';
-import { parseWin32Error } from '../verdict/win32-errors.js';
+import { parseWin32Error } from '../status-codes/win32-errors.js';
 import type { Case, CaseStep, ErrorExpectation, IoctlExpectation, IoctlRef, ThreadStep } from './case.js';
 import { caseId, renderParam, slug } from './case-id.js';
 import { ExpressionError, interpolate, isPlaceholder, resolvePlaceholder, type Params } from './expression.js';

@@ -1,7 +1,7 @@
 import { ExpressionError, isPlaceholder, referencedNames } from './expression.js';
 import type { RawCase, RawPayload, RawStep, RawSuite } from './schema.js';
 import type { RawIssue } from './schema-issues.js';
-import { parseWin32Error } from '../verdict/win32-errors.js';
+import { parseWin32Error } from '../status-codes/win32-errors.js';
 
 const GENERATORS = ['text', 'hex', 'repeat', 'allBytes', 'withNuls', 'random'] as const;
 

@@ -3,7 +3,7 @@ import type { CaseStep, ThreadStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
 import type { StepReport } from './case-result.js';
 import { diffBytes, toHex } from './hex-diff.js';
-import { describeWin32Error } from './win32-errors.js';
+import { describeWin32Error } from '../status-codes/win32-errors.js';
 
 type IoctlCaseStep = Extract<CaseStep, { kind: 'ioctl' }>;
 
