@@ -102,7 +102,7 @@ static void jb_exec(jbuf *b, DWORD e, int has_exit, DWORD exit_code, capture *c,
     jb_lit(b, "}");
 }
 
-void run_exec(const step *s, jbuf *b)
+void run_exec(const plan_header *h, const step *s, jbuf *b)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOW si;
@@ -134,7 +134,7 @@ void run_exec(const step *s, jbuf *b)
     si.hStdInput = nul;
     si.hStdOutput = wr;
     si.hStdError = wr;
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) {
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, h->workdir, &si, &pi)) {
         e = GetLastError();
         goto report;
     }

@@ -5,6 +5,7 @@
 #include "out.h"
 #include "plan.h"
 
-void run_exec(const step *s, jbuf *b);
+/* The child starts in the header's workdir (the folder the files were deployed to) when it has one. */
+void run_exec(const plan_header *h, const step *s, jbuf *b);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * The guest runner's limits. lab/guest/plan.ts mirrors them in GUEST_LIMITS, and a test reads this file
- * to hold both equal (lab/guest/guest-limits.test.ts): the host refuses what the runner would, when the
+ * The guest runner's limits. lab/runner-limits/limits.ts mirrors them in GUEST_LIMITS, and a test reads this
+ * file to hold both equal (lab/runner-limits/limits.test.ts): the host refuses what the runner would, when the
  * suite is read.
  */
 #ifndef LAB_LIMITS_H

@@ -162,13 +162,14 @@ int main(void)
         return 2;
     }
     if (h.service && load_driver(&h, &b) != 0) return 3;
+    driver_state d = {h.service != NULL};
 
     for (;;) {
         next_item it;
         plan_next(r, &h, &it);
         if (it.kind == NEXT_EOF) break;
         if (it.kind == NEXT_CASE) {
-            run_case(&h, &it.c, &b);
+            run_case(&h, &it.c, &d, &b);
             cases++;
         } else {
             case_error(&b, &it);

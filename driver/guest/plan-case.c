@@ -24,6 +24,7 @@ typedef struct {
     const plan_header *h;
     tok *t;
     size_t n;
+    int in_par;
     char *err;
     size_t size;
 } line_ctx;
@@ -76,7 +77,16 @@ static void length_limit(step *s, const char *what, uint64_t v)
 static int parse_open(const line_ctx *l, step *s)
 {
     tok *t = l->t;
-    if (!want(l, 3, "open <slot> <access>") || !slot_of(l, t[1], &s->slot)) return 0;
+    if (l->n == 4 && is(t[3], "required")) {
+        if (l->in_par) {
+            snprintf(l->err, l->size, "'required' is not allowed inside par");
+            return 0;
+        }
+        s->required = 1;
+    } else if (!want(l, 3, "open <slot> <access> [required]")) {
+        return 0;
+    }
+    if (!slot_of(l, t[1], &s->slot)) return 0;
     if (is(t[2], "rw")) s->access = GENERIC_READ | GENERIC_WRITE;
     else if (is(t[2], "r")) s->access = GENERIC_READ;
     else if (is(t[2], "w")) s->access = GENERIC_WRITE;
@@ -286,11 +296,17 @@ static int has_control(tok t)
     return 0;
 }
 
-static void case_line(reader *r, tok *t, size_t n, int64_t *case_index, char **id, problem *p)
+static void case_line(reader *r, const plan_header *h, tok *t, size_t n, lab_case *c, problem *p)
 {
     uint64_t index = 0;
+    int64_t *case_index = &c->index;
+    char **id = &c->id;
+    if (n == 4 && is(t[3], "fresh")) {
+        c->fresh = 1;
+        n = 3;
+    }
     if (n != 3) {
-        snprintf(p->text, sizeof p->text, "expected 'case <index> <id>'");
+        snprintf(p->text, sizeof p->text, "expected 'case <index> <id> [fresh]'");
     } else if (!parse_u64(t[1], &index) || index > SAFE_INTEGER) {
         snprintf(p->text, sizeof p->text, "bad case index");
     } else if (t[2].n > LAB_MAX_ID) {
@@ -303,6 +319,7 @@ static void case_line(reader *r, tok *t, size_t n, int64_t *case_index, char **i
     } else {
         *case_index = (int64_t)index;
         if (!(*id = dup_tok(t[2]))) snprintf(p->text, sizeof p->text, "out of memory");
+        else if (c->fresh && !h->image) snprintf(p->text, sizeof p->text, "'fresh' needs the header's 'driver' line (it names the image to load again)");
     }
     if (p->text[0]) p->line = r->lineno;
 }
@@ -315,11 +332,10 @@ static void parse_case(reader *r, const plan_header *h, next_item *out)
     int in_par = 0;
     size_t par_line = 0;
     problem p = {"", 0};
-    int64_t case_index = -1;
-    char *id = NULL;
+    lab_case head = {-1, NULL, 0, 0, NULL, 0};
 
     out->line = r->lineno;
-    case_line(r, t, split(r->line, r->len, t, MAX_TOKENS + 1), &case_index, &id, &p);
+    case_line(r, h, t, split(r->line, r->len, t, MAX_TOKENS + 1), &head, &p);
 
     for (;;) {
         if (!rd_next(r)) {
@@ -380,7 +396,7 @@ static void parse_case(reader *r, const plan_header *h, next_item *out)
             continue;
         }
         s->line = (unsigned)r->lineno;
-        line_ctx l = {h, t, n, p.text, sizeof p.text};
+        line_ctx l = {h, t, n, in_par, p.text, sizeof p.text};
         if (!parse_step(&l, in_par, s)) {
             p.line = r->lineno;
             continue;
@@ -395,16 +411,15 @@ static void parse_case(reader *r, const plan_header *h, next_item *out)
     if (p.text[0]) {
         steps_free(&top);
         out->kind = NEXT_ERROR;
-        out->index = case_index;
-        out->id = id;
+        out->index = head.index;
+        out->id = head.id;
         out->line = p.line;
         out->counts_as_case = 1;
         snprintf(out->error, sizeof out->error, "%s", p.text);
         return;
     }
     out->kind = NEXT_CASE;
-    out->c.index = case_index;
-    out->c.id = id;
+    out->c = head;
     out->c.line = out->line;
     out->c.steps = top.v;
     out->c.nsteps = top.n;

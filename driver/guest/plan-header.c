@@ -23,10 +23,10 @@ static void queue_stray(reader *r, const char *msg, size_t line)
     snprintf(it->error, sizeof it->error, "%s", msg);
 }
 
-/* `device <path>` and `log <path>`: the rest of the line, once. */
+/* `device <path>`, `log <path>` and `workdir <path>`: the rest of the line, once. */
 static int path_line(reader *r, tok *t, size_t n, wchar_t **slot, char *error, size_t error_size)
 {
-    const char *what = is(t[0], "device") ? "device" : "log";
+    const char *what = is(t[0], "device") ? "device" : is(t[0], "log") ? "log" : "workdir";
     if (n < 2) {
         snprintf(error, error_size, "'%s' needs a path", what);
         return -1;
@@ -117,6 +117,7 @@ int plan_header_read(reader *r, plan_header *h, char *error, size_t error_size, 
         int rc = 1;
         if (n > 0 && is(t[0], "device")) rc = path_line(r, t, n, &h->device, error, error_size);
         else if (n > 0 && is(t[0], "log")) rc = path_line(r, t, n, &h->log, error, error_size);
+        else if (n > 0 && is(t[0], "workdir")) rc = path_line(r, t, n, &h->workdir, error, error_size);
         else if (n > 0 && is(t[0], "driver")) rc = driver_line(r, h, t, n, error, error_size);
         else if (n > 0 && is(t[0], "markers")) {
             if (n != 2 || !(is(t[1], "debug") || is(t[1], "stderr"))) {
@@ -151,5 +152,6 @@ void plan_header_free(plan_header *h)
     free(h->service);
     free(h->image);
     free(h->log);
+    free(h->workdir);
     memset(h, 0, sizeof *h);
 }

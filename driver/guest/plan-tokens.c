@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *const STEP_WORDS[] = {"open", "close", "ioctl", "par", "endpar", "exec", "load", "unload", "sleep", "end", NULL};
-const char *const HEADER_WORDS[] = {"lab-plan", "device", "driver", "log", "markers", NULL};
+const char *const HEADER_WORDS[] = {"lab-plan", "device", "driver", "log", "markers", "workdir", NULL};
 
 size_t split(const char *s, size_t n, tok *t, size_t max)
 {

@@ -24,6 +24,7 @@ typedef struct step {
     /* open, close, ioctl */
     unsigned slot;
     DWORD access;                 /* open */
+    int required;                 /* open: a failure ends the case (the steps after it are not run) */
     /* ioctl */
     DWORD code;
     uint64_t in_len, out_len;
@@ -50,12 +51,14 @@ typedef struct {
     wchar_t *image;
     wchar_t *log;                 /* NULL: no log line */
     int markers_on_stderr;        /* `markers stderr`: case markers written to stderr, not OutputDebugString */
+    wchar_t *workdir;             /* NULL: exec steps start in the runner's own current folder */
 } plan_header;
 
 typedef struct {
     int64_t index;                /* -1 when the case line itself could not be read */
     char *id;
     size_t line;
+    int fresh;                    /* `case ... fresh`: unload and load the driver again before the steps */
     step *steps;
     size_t nsteps;
 } lab_case;

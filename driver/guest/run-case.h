@@ -5,6 +5,11 @@
 #include "out.h"
 #include "plan.h"
 
-void run_case(const plan_header *h, lab_case *c, jbuf *b);
+/* What the runner knows of the driver between cases (only with the header's `driver` line). */
+typedef struct {
+    int just_loaded; /* loaded (or loaded again) and no case has run since: no need to look for its device */
+} driver_state;
+
+void run_case(const plan_header *h, lab_case *c, driver_state *d, jbuf *b);
 
 #endif

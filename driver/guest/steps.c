@@ -106,7 +106,7 @@ void run_step(const plan_header *h, const step *s, HANDLE *slots, jbuf *b)
         run_par(h, s, slots, b);
         break;
     case S_EXEC:
-        run_exec(s, b);
+        run_exec(h, s, b);
         break;
     case S_LOAD:
     case S_UNLOAD:

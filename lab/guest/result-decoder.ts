@@ -7,6 +7,7 @@
  */
 import type {
   ExecOutcome,
+  FreshLoad,
   GuestEvent,
   IoctlOutcome,
   ParallelOutcome,
@@ -66,6 +67,8 @@ function decodeEvent(o: Json, raw: string): GuestEvent {
         elapsedUs: num(o, 'us'),
         log: o.log === null || o.log === undefined ? null : pair(o, 'log'),
         steps: arr(o, 'steps').map((s, i) => step(s, `steps[${i}]`)),
+        ...(o.fresh !== undefined ? { fresh: fresh(o.fresh) } : {}),
+        ...(o.stopped !== undefined ? { stopped: num(o, 'stopped') } : {}),
       };
     case 'unload':
       return {
@@ -82,6 +85,17 @@ function decodeEvent(o: Json, raw: string): GuestEvent {
     default:
       return { t: 'unknown', type: o.t as string, raw };
   }
+}
+
+function fresh(f: unknown): FreshLoad {
+  if (!isObject(f)) throw new FieldError('fresh is not an object');
+  return {
+    why: str(f, 'why', 'fresh'),
+    open: f.open === undefined ? null : num(f, 'open', 'fresh'),
+    error: num(f, 'e', 'fresh'),
+    message: str(f, 'msg', 'fresh'),
+    elapsedUs: num(f, 'us', 'fresh'),
+  };
 }
 
 function step(s: unknown, at: string): StepOutcome {

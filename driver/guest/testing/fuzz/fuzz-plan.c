@@ -103,6 +103,7 @@ static void check_steps(const step *s, size_t n, int in_par, const uint8_t *data
             check(s[i].iterations >= 1 && s[i].iterations <= LAB_MAX_ITERATIONS, "iterations out of range", data, size);
             check_steps(s[i].sub, s[i].nsub, 1, data, size);
         }
+        if (in_par) check(!s[i].required, "a required open inside par", data, size);
         if (in_par) check(s[i].kind == S_OPEN || s[i].kind == S_CLOSE || s[i].kind == S_IOCTL || s[i].kind == S_SLEEP, "a step par cannot run", data, size);
         if (s[i].kind == S_EXEC) check(s[i].command && s[i].command[0], "an empty command line", data, size);
         if (s[i].kind == S_LOAD || s[i].kind == S_UNLOAD) check(s[i].service && strlen(s[i].service) <= LAB_MAX_SERVICE, "a bad service name", data, size);
@@ -142,6 +143,7 @@ static void run_one(const uint8_t *data, size_t size, unsigned piece, int fail_a
             check(it.c.id && it.c.id[0] && strlen(it.c.id) <= LAB_MAX_ID, "a case id that is not one token", data, size);
             for (const char *c = it.c.id; *c; c++) check((unsigned char)*c > 0x20 && *c != 0x7F, "a case id with whitespace or a control character", data, size);
             check(it.c.index >= 0, "a runnable case without an index", data, size);
+            check(!it.c.fresh || h.image, "a fresh case without a driver to load", data, size);
             check_steps(it.c.steps, it.c.nsteps, 0, data, size);
         } else {
             check(it.error[0] != 0 && memchr(it.error, 0, sizeof it.error) != NULL, "a case error without a message", data, size);
@@ -178,7 +180,7 @@ static size_t below(size_t n) { return n ? (size_t)(rnd() % n) : 0; }
 /* Words and numbers the reader treats specially: mutations built from them reach its deeper branches. */
 static const char *const DICTIONARY[] = {
     "case ", "end", "open ", "close ", "ioctl ", "par ", "endpar", "exec ", "load ", "unload ", "sleep ",
-    "lab-plan 1", "device ", "driver ", "log ", "markers ", "stderr", "debug", " rw", " r", " w", " none",
+    "lab-plan 1", "device ", "driver ", "log ", "markers ", "workdir ", "stderr", "debug", " fresh", " required", " rw", " r", " w", " none",
     "0", "1", "15", "16", "64", "65", "0x", "0xFFFFFFFF", "0x10000000000000000", "16777216", "16777217",
     "9007199254740991", "9007199254740992", "18446744073709551615", "18446744073709551616", "100000",
     "100001", "60000", "600000", "600001", " -", " x:", " t:", "x:00ff", "t:zz", "\n", "\r\n", "\r", "\t",
