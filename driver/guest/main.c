@@ -162,7 +162,7 @@ int main(void)
         return 2;
     }
     if (h.service && load_driver(&h, &b) != 0) return 3;
-    driver_state d = {h.service != NULL};
+    driver_state d = {h.service != NULL, ""};
 
     for (;;) {
         next_item it;

@@ -74,7 +74,7 @@ static DWORD load_again(const plan_header *h, double *us)
     return e;
 }
 
-static void jb_fresh(jbuf *b, const char *why, DWORD open_e, DWORD e, double us)
+static void jb_fresh(jbuf *b, const char *why, const driver_state *d, DWORD open_e, DWORD e, double us)
 {
     jb_lit(b, ",\"fresh\":{\"why\":\"");
     jb_lit(b, why);
@@ -82,6 +82,8 @@ static void jb_fresh(jbuf *b, const char *why, DWORD open_e, DWORD e, double us)
     if (open_e) {
         jb_lit(b, "\"open\":");
         jb_u64(b, open_e);
+        jb_lit(b, ",\"after\":");
+        jb_cstr(b, d->last_id);
         jb_lit(b, ",");
     }
     jb_win32(b, e);
@@ -107,11 +109,12 @@ void run_case(const plan_header *h, lab_case *c, driver_state *d, jbuf *b)
     /* Inside the case's markers: a DriverEntry that crashes or hangs here is this case's. */
     if (fresh) load_e = load_again(h, &load_us);
     d->just_loaded = 0;
+    snprintf(d->last_id, sizeof d->last_id, "%s", c->id);
     int64_t log0 = h->log ? driver_log_size(h->log) : 0;
 
     QueryPerformanceCounter(&a);
     jb_case_head(b, "case", c);
-    if (fresh) jb_fresh(b, fresh, open_e, load_e, load_us);
+    if (fresh) jb_fresh(b, fresh, d, open_e, load_e, load_us);
     jb_lit(b, ",\"steps\":[");
     for (size_t i = 0; i < c->nsteps && !load_e; i++) {
         const step *s = &c->steps[i];

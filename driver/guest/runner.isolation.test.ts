@@ -73,9 +73,9 @@ describe('a case that leaves the device gone', () => {
     ]);
     expect(cases.map((c) => c.fresh)).toEqual([
       undefined,
-      { why: 'device-gone', open: 2, error: 0, message: expect.any(String), elapsedUs: expect.any(Number) },
+      { why: 'device-gone', open: 2, after: 'vanish', error: 0, message: expect.any(String), elapsedUs: expect.any(Number) },
       undefined,
-      { why: 'asked', open: null, error: 0, message: expect.any(String), elapsedUs: expect.any(Number) },
+      { why: 'asked', open: null, after: null, error: 0, message: expect.any(String), elapsedUs: expect.any(Number) },
     ]);
     // Loaded once at the start, then again for cases 1 and 3: three DriverEntry lines, in that order.
     const loads = run.stderr.split('\n').filter((l) => l.includes('vanishing: DriverEntry')).length;

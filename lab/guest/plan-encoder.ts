@@ -12,7 +12,7 @@ export class PlanEncodeError extends Error {
   constructor(
     readonly caseId: string | null,
     readonly field: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${caseId === null ? 'plan header' : `case ${JSON.stringify(caseId)}`}: ${field} ${problem}`);
     this.name = 'PlanEncodeError';

@@ -92,6 +92,7 @@ function fresh(f: unknown): FreshLoad {
   return {
     why: str(f, 'why', 'fresh'),
     open: f.open === undefined ? null : num(f, 'open', 'fresh'),
+    after: f.after === undefined ? null : str(f, 'after', 'fresh'),
     error: num(f, 'e', 'fresh'),
     message: str(f, 'msg', 'fresh'),
     elapsedUs: num(f, 'us', 'fresh'),

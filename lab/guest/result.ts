@@ -74,6 +74,8 @@ export interface FreshLoad {
   why: 'asked' | 'device-gone' | (string & {});
   /** The Win32 error of the open that found the device gone; null when the case asked. */
   open: number | null;
+  /** The id of the case that ran before and left the device gone; null when the case asked. */
+  after: string | null;
   /** The load's Win32 error (0 = loaded): when it is not 0 the case ran no step. */
   error: number;
   message: string;

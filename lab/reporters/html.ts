@@ -5,6 +5,7 @@ import type { RunHeader } from '../report/run-report.js';
 import { mergeTimeline } from '../timeline/merge-timeline.js';
 import type { TimelineEntry } from '../timeline/timeline-entry.js';
 import type { CaseResult } from '../verdict/case-result.js';
+import { describeNtStatus } from '../status-codes/ntstatus.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 import { CLIENT_SCRIPT } from './html/client-script.js';
 import { STYLES } from './html/styles.js';
@@ -24,14 +25,16 @@ export class HtmlReporter implements Reporter {
     try {
       writeSync(fd, `${before}{"header":${scriptJson(report.header)},"cases":[`);
       const names: Record<string, string> = {};
+      const statusNames: Record<string, string> = {};
       let first = true;
       for await (const c of report.cases()) {
         const page = pageCase(c);
         addErrorNames(names, page);
+        addStatusNames(statusNames, page);
         writeSync(fd, `${first ? '' : ','}${scriptJson(page)}`);
         first = false;
       }
-      writeSync(fd, `],"errorNames":${scriptJson(names)}}${after}`);
+      writeSync(fd, `],"errorNames":${scriptJson(names)},"statusNames":${scriptJson(statusNames)}}${after}`);
     } finally {
       closeSync(fd);
     }
@@ -55,7 +58,7 @@ function renderPage(header: RunHeader, cases: PageCase[]): string {
     fallbackTitle: 'lab report',
     styles: STYLES,
     skeleton: SKELETON,
-    data: { header, cases, errorNames: errorNames(cases) },
+    data: { header, cases, errorNames: errorNames(cases), statusNames: statusNames(cases) },
     script: CLIENT_SCRIPT,
   });
 }
@@ -70,6 +73,19 @@ function errorNames(cases: PageCase[]): Record<string, string> {
 function addErrorNames(names: Record<string, string>, c: PageCase): void {
   for (const s of c.steps) {
     for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names[code] ??= describeWin32Error(code);
+  }
+}
+
+/** "0xC000000D (STATUS_INVALID_PARAMETER)" for every NTSTATUS the page shows. */
+function statusNames(cases: PageCase[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const c of cases) addStatusNames(names, c);
+  return names;
+}
+
+function addStatusNames(names: Record<string, string>, c: PageCase): void {
+  for (const s of c.steps) {
+    for (const value of [s.status, s.expected?.status]) if (typeof value === 'number') names[value] ??= describeNtStatus(value);
   }
 }
 

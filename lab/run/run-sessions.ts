@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, win32 } from 'node:path';
 import { HarnessError } from '../errors/lab-error.js';
 import type { GuestPlanHeader } from '../guest/plan.js';
 import type { DebugStream } from '../logs/debug-stream.js';
@@ -58,6 +58,8 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     driver: { service: suite.driver.service, imagePath: target.guestPath(basename(suite.driver.image)) },
     ...(suite.driver.log ? { logPath: suite.driver.log } : {}),
     ...(target.markerChannel === 'stderr' ? { markers: 'stderr' as const } : {}),
+    // `run` steps start where the files were deployed, so a client finds what lies beside it.
+    workdir: win32.dirname(target.guestPath('lab-guest.exe')),
   };
   let remaining = cases;
   let sessions = 0;

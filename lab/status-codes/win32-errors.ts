@@ -18,10 +18,10 @@ for (const [name, code] of WIN32_ERROR_NAMES) {
   if (shown === undefined || (!shown.startsWith('ERROR_') && name.startsWith('ERROR_'))) NAME_OF.set(code, name);
 }
 
-/** A number, or a name with or without `ERROR_` (any case); undefined for an unknown name. */
+/** A number (also as decimal or 0x hex text), or a name with or without `ERROR_` (any case); undefined for an unknown name. */
 export function parseWin32Error(value: number | string): number | undefined {
   if (typeof value === 'number') return value;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^(?:\d+|0[xX][0-9a-fA-F]+)$/.test(value)) return Number(value);
   const upper = value.toUpperCase();
   return BY_NAME.get(upper) ?? BY_NAME.get(`ERROR_${upper}`);
 }

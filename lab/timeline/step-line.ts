@@ -1,9 +1,10 @@
 import type { StepReport } from '../verdict/case-result.js';
 
-/** A step as one timeline line: what the guest did and what came back, e.g. `READ 0x22e008 in=0 out=1024 → error 0, 11 bytes`. */
+/** A step as one timeline line: what the guest did and what came back, e.g. `READ 0x22e008 in=0 out=1024 → error 0, 11 bytes` (an NTSTATUS other than 0 follows the error: `error 87 0xC000000D`). */
 export function stepLine(s: StepReport): string {
   const took = s.elapsedUs === undefined ? '' : ` (${formatUs(s.elapsedUs)})`;
-  const outcome = s.error === null ? 'not run' : `error ${s.error}`;
+  const status = s.status === undefined || s.status === null || s.status === 0 ? '' : ` 0x${(s.status >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  const outcome = s.error === null ? 'not run' : `error ${s.error}${status}`;
   const mark = s.ok ? '' : ' ✗';
   const head = `step ${s.index}`;
   if (s.parallel) return `${head} parallel ${s.parallel.threads}×${s.parallel.iterations}${took}${mark}`;
