@@ -10,7 +10,7 @@ import { located, type LoadedSuite } from './load-suite.js';
 import { combinationCount, combinations, MAX_EXPANDED_CASES } from './matrix.js';
 import { toGuestPayload, type PayloadSpec } from './payload.js';
 import { explainIssues } from './schema-issues.js';
-import { schemaFieldNames } from './json-schema.js';
+import { schemaFieldsAt } from './json-schema.js';
 import { Step, type RawCase, type RawStep, type RawSuite } from './schema.js';
 import { ntStatusProblem, win32ErrorProblem } from './status-values.js';
 import { SuiteError, type SuiteIssue } from './suite-error.js';
@@ -154,7 +154,8 @@ function substitute(step: RawStep, params: Params, path: PropertyKey[], where: W
   if (parsed.success) return parsed.data;
   // Explained as if the step sat at cases[0].steps[0], so step-kind unions resolve as in loadSuite.
   const asInSuite = parsed.error.issues.map((i) => ({ ...i, path: ['cases', 0, 'steps', 0, ...i.path] }));
-  for (const issue of explainIssues(asInSuite, { cases: [{ steps: [result] }] }, schemaFieldNames()).map((i) => ({ ...i, path: i.path.slice(4) }))) {
+  const data = { cases: [{ steps: [result] }] };
+  for (const issue of explainIssues(asInSuite, data, (at) => schemaFieldsAt(data, at)).map((i) => ({ ...i, path: i.path.slice(4) }))) {
     where([...path, ...issue.path], `${issue.message}${suffix}`, issue.key);
   }
   return undefined;

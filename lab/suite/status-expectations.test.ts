@@ -103,3 +103,16 @@ describe('isolation', () => {
     expect(await issues('  - name: a\n    isolation: process\n    steps: [{ sleep: 1 }]\n')).toEqual(['7:16: cases[0].isolation: expected one of "case", "suite", found "process"']);
   });
 });
+
+describe('an unknown field', () => {
+  it('gets a "did you mean" only for a field that exists where it was written', async () => {
+    expect(await issues('  - name: a\n    steps:\n      - ioctl: READ\n        outLenght: 4\n')).toEqual([
+      '9:9: cases[0].steps[0].outLenght: unknown field `outLenght`; did you mean `outLength`?',
+    ]);
+    // `length` is a payload's field, not a step's.
+    expect(await issues('  - name: a\n    steps:\n      - ioctl: READ\n        lenght: 4\n')).toEqual(['9:9: cases[0].steps[0].lenght: unknown field `lenght`']);
+    expect(await issues('  - name: a\n    steps:\n      - ioctl: READ\n        input: { repeat: 1, lenght: 4 }\n')).toEqual([
+      '9:29: cases[0].steps[0].input.lenght: unknown field `lenght`; did you mean `length`?',
+    ]);
+  });
+});

@@ -3,6 +3,7 @@ import type { CaseStep, ThreadStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
 import type { StepReport } from './case-result.js';
 import { diffBytes, toHex } from './hex-diff.js';
+import { plural } from './plural.js';
 import { describeNtStatus } from '../status-codes/ntstatus.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 
@@ -72,10 +73,10 @@ function judgeIoctl(step: IoctlCaseStep, outcome: IoctlOutcome, index: number, c
     }
     if (e.bytesReturned !== undefined) {
       expected.bytesReturned = e.bytesReturned;
-      if (outcome.bytesReturned !== e.bytesReturned) problems.push(`expected ${e.bytesReturned} bytes returned, got ${outcome.bytesReturned}`);
+      if (outcome.bytesReturned !== e.bytesReturned) problems.push(`expected ${plural(e.bytesReturned, 'byte')} returned, got ${outcome.bytesReturned}`);
     }
     // Contract rules that hold for every IOCTL, whatever the suite expects.
-    if (outcome.bytesReturned > step.outLength) problems.push(`the driver reported ${outcome.bytesReturned} bytes returned into a ${step.outLength}-byte output buffer`);
+    if (outcome.bytesReturned > step.outLength) problems.push(`the driver reported ${plural(outcome.bytesReturned, 'byte')} returned into a ${step.outLength}-byte output buffer`);
     if (outcome.guardDamaged) problems.push(`the driver wrote past the ${step.outLength}-byte output buffer`);
     if (e.output) {
       const want = expectedBytes(e.output, context);
@@ -176,18 +177,18 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
     const wantBytes = inner.expect.bytesReturned;
     if (wantBytes !== undefined) {
       const wrong = Object.entries(sub.returned).filter(([n]) => Number(n) !== wantBytes);
-      if (wrong.length) problems.push(`${label}: expected ${wantBytes} bytes returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
+      if (wrong.length) problems.push(`${label}: expected ${plural(wantBytes, 'byte')} returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
     }
-    if (sub.guardDamaged) problems.push(`${label}: the driver wrote past the output buffer in ${sub.guardDamaged} calls`);
+    if (sub.guardDamaged) problems.push(`${label}: the driver wrote past the output buffer in ${plural(sub.guardDamaged, 'call')}`);
     const out = inner.expect.output;
     if (!out) return;
     const allowed = allowedOutputs(out, step, outer);
     for (const { bytes, count } of sub.outputs) {
       if (!allowed.some((a) => diffBytes(a, bytes) === undefined)) {
-        problems.push(`${label}: ${count} calls returned a message no ${'sameAsStep' in out ? `\`${out.from}\` step` : 'expectation'} sent (${bytes.length} bytes, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
+        problems.push(`${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in out ? `\`${out.from}\` step` : 'expectation'} sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
       }
     }
-    if (sub.outputsMore > 0) problems.push(`${label}: ${sub.outputsMore} calls returned more distinct messages than the ${allowed.length} that were sent`);
+    if (sub.outputsMore > 0) problems.push(`${label}: ${plural(sub.outputsMore, 'call')} returned more distinct messages than the ${allowed.length} that were sent`);
   });
   const report: StepReport = {
     index,

@@ -143,3 +143,14 @@ describe('a fresh load of the driver', () => {
     expect(r.steps.every((s) => s.notRun)).toBe(true);
   });
 });
+
+describe('counts in messages', () => {
+  it('say "1 byte", not "1 bytes"', () => {
+    const r = judgeCase(kase([read({ bytesReturned: 1, output: { bytes: text('a') } })]), event([ioctl(0, 0)]));
+    expect(r.message).toBe(
+      'step 0 READ: expected 1 byte returned, got 0; output differs from the expected bytes: first difference at byte 0 (expected 1 byte, got 0)\n' + r.steps[0]!.diff!.text,
+    );
+    const one = judgeCase(kase([{ ...read({}), outLength: 0 } as CaseStep]), event([ioctl(0, 1)]));
+    expect(one.message).toBe('step 0 READ: the driver reported 1 byte returned into a 0-byte output buffer');
+  });
+});
