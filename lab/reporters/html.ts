@@ -17,6 +17,7 @@ import type { FinalReport, Reporter } from './reporter.js';
  */
 export class HtmlReporter implements Reporter {
   readonly name = 'html';
+  readonly writes = 'report.html';
 
   /** Written case by case, so memory does not grow with the number of cases. */
   async onEnd(report: FinalReport): Promise<void> {
