@@ -109,7 +109,6 @@ void run_case(const plan_header *h, lab_case *c, driver_state *d, jbuf *b)
     /* Inside the case's markers: a DriverEntry that crashes or hangs here is this case's. */
     if (fresh) load_e = load_again(h, &load_us);
     d->just_loaded = 0;
-    snprintf(d->last_id, sizeof d->last_id, "%s", c->id);
     int64_t log0 = h->log ? driver_log_size(h->log) : 0;
 
     QueryPerformanceCounter(&a);
@@ -147,6 +146,7 @@ void run_case(const plan_header *h, lab_case *c, driver_state *d, jbuf *b)
         jb_lit(b, ",\"log\":null}");
     }
     marker(h, "case-end", c);
+    snprintf(d->last_id, sizeof d->last_id, "%s", c->id);
     if (b->oom) {
         /* The steps ran; only their record did not fit in memory. Say so on a line of its own. */
         jb_discard(b);

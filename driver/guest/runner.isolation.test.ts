@@ -100,7 +100,7 @@ describe('a required open that fails', () => {
     ]);
     expect(first?.stopped).toBe(1);
     // The case after it starts on a fresh load.
-    expect(second?.fresh).toMatchObject({ why: 'device-gone', open: 2, error: 0 });
+    expect(second?.fresh).toMatchObject({ why: 'device-gone', open: 2, after: 'unload-then-open', error: 0 });
     expect(second?.steps.map((s) => s.error)).toEqual([0, 0]);
     expect(second?.stopped).toBeUndefined();
     expect(third?.steps.map((s) => s.error)).toEqual([0, 0, 2, 0]);

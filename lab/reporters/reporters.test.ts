@@ -91,6 +91,16 @@ describe('terminal', () => {
     expect(out).toMatch(/echo on wine: FAILED: 4 cases: 1 passed, 1 failed, 1 crashed, 1 skipped/);
   });
 
+  it('counts a streak of cases with the same result as "1 more case", not "1 more cases"', () => {
+    let out = '';
+    const t = new TerminalReporter({ live: false, write: (s) => (out += s) });
+    t.onBegin({ runId: 'r1', suite: 'echo', target: 'wine', outDir: dir, total: 2 });
+    t.onCaseEnd(cases[1]!);
+    t.onCaseEnd({ ...cases[1]!, id: 'echo/bad-too' });
+    t.onPhase('report');
+    expect(out).toContain('  ... and 1 more case with the same result\n');
+  });
+
   it('names only the report files that were written: not those of reporters left out or broken', async () => {
     let out = '';
     const broken: Reporter = { name: 'junit', writes: 'junit.xml', onEnd: () => Promise.reject(new Error('disk full')) };

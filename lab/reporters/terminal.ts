@@ -4,6 +4,7 @@ import type { Case } from '../suite/case.js';
 import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
 import type { FinalReport, Reporter, RunBegin } from './reporter.js';
 import { STATUS_MARK } from './status-mark.js';
+import { plural } from '../verdict/plural.js';
 import { gateLines, type NamedCase } from '../gate/gate-lines.js';
 
 export interface TerminalOptions {
@@ -134,7 +135,7 @@ export class TerminalReporter implements Reporter {
   }
 
   private flushStreak(): void {
-    if (this.streak.count > 0) this.line(`  ... and ${this.streak.count} more cases with the same result`);
+    if (this.streak.count > 0) this.line(`  ... and ${plural(this.streak.count, 'more case')} with the same result`);
     this.streak = { key: '', count: 0 };
   }
 

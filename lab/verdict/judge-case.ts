@@ -3,6 +3,7 @@ import { describeWin32Error } from '../status-codes/win32-errors.js';
 import type { Case } from '../suite/case.js';
 import type { CaseResult, StepReport } from './case-result.js';
 import { judgeStep, notRunStep } from './judge-steps.js';
+import { plural } from './plural.js';
 
 type CaseEvent = Extract<GuestEvent, { t: 'case' }>;
 type CaseErrorEvent = Extract<GuestEvent, { t: 'case-error' }>;
@@ -67,7 +68,7 @@ function baseResult(c: Case): CaseResult {
 /** One line per failing step (the first three), then the first byte diff in full. */
 function failureMessage(failing: StepReport[]): string {
   const lines = failing.slice(0, 3).map((s) => `step ${s.index} ${s.ioctlName ?? s.kind}: ${(s.problems ?? []).join('; ')}`);
-  if (failing.length > 3) lines.push(`... and ${failing.length - 3} more failing steps`);
+  if (failing.length > 3) lines.push(`... and ${plural(failing.length - 3, 'more failing step')}`);
   const diff = failing.find((s) => s.diff)?.diff;
   if (diff) lines.push(diff.text);
   return lines.join('\n');
