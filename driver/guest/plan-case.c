@@ -299,27 +299,28 @@ static int has_control(tok t)
 static void case_line(reader *r, const plan_header *h, tok *t, size_t n, lab_case *c, problem *p)
 {
     uint64_t index = 0;
-    int64_t *case_index = &c->index;
-    char **id = &c->id;
-    if (n == 4 && is(t[3], "fresh")) {
-        c->fresh = 1;
-        n = 3;
-    }
-    if (n != 3) {
+    if (n != 3 && n != 4) {
         snprintf(p->text, sizeof p->text, "expected 'case <index> <id> [fresh]'");
     } else if (!parse_u64(t[1], &index) || index > SAFE_INTEGER) {
         snprintf(p->text, sizeof p->text, "bad case index");
-    } else if (t[2].n > LAB_MAX_ID) {
-        *case_index = (int64_t)index;
-        snprintf(p->text, sizeof p->text, "the case id is longer than %u bytes", LAB_MAX_ID);
-    } else if (has_control(t[2])) {
-        /* The id goes into marker lines as it is: a carriage return there would split or forge one. */
-        *case_index = (int64_t)index;
-        snprintf(p->text, sizeof p->text, "the case id has a control character");
     } else {
-        *case_index = (int64_t)index;
-        if (!(*id = dup_tok(t[2]))) snprintf(p->text, sizeof p->text, "out of memory");
-        else if (c->fresh && !h->image) snprintf(p->text, sizeof p->text, "'fresh' needs the header's 'driver' line (it names the image to load again)");
+        c->index = (int64_t)index;
+        if (t[2].n > LAB_MAX_ID) {
+            snprintf(p->text, sizeof p->text, "the case id is longer than %u bytes", LAB_MAX_ID);
+        } else if (has_control(t[2])) {
+            /* The id goes into marker lines as it is: a carriage return there would split or forge one. */
+            snprintf(p->text, sizeof p->text, "the case id has a control character");
+        } else if (!(c->id = dup_tok(t[2]))) {
+            snprintf(p->text, sizeof p->text, "out of memory");
+        } else if (n == 4 && !is(t[3], "fresh")) {
+            char q[64];
+            quote(q, sizeof q, t[3]);
+            snprintf(p->text, sizeof p->text, "unknown case option %s (only 'fresh')", q);
+        } else if (n == 4 && !h->image) {
+            snprintf(p->text, sizeof p->text, "'fresh' needs the header's 'driver' line (it names the image to load again)");
+        } else {
+            c->fresh = n == 4;
+        }
     }
     if (p->text[0]) p->line = r->lineno;
 }
