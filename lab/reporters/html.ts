@@ -25,17 +25,15 @@ export class HtmlReporter implements Reporter {
     const fd = openSync(join(report.outDir, 'report.html'), 'w');
     try {
       writeSync(fd, `${before}{"header":${scriptJson(report.header)},"cases":[`);
-      const names: Record<string, string> = {};
-      const statusNames: Record<string, string> = {};
+      const names: CodeNames = { errorNames: {}, statusNames: {} };
       let first = true;
       for await (const c of report.cases()) {
         const page = pageCase(c);
-        addErrorNames(names, page);
-        addStatusNames(statusNames, page);
+        addCodeNames(names, page);
         writeSync(fd, `${first ? '' : ','}${scriptJson(page)}`);
         first = false;
       }
-      writeSync(fd, `],"errorNames":${scriptJson(names)},"statusNames":${scriptJson(statusNames)}}${after}`);
+      writeSync(fd, `],"errorNames":${scriptJson(names.errorNames)},"statusNames":${scriptJson(names.statusNames)}}${after}`);
     } finally {
       closeSync(fd);
     }
@@ -59,34 +57,30 @@ function renderPage(header: RunHeader, cases: PageCase[]): string {
     fallbackTitle: 'lab report',
     styles: STYLES,
     skeleton: SKELETON,
-    data: { header, cases, errorNames: errorNames(cases), statusNames: statusNames(cases) },
+    data: { header, cases, ...codeNames(cases) },
     script: CLIENT_SCRIPT,
   });
 }
 
-/** "87 (ERROR_INVALID_PARAMETER)" for every Win32 code the page shows, so the page needs no table of its own. */
-function errorNames(cases: PageCase[]): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const c of cases) addErrorNames(names, c);
+/**
+ * Names for every code the page shows, so the page needs no tables of its own: "87 (ERROR_INVALID_PARAMETER)"
+ * for Win32 errors, "0xC000000D (STATUS_INVALID_PARAMETER)" for NTSTATUS values.
+ */
+interface CodeNames {
+  errorNames: Record<string, string>;
+  statusNames: Record<string, string>;
+}
+
+function codeNames(cases: PageCase[]): CodeNames {
+  const names: CodeNames = { errorNames: {}, statusNames: {} };
+  for (const c of cases) addCodeNames(names, c);
   return names;
 }
 
-function addErrorNames(names: Record<string, string>, c: PageCase): void {
+function addCodeNames(names: CodeNames, c: PageCase): void {
   for (const s of c.steps) {
-    for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names[code] ??= describeWin32Error(code);
-  }
-}
-
-/** "0xC000000D (STATUS_INVALID_PARAMETER)" for every NTSTATUS the page shows. */
-function statusNames(cases: PageCase[]): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const c of cases) addStatusNames(names, c);
-  return names;
-}
-
-function addStatusNames(names: Record<string, string>, c: PageCase): void {
-  for (const s of c.steps) {
-    for (const value of [s.status, s.expected?.status]) if (typeof value === 'number') names[value] ??= describeNtStatus(value);
+    for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names.errorNames[code] ??= describeWin32Error(code);
+    for (const value of [s.status, s.expected?.status]) if (typeof value === 'number') names.statusNames[value] ??= describeNtStatus(value);
   }
 }
 

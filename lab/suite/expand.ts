@@ -269,21 +269,19 @@ function chooseError(value: unknown, params: Params, path: PropertyKey[], where:
  */
 function statusCodes(expect: { error?: unknown; status?: unknown }, path: PropertyKey[], where: Where, suffix: string): ErrorExpectation | undefined {
   const out: ErrorExpectation = {};
-  if (expect.error !== undefined) {
-    const problem = win32ErrorProblem(expect.error as number | string);
+  const fields = [
+    ['error', win32ErrorProblem, parseWin32Error],
+    ['status', ntStatusProblem, parseNtStatus],
+  ] as const;
+  for (const [field, problemOf, parse] of fields) {
+    const value = expect[field] as number | string | undefined;
+    if (value === undefined) continue;
+    const problem = problemOf(value);
     if (problem) {
-      where([...path, 'error'], `${problem}${suffix}`);
+      where([...path, field], `${problem}${suffix}`);
       return undefined;
     }
-    out.error = parseWin32Error(expect.error as number | string)!;
-  }
-  if (expect.status !== undefined) {
-    const problem = ntStatusProblem(expect.status as number | string);
-    if (problem) {
-      where([...path, 'status'], `${problem}${suffix}`);
-      return undefined;
-    }
-    out.status = parseNtStatus(expect.status as number | string)!;
+    out[field] = parse(value)!;
   }
   return out;
 }
