@@ -5,7 +5,7 @@
  *   TAG         METHOD_BUFFERED    output = "xfer:" + input, cut to the output buffer (STATUS_BUFFER_OVERFLOW
  *                                  when cut); input over XFER_MAX_RECORD: STATUS_INVALID_PARAMETER
  *   STORE       METHOD_IN_DIRECT   the record becomes input + the output buffer's bytes (the output buffer is
- *                                  a second input); Information = the record's length
+ *                                  a second input); Information = the bytes taken from the output buffer
  *   FETCH       METHOD_OUT_DIRECT  the record into the output buffer, cut (STATUS_BUFFER_OVERFLOW when cut)
  *   REVERSE     METHOD_NEITHER     output = input reversed; both pointers must be ULONG-aligned
  *                                  (STATUS_DATATYPE_MISALIGNMENT), user addresses that stay readable (input)

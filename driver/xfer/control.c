@@ -38,7 +38,8 @@ static NTSTATUS store(PIRP irp, ULONG inLength, ULONG outLength, ULONG_PTR *info
     if (outLength && !tail)
         return STATUS_INSUFFICIENT_RESOURCES;
     status = RecordReplace(irp->AssociatedIrp.SystemBuffer, inLength, tail, outLength);
-    *information = NT_SUCCESS(status) ? inLength + outLength : 0;
+    /* What it took from the output buffer: never more than that buffer holds, as for any IOCTL. */
+    *information = NT_SUCCESS(status) ? outLength : 0;
     return status;
 }
 

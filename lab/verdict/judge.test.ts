@@ -5,7 +5,7 @@ import { diffBytes } from './hex-diff.js';
 import { judgeCase } from './judge-case.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
-const reflect = (s: string): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 0x22e004 }, input: { pattern: text(s), length: s.length }, outLength: 0, expect: { error: 0 } });
+const reflect = (s: string): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 0x22e004 }, input: { pattern: text(s), length: s.length }, outLength: 0, inPointer: 'heap', outPointer: 'heap', expect: { error: 0 } });
 const read = (expect: Extract<CaseStep, { kind: 'ioctl' }>['expect']): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 0x22e008 }, input: { pattern: new Uint8Array(), length: 0, nullPointer: true }, outLength: 1024, expect });
 const ioctl = (error: number, n: number, out = '', status: number | null = null): IoctlOutcome => ({ kind: 'ioctl', error, status, bytesReturned: n, elapsedUs: 300, output: text(out), outputTruncated: false, guardDamaged: false });
 const open = (expect: Extract<CaseStep, { kind: 'open' }>['expect'] = {}, required = true): CaseStep => ({ kind: 'open', slot: 0, access: 'rw', expect, required });
@@ -20,7 +20,7 @@ function event(steps: StepOutcome[], more: { fresh?: FreshLoad; stopped?: number
 
 describe('judgeCase', () => {
   it('passes when every expectation holds', () => {
-    const c = kase([reflect('hello'), read({ error: 0, bytesReturned: 5, output: { sameAsStep: 0, from: 'put' } })]);
+    const c = kase([reflect('hello'), read({ error: 0, bytesReturned: 5, output: { equals: { sameAsStep: 0, from: 'put' } } })]);
     const r = judgeCase(c, event([ioctl(0, 0), ioctl(0, 5, 'hello')]));
     expect(r.status).toBe('passed');
     expect(r.blame).toBeUndefined();
@@ -28,7 +28,7 @@ describe('judgeCase', () => {
   });
 
   it('fails with expected against actual, blames the product, and shows a hex diff for an echo mismatch', () => {
-    const c = kase([reflect('ab\0cd'), read({ error: 0, bytesReturned: 5, output: { sameAsStep: 0, from: 'put' } })]);
+    const c = kase([reflect('ab\0cd'), read({ error: 0, bytesReturned: 5, output: { equals: { sameAsStep: 0, from: 'put' } } })]);
     const r = judgeCase(c, event([ioctl(0, 0), ioctl(0, 2, 'ab')]));
     expect(r.status).toBe('failed');
     expect(r.blame).toBe('product');
@@ -60,7 +60,7 @@ describe('judgeCase', () => {
 
   it('judges parallel aggregates: every call, and every output one some thread sent', () => {
     const put: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 1 }, input: { pattern: Uint8Array.of(0x41), length: 4, perThread: true }, outLength: 0, expect: { error: 0 } };
-    const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, expect: { error: 0, output: { sameAsStep: 0, from: 'put' } } };
+    const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, expect: { error: 0, output: { equals: { sameAsStep: 0, from: 'put' } } } };
     const c = kase([{ kind: 'parallel', threads: 2, iterations: 3, steps: [put as never, get as never] }]);
     const sub = (outs: string[]) => ({ kind: 'ioctl' as const, calls: 6, errors: { '0': 6 }, returned: { '4': 6 }, outputs: outs.map((o) => ({ bytes: text(o), count: 3 })), outputsMore: 0, p50Us: 1, p99Us: 2, maxUs: 3, guardDamaged: 0 });
     const ok = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AAAA', 'BBBB'])] }] });
@@ -146,7 +146,7 @@ describe('a fresh load of the driver', () => {
 
 describe('counts in messages', () => {
   it('say "1 byte", not "1 bytes"', () => {
-    const r = judgeCase(kase([read({ bytesReturned: 1, output: { bytes: text('a') } })]), event([ioctl(0, 0)]));
+    const r = judgeCase(kase([read({ bytesReturned: 1, output: { equals: { bytes: text('a') } } })]), event([ioctl(0, 0)]));
     expect(r.message).toBe(
       'step 0 READ: expected 1 byte returned, got 0; output differs from the expected bytes: first difference at byte 0 (expected 1 byte, got 0)\n' + r.steps[0]!.diff!.text,
     );
