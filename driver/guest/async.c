@@ -71,7 +71,7 @@ void async_start(case_state *cs, const step *s, xbuf *in, xbuf *out, jbuf *b)
     char why[96];
     async_req *r = NULL;
     why[0] = 0;
-    if (cs->async[s->async]) snprintf(why, sizeof why, "async slot %u still holds a request nobody waited for", s->async);
+    if (cs->async[s->async]) snprintf(why, sizeof why, "async slot %u already holds a request of this case", s->async);
     else if (!cs->slots[s->slot]) snprintf(why, sizeof why, "slot %u holds no handle", s->slot);
     else if (!cs->overlapped[s->slot]) snprintf(why, sizeof why, "slot %u was not opened overlapped", s->slot);
     else if (!(r = calloc(1, sizeof *r)) || !(r->event = CreateEventW(NULL, TRUE, FALSE, NULL))) snprintf(why, sizeof why, "out of memory");
@@ -128,9 +128,8 @@ void async_wait(case_state *cs, const step *s, jbuf *b)
         jb_lit(b, "}");
         return;
     }
+    /* It stays in its slot: a second wait says the same, a cancel now finds nothing to cancel (1168). */
     jb_ended(b, "wait", r, qpc_us(a, z));
-    req_free(r);
-    cs->async[s->target] = NULL;
 }
 
 /* CancelIoEx is Vista's: on NT 5.2 (ReactOS, Server 2003) CancelIo cancels every request this thread made

@@ -1,6 +1,6 @@
 /*
  * async.c: requests a step started and left running (`async=<n>` on ioctl, read, write), kept in the
- * case's async slots until a `wait` sees them end; `cancel` asks Windows to cancel one. At the case's end
+ * case's async slots (one request each per case) for `wait` and `cancel` steps to name. At the case's end
  * what is still pending is cancelled and waited for (bounded); a request that still does not end is left
  * to the process with its buffers, never freed under the driver's feet, and the case line says so.
  */
