@@ -112,6 +112,7 @@ function fieldOf(step: RawStep, names: string[]): PropertyKey[] {
   if (first === 'ms') return ['sleep'];
   if (first === 'fill') return ['outFill'];
   if (first === 'length') return ['read'];
+  if (first === 'env') return second !== undefined && 'env' in step && step.env && Object.hasOwn(step.env, second) ? ['env', second] : ['env'];
   if (first === 'async') return 'wait' in step ? ['wait'] : 'cancel' in step ? ['cancel'] : ['async'];
   if (['outLength', 'timeoutMs', 'inPointer', 'outPointer', 'offset', 'cwd', 'env', 'image'].includes(first ?? '')) return [first!];
   return [];

@@ -9,7 +9,7 @@ import { parseNtStatus } from '../status-codes/ntstatus.js';
 import { parseWin32Error } from '../status-codes/win32-errors.js';
 import type { AsyncRef, CaseStep, Disposition, ErrorExpectation, ExpectedBytes, IoctlExpectation, IoctlRef, Range, ShareMode, ThreadStep } from './case.js';
 import { whenHolds, type When } from './conditions.js';
-import { interpolate, isPlaceholder, resolvePlaceholder, type Params } from './expression.js';
+import { ExpressionError, interpolate, isPlaceholder, resolvePlaceholder, type Params } from './expression.js';
 import { ctlCode, hexCode } from './ioctl-code.js';
 import { schemaFieldsAt } from './json-schema.js';
 import { fillBytes, toGuestPayload, type FillSpec, type PayloadSpec } from './payload.js';
@@ -40,23 +40,32 @@ const INTERPOLATED = new Set(['text', 'run', 'contains', 'equals', 'notContains'
 /** Resolves placeholders in a step and re-checks its shape when anything was substituted. */
 export function substitute(step: RawStep, params: Params, path: PropertyKey[], where: Where, suffix: string): RawStep | undefined {
   let changed = false;
-  const walk = (value: unknown, key: string | undefined, parent: string | undefined): unknown => {
+  let failed = false;
+  const walk = (value: unknown, key: string | undefined, parent: string | undefined, at: PropertyKey[]): unknown => {
     if (typeof value === 'string') {
-      if (isPlaceholder(value)) {
-        changed = true;
-        return resolvePlaceholder(value, params);
-      }
-      if (value.includes('${') && (INTERPOLATED.has(key ?? '') || INTERPOLATED.has(parent ?? ''))) {
-        changed = true;
-        return interpolate(value, params);
+      try {
+        if (isPlaceholder(value)) {
+          changed = true;
+          return resolvePlaceholder(value, params);
+        }
+        if (value.includes('${') && (INTERPOLATED.has(key ?? '') || INTERPOLATED.has(parent ?? ''))) {
+          changed = true;
+          return interpolate(value, params);
+        }
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        // Said at the field that holds the placeholder.
+        where([...path, ...at], `${error.message}${suffix}`);
+        failed = true;
       }
       return value;
     }
-    if (Array.isArray(value)) return value.map((v) => walk(v, key, parent));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k, key)]));
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, key, parent, [...at, i]));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k, key, [...at, k])]));
     return value;
   };
-  const result = walk(step, undefined, undefined) as RawStep;
+  const result = walk(step, undefined, undefined, []) as RawStep;
+  if (failed) return undefined;
   if (!changed) return result;
   const parsed = Step.safeParse(result);
   if (parsed.success) return parsed.data;

@@ -60,10 +60,11 @@ export const FillSchema = z
 
 const SameAs = z.union([z.string().min(1), z.number().int().min(0)]);
 /** Bytes an output is compared with: text, hex, or what an earlier step sent. */
+const Hex = z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, 'expected an even number of hex digits');
 const ExpectedBytes = z.strictObject({
   sameAs: SameAs.optional().describe('What an earlier step (by label or index) sent.'),
   text: z.string().optional(),
-  hex: z.string().regex(/^(?:[0-9a-fA-F]{2})*$/).optional(),
+  hex: Hex.optional(),
 });
 /** A number, a range of numbers, or a placeholder. */
 const Range = (max: number) => z.union([Count(max), z.strictObject({ min: Count(max).optional(), max: Count(max).optional() })]);
@@ -72,7 +73,7 @@ export const OutputExpectSchema = z
   .strictObject({
     sameAs: SameAs.optional().describe('Equal to what an earlier step (by label or index) sent.'),
     text: z.string().optional(),
-    hex: z.string().regex(/^(?:[0-9a-fA-F]{2})*$/).optional(),
+    hex: Hex.optional(),
     prefix: z.union([z.string(), ExpectedBytes]).optional().describe('The output starts with these bytes (a string is text).'),
     length: Range(GUEST_LIMITS.maxBufferLength).optional().describe('How many output bytes came back (min(bytesReturned, outLength)): a number or { min, max }.'),
   })
