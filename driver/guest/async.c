@@ -1,6 +1,7 @@
 /* Asynchronous requests of a case (async.h). */
 #include "async.h"
 #include "clock.h"
+#include "newer-api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,14 +137,7 @@ void async_wait(case_state *cs, const step *s, jbuf *b)
  * on the handle, which is every request of the case's own steps. */
 static BOOL cancel_request(async_req *r, const char **via)
 {
-    typedef BOOL(WINAPI * cancel_ex_fn)(HANDLE, LPOVERLAPPED);
-    static cancel_ex_fn cancel_ex;
-    static int looked;
-    if (!looked) {
-        HMODULE k = GetModuleHandleW(L"kernel32.dll");
-        cancel_ex = k ? (cancel_ex_fn)(void (*)(void))GetProcAddress(k, "CancelIoEx") : NULL;
-        looked = 1;
-    }
+    cancel_io_ex_fn cancel_ex = api_cancel_io_ex();
     /* An OVERLAPPED begins with the IO_STATUS_BLOCK the request was issued with: that names it. */
     *via = cancel_ex ? "CancelIoEx" : "CancelIo";
     return cancel_ex ? cancel_ex(r->file, (LPOVERLAPPED)&r->io) : CancelIo(r->file);

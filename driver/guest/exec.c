@@ -5,6 +5,7 @@
  */
 #include "exec.h"
 #include "clock.h"
+#include "newer-api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,14 +71,7 @@ static DWORD WINAPI drain(void *arg)
  * end on its own, which the shared capture makes safe. */
 static void cancel_read(HANDLE thread)
 {
-    typedef BOOL(WINAPI * cancel_fn)(HANDLE);
-    static cancel_fn cancel;
-    static int looked;
-    if (!looked) {
-        HMODULE k = GetModuleHandleW(L"kernel32.dll");
-        cancel = k ? (cancel_fn)(void (*)(void))GetProcAddress(k, "CancelSynchronousIo") : NULL;
-        looked = 1;
-    }
+    cancel_synchronous_io_fn cancel = api_cancel_synchronous_io();
     if (cancel) cancel(thread);
 }
 
