@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # wine/wine64: the embedded target; mingw-w64: the driver and guest programs; osslsigncode + openssl:
 # test signing; make: the incremental C build; openssh: the SSH target's tests; chromium: the HTML report's
-# browser tests; poppler-utils: the PDF export's tests; ca-certificates: npm.
-required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl make openssh-server openssh-client ca-certificates)
+# browser tests; poppler-utils: the PDF export's tests; ca-certificates: npm; cmark-gfm: GitHub's Markdown renderer,
+# which the tests render summary.md with.
+required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl make openssh-server openssh-client ca-certificates cmark-gfm)
 optional=(chromium poppler-utils)
 
 missing=()
