@@ -14,6 +14,7 @@ import { fileFacts } from './file-facts.js';
 import { labVersion } from './lab-version.js';
 import { PhaseClock } from './phase-clock.js';
 import { rerunFailures } from './rerun-failures.js';
+import { matchFinishedResults } from './resume-results.js';
 import { withRetry } from './retry.js';
 import { outcomeOf, type Verdict } from './run-outcome.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
@@ -86,6 +87,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   };
 
   await reporters.onBegin({ runId: input.runId, suite: suite.name, target: target.name, outDir, total: input.cases.length });
+  if (input.resume) await matchFinishedResults(store.path, input.cases, warn);
   const finished = input.resume ? await replayFinished(store.path, input.cases, reporters, verdicts) : new Set<string>();
   const runnable: Case[] = [];
   for (const c of input.cases) {
@@ -198,12 +200,12 @@ function resourcesSince(cpuAtStart: NodeJS.CpuUsage): { cpuMs: number; maxRssMb:
   return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
-/** --resume: the cases results.jsonl already holds are reported again and not run again. */
+/** --resume: the cases results.jsonl already holds (matched by id) are reported again and not run again. */
 async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer, verdicts: Map<number, Verdict>): Promise<Set<string>> {
-  const known = new Set(cases.map((c) => c.id));
+  const known = new Map(cases.map((c) => [c.index, c.id]));
   const finished = new Set<string>();
   for await (const r of ResultsStore.read(path)) {
-    if (!known.has(r.id)) continue;
+    if (known.get(r.index) !== r.id) continue;
     finished.add(r.id);
     verdicts.set(r.index, { status: r.status, ...(r.blame ? { blame: r.blame } : {}) });
     await reporters.onCaseEnd(r);
