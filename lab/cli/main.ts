@@ -65,6 +65,7 @@ export function program(): Command {
     .argument('<dirs...>', 'the --out folders of the shard runs')
     .requiredOption('--out <dir>', 'where the merged reports go')
     .option('--reporter <name...>', 'reporters: junit, html, summary, json (default: all four), terminal')
+    .option('--allow-partial', 'merge although shards are missing: the report names them and does not pass (exit 3 at best)')
     .action(mergeCommand);
 
   lab
