@@ -40,9 +40,9 @@ export class RunGate {
     return [this.evaluator(), ...reporters.map((r) => this.view(r))];
   }
 
-  /** The run's exit code becomes the gate's; an interrupted run stays 130. */
+  /** The run's exit code becomes the gate's; an interrupted run stays 130, a suite error 2. */
   exitCode(runExit: number): number {
-    if (runExit === 130) return 130;
+    if (runExit === 130 || runExit === 2) return runExit;
     if (!this.result) {
       process.stderr.write(visible(`lab: the gate could not be evaluated: ${this.failure?.message ?? 'no report was produced'}\n`));
       return 3;

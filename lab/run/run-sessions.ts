@@ -160,6 +160,9 @@ function retryWarning(input: SessionsInput, what: string) {
 
 async function deploy(input: SessionsInput): Promise<{ runner: string; client?: string }> {
   const { target, suite } = input;
+  // A driver log path that leads out of the guest (a folder linked to the host's home) is the suite's
+  // mistake: the target refuses it (a usage error) before any case runs, and never reads the file.
+  if (suite.driver.log) await target.checkGuestPath?.(suite.driver.log);
   const runner = target.guestPath('lab-guest.exe');
   await target.put(input.guestRunner, runner);
   await target.put(suite.driver.image, target.guestPath(basename(suite.driver.image)));

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabError } from '../errors/lab-error.js';
+import { LabError, UsageError } from '../errors/lab-error.js';
 import { DebugStream } from '../logs/debug-stream.js';
 import { ResultsStore } from '../report/results-store.js';
 import { REPORT_SCHEMA_VERSION, type RunHeader } from '../report/run-report.js';
@@ -48,7 +48,8 @@ export interface RunInput {
 
 export interface RunOutcome {
   header: RunHeader;
-  exitCode: 0 | 1 | 3 | 130;
+  /** 2 when the suite asked for something lab refuses once the target was there (a guest path leading outside it). */
+  exitCode: 0 | 1 | 2 | 3 | 130;
 }
 
 /**
@@ -124,7 +125,9 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   // keeps the unfinished ones open for --resume).
   if (!interrupted) {
     const why = failure ? `not run: ${failure.message}` : pastDeadline ? `not run: the run's deadline of ${input.deadlineMs} ms passed` : 'not run: the run ended before this case';
-    for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, 'harness'));
+    // A usage error (the suite asks for something lab refuses) is the test's fault, not the harness's.
+    const blame = failure instanceof UsageError ? 'test' : 'harness';
+    for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, blame));
   }
   await store.close();
   await Promise.all(workers.map((w) => w.debug.close()));
@@ -164,7 +167,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   await reporters.onEnd({ header, outDir, reportStartedAt, cases: () => ResultsStore.read(store.path) }, markInterrupted);
   header.timings.report = Date.now() - reportStartedAt;
   await teardown;
-  return { header, exitCode: input.signal.aborted ? 130 : outcome.exitCode };
+  return { header, exitCode: input.signal.aborted ? 130 : failure instanceof UsageError ? 2 : outcome.exitCode };
 }
 
 type Shared = Pick<SessionsInput, 'signal' | 'clock' | 'reporters' | 'record' | 'warn' | 'fault'>;

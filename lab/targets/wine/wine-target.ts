@@ -91,6 +91,11 @@ export class WineTarget implements Target {
     await copyFile(localPath, dest, constants.COPYFILE_EXCL);
   }
 
+  async checkGuestPath(guestPath: string): Promise<void> {
+    const prefix = this.current();
+    await resolveGuestPath(prefix.path, guestPath, prefix.host);
+  }
+
   /**
    * The driver log is read a slice per case, thousands of times a run: the file is found and opened once
    * per prefix, and read synchronously (a slice of a local file in the page cache costs microseconds, less
@@ -217,6 +222,11 @@ export class WineTarget implements Target {
   /** The current prefix (WINEPREFIX as Wine sees it), for tests. */
   currentPrefix(): string {
     return this.current().path;
+  }
+
+  /** The path by which this process reaches `path` of the current prefix (in its namespace), for tests. */
+  hostPath(path: string): string {
+    return this.current().host(path);
   }
 
   private current(): Prefix {
