@@ -148,6 +148,8 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
       'MaxStartups 100',
       'MaxSessions 100',
       'LogLevel ERROR',
+      // Whatever variables a client sends are let through, so the tests see any lab would send.
+      'AcceptEnv *',
       `Subsystem sftp ${SFTP_SERVER}`,
       `ForceCommand ${process.execPath} ${shim} ${configFile}`,
       '',
