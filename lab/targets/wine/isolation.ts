@@ -63,7 +63,8 @@ async function tryNamespace(kind: NamespaceKind, cacheDir: string): Promise<stri
   try {
     for (const d of ['lower', 'upper', 'work', 'root']) await mkdir(join(dir, d));
     await writeFile(join(dir, 'lower', 'probe'), 'lab');
-    const keeper = startKeeper(kind, [join(dir, 'lower'), join(dir, 'upper'), join(dir, 'work'), join(dir, 'root'), join(dir, 'lower')], join(dir, 'root'));
+    // The probe's own folder stands for the cache: it holds the layers, as the cache holds a prefix's.
+    const keeper = startKeeper(kind, [join(dir, 'lower'), join(dir, 'upper'), join(dir, 'work'), join(dir, 'root'), dir], join(dir, 'root'));
     let out = '';
     let err = '';
     keeper.stdout?.on('data', (c: Buffer) => (out += c.toString()));
@@ -79,7 +80,7 @@ async function tryNamespace(kind: NamespaceKind, cacheDir: string): Promise<stri
     keeper.kill('SIGKILL');
     await keeper.catch(() => undefined);
     if (seen === 'lab') return undefined;
-    return (err.trim().split('\n').at(-1) ?? '') || (ready ? 'the overlay could not be read' : 'no answer');
+    return err.trim().split('\n')[0]?.trim() || (ready ? 'the overlay could not be read' : 'no answer');
   } catch (error) {
     return (error as Error).message;
   } finally {

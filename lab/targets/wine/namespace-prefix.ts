@@ -20,10 +20,15 @@ import { killPrefixProcesses, keeperEnvName } from './wine-reaper.js';
  */
 export type NamespaceKind = 'user' | 'mount';
 
-// $1 template, $2 upper, $3 work, $4 the prefix (mount point), $5 the cache, read-only inside.
+// $1 template, $2 upper, $3 work, $4 the prefix (mount point), $5 the cache, read-only inside. /tmp is a
+// new tmpfs; a cache inside /tmp (tests, CI) is mounted back where it was, from the keeper's working
+// folder (still the old one under the new /tmp; --no-canonicalize, or mount would look the path up anew).
 const KEEPER = `set -eu
-mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4"
+cd "$5"
 mount -t tmpfs -o mode=1777 lab-tmp /tmp
+case "$5" in /tmp|/tmp/*) mkdir -p "$5"; mount --no-canonicalize --rbind . "$5";; esac
+cd /
+mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4"
 mount --rbind "$5" "$5"
 mount -o remount,bind,ro "$5"
 echo ready
@@ -104,7 +109,7 @@ async function keeperReady(keeper: ResultPromise): Promise<void> {
     });
     void keeper.then((r) => {
       clearTimeout(timer);
-      reject(new Error(`unshare ended (exit ${r.exitCode}): ${err.trim().split('\n').slice(-2).join(' | ') || 'no message'}`));
+      reject(new Error(`unshare ended (exit ${r.exitCode}): ${err.trim().split('\n')[0]?.trim() || 'no message'}`));
     });
   });
   // Nobody reads the keeper's output from here on, and a keeper lab forgot must not keep lab running: its
