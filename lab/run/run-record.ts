@@ -4,9 +4,10 @@ import { UsageError } from '../errors/lab-error.js';
 import { writeFileAtomic } from '../files/atomic-file.js';
 import { BoundedJsonError, parseBoundedJson, readBoundedText } from '../files/bounded-json.js';
 import { formatPath } from '../suite/suite-error.js';
+import { PLAIN_FOLDER_NAME } from '../files/folder-name.js';
 
 /** A run id names folders (the run's Wine prefixes, reports/<run-id>): one path component, never `.` or `..`. */
-export const RunId = z.string().max(160).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a run id of letters, digits, `_`, `.` and `-`, starting with a letter or digit');
+export const RunId = z.string().regex(PLAIN_FOLDER_NAME, 'a run id of letters, digits, `_`, `.` and `-`, starting with a letter or digit (one folder name)');
 
 const path = z.string().min(1).max(4096);
 const RecordedFlags = z.strictObject({

@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { HarnessError, UsageError } from '../../errors/lab-error.js';
 import { parseWineLine } from '../../logs/wine-debug-parser.js';
 import { LineSplitter } from '../../guest/line-splitter.js';
-import { RunId } from '../../run/run-record.js';
+import { isPlainFolderName } from '../../files/folder-name.js';
 import type { GuestSession, SessionHooks, Target } from '../target.js';
 import { labCacheDir } from './cache-dir.js';
 import { hostPathOf, resolveGuestPath } from './guest-path.js';
@@ -56,7 +56,7 @@ export class WineTarget implements Target {
     this.name = options.name ?? 'wine';
     // The run id names a folder lab makes and removes: one plain path component, never `..` (it may come
     // from a run.json on disk).
-    if (!RunId.safeParse(options.runId).success) throw new UsageError('LAB_RUN_ID', `the run id ${JSON.stringify(options.runId)} is not one plain folder name (letters, digits, _ . -). Fix: start a new run.`);
+    if (!isPlainFolderName(options.runId)) throw new UsageError('LAB_RUN_ID', `the run id ${JSON.stringify(options.runId)} is not one plain folder name (letters, digits, _ . -). Fix: start a new run.`);
     this.cacheDir = options.cacheDir ?? labCacheDir();
     this.runDir = join(this.cacheDir, 'runs', options.runId);
   }
