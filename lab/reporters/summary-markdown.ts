@@ -47,7 +47,8 @@ export class SummaryMarkdownReporter implements Reporter {
 
 /** The gate: its verdict and why, the classes against the baseline, the waivers' state. */
 function gateMarkdown(gate: GateSection): string[] {
-  const lines = [`### Gate: ${code(verdictLine(gate))}`];
+  // The verdict line is lab's own words and counts; the reasons below may quote case ids and waivers.
+  const lines = [`### Gate: ${visible(verdictLine(gate), { oneLine: true })}`];
   if (gate.reasons.length) lines.push('', ...gate.reasons.map((r) => `- ${code(r)}`));
   if (gate.baseline) {
     const b = gate.baseline;
