@@ -52,14 +52,16 @@ export interface WineRun {
 export async function runInWine(prefix: string, program: string, args: string[] = [], timeoutMs = 60_000): Promise<WineRun> {
   const known = made.get(prefix);
   const { file, args: argv } = known ? known.command('wine', [program, ...args], join(prefix, 'drive_c')) : { file: 'wine', args: [program, ...args] };
-  const result = await execa(file, argv, {
-    env: wineEnv(prefix),
-    extendEnv: false,
-    reject: false,
-    timeout: timeoutMs,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-  });
+  const child = execa(file, argv, { env: wineEnv(prefix), extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false });
+  // The timeout ends the prefix's processes, not only the program lab started: in a prefix's namespace
+  // that is `nsenter`, whose child (Wine) would go on holding the pipes.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void killPrefixProcesses(prefix);
+  }, timeoutMs);
+  const result = await child;
+  clearTimeout(timer);
   await killPrefixProcesses(prefix);
   return {
     stdout: result.stdout,
@@ -68,6 +70,6 @@ export async function runInWine(prefix: string, program: string, args: string[] 
       .filter((l) => !/wine32 is missing|multiarch needs|dpkg --add-architecture|apt-get install wine32/.test(l))
       .join('\n'),
     exitCode: result.exitCode,
-    timedOut: result.timedOut,
+    timedOut,
   };
 }
