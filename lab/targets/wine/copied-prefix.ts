@@ -22,7 +22,6 @@ export async function copyPrefix(template: string, dest: string): Promise<Prefix
   }
   return {
     path: dest,
-    hostPath: dest,
     isolation: 'a copy of the template (no mount namespace here)',
     command: (file, args, cwd) => ({ file: 'env', args: ['-C', cwd, file, ...args] }),
     host: (path) => path,

@@ -60,7 +60,6 @@ export async function namespacePrefix(template: string, dir: string, kind: Names
   let removed: Promise<void> | undefined;
   return {
     path: root,
-    hostPath: host(root),
     isolation: kind === 'user' ? 'an overlay of the template in a user namespace' : 'an overlay of the template in a mount namespace',
     command: (file, args, cwd) => ({ file: 'nsenter', args: [...enter, '--', 'env', '-C', cwd, file, ...args] }),
     host,

@@ -6,8 +6,6 @@
 export interface Prefix {
   /** WINEPREFIX as Wine's processes see it; /proc tells this prefix's processes by it. */
   readonly path: string;
-  /** Where this process reads and writes the prefix's files (the same folder seen from outside). */
-  readonly hostPath: string;
   /** How the prefix is kept apart from the template, for the report. */
   readonly isolation: string;
   /** The program and arguments that run `file args` as a process of this prefix, in `cwd` (a folder of it). */
