@@ -8,6 +8,7 @@ import type { FinalReport, Reporter } from './reporter.js';
  */
 export class JsonReporter implements Reporter {
   readonly name = 'json';
+  readonly writes = 'report.json';
 
   async onEnd(report: FinalReport): Promise<void> {
     // Complete or not at all: a reader (or a Ctrl-C) never meets half a report.
