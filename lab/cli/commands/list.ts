@@ -1,6 +1,7 @@
 import { describeCase } from '../../suite/describe-case.js';
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases } from '../load-cases.js';
+import { visible } from '../../text/visible.js';
 
 export interface ListFlags {
   target: string;
@@ -21,8 +22,8 @@ export async function listCommand(suiteFile: string, flags: ListFlags): Promise<
     return;
   }
   for (const c of suite.cases) {
-    process.stdout.write(`${String(c.index).padStart(4)}  ${c.id}${c.skip ? `  (skipped on ${target.name}: ${c.skip})` : ''}\n`);
+    process.stdout.write(`${String(c.index).padStart(4)}  ${visible(`${c.id}${c.skip ? `  (skipped on ${target.name}: ${c.skip})` : ''}`, { oneLine: true })}\n`);
   }
   const skipped = suite.cases.filter((c) => c.skip).length;
-  process.stdout.write(`${suite.cases.length} cases in ${suite.file}${skipped ? `, ${skipped} skipped on ${target.name}` : ''}\n`);
+  process.stdout.write(`${suite.cases.length} cases in ${visible(suite.file)}${skipped ? `, ${skipped} skipped on ${target.name}` : ''}\n`);
 }
