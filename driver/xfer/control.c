@@ -82,7 +82,7 @@ static NTSTATUS reverse(PIO_STACK_LOCATION stack, PIRP irp, ULONG inLength, ULON
     return status;
 }
 
-NTSTATUS XferDeviceControl(PDEVICE_OBJECT device, PIRP irp)
+NTSTATUS NTAPI XferDeviceControl(PDEVICE_OBJECT device, PIRP irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
     ULONG code = stack->Parameters.DeviceIoControl.IoControlCode;

@@ -10,7 +10,7 @@ static KSPIN_LOCK g_lock;
 
 static DRIVER_CANCEL cancel_pending;
 
-static VOID cancel_pending(PDEVICE_OBJECT device, PIRP irp)
+static VOID NTAPI cancel_pending(PDEVICE_OBJECT device, PIRP irp)
 {
     KIRQL old;
     UNREFERENCED_PARAMETER(device);

@@ -10,7 +10,7 @@ static ULONG offset_of(const LARGE_INTEGER *offset)
     return offset->QuadPart < 0 || offset->QuadPart > XFER_MAX_RECORD + 1 ? XFER_MAX_RECORD + 1 : (ULONG)offset->QuadPart;
 }
 
-NTSTATUS XferRead(PDEVICE_OBJECT device, PIRP irp)
+NTSTATUS NTAPI XferRead(PDEVICE_OBJECT device, PIRP irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
     ULONG length = stack->Parameters.Read.Length;
@@ -36,7 +36,7 @@ NTSTATUS XferRead(PDEVICE_OBJECT device, PIRP irp)
     return XferComplete(irp, status, copied);
 }
 
-NTSTATUS XferWrite(PDEVICE_OBJECT device, PIRP irp)
+NTSTATUS NTAPI XferWrite(PDEVICE_OBJECT device, PIRP irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
     ULONG length = stack->Parameters.Write.Length;

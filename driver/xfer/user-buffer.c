@@ -7,7 +7,8 @@
  * MmProbeAndLockPages raises an exception for a range the caller cannot read or write (a freed range, a
  * no-access page, a read-only page for writing). gcc has no __try: probe_and_lock is one small function
  * under mingw-w64's __try1 (a scope-table entry for __C_specific_handler, which ntoskrnl exports on x64)
- * and reads its result back from memory after the jump, since no register survives it.
+ * and reads its result back from memory after the jump, since no register survives it. A 32-bit build
+ * answers STATUS_NOT_SUPPORTED for METHOD_NEITHER buffers of any length.
  */
 #include "xfer-internal.h"
 #include <excpt.h>
@@ -32,7 +33,14 @@ static __attribute__((noinline)) NTSTATUS probe_and_lock(PMDL mdl, LOCK_OPERATIO
     return status;
 }
 #else
-#error "xfer.sys guards MmProbeAndLockPages with x64 structured exception handling only"
+/* 32-bit exception handling is frame-based and mingw-w64 has no guard for it that this driver could test:
+ * a 32-bit build refuses what it would have to probe instead of risking a bugcheck on a bad pointer. */
+static NTSTATUS probe_and_lock(PMDL mdl, LOCK_OPERATION operation)
+{
+    UNREFERENCED_PARAMETER(mdl);
+    UNREFERENCED_PARAMETER(operation);
+    return STATUS_NOT_SUPPORTED;
+}
 #endif
 
 NTSTATUS UserBufferLock(USER_BUFFER *b, PVOID address, ULONG length, BOOLEAN writable)

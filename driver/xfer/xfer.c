@@ -42,7 +42,7 @@ static NTSTATUS node_of(const UNICODE_STRING *name, PVOID *node)
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS XferCreate(PDEVICE_OBJECT device, PIRP irp)
+static NTSTATUS NTAPI XferCreate(PDEVICE_OBJECT device, PIRP irp)
 {
     XFER_EXTENSION *ext = device->DeviceExtension;
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
@@ -74,7 +74,7 @@ static NTSTATUS XferCreate(PDEVICE_OBJECT device, PIRP irp)
     return XferComplete(irp, status, 0);
 }
 
-static NTSTATUS XferCleanup(PDEVICE_OBJECT device, PIRP irp)
+static NTSTATUS NTAPI XferCleanup(PDEVICE_OBJECT device, PIRP irp)
 {
     XFER_EXTENSION *ext = device->DeviceExtension;
     PFILE_OBJECT file = IoGetCurrentIrpStackLocation(irp)->FileObject;
@@ -88,13 +88,13 @@ static NTSTATUS XferCleanup(PDEVICE_OBJECT device, PIRP irp)
     return XferComplete(irp, STATUS_SUCCESS, 0);
 }
 
-static NTSTATUS XferClose(PDEVICE_OBJECT device, PIRP irp)
+static NTSTATUS NTAPI XferClose(PDEVICE_OBJECT device, PIRP irp)
 {
     UNREFERENCED_PARAMETER(device);
     return XferComplete(irp, STATUS_SUCCESS, 0);
 }
 
-static VOID XferUnload(PDRIVER_OBJECT driver)
+static VOID NTAPI XferUnload(PDRIVER_OBJECT driver)
 {
     UNICODE_STRING link;
     RtlInitUnicodeString(&link, XFER_LINK_NAME);
@@ -104,7 +104,7 @@ static VOID XferUnload(PDRIVER_OBJECT driver)
     DbgPrint("xfer: unload (version %u)\n", XFER_VERSION);
 }
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
+NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
 {
     UNICODE_STRING name, link;
     PDEVICE_OBJECT device = NULL;
