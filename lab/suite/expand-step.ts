@@ -215,7 +215,7 @@ function openStep(step: Extract<RawStep, { open: unknown }>, cx: StepContext): C
     kind: 'open',
     slot: (o.handle as number | undefined) ?? 0,
     access: ACCESS[(o.access as string | undefined) ?? 'read-write'] ?? 'rw',
-    share: (o.share as ShareMode[] | undefined) ?? DEFAULT_SHARE,
+    share: (o.share as ShareMode[] | undefined) ?? [...DEFAULT_SHARE],
     disposition: (o.disposition as Disposition | undefined) ?? 'open-existing',
     overlapped: o.overlapped ?? false,
     ...(o.path !== undefined ? { path: o.path as string } : {}),

@@ -49,7 +49,7 @@ export function addImplicitOpens(steps: CaseStep[]): CaseStep[] {
   const overlapped = asyncBeforeOpen(steps);
   const opens: OpenStep[] = [...needed]
     .sort((a, b) => a - b)
-    .map((slot) => ({ kind: 'open', slot, access: 'rw', share: DEFAULT_SHARE, disposition: 'open-existing', overlapped: overlapped.has(slot), expect: { error: 0 }, required: true, implicit: true }));
+    .map((slot) => ({ kind: 'open', slot, access: 'rw', share: [...DEFAULT_SHARE], disposition: 'open-existing', overlapped: overlapped.has(slot), expect: { error: 0 }, required: true, implicit: true }));
   if (opens.length === 0) return steps;
   // Indexes that count the case's own steps (`sameAs`, a wait's starting step) keep pointing at them.
   for (const step of steps) {
