@@ -12,7 +12,8 @@ const MAX_NAME_LINE = 512;
  * names without the pipeline telling it.
  */
 export async function planServices(localPath: string): Promise<string[]> {
-  const lines = createInterface({ input: createReadStream(localPath, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = createReadStream(localPath, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
   const services = new Set<string>();
   let first = true;
   let inHeader = true;
@@ -27,7 +28,9 @@ export async function planServices(localPath: string): Promise<string[]> {
       if (m) services.add(m[1]!);
     }
   } finally {
+    // Closing the reader leaves its stream open: a binary file read no further than its first line.
     lines.close();
+    input.destroy();
   }
   return [...services];
 }
