@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# wine/wine64: the embedded target; mingw-w64: the driver and guest programs; osslsigncode + openssl:
-# test signing; make: the incremental C build; openssh: the SSH target's tests; chromium: the HTML report's
-# browser tests; poppler-utils: the PDF export's tests; ca-certificates: npm.
-required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl make openssh-server openssh-client ca-certificates)
+# wine/wine64: the embedded target; mingw-w64: the driver and guest programs (i686: the 32-bit test
+# driver); osslsigncode + openssl: test signing; make: the incremental C build; openssh: the SSH target's
+# tests; chromium: the HTML report's browser tests; poppler-utils: the PDF export's tests; ca-certificates: npm.
+required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 osslsigncode openssl make openssh-server openssh-client ca-certificates)
 optional=(chromium poppler-utils)
 
 missing=()
