@@ -18,19 +18,22 @@ export class SummaryMarkdownReporter implements Reporter {
     const lines = [
       `## lab: ${h.suite} on ${h.target}: ${h.status}${h.gate ? `, gate ${h.gate.verdict}` : ''}`,
       '',
-      `| total | passed | failed | crashed | hung | error | skipped | flaky | waived |`,
-      `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
-      `| ${s.total} | ${s.passed} | ${s.failed} | ${s.crashed} | ${s.hung} | ${s.error} | ${s.skipped} | ${s.flaky} | ${s.waived ?? 0} |`,
+      `| total | passed | failed | crashed | hung | error | skipped | flaky | waived | inconclusive |`,
+      `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+      `| ${s.total} | ${s.passed} | ${s.failed} | ${s.crashed} | ${s.hung} | ${s.error} | ${s.skipped} | ${s.flaky} | ${s.waived ?? 0} | ${s.inconclusive ?? 0} |`,
       '',
       `Driver \`${cell(h.driver.path)}\` (sha256 \`${h.driver.sha256.slice(0, 16)}…\`${h.driver.signed ? ', signed' : ', not signed'}) · ${(h.durationMs / 1000).toFixed(1)} s · run \`${h.runId}\``,
     ];
     if (h.error) lines.push('', `**The lab could not run:** ${cell(h.error.message)}`);
     if (h.gate) lines.push('', ...gateMarkdown(h.gate));
     const bad: CaseResult[] = [];
+    const unjudged: CaseResult[] = [];
     let more = 0;
     for await (const c of report.cases()) {
       if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
-      if (bad.length < LISTED) bad.push(c);
+      if (c.status === 'inconclusive') {
+        if (unjudged.length < LISTED) unjudged.push(c);
+      } else if (bad.length < LISTED) bad.push(c);
       else more++;
     }
     if (bad.length) {
@@ -38,6 +41,10 @@ export class SummaryMarkdownReporter implements Reporter {
       lines.push('', `| | case |${gated ? ' baseline |' : ''} blame | why |`, `|---|---|${gated ? '---|' : ''}---|---|`);
       for (const c of bad) lines.push(`| ${STATUS_MARK[c.status]} ${c.status} | \`${cell(c.id)}\` |${gated ? ` ${c.gate?.class ?? ''} |` : ''} ${c.blame ?? ''} | ${cell((c.message ?? '').split('\n')[0] ?? '')} |`);
       if (more) lines.push('', `… and ${more} more; see report.html.`);
+    }
+    if (unjudged.length) {
+      lines.push('', `**Inconclusive on ${cell(h.target)}** (a gap of the target, not a failure of the driver):`, '');
+      for (const c of unjudged) lines.push(`- \`${cell(c.id)}\`: ${cell(c.targetGap?.functions.join(', ') || (c.message ?? '').split('\n')[0] || '')}; run it on ${cell(c.targetGap?.runOn ?? 'another target')}`);
     }
     if (h.warnings.length) lines.push('', '**Warnings**', '', ...h.warnings.map((w) => `- ${cell(w)}`));
     await writeFile(join(report.outDir, 'summary.md'), `${lines.join('\n')}\n`);

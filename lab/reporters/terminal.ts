@@ -87,10 +87,13 @@ export class TerminalReporter implements Reporter {
     this.clear();
     const h = report.header;
     const s = h.summary;
-    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'skipped'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${k}`);
+    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'skipped'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${k}`);
     // Cases that did not pass, grouped: one entry per distinct reason, with how many more share it.
     const groups: Array<{ first: CaseResult; more: number }> = [];
     const byReason = new Map<string, { first: CaseResult; more: number }>();
+    // Cases the target could not judge are not failures: listed apart, after them.
+    const gaps: Array<{ first: CaseResult; more: number }> = [];
+    const byGap = new Map<string, { first: CaseResult; more: number }>();
     const limit = this.options.listLimit ?? 30;
     let unlisted = 0;
     // The cases the gate names get their status and first line of why.
@@ -98,6 +101,17 @@ export class TerminalReporter implements Reporter {
     for await (const c of report.cases()) {
       if (h.gate && (c.gate?.class === 'regression' || c.gate?.class === 'new')) named.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
       if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
+      if (c.status === 'inconclusive') {
+        const key = c.targetGap?.functions.join(',') ?? c.message ?? '';
+        const group = byGap.get(key);
+        if (group) group.more += 1;
+        else if (gaps.length < limit) {
+          const made = { first: c, more: 0 };
+          byGap.set(key, made);
+          gaps.push(made);
+        }
+        continue;
+      }
       const key = `${c.status}\n${c.message ?? ''}`;
       const group = byReason.get(key);
       if (group) group.more += 1;
@@ -115,6 +129,14 @@ export class TerminalReporter implements Reporter {
         for (const l of (c.message ?? '').split('\n').slice(0, 12)) this.write(`      ${l}\n`);
       }
       if (unlisted > 0) this.write(`  ... and ${unlisted} more (see report.html)\n`);
+      this.write('\n');
+    }
+    if (gaps.length) {
+      this.write(`Cases ${h.target} could not judge (inconclusive: a gap of the target, not a failure of the driver):\n`);
+      for (const { first: c, more } of gaps) {
+        this.write(`  ${STATUS_MARK[c.status]} ${c.id}${more ? ` and ${more} more like it` : ''}\n`);
+        for (const l of (c.message ?? '').split('\n').slice(0, 6)) this.write(`      ${l}\n`);
+      }
       this.write('\n');
     }
     if (h.error) this.write(`lab could not finish the run: ${h.error.message}\n`);
