@@ -1,19 +1,20 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
-import { parseWineLine } from '../../logs/wine-debug-parser.js';
-import { LineSplitter } from '../../guest/line-splitter.js';
-import type { GuestSession, SessionHooks, Target } from '../target.js';
+import type { GuestSession, KernelModules, SessionHooks, SessionOptions, Target } from '../target.js';
 import { labCacheDir } from './cache-dir.js';
 import { hostPathOf } from './guest-path.js';
 import { clonePrefix } from './prefix-clone.js';
-import { CRASH_REPORT_PATH, ensureTemplate, templateVersion } from './prefix-template.js';
-import { wineEnv } from './wine-env.js';
+import { crashReport } from './crash-report.js';
+import type { HostWatch } from './host-watch.js';
+import { readKernelModules } from './kernel-modules.js';
+import { ensureTemplate, templateVersion } from './prefix-template.js';
+import { startWineSession } from './wine-session.js';
 import { claimRunDir, killPrefixProcesses, killProcessesUnderSync, reapAbandonedRuns } from './wine-reaper.js';
 
-const CRASH_REPORT_WAIT_MS = 10_000;
+const MONITOR = 'lab-monitor.exe';
+const ANCHOR = 'lab-anchor.sys';
 
 export interface WineTargetOptions {
   name?: string;
@@ -22,13 +23,16 @@ export interface WineTargetOptions {
   cacheDir?: string;
   /** Keep the prefixes after the run, for debugging. */
   keep?: boolean;
+  /** The local folder with lab's Windows programs (driver/build): lab-monitor.exe and lab-anchor.sys come from there. */
+  toolsDir: string;
   onProgress?: (line: string) => void;
 }
 
 /**
  * The embedded target: Wine's kernel emulation on this machine. Each clean state is a hard-link clone of
  * a cached template prefix; revert throws the used prefix away and clones a new one. One Wine session per
- * guest-runner start; the session ends with `wineserver -k` rather than Wine's own slow shutdown.
+ * guest-runner start (wine-session.ts), watched by lab-monitor; the session ends with `wineserver -k`
+ * rather than Wine's own slow shutdown.
  */
 export class WineTarget implements Target {
   readonly kind = 'wine' as const;
@@ -40,12 +44,17 @@ export class WineTarget implements Target {
   private generation = 0;
   private readonly runDir: string;
   private readonly facts: Record<string, string> = {};
-  private session?: { child: ResultPromise; prefix: string; kill(): Promise<void> };
+  private session?: { prefix: string; kill(): Promise<void>; watch: HostWatch };
+  private lastWatch?: HostWatch;
+  private readonly images = new Map<string, string>();
   private readonly removals: Array<Promise<void>> = [];
   private readonly openFiles = new Map<string, number>();
 
+  private readonly toolsDir: string;
+
   constructor(private readonly options: WineTargetOptions) {
     this.name = options.name ?? 'wine';
+    this.toolsDir = options.toolsDir;
     this.runDir = join(options.cacheDir ?? labCacheDir(), 'runs', options.runId);
   }
 
@@ -69,6 +78,13 @@ export class WineTarget implements Target {
     const dest = hostPathOf(this.currentPrefix(), guestPath);
     await mkdir(dirname(dest), { recursive: true });
     await copyFile(localPath, dest);
+    // A crash's frames in this image are named from the local file (and its debug information).
+    this.images.set(basename(guestPath.replace(/\\/g, '/')).toLowerCase(), localPath);
+  }
+
+  /** The target's own watch over the driver hosts (driver/monitor/), deployed into every clean prefix. */
+  async putTools(): Promise<void> {
+    for (const tool of [MONITOR, ANCHOR]) await this.put(join(this.toolsDir, tool), this.guestPath(tool));
   }
 
   /**
@@ -101,65 +117,24 @@ export class WineTarget implements Target {
     this.openFiles.clear();
   }
 
-  startSession(argv: string[], hooks: SessionHooks): GuestSession {
+  startSession(argv: string[], hooks: SessionHooks, options: SessionOptions = {}): GuestSession {
     const prefix = this.currentPrefix();
-    const child = execa('wine', argv, { env: wineEnv(prefix), buffer: false, stdin: 'ignore', reject: false, cleanup: true, cwd: join(prefix, 'drive_c') });
-    const onStderr = (raw: string) => {
-      const line = parseWineLine(raw);
-      const timeMs = Date.now();
-      if (line.kind === 'kernel' || line.kind === 'user') hooks.onDebug({ timeMs, source: line.kind, pid: line.pid, text: line.text });
-      else if (line.kind === 'crash') {
-        hooks.onDebug({ timeMs, source: 'target', text: line.text });
-        hooks.onCrash(line.text);
-      } else if (line.kind === 'other') hooks.onDebug({ timeMs, source: 'target', text: line.text });
-    };
-    const out = new LineSplitter();
-    const err = new LineSplitter();
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk).forEach((l) => hooks.onStdout(l)));
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk).forEach(onStderr));
-    // Wine's services inherit the pipes and outlive the program, so "exited" is the process exit, not EOF.
-    const exited = new Promise<{ exitCode: number | null }>((resolve) => {
-      child.once('exit', (code) => resolve({ exitCode: code }));
-      child.once('error', () => resolve({ exitCode: null }));
-    });
-    let killed: Promise<void> | undefined;
-    const kill = () =>
-      (killed ??= (async () => {
-        await killPrefixProcesses(prefix);
-        child.kill('SIGKILL');
-        await exited;
-      })());
-    this.session = { child, prefix, kill };
-    return {
-      exited,
-      kill,
-      drain: async () => {
-        await kill();
-        // Lines written before the kill may still be in the pipes; they close as Wine's processes die.
-        await Promise.race([Promise.all([once(child.stdout), once(child.stderr)]), new Promise((r) => setTimeout(r, 500))]);
-        const lastOut = out.end();
-        if (lastOut !== null) hooks.onStdout(lastOut);
-        const lastErr = err.end();
-        if (lastErr !== null) onStderr(lastErr);
-      },
-    };
+    const session = startWineSession({ prefix, argv, hooks, services: options.services ?? [], monitor: this.guestPath(MONITOR), anchor: this.guestPath(ANCHOR) });
+    this.session = { prefix, kill: session.kill, watch: session.watch };
+    return session;
   }
 
-  /** winedbg's report of the crashed driver host (the template points AeDebug at this file). */
+  /** The faulting thread's frames of the host that ended last, named from the driver's debug information. */
   async crashEvidence(): Promise<{ backtrace: string } | undefined> {
-    // winedbg may still be writing when the session stops (a loaded machine starts it late): wait,
-    // bounded, for the section after the backtrace before taking what is there.
-    const deadline = Date.now() + CRASH_REPORT_WAIT_MS;
-    let lines: string[] = [];
-    for (;;) {
-      const bytes = await this.readGuestFile(CRASH_REPORT_PATH);
-      lines = bytes ? bytes.toString('utf8').split(/\r?\n/) : [];
-      const end = lines.findIndex((l) => /^Modules:/.test(l));
-      if (end > 0) return { backtrace: lines.slice(0, end).join('\n').trimEnd() };
-      if (Date.now() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return lines.some((l) => l.trim()) ? { backtrace: lines.slice(0, 200).join('\n').trimEnd() } : undefined;
+    const crash = this.session?.watch.lastCrash ?? this.lastWatch?.lastCrash;
+    if (!crash) return undefined;
+    const backtrace = await crashReport(crash, this.images);
+    return backtrace ? { backtrace } : undefined;
+  }
+
+  /** The export tables of the modules Wine offers drivers (system32 and system32\drivers of the prefix). */
+  async kernelModules(names: string[]): Promise<KernelModules> {
+    return readKernelModules(this.currentPrefix(), names);
   }
 
   async revert(): Promise<void> {
@@ -192,6 +167,7 @@ export class WineTarget implements Target {
   private async stopSession(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    if (session) this.lastWatch = session.watch;
     await session?.kill();
   }
 
@@ -204,15 +180,6 @@ export class WineTarget implements Target {
     await clonePrefix(this.template!, prefix);
     this.prefix = prefix;
   }
-}
-
-
-function once(stream: NodeJS.ReadableStream | null | undefined): Promise<void> {
-  if (!stream) return Promise.resolve();
-  return new Promise((resolve) => {
-    stream.once('end', resolve);
-    stream.once('close', resolve);
-  });
 }
 
 /** Wine matches file names without regard to case; so does lab when it reads guest files. */
