@@ -83,37 +83,28 @@ static void on_unload(host_t *h, uint64_t base)
  */
 static void on_print(host_t *h, DWORD tid, uint64_t address, size_t length, int wide)
 {
-    char text[MON_PRINT_READ * 3 + 1];
-    size_t n = 0;
-    int more = 0;
+    union {
+        char a[MON_PRINT_READ];
+        wchar_t w[MON_PRINT_READ];
+    } text;
+    size_t unit = wide ? sizeof(wchar_t) : 1, want = length && length < MON_PRINT_READ ? length : MON_PRINT_READ, n = 0;
     SIZE_T got = 0;
-    if (wide) {
-        wchar_t w[MON_PRINT_READ + 1];
-        size_t want = length && length < MON_PRINT_READ ? length : MON_PRINT_READ;
-        if (ReadProcessMemory(h->process, (void *)(uintptr_t)address, w, want * sizeof *w, &got) || got) {
-            size_t wn = got / sizeof *w, i = 0;
-            while (i < wn && w[i]) i++;
-            more = i == MON_PRINT_READ;
-            int u = WideCharToMultiByte(CP_UTF8, 0, w, (int)i, text, sizeof text - 1, NULL, NULL);
-            n = u > 0 ? (size_t)u : 0;
-        }
-    } else {
-        size_t want = length && length < MON_PRINT_READ ? length : MON_PRINT_READ;
-        /* A read that crosses into an unmapped page fails whole: retry up to the page's end. */
-        if (!ReadProcessMemory(h->process, (void *)(uintptr_t)address, text, want, &got) && got == 0) {
-            size_t to_page = 0x1000 - (size_t)(address & 0xFFF);
-            if (to_page < want) ReadProcessMemory(h->process, (void *)(uintptr_t)address, text, to_page, &got);
-        }
-        while (n < got && text[n]) n++;
-        more = n == MON_PRINT_READ;
+    /* A read that crosses into an unmapped page fails whole: retry up to the page's end. */
+    if (!ReadProcessMemory(h->process, (void *)(uintptr_t)address, &text, want * unit, &got) && got == 0) {
+        size_t to_page = 0x1000 - (size_t)(address & 0xFFF);
+        if (to_page < want * unit) ReadProcessMemory(h->process, (void *)(uintptr_t)address, &text, to_page, &got);
     }
+    got /= unit;
+    while (n < got && (wide ? text.w[n] != 0 : text.a[n] != 0)) n++;
+    size_t shown = n > MON_PRINT_SHOWN ? MON_PRINT_SHOWN : n;
     line_t l;
     line_begin(&l, "print");
     line_u64(&l, "pid", h->pid);
     line_u64(&l, "tid", tid);
-    line_str(&l, "text", text, n > MON_PRINT_SHOWN ? MON_PRINT_SHOWN : n);
-    /* How many bytes the driver printed, or that it printed more than Wine kept. */
-    if (more) line_u64(&l, "atLeast", n);
+    if (wide) line_wstrn(&l, "text", text.w, shown);
+    else line_str(&l, "text", text.a, shown);
+    /* How many bytes (characters) the driver printed, or that it printed more than Wine kept. */
+    if (n == MON_PRINT_READ) line_u64(&l, "atLeast", n);
     else line_u64(&l, "bytes", n);
     line_end(&l);
 }

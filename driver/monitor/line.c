@@ -5,6 +5,7 @@
  */
 #include "monitor.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static char g_prefix[80];
@@ -49,82 +50,67 @@ static void key(line_t *l, const char *k)
     line_raw(l, "\":");
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0: bytes that are not UTF-8 are escaped as Latin-1. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], cp, min;
-    size_t len;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    cp = c & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    return cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : len;
-}
-
+/*
+ * A JSON string. DbgPrint text is in the ANSI code page, not UTF-8: every byte outside printable ASCII is
+ * written as \u00XX (the byte read as Latin-1), so any text gives valid JSON and no byte is lost.
+ */
 void line_str(line_t *l, const char *k, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
     key(l, k);
     put(l, "\"", 1);
-    for (size_t i = 0; i < n;) {
-        size_t len = utf8_len(u + i, n - i);
-        /* Room for the longest escape and the closing quote, or the string ends here. */
-        if (l->n + 12 > MON_LINE_MAX - 8) break;
+    /* Room for the longest escape and the closing quote, or the string ends there. */
+    for (size_t i = 0; i < n && l->n + 12 <= MON_LINE_MAX - 8; i++) {
         if (u[i] == '"' || u[i] == '\\') {
             char esc[2] = {'\\', (char)u[i]};
             put(l, esc, 2);
-        } else if (u[i] < 0x20 || len == 0) {
+        } else if (u[i] < 0x20 || u[i] >= 0x7f) {
             char esc[6] = {'\\', 'u', '0', '0', hex[u[i] >> 4], hex[u[i] & 15]};
             put(l, esc, 6);
-            len = 1;
         } else {
-            put(l, s + i, len);
+            put(l, s + i, 1);
         }
-        i += len;
     }
     put(l, "\"", 1);
 }
 
-void line_wstr(line_t *l, const char *k, const wchar_t *s)
+/* A JSON string of UTF-16 text: JSON's \uXXXX escapes are UTF-16 code units, surrogates included. */
+void line_wstrn(line_t *l, const char *k, const wchar_t *s, size_t n)
 {
-    char utf8[1024];
-    int n = WideCharToMultiByte(CP_UTF8, 0, s, -1, utf8, sizeof utf8, NULL, NULL);
-    line_str(l, k, utf8, n > 0 ? (size_t)n - 1 : 0);
+    static const char hex[] = "0123456789abcdef";
+    key(l, k);
+    put(l, "\"", 1);
+    for (size_t i = 0; i < n && l->n + 12 <= MON_LINE_MAX - 8; i++) {
+        unsigned c = s[i];
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            put(l, esc, 2);
+        } else if (c < 0x20 || c >= 0x7f) {
+            char esc[6] = {'\\', 'u', hex[c >> 12], hex[(c >> 8) & 15], hex[(c >> 4) & 15], hex[c & 15]};
+            put(l, esc, 6);
+        } else {
+            char ch = (char)c;
+            put(l, &ch, 1);
+        }
+    }
+    put(l, "\"", 1);
 }
+
+void line_wstr(line_t *l, const char *k, const wchar_t *s) { line_wstrn(l, k, s, wcslen(s)); }
 
 void line_u64(line_t *l, const char *k, uint64_t v)
 {
     char tmp[24];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
     key(l, k);
-    put(l, tmp + i, sizeof tmp - i);
+    put(l, tmp, (size_t)snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v));
 }
 
 void line_hex(line_t *l, const char *k, uint64_t v)
 {
-    static const char hex[] = "0123456789abcdef";
-    char tmp[20];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = hex[v & 15];
-        v >>= 4;
-    } while (v);
+    char tmp[24];
     key(l, k);
-    put(l, "\"0x", 3);
-    put(l, tmp + i, sizeof tmp - i);
-    put(l, "\"", 1);
+    put(l, tmp, (size_t)snprintf(tmp, sizeof tmp, "\"0x%llx\"", (unsigned long long)v));
 }
 
 void line_end(line_t *l)

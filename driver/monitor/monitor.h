@@ -5,6 +5,9 @@
 #ifndef LAB_MONITOR_H
 #define LAB_MONITOR_H
 
+/* mingw-w64's own printf family (C99 formats) rather than msvcrt's. */
+#define __USE_MINGW_ANSI_STDIO 1
+
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 #include <stddef.h>
@@ -32,6 +35,7 @@ void line_init(const char *token);
 void line_begin(line_t *l, const char *type);
 void line_str(line_t *l, const char *key, const char *s, size_t n);
 void line_wstr(line_t *l, const char *key, const wchar_t *s);
+void line_wstrn(line_t *l, const char *key, const wchar_t *s, size_t n);
 void line_u64(line_t *l, const char *key, uint64_t v);
 void line_hex(line_t *l, const char *key, uint64_t v);
 void line_raw(line_t *l, const char *s);

@@ -89,38 +89,21 @@ export class TerminalReporter implements Reporter {
     const s = h.summary;
     const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'skipped'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${k}`);
     // Cases that did not pass, grouped: one entry per distinct reason, with how many more share it.
-    const groups: Array<{ first: CaseResult; more: number }> = [];
-    const byReason = new Map<string, { first: CaseResult; more: number }>();
     // Cases the target could not judge are not failures: listed apart, after them.
-    const gaps: Array<{ first: CaseResult; more: number }> = [];
-    const byGap = new Map<string, { first: CaseResult; more: number }>();
     const limit = this.options.listLimit ?? 30;
-    let unlisted = 0;
+    const failures = new Grouping(limit);
+    const gapCases = new Grouping(limit);
     // The cases the gate names get their status and first line of why.
     const named = new Map<string, NamedCase>();
     for await (const c of report.cases()) {
       if (h.gate && (c.gate?.class === 'regression' || c.gate?.class === 'new')) named.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
       if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
-      if (c.status === 'inconclusive') {
-        const key = c.targetGap?.functions.join(',') ?? c.message ?? '';
-        const group = byGap.get(key);
-        if (group) group.more += 1;
-        else if (gaps.length < limit) {
-          const made = { first: c, more: 0 };
-          byGap.set(key, made);
-          gaps.push(made);
-        }
-        continue;
-      }
-      const key = `${c.status}\n${c.message ?? ''}`;
-      const group = byReason.get(key);
-      if (group) group.more += 1;
-      else if (groups.length < limit) {
-        const made = { first: c, more: 0 };
-        byReason.set(key, made);
-        groups.push(made);
-      } else unlisted += 1;
+      if (c.status === 'inconclusive') gapCases.add(c.targetGap?.functions.join(',') ?? c.message ?? '', c);
+      else failures.add(`${c.status}\n${c.message ?? ''}`, c);
     }
+    const groups = failures.groups;
+    const gaps = gapCases.groups;
+    const unlisted = failures.unlisted;
     this.write('\n');
     if (groups.length) {
       this.write('Cases that did not pass:\n');
@@ -172,6 +155,25 @@ export class TerminalReporter implements Reporter {
       this.write('\r\x1b[2K');
       this.drawn = false;
     }
+  }
+}
+
+/** Cases by reason, the first of each with how many more share it, up to `limit` reasons. */
+class Grouping {
+  readonly groups: Array<{ first: CaseResult; more: number }> = [];
+  private readonly byKey = new Map<string, { first: CaseResult; more: number }>();
+  unlisted = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(key: string, c: CaseResult): void {
+    const group = this.byKey.get(key);
+    if (group) group.more += 1;
+    else if (this.groups.length < this.limit) {
+      const made = { first: c, more: 0 };
+      this.byKey.set(key, made);
+      this.groups.push(made);
+    } else this.unlisted += 1;
   }
 }
 

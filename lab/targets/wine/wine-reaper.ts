@@ -12,14 +12,20 @@ import { wineEnv } from './wine-env.js';
  * `wineserver -k` is the fallback.
  */
 export async function killPrefixProcesses(prefix: string): Promise<void> {
-  const pids = winePids(prefix, false);
-  if (pids === undefined) {
-    await execa('wineserver', ['-k'], { env: wineEnv(prefix), reject: false, timeout: 10_000 });
-    return;
-  }
-  for (const pid of pids) signal(pid, 'SIGKILL');
+  // Scanned again until none is left: a process the service manager starts while the others die (a
+  // driver host for a load in flight) would otherwise outlive the session and hold its pipes open.
   const deadline = Date.now() + 5000;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  for (;;) {
+    const pids = winePids(prefix, false);
+    if (pids === undefined) {
+      await execa('wineserver', ['-k'], { env: wineEnv(prefix), reject: false, timeout: 10_000 });
+      return;
+    }
+    const alive = pids.filter(isAlive);
+    if (alive.length === 0 || Date.now() >= deadline) return;
+    for (const pid of alive) signal(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Synchronously kills every Wine process of every prefix under `dir` (a forced exit cannot await). */
