@@ -116,6 +116,10 @@ describe('lab run against original-demo mutants', () => {
     // Named from the debug information the build keeps beside the image.
     expect(crashed.evidence?.backtrace).toMatch(/^ {2}0 {2}crash-on-length\.sys\+0x[0-9a-f]+ +fault_on_length {2}driver\/kernel\/ioctl\.c:\d+$/m);
     expect(crashed.evidence?.lastLines.join('\n')).toMatch(/lab: case-begin \d+ echo\/reflect-length\[len=666\]/);
+    // The cases after it ran again on a clean target: each keeps the debug lines of the attempt that counted.
+    for (const c of report.cases) expect(c.log?.debug.filter((l) => / lab: case-begin /.test(l))).toHaveLength(1);
+    // The time it ran until the host ended, not its timeout (the suite's 10,000 ms).
+    expect(crashed.durationMs).toBeLessThan(10_000);
   }, 300_000);
 
   it('a driver that hangs on one length: that case is hung, every other case passes, the run ends', async () => {

@@ -84,8 +84,8 @@ describe('the driver host\'s end, known as a fact', () => {
     expect(terminate.evidence?.backtrace).toMatch(/^ {2}1 {2}ends-host\.sys\+0x10f0 +fixture_ioctl {2}driver\/fixtures\/ends-host\.c:\d+$/m);
     const fastFail = byName['fast fail']!;
     expect([fastFail.status, fastFail.blame, fastFail.message]).toEqual(['crashed', 'product', 'the driver crashed during this case: exception 0xc0000409 (stack buffer overrun: __fastfail) at ends-host.sys+0x10af']);
-    // The case's duration is the time it ran until the host ended, not its timeout.
-    for (const c of [terminate, fastFail]) expect(c.durationMs).toBeLessThan(5000);
+    // The case's duration is the time it ran until the host ended, not its timeout (10,000 ms).
+    for (const c of [terminate, fastFail]) expect(c.durationMs).toBeLessThan(10_000);
     expect(report.warnings).toEqual([]);
   }, 300_000);
 
