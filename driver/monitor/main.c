@@ -71,6 +71,7 @@ int main(void)
     const wchar_t *anchor = NULL, *group_prefix = L"lab-host:", *runner_debug = NULL;
     const wchar_t *services[MON_MAX_HOSTS];
     unsigned nservices = 0;
+    int too_many = 0;
     char token[80] = "";
     int i = 1;
 
@@ -83,12 +84,16 @@ int main(void)
         else if (!wcscmp(a, L"--anchor")) anchor = v;
         else if (!wcscmp(a, L"--group-prefix")) group_prefix = v;
         else if (!wcscmp(a, L"--runner-debug")) runner_debug = v;
-        else if (!wcscmp(a, L"--service") && nservices < MON_MAX_HOSTS) services[nservices++] = v;
+        else if (!wcscmp(a, L"--service")) {
+            if (nservices < MON_MAX_HOSTS) services[nservices++] = v;
+            else too_many = 1;
+        }
         i++;
     }
     line_init(token);
     if (!argv || i >= argc || !anchor) fail("usage: lab-monitor.exe --token T --anchor IMAGE --service S... -- RUNNER ARGS...", ERROR_BAD_ARGUMENTS);
 
+    if (too_many) line_warning("more services than the monitor watches (16): the rest run in hosts nobody watches", ERROR_TOO_MANY_MODULES);
     DWORD start = GetTickCount();
     for (unsigned k = 0; k < nservices; k++) {
         wchar_t group[600];
