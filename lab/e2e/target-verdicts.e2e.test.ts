@@ -99,14 +99,14 @@ describe('the driver host\'s end, known as a fact', () => {
 });
 
 describe('a gap of the target is not a failure of the driver', () => {
-  it('a call to an export Wine only stubs: inconclusive, blamed on the target, never crashed', async () => {
+  it('a call to a function Wine does not implement: inconclusive, blamed on the target, never crashed', async () => {
     const image = fixture('stub-export.sys');
     const { byName, exitCode, report, stdout, out } = await runFixture(image, '  - { name: pool2, steps: [{ ioctl: ONE, expect: { error: 0 } }] }');
     const c = byName.pool2!;
     expect([c.status, c.blame, c.message]).toEqual([
       'inconclusive',
       'target',
-      `inconclusive on wine: the driver called ntoskrnl.exe.ExAllocatePool2, which wine does not implement (Wine 8 exports ExAllocatePool2 (the Windows 10 2004 pool API) only as a stub: calling it ends the driver host). What it did next says nothing about the driver; ${RUN_ON}`,
+      `inconclusive on wine: the driver called ntoskrnl.exe.ExAllocatePool2, which wine does not implement (Wine 8 has no ExAllocatePool2 (the Windows 10 2004 pool API): its loader binds the import to a stub that ends the driver host when called). What it did next says nothing about the driver; ${RUN_ON}`,
     ]);
     expect(c.targetGap?.was.status).toBe('crashed');
     expect(report.summary).toMatchObject({ total: 1, inconclusive: 1, crashed: 0, failed: 0 });

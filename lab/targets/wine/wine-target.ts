@@ -50,11 +50,8 @@ export class WineTarget implements Target {
   private readonly removals: Array<Promise<void>> = [];
   private readonly openFiles = new Map<string, number>();
 
-  private readonly toolsDir: string;
-
   constructor(private readonly options: WineTargetOptions) {
     this.name = options.name ?? 'wine';
-    this.toolsDir = options.toolsDir;
     this.runDir = join(options.cacheDir ?? labCacheDir(), 'runs', options.runId);
   }
 
@@ -84,7 +81,7 @@ export class WineTarget implements Target {
 
   /** The target's own watch over the driver hosts (driver/monitor/), deployed into every clean prefix. */
   async putTools(): Promise<void> {
-    for (const tool of [MONITOR, ANCHOR]) await this.put(join(this.toolsDir, tool), this.guestPath(tool));
+    for (const tool of [MONITOR, ANCHOR]) await this.put(join(this.options.toolsDir, tool), this.guestPath(tool));
   }
 
   /**
