@@ -134,27 +134,19 @@ describe('a gap of the target is not a failure of the driver', () => {
 describe('why a driver does not load', () => {
   const any = '  - { name: any, steps: [{ ioctl: ONE, expect: { error: 0 } }] }';
 
-  it('a KMDF driver: named as such before loading, inconclusive on the target', async () => {
-    const image = fixture('kmdf-import.sys');
-    const { byName, exitCode } = await runFixture(image, any);
-    expect(exitCode).toBe(3);
-    expect([byName.any!.status, byName.any!.blame, byName.any!.message]).toEqual([
-      'inconclusive',
-      'target',
-      `${image} is a KMDF driver (it imports WdfVersionBind from wdfldr.sys); wine has no KMDF (no wdfldr.sys or Wdf01000.sys), so it cannot load it. Run it on a Windows target (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml).`,
-    ]);
-  }, 300_000);
-
-  it('a 32-bit image on the x64 target', async () => {
-    const image = fixture('x86-image.sys');
-    const { byName, exitCode } = await runFixture(image, any);
-    expect(exitCode).toBe(3);
-    expect([byName.any!.status, byName.any!.blame, byName.any!.message]).toEqual([
-      'inconclusive',
-      'target',
-      `${image} is built for x86 (32-bit); the wine target runs x64 drivers only, so it cannot load it. Run it on a Windows target of its machine (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml), or build it for x64.`,
-    ]);
-  }, 300_000);
+  // Refused before loading, every case inconclusive on the target, and nothing judged: exit 3.
+  const refused: Array<[string, string, (image: string) => string]> = [
+    ['a KMDF driver: named as such', 'kmdf-import.sys', (image) => `${image} is a KMDF driver (it imports WdfVersionBind from wdfldr.sys); wine has no KMDF (no wdfldr.sys or Wdf01000.sys), so it cannot load it. Run it on a Windows target (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml).`],
+    ['a 32-bit image on the x64 target', 'x86-image.sys', (image) => `${image} is built for x86 (32-bit); the wine target runs x64 drivers only, so it cannot load it. Run it on a Windows target of its machine (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml), or build it for x64.`],
+  ];
+  for (const [what, name, message] of refused) {
+    it(`${what}: before loading, inconclusive on the target`, async () => {
+      const image = fixture(name);
+      const { byName, exitCode } = await runFixture(image, any);
+      expect(exitCode).toBe(3);
+      expect([byName.any!.status, byName.any!.blame, byName.any!.message]).toEqual(['inconclusive', 'target', message(image)]);
+    }, 300_000);
+  }
 
   it('a file that is not a PE image', async () => {
     const image = join(dir, 'not-a-driver.sys');
