@@ -98,9 +98,10 @@ async function workersSection(): Promise<Record<string, unknown>> {
 }
 
 /** A generated suite of n cases (REFLECT + READ each): how the run grows with the number of cases. */
+let suitesDir: string | undefined;
 async function generatedSuite(n: number): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-bench-suite-'));
-  const file = join(dir, `scale-${n}.yaml`);
+  suitesDir ??= await mkdtemp(join(tmpdir(), 'lab-bench-suite-'));
+  const file = join(suitesDir, `scale-${n}.yaml`);
   await writeFile(
     file,
     `suite: scale\ndriver: { image: ${join(BUILD, 'objdev.sys')}, service: objdev, device: '\\\\.\\object_device', log: 'C:\\objdev.log' }\nioctls:\n  REFLECT: { function: 0x801 }\n  READ: { function: 0x802 }\ncases:\n  - name: echo\n    matrix: { i: { range: { from: 1, to: ${n} } } }\n    steps:\n      - { ioctl: REFLECT, label: put, input: { repeat: '\${i % 256}', length: 64 }, expect: { error: 0 } }\n      - { ioctl: READ, outLength: 1024, expect: { error: 0, bytesReturned: 64, output: { sameAs: put } } }\n`,
@@ -221,4 +222,8 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+try {
+  await main();
+} finally {
+  if (suitesDir) await rm(suitesDir, { recursive: true, force: true });
+}
