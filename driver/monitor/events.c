@@ -37,7 +37,6 @@ static void on_module(host_t *h, HANDLE file, uint64_t base)
     if (file) {
         DWORD n = GetFinalPathNameByHandleW(file, path, MAX_PATH + 8, 0);
         if (n == 0 || n >= MAX_PATH + 8) path[0] = 0;
-        CloseHandle(file);
     }
     const wchar_t *shown = wcsncmp(path, L"\\\\?\\", 4) ? path : path + 4;
     const wchar_t *name = wcsrchr(shown, L'\\');
@@ -49,7 +48,10 @@ static void on_module(host_t *h, HANDLE file, uint64_t base)
         m->size = size;
         swprintf(m->name, 64, L"%ls", name);
     }
-    SymLoadModuleExW(h->process, NULL, shown[0] ? shown : NULL, NULL, base, (DWORD)size, NULL, 0);
+    /* dbghelp reads the image (its unwind data, its exports) through the debug event's handle: Wine's own
+     * modules may have no DOS path in the prefix (a template without a Z: drive). */
+    SymLoadModuleExW(h->process, file, shown[0] ? shown : NULL, NULL, base, (DWORD)size, NULL, 0);
+    if (file) CloseHandle(file);
     /* Loads after the attach are drivers (the one under test among them); the rest is Wine's own. */
     if (!h->attached) return;
     line_t l;

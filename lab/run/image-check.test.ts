@@ -23,7 +23,7 @@ describe('checkImage against the Wine prefix', () => {
   beforeAll(async () => {
     await build(['driver', 'fixtures']);
     const template = await ensureTemplate();
-    wine = { name: 'wine', kernelModules: (names) => readKernelModules(template, names) };
+    wine = { name: 'wine', kernelModules: (names) => readKernelModules(join(template, 'drive_c', 'windows', 'system32'), names) };
     dir = await mkdtemp(join(tmpdir(), 'lab-image-check-'));
   }, 300_000);
   afterAll(async () => {

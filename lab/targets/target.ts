@@ -79,6 +79,11 @@ export interface Target {
   put(localPath: string, guestPath: string): Promise<void>;
   /** Puts the target's own programs that run beside the guest runner (Wine: lab-monitor), with the deploy. */
   putTools?(): Promise<void>;
+  /**
+   * Refuses (with a UsageError) a guest path that leads outside the guest, e.g. through a folder linked to
+   * the host's home; targets whose guest is a machine of its own need not implement it.
+   */
+  checkGuestPath?(guestPath: string): Promise<void>;
   /** Bytes [start, end) of a guest file, or undefined when it does not exist. */
   readGuestFile(guestPath: string, start?: number, end?: number): Promise<Buffer | undefined>;
   /** Runs the guest runner (argv[0] a guest path) with its output streamed to the hooks. */

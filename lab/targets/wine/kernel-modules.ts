@@ -10,13 +10,13 @@ import { MACHINE } from '../../pe/pe-names.js';
 import { readPe } from '../../pe/read-pe.js';
 import type { KernelModules } from '../target.js';
 
-export async function readKernelModules(prefix: string, names: string[]): Promise<KernelModules> {
-  const system32 = join(prefix, 'drive_c', 'windows', 'system32');
+/** `system32`: the prefix's C:\windows\system32 as this process reaches it. */
+export async function readKernelModules(system32: string, names: string[]): Promise<KernelModules> {
   const dirs = [system32, join(system32, 'drivers')];
   const listings = await Promise.all(dirs.map((d) => readdir(d).catch(() => [] as string[])));
   // A prefix without the kernel itself is a broken target, not a driver that needs something Wine lacks.
   if (!listings[0]!.some((f) => f.toLowerCase() === 'ntoskrnl.exe')) {
-    throw new HarnessError('LAB_WINE_PREFIX', `the Wine prefix at ${prefix} has no system32\\ntoskrnl.exe. Fix: delete the template in the lab cache (\`lab doctor\` shows where) and run again.`);
+    throw new HarnessError('LAB_WINE_PREFIX', `the Wine prefix's ${system32} has no ntoskrnl.exe. Fix: delete the template in the lab cache (\`lab doctor\` shows where) and run again.`);
   }
   const found = new Map<string, Set<string>>();
   for (const name of new Set(names.map((n) => n.toLowerCase()))) {

@@ -16,11 +16,12 @@ import { parseWineLine } from '../../logs/wine-debug-parser.js';
 import type { GuestSession, SessionHooks } from '../target.js';
 import { HostWatch } from './host-watch.js';
 import { parseMonitorLine, type MonitorEvent } from './monitor-events.js';
+import type { Prefix } from './prefix.js';
 import { HOST_DEBUG_CHANNELS, WINE_DEBUG_CHANNELS, wineEnv } from './wine-env.js';
 import { killPrefixProcesses } from './wine-reaper.js';
 
 export interface WineSessionInput {
-  prefix: string;
+  prefix: Prefix;
   /** The guest runner's command line (guest paths). */
   argv: string[];
   hooks: SessionHooks;
@@ -33,19 +34,24 @@ export interface WineSessionInput {
 
 /** Prefix of the load-order groups the monitor anchors (the runner puts service S into GROUP_PREFIX + S). */
 export const GROUP_PREFIX = 'lab-host:';
+/** A debug-stream line (DbgPrint, a Wine message) is held up to this; a longer one is cut and marked. */
+const MAX_DEBUG_LINE_CHARS = 1024 * 1024;
 
 export interface WineSession extends GuestSession {
   readonly watch: HostWatch;
 }
 
 export function startWineSession(input: WineSessionInput): WineSession {
-  const { prefix, hooks } = input;
+  const { hooks } = input;
+  const prefix = input.prefix.path;
   const token = randomBytes(8).toString('hex');
   const watch = new HostWatch();
   const prints = new PrintJoiner();
   const argv = [input.monitor, '--token', token, '--anchor', input.anchor, '--group-prefix', GROUP_PREFIX, ...input.services.flatMap((s) => ['--service', s]), '--runner-debug', WINE_DEBUG_CHANNELS, '--', ...input.argv];
-  // The first process of the session sets what Wine's services (and so the driver hosts) inherit.
-  const child = execa('wine', argv, { env: wineEnv(prefix, { WINEDEBUG: HOST_DEBUG_CHANNELS }), buffer: false, stdin: 'ignore', reject: false, cleanup: true, cwd: join(prefix, 'drive_c') });
+  const { file, args } = input.prefix.command('wine', argv, join(prefix, 'drive_c'));
+  // The first process of the session sets what Wine's services (and so the driver hosts) inherit; only an
+  // allow-list of lab's environment reaches Wine, and through it the driver (wine-env.ts).
+  const child = execa(file, args, { env: wineEnv(prefix, { WINEDEBUG: HOST_DEBUG_CHANNELS }), extendEnv: false, buffer: false, stdin: 'ignore', reject: false, cleanup: true });
 
   const target = (text: string, pid?: number) => hooks.onDebug({ timeMs: Date.now(), source: 'target', ...(pid !== undefined ? { pid } : {}), text });
   const flushPrints = () => {
@@ -109,7 +115,7 @@ export function startWineSession(input: WineSessionInput): WineSession {
   };
 
   const out = new LineSplitter();
-  const err = new LineSplitter();
+  const err = new LineSplitter(MAX_DEBUG_LINE_CHARS);
   child.stdout?.on('data', (chunk: Buffer) => out.push(chunk).forEach((l) => hooks.onStdout(l)));
   child.stderr?.on('data', (chunk: Buffer) => err.push(chunk).forEach(onStderr));
   // Wine's services inherit the pipes and outlive the program, so "exited" is the process exit, not EOF.
