@@ -151,7 +151,7 @@ describe('a case the target could not judge', () => {
     expect(out).toMatch(/echo on wine: FAILED: 3 cases: 1 passed, 1 failed, 1 inconclusive/);
     const md = await readFile(join(gapDir, 'summary.md'), 'utf8');
     expect(md).toContain('| 3 | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |');
-    expect(md).toContain('**Inconclusive on wine** (a gap of the target, not a failure of the driver):\n\n- `echo/neither`: MmMapLockedPagesSpecifyCache; run it on a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)');
+    expect(md).toContain('**Inconclusive on `wine`** (a gap of the target, not a failure of the driver):\n\n- `echo/neither`: `MmMapLockedPagesSpecifyCache`; run it on ``a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)``');
     expect(md).not.toMatch(/\| \? inconclusive \|/);
     const xml = new XMLParser({ ignoreAttributes: false }).parse(await readFile(join(gapDir, 'junit.xml'), 'utf8'));
     expect(xml.testsuites.testsuite).toMatchObject({ '@_tests': '3', '@_failures': '1', '@_skipped': '1' });
