@@ -33,6 +33,15 @@ static DWORD WINAPI drain(void *arg)
     return 0;
 }
 
+/* CancelSynchronousIo exists from Vista on; on NT 5.2 (ReactOS) the import alone would keep the runner from
+ * starting, so it is looked up, and without it the stuck reader is left as below. */
+static void cancel_io(HANDLE thread)
+{
+    typedef BOOL(WINAPI * cancel_fn)(HANDLE);
+    cancel_fn cancel = (cancel_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "CancelSynchronousIo");
+    if (cancel) cancel(thread);
+}
+
 static void jb_exec(jbuf *b, DWORD e, int has_exit, DWORD exit_code, const capture *c, double us)
 {
     jb_lit(b, "{\"k\":\"exec\",\"e\":");
@@ -116,7 +125,7 @@ void run_exec(const step *s, jbuf *b)
     }
     if (reader && WaitForSingleObject(reader, DRAIN_WAIT_MS) == WAIT_TIMEOUT) {
         /* A grandchild outside the job still holds the pipe: stop reading it. */
-        CancelSynchronousIo(reader);
+        cancel_io(reader);
         if (WaitForSingleObject(reader, DRAIN_WAIT_MS) == WAIT_TIMEOUT) {
             /* Still stuck: leave the thread its buffer and pipe rather than free them under it. */
             QueryPerformanceCounter(&z);

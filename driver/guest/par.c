@@ -30,11 +30,12 @@ typedef struct {
 } distinct_out;
 
 typedef struct {
-    SRWLOCK lock;
+    CRITICAL_SECTION lock; /* not an SRW lock: those need Vista, and the runner also runs on NT 5.2 (ReactOS) */
     uint64_t calls, guard, outs_more;
     kv_map errors, returned;
     distinct_out outs[LAB_PAR_OUTS];
     unsigned nouts;
+    int lock_ready;
     float *lat;           /* ioctl: threads x iterations latencies, each thread writes its own slice */
     unsigned char *input; /* ioctl with an x: payload: one buffer, read by every thread */
 } sub_agg;
@@ -152,22 +153,22 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
         if (!out) shown = 0;
         uint64_t hash = fnv1a(bytes, shown); /* outside the lock: the lock only confirms */
         a->lat[(size_t)t->index * c->s->iterations + iteration] = (float)r.us;
-        AcquireSRWLockExclusive(&a->lock);
+        EnterCriticalSection(&a->lock);
         a->calls++;
         map_add(&a->errors, r.e);
         map_add(&a->returned, r.n);
         if (r.guard_damaged) a->guard++;
         record_output(a, bytes, shown, hash);
-        ReleaseSRWLockExclusive(&a->lock);
+        LeaveCriticalSection(&a->lock);
         return;
     }
     default:
         return;
     }
-    AcquireSRWLockExclusive(&a->lock);
+    EnterCriticalSection(&a->lock);
     a->calls++;
     if (s->kind != S_SLEEP) map_add(&a->errors, e);
-    ReleaseSRWLockExclusive(&a->lock);
+    LeaveCriticalSection(&a->lock);
 }
 
 static DWORD WINAPI thread_main(void *arg)
@@ -268,7 +269,8 @@ static const char *prepare(par_ctx *c, size_t samples)
     for (size_t k = 0; k < s->nsub; k++) {
         const step *in = &s->sub[k];
         sub_agg *a = &c->agg[k];
-        InitializeSRWLock(&a->lock);
+        InitializeCriticalSection(&a->lock);
+        a->lock_ready = 1;
         if (in->kind != S_IOCTL || in->refused[0]) continue;
         if (!(a->lat = calloc(samples, sizeof *a->lat))) return "no memory for the latency samples";
         int failed = 0;
@@ -306,6 +308,7 @@ static void release(par_ctx *c)
     }
     for (size_t k = 0; c->agg && k < s->nsub; k++) {
         sub_agg *a = &c->agg[k];
+        if (a->lock_ready) DeleteCriticalSection(&a->lock);
         free(a->errors.v);
         free(a->returned.v);
         free(a->lat);

@@ -28,7 +28,7 @@ static VOID fault_on_length(ULONG inLength)
 #define fault_on_length(inLength) ((void)(inLength))
 #endif
 
-NTSTATUS ObjdevDeviceControl(PDEVICE_OBJECT device, PIRP irp)
+NTSTATUS NTAPI ObjdevDeviceControl(PDEVICE_OBJECT device, PIRP irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
     ULONG code = stack->Parameters.DeviceIoControl.IoControlCode;
