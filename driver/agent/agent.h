@@ -1,7 +1,10 @@
 /*
  * lab-agent: the guest agent of lab's VM targets (driver/agent/PROTOCOL.md is its specification).
  * One thread, one loop: read what the port has (waiting at most a few milliseconds), act on complete
- * frames, forward what the running program wrote. No network, no runtime DLLs beyond msvcrt.
+ * frames, keep what the running program writes until lab polls for it. It speaks only when spoken to:
+ * ReactOS's serial.sys can stop hearing a port that sends and receives at the same moment, so every
+ * frame it sends answers one lab sent, and lab sends the next only after that answer. No network, no
+ * runtime DLLs beyond msvcrt.
  */
 #ifndef LAB_AGENT_H
 #define LAB_AGENT_H
@@ -23,9 +26,9 @@
 
 enum {
     T_PING = 0x01, T_PUT_BEGIN = 0x02, T_PUT_DATA = 0x03, T_PUT_END = 0x04, T_STAT = 0x05, T_READ = 0x06,
-    T_EXEC = 0x07, T_KILL = 0x08,
-    R_OK = 0x80, R_PONG = 0x81, R_DATA = 0x82, R_STARTED = 0x83, R_OUT = 0x84, R_EXIT = 0x85,
-    R_HELLO = 0x90, R_NAK = 0xFE, R_ERR = 0xFF
+    T_EXEC = 0x07, T_KILL = 0x08, T_POLL = 0x09,
+    R_OK = 0x80, R_PONG = 0x81, R_DATA = 0x82, R_STARTED = 0x83,
+    R_NAK = 0xFE, R_ERR = 0xFF
 };
 
 /* ---- transport.c: a serial port, or (for tests) the agent's own stdin/stdout pipes ---- */
@@ -71,7 +74,8 @@ void op_read(port *p, const frame *f);
 /* ---- run.c ---- */
 void op_exec(port *p, const frame *f);
 void op_kill(port *p, const frame *f);
-void exec_pump(port *p); /* forwards output and the exit of the running program */
+void op_poll(port *p, const frame *f);
+void exec_pump(void); /* drains the running program's pipes into memory, so it never blocks on them */
 
 /* ---- shared helpers ---- */
 wchar_t *utf8_path(const unsigned char *s, size_t n); /* NULL when not UTF-8, empty or no memory */

@@ -1,7 +1,7 @@
 /*
  * lab-agent.exe [port]: serves lab over a serial port (default \\.\COM2), or over its stdin and stdout
  * with "-". lab-agent.exe --service [port] runs the same loop as a Windows service (see infra/qemu/).
- * On start it says HELLO (its version, machine and pid); after that it only answers.
+ * It never speaks first (PING is how lab finds it ready), so nothing it sends crosses what lab sends.
  */
 #include "agent.h"
 
@@ -25,6 +25,7 @@ static void on_frame(port *p, const frame *f)
     case T_READ: op_read(p, f); break;
     case T_EXEC: op_exec(p, f); break;
     case T_KILL: op_kill(p, f); break;
+    case T_POLL: op_poll(p, f); break;
     default: send_err(p, f->id, ERROR_INVALID_FUNCTION, "unknown frame type");
     }
 }
@@ -33,15 +34,15 @@ static int serve(void)
 {
     int e = port_open(&g_port, g_name);
     if (e) return e;
-    char hello[96];
-    snprintf(hello, sizeof hello, "lab-agent %d %s %lu", AGENT_VERSION, sizeof(void *) == 8 ? "x86_64" : "i686", (unsigned long)GetCurrentProcessId());
-    frame_send(&g_port, R_HELLO, 0, hello, strlen(hello));
+    /* Said on the debug stream, not the port: lab waits for this before its first PING, so no request
+     * piles up in the port while the agent is not reading it yet. */
+    OutputDebugStringA("lab-agent: ready\n");
     static unsigned char buf[16384];
     while (!g_stop) {
         size_t n = port_read(&g_port, buf, sizeof buf);
         if (n) parser_feed(&g_parser, &g_port, buf, n, on_frame);
         else parser_tick(&g_parser, &g_port);
-        exec_pump(&g_port);
+        exec_pump();
     }
     return 0;
 }
@@ -82,6 +83,12 @@ int wmain(int argc, wchar_t **argv)
         return StartServiceCtrlDispatcherW(table) ? 0 : (int)GetLastError();
     }
     int e = serve();
-    if (e) fwprintf(stderr, L"lab-agent: cannot open %ls: error %d\n", g_name, e);
+    if (e) {
+        /* Nobody reads its stderr at boot: the kernel's debug port is where lab can see why. */
+        char why[160];
+        snprintf(why, sizeof why, "lab-agent: cannot open its serial ports: error %d\n", e);
+        OutputDebugStringA(why);
+        fputs(why, stderr);
+    }
     return e;
 }

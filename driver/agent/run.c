@@ -1,22 +1,31 @@
 /*
- * Running a program: one at a time, its stdout and stderr on two pipes forwarded as they come (OUT
- * frames: a stream byte, 1 or 2, then the bytes), then EXIT with its exit code once it has ended and both
- * pipes are drained. The program is not put in a job: Windows before 8 (and ReactOS) cannot nest jobs, and
- * lab's guest runner makes its own for what it starts. KILL terminates it.
+ * Running a program: one at a time, its stdout and stderr drained from two pipes into memory as it writes
+ * them (so it never blocks on a full pipe), handed to lab when it polls (POLL: what came since the last
+ * poll, and the exit code once the program has ended and both pipes are drained). The program is not put
+ * in a job: Windows before 8 (and ReactOS) cannot nest jobs, and lab's guest runner makes its own for what
+ * it starts. KILL terminates it.
  */
 #include "agent.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* After the program ended, how long its pipes may stay open (a child that inherited them) before EXIT. */
+/* After the program ended, how long its pipes may stay open (a child that inherited them) before it counts as done. */
 #define DRAIN_AFTER_EXIT_MS 1000
+/* Output kept for lab between polls; past this the program waits on its pipe until lab catches up. */
+#define KEEP_MAX (4u * 1024u * 1024u)
+
+typedef struct {
+    unsigned char *p;
+    size_t n, cap;
+} held;
 
 static struct {
-    int running;
+    int running, ended;
     uint32_t id;
     HANDLE process, out[2];
-    DWORD ended_at;
+    DWORD ended_at, code;
+    held kept[2];
 } g_run;
 
 void op_exec(port *p, const frame *f)
@@ -58,12 +67,13 @@ void op_exec(port *p, const frame *f)
         return;
     }
     CloseHandle(pi.hThread);
+    for (int i = 0; i < 2; i++) free(g_run.kept[i].p);
+    memset(&g_run, 0, sizeof g_run);
     g_run.running = 1;
     g_run.id = f->id;
     g_run.process = pi.hProcess;
     g_run.out[0] = rd[0];
     g_run.out[1] = rd[1];
-    g_run.ended_at = 0;
     unsigned char pid[4];
     put_u32(pid, pi.dwProcessId);
     frame_send(p, R_STARTED, f->id, pid, 4);
@@ -71,47 +81,87 @@ void op_exec(port *p, const frame *f)
 
 void op_kill(port *p, const frame *f)
 {
-    if (g_run.running) TerminateProcess(g_run.process, 1);
+    if (g_run.running && !g_run.ended) TerminateProcess(g_run.process, 1);
     frame_send(p, R_OK, f->id, NULL, 0);
 }
 
-/* Forwards what one pipe holds; returns 0 once the pipe is closed and empty. */
-static int forward(port *p, int stream)
+/* Moves what one pipe holds into memory; returns 0 once the pipe is closed and empty. */
+static int drain(int stream)
 {
     HANDLE h = g_run.out[stream];
     if (!h) return 0;
-    static unsigned char buf[16384];
-    for (int rounds = 0; rounds < 8; rounds++) {
+    held *k = &g_run.kept[stream];
+    for (int rounds = 0; rounds < 16; rounds++) {
         DWORD avail = 0;
         if (!PeekNamedPipe(h, NULL, 0, NULL, &avail, NULL)) {
             CloseHandle(h);
             g_run.out[stream] = NULL;
             return 0;
         }
-        if (avail == 0) return 1;
+        if (avail == 0 || k->n >= KEEP_MAX) return 1;
+        if (k->cap - k->n < avail) {
+            size_t cap = k->cap ? k->cap : 65536;
+            while (cap - k->n < avail) cap *= 2;
+            unsigned char *p = realloc(k->p, cap);
+            if (!p) return 1;
+            k->p = p;
+            k->cap = cap;
+        }
         DWORD got = 0;
-        buf[0] = (unsigned char)(stream + 1);
-        if (!ReadFile(h, buf + 1, avail < sizeof buf - 1 ? avail : sizeof buf - 1, &got, NULL) || got == 0) return 1;
-        frame_send(p, R_OUT, g_run.id, buf, got + 1);
+        if (!ReadFile(h, k->p + k->n, avail, &got, NULL) || got == 0) return 1;
+        k->n += got;
     }
     return 1;
 }
 
-void exec_pump(port *p)
+void exec_pump(void)
 {
-    if (!g_run.running) return;
-    int open = forward(p, 0);
-    open |= forward(p, 1);
+    if (!g_run.running || g_run.ended) return;
+    int open = drain(0);
+    open |= drain(1);
     if (!g_run.ended_at && WaitForSingleObject(g_run.process, 0) == WAIT_OBJECT_0) g_run.ended_at = GetTickCount() | 1;
     if (!g_run.ended_at) return;
     if (open && GetTickCount() - g_run.ended_at < DRAIN_AFTER_EXIT_MS) return;
-    DWORD code = 0;
-    GetExitCodeProcess(g_run.process, &code);
+    GetExitCodeProcess(g_run.process, &g_run.code);
     for (int i = 0; i < 2; i++)
         if (g_run.out[i]) CloseHandle(g_run.out[i]);
     CloseHandle(g_run.process);
-    g_run.running = 0;
-    unsigned char c[4];
-    put_u32(c, code);
-    frame_send(p, R_EXIT, g_run.id, c, 4);
+    g_run.ended = 1;
+}
+
+/* Takes up to `room` bytes from the front of what is held. */
+static size_t take(held *k, unsigned char *to, size_t room)
+{
+    size_t n = k->n < room ? k->n : room;
+    memcpy(to, k->p, n);
+    memmove(k->p, k->p + n, k->n - n);
+    k->n -= n;
+    return n;
+}
+
+/*
+ * POLL's answer: flags (bit 0: the program ended and everything is here; bit 1: more output is held),
+ * exit code (4 bytes), stdout length (4), stdout, then stderr. ERR 6 when no program was started.
+ */
+void op_poll(port *p, const frame *f)
+{
+    if (!g_run.running) {
+        send_err(p, f->id, ERROR_INVALID_HANDLE, "no program was started");
+        return;
+    }
+    exec_pump();
+    static unsigned char out[FRAME_MAX_PAYLOAD];
+    size_t room = FRAME_MAX_PAYLOAD - 9;
+    size_t n_out = take(&g_run.kept[0], out + 9, room);
+    size_t n_err = take(&g_run.kept[1], out + 9 + n_out, room - n_out);
+    int more = g_run.kept[0].n > 0 || g_run.kept[1].n > 0;
+    int done = g_run.ended && !more;
+    out[0] = (unsigned char)((done ? 1 : 0) | (more ? 2 : 0));
+    put_u32(out + 1, done ? g_run.code : 0);
+    put_u32(out + 5, (uint32_t)n_out);
+    frame_send(p, R_DATA, f->id, out, 9 + n_out + n_err);
+    if (done) {
+        for (int i = 0; i < 2; i++) free(g_run.kept[i].p);
+        memset(&g_run, 0, sizeof g_run);
+    }
 }

@@ -15,7 +15,7 @@ describe('killMatrix', () => {
   ];
 
   it('counts only cases that pass on the real driver as killers, and keeps unobservable mutants apart', () => {
-    const m = killMatrix('wine', baseline, runs);
+    const m = killMatrix(['wine'], baseline, runs);
     expect(m.rows.map((r) => [r.mutant.name, r.fate, r.killedBy.map((k) => k.id)])).toEqual([
       ['killed', 'killed', ['b']],
       ['survivor', 'survived', []],
@@ -25,6 +25,6 @@ describe('killMatrix', () => {
   });
 
   it('on a Windows target every mutant counts', () => {
-    expect(killMatrix('ssh', baseline, runs).observable).toBe(3);
+    expect(killMatrix(['windows'], baseline, runs).observable).toBe(3);
   });
 });

@@ -23,10 +23,11 @@ export interface KillMatrix {
 /**
  * A mutant is killed when a case that passes on the real driver does not pass on it. A mutant the catalog
  * says this target cannot observe (Wine's serial IRP dispatch hides a missing lock) is counted apart,
+ * `observes` being what the target stands for in the catalog (its kind's registry entry says),
  * with its reason, instead of as a survivor the suite could have caught.
  */
-export function killMatrix(targetKind: string, baselinePassed: ReadonlySet<string>, runs: Array<{ mutant: Mutant; cases: CaseResult[]; exitCode: number; durationMs: number }>): KillMatrix {
-  const observableHere = (m: Mutant) => m.observableOn.includes(targetKind) || (targetKind !== 'wine' && m.observableOn.includes('windows'));
+export function killMatrix(observes: readonly string[], baselinePassed: ReadonlySet<string>, runs: Array<{ mutant: Mutant; cases: CaseResult[]; exitCode: number; durationMs: number }>): KillMatrix {
+  const observableHere = (m: Mutant) => m.observableOn.some((o) => observes.includes(o));
   const rows = runs.map(({ mutant, cases, exitCode, durationMs }): MutantRow => {
     const killedBy = cases.filter((c) => baselinePassed.has(c.id) && c.status !== 'passed' && c.status !== 'skipped').map((c) => ({ id: c.id, status: c.status }));
     const fate: MutantFate = killedBy.length > 0 ? 'killed' : observableHere(mutant) ? 'survived' : 'not-observable';

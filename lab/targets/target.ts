@@ -5,7 +5,8 @@
  */
 import type { DebugLine } from '../logs/debug-line.js';
 
-export type TargetKind = 'wine' | 'ssh' | 'hyperv';
+/** A kind of target: one entry of registry.ts (wine, ssh, hyperv, qemu). */
+export type TargetKind = string;
 
 export interface SessionHooks {
   /** One stdout line of the guest runner (a result line). */

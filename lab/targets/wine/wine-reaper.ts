@@ -69,16 +69,17 @@ export async function claimRunDir(runDir: string): Promise<void> {
 /**
  * testcontainers' reaper, for Wine: runs whose lab process is gone (killed with SIGKILL, a crashed CI
  * runner) leave their Wine processes and prefixes behind; the next run ends those processes and removes
- * the folders. Runs of live lab processes are left alone.
+ * the folders. Runs of live lab processes are left alone. Other targets pass how to find their processes
+ * (QEMU's carry the run folder in their environment).
  */
-export async function reapAbandonedRuns(runsRoot: string): Promise<number> {
+export async function reapAbandonedRuns(runsRoot: string, killUnder: (dir: string) => void = killProcessesUnderSync): Promise<number> {
   let reaped = 0;
   for (const name of await readdir(runsRoot).catch(() => [] as string[])) {
     const dir = join(runsRoot, name);
     const owner = await readFile(join(dir, OWNER), 'utf8').then((t) => JSON.parse(t) as { pid: number; started?: string }, () => undefined);
     if (!owner) continue;
     if (isAlive(owner.pid) && processStart(owner.pid) === owner.started) continue;
-    killProcessesUnderSync(dir);
+    killUnder(dir);
     await rm(dir, { recursive: true, force: true });
     reaped++;
   }
