@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# wine/wine64: the embedded target; mingw-w64: the driver and guest programs; osslsigncode + openssl:
-# test signing; make: the incremental C build; openssh: the SSH target's tests; chromium: the HTML report's
-# browser tests; poppler-utils: the PDF export's tests; ca-certificates: npm.
-required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl make openssh-server openssh-client ca-certificates)
+# wine/wine64: the embedded target; mingw-w64 (x86-64 and i686): the driver and guest programs for 64-bit
+# and 32-bit guests; osslsigncode + openssl: test signing; make: the incremental C build; openssh: the SSH
+# target's tests; qemu-system-x86 + qemu-utils + mtools + xz-utils: the QEMU target (its VM, the C: drive
+# it adds to a live CD, the compressed ReactOS image); chromium: the HTML report's browser tests;
+# poppler-utils: the PDF export's tests; ca-certificates: npm.
+required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 osslsigncode openssl make openssh-server openssh-client qemu-system-x86 qemu-utils mtools xz-utils ca-certificates)
 optional=(chromium poppler-utils)
 
 missing=()

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Duplex } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { HarnessError } from '../../errors/lab-error.js';
 import { encodeFrame, type Frame, FrameDecoder, FRAME_MAX_PAYLOAD, FrameType } from './agent-frame.js';
@@ -73,8 +73,8 @@ export class AgentClient {
 
   /** `from`: where the agent's frames arrive; `to`: where requests go (the same stream, or another port). */
   constructor(
-    private readonly from: Duplex,
-    private readonly to: Duplex = from,
+    private readonly from: Readable,
+    private readonly to: Writable = from as unknown as Writable,
   ) {
     from.on('data', (chunk: Buffer) => {
       for (const frame of this.decoder.push(chunk)) this.onFrame(frame);

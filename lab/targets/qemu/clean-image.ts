@@ -67,6 +67,7 @@ export async function ensureCleanImage(input: CleanImageInput): Promise<CleanIma
       const made = await bootAndSave(iso, building, input);
       await writeFile(join(building, 'made.json'), JSON.stringify({ ...made, image: input.image, machine: input.machine, qemuVersion, at: new Date().toISOString() }, null, 2));
       await rename(building, dir);
+      await rename(`${building}.boot.log`, join(dir, 'boot.log')).catch(() => undefined);
       return { iso, disk, snapshot: CLEAN_SNAPSHOT, made };
     } finally {
       await rm(building, { recursive: true, force: true });

@@ -5,7 +5,9 @@ import { parseMarker } from '../../logs/case-markers.js';
 export interface KernelStop {
   /** e.g. `bugcheck 0x0000007E (0xC0000005, 0xF65A60CA, 0xF727DAA8, 0xF727D7AC) in crash-on-length.sys` */
   signature: string;
+  /** The bugcheck code, or the exception code when the debugger stopped on an unhandled exception. */
   code?: number;
+  kind?: 'bugcheck' | 'exception';
   parameters?: number[];
   /** The first frame of the backtrace outside the kernel itself, e.g. `crash-on-length.sys:10c5`. */
   module?: string;
@@ -14,6 +16,12 @@ export interface KernelStop {
 }
 
 const FATAL = /\*\*\* Fatal System Error: (0x[0-9A-Fa-f]{8})/;
+/** kdb also stops on an exception no handler took, before any bugcheck: `... (Exception Code: 0xc0000005) (Page Fault)`. */
+const EXCEPTION = /Entered debugger on (?:last-chance|first-chance) exception \(Exception Code: (0x[0-9A-Fa-f]{8})\)(?: \(([^)]+)\))?/;
+/** KeBugCheckEx breaks into kdb; the stop code is printed only on some paths (`*** Fatal System Error`). */
+const INT3 = /Entered debugger on embedded INT3/;
+/** Terminal control sequences kdb sends (`ESC[?7h`, `ESC[c`). */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const PARAMETERS = /^\s*\((0x[0-9A-Fa-f]+),\s*(0x[0-9A-Fa-f]+),\s*(0x[0-9A-Fa-f]+),\s*(0x[0-9A-Fa-f]+)\)/;
 const FRAME = /<([^:<>\s]+):([0-9A-Fa-f]+)(?:\s[^>]*)?>/g;
 /** Frames in these modules are the kernel reporting the crash, not where it happened. */
@@ -29,20 +37,31 @@ export const KDB_PROMPT = 'kdb:>';
  * backtrace and the `kdb:>` prompt at which the kernel then waits forever.
  */
 export class KernelDebugPort {
-  private stop?: { code: number; report: string[]; parameters?: number[] };
+  private stop?: { code?: number; kind: 'bugcheck' | 'exception'; what?: string; report: string[]; parameters?: number[] };
 
   /** The debug-stream form of a line: markers as the runner's (user), ReactOS's noise as the target's. */
-  classify(text: string, timeMs: number): Omit<DebugLine, 'seq'> {
+  classify(raw: string, timeMs: number): Omit<DebugLine, 'seq'> {
+    const text = clean(raw);
     if (parseMarker(text)) return { timeMs, source: 'user', text };
     if (NOISE.test(text) && !FATAL.test(text)) return { timeMs, source: 'target', text: `reactos: ${text}` };
     return { timeMs, source: 'kernel', text };
   }
 
-  /** Feeds one line; returns the code when this line is the start of a bugcheck. */
-  line(text: string): number | undefined {
+  /** Feeds one line; returns the code (0 when not printed) when this line is where the machine stops. */
+  line(raw: string): number | undefined {
+    const text = clean(raw);
     const fatal = FATAL.exec(text);
     if (fatal && !this.stop) {
-      this.stop = { code: Number.parseInt(fatal[1]!, 16), report: [text.trim()] };
+      this.stop = { code: Number.parseInt(fatal[1]!, 16), kind: 'bugcheck', report: [text.trim()] };
+      return this.stop.code;
+    }
+    if (INT3.test(text) && !this.stop) {
+      this.stop = { kind: 'bugcheck', report: [text.trim()] };
+      return 0;
+    }
+    const exception = EXCEPTION.exec(text);
+    if (exception && !this.stop) {
+      this.stop = { code: Number.parseInt(exception[1]!, 16), kind: 'exception', ...(exception[2] ? { what: exception[2] } : {}), report: [text.trim()] };
       return this.stop.code;
     }
     if (this.stop) {
@@ -66,9 +85,16 @@ export class KernelDebugPort {
     }
     const module = faultingModule(stop.report);
     const params = stop.parameters ? ` (${stop.parameters.map(hex).join(', ')})` : '';
+    const where = module ? ` in ${module.split(':')[0]}` : '';
     return {
-      signature: `bugcheck ${hex(stop.code)}${params}${module ? ` in ${module.split(':')[0]}` : ''}`,
-      code: stop.code,
+      signature:
+        stop.kind === 'exception'
+          ? `unhandled kernel exception ${hex(stop.code!)}${stop.what ? ` (${stop.what})` : ''}${where}: the kernel debugger stopped the machine`
+          : stop.code !== undefined
+            ? `bugcheck ${hex(stop.code)}${params}${where}`
+            : `bugcheck${where} (KeBugCheckEx; the kernel did not print the stop code)`,
+      ...(stop.code !== undefined ? { code: stop.code } : {}),
+      kind: stop.kind,
       ...(stop.parameters ? { parameters: stop.parameters } : {}),
       ...(module ? { module } : {}),
       report: stop.report,
@@ -79,6 +105,10 @@ export class KernelDebugPort {
   reset(): void {
     this.stop = undefined;
   }
+}
+
+function clean(text: string): string {
+  return text.replace(ANSI, '');
 }
 
 function faultingModule(report: string[]): string | undefined {

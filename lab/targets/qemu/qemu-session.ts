@@ -34,7 +34,8 @@ export class QemuGuestSession implements GuestSession {
         else for (const line of this.err.push(bytes)) this.stderr(line);
       }))
       .then(
-        (handle) => handle.exited.then((exitCode) => this.resolveExit({ exitCode })),
+        // Settles once the runner has started (not when it ends: a hung runner never does).
+        (handle) => void handle.exited.then((exitCode) => this.resolveExit({ exitCode })),
         (error: Error) => {
           this.debug(`lab: the guest agent could not start the guest runner: ${error.message}`);
           this.resolveExit({ exitCode: null });

@@ -130,7 +130,9 @@ export class QemuTarget implements Target {
     }
   }
 
+  /** Nothing can be read from a machine stopped at its debugger's prompt: its files go with the revert. */
   async readGuestFile(guestPath: string, start?: number, end?: number): Promise<Buffer | undefined> {
+    if (this.stopped) return undefined;
     return this.live().agent.read(guestPath, start, end);
   }
 
@@ -172,7 +174,17 @@ export class QemuTarget implements Target {
     await machine.loadvm(this.revertTo ?? this.clean!.snapshot);
     this.port.reset();
     this.stopped = undefined;
-    await machine.agent.handshake(AGENT_AFTER_LOAD_MS, signal);
+    try {
+      await machine.agent.handshake(AGENT_AFTER_LOAD_MS, signal);
+    } catch (error) {
+      if (this.revertTo === this.clean!.snapshot || signal?.aborted) throw error;
+      // The deployed-files snapshot does not answer: back to the clean one, which did; deploy sends again.
+      this.options.onProgress?.(`the agent did not answer after loadvm ${this.revertTo}; reverting to ${this.clean!.snapshot} instead`);
+      this.revertTo = this.clean!.snapshot;
+      machine.agent.reset('the machine was reverted');
+      await machine.loadvm(this.revertTo);
+      await machine.agent.handshake(AGENT_AFTER_LOAD_MS, signal);
+    }
     this.facts.lastRevert = `loadvm ${this.revertTo} and the agent's answer in ${Date.now() - t} ms`;
   }
 
@@ -204,6 +216,9 @@ export class QemuTarget implements Target {
 
   private async snapshotDeployed(): Promise<void> {
     // Taken before the runner starts: the session waits for it (the agent is idle meanwhile).
+    // Saved right after an answer and a pause, so the port in the snapshot hears (see clean-image.ts).
+    await this.live().agent.ping(Buffer.from('snapshot'), AGENT_AFTER_LOAD_MS);
+    await new Promise((r) => setTimeout(r, 200));
     const t = Date.now();
     await this.live().savevm(RUN_SNAPSHOT);
     this.revertTo = RUN_SNAPSHOT;
@@ -232,6 +247,8 @@ export class QemuTarget implements Target {
   private onStop(stop: KernelStop): void {
     if (this.stopped) return;
     this.stopped = stop;
+    // The agent will not answer again before the revert: what waits for it gives up now.
+    this.machine?.agent.reset(`the machine stopped: ${stop.signature}`);
     const session = this.session;
     if (!session) return;
     session.crash(stop.signature);
