@@ -97,7 +97,8 @@ async function bootAndSave(iso: string, dir: string, input: CleanImageInput): Pr
     await machine.resume();
     // No PING before the agent says (on the debug port) that it reads its port: requests sent earlier
     // would pile up and be answered all at once, while more arrive, which ReactOS's serial.sys may not survive.
-    const waited = await Promise.race([ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), input.bootTimeoutMs)), abortOf(input.signal)]);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([ready.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), input.bootTimeoutMs))), abortOf(input.signal)]).finally(() => clearTimeout(timer));
     await (waited ? machine.agent.handshake(30_000, input.signal) : Promise.reject(new Error('no ready line'))).catch((error: Error) => {
       if (input.signal?.aborted) throw error;
       throw new HarnessError('LAB_QEMU_BOOT', `${basename(input.image)} did not boot to the guest agent within ${Math.round(input.bootTimeoutMs / 1000)} s (${machine.gone ? `QEMU ${machine.gone}` : 'QEMU still running'}); the kernel's debug output is in ${dir}.boot.log. Fix: check the image boots (\`lab doctor --target <name>\`), or raise bootTimeoutMs.`);
