@@ -223,7 +223,10 @@ describe('mutants under Wine', () => {
     expect(at(r, 0)).toBe('e=0 n=0 o=');
     expect(at(r, 1)).toBe('e=5 n=0 o=');
     expect(r.stderr).toMatch(/wine: Unhandled page fault on write access to 0000000000000000/);
-    expect(outcome(r, 2)).toMatchObject({ kind: 'open', error: 3 });
+    // The device went with the host (open 3): the runner tries the next case on a fresh load and says so.
+    // Wine 8 cannot start the driver again after its host crashed (StartService 6, for the rest of the
+    // session), so that case runs no step: lab's Wine target reverts to a clean prefix after a crash instead.
+    expect(r.cases[2]).toMatchObject({ fresh: { why: 'device-gone', open: 3, error: 6 }, steps: [] });
   });
 
   it('hang-on-length: REFLECT of 777 bytes never returns', () => {

@@ -21,6 +21,7 @@ export const CLIENT_SCRIPT = `
   ${CLIENT_HEX_DIFF}
   ${CLIENT_TIMELINE}
   function describeError(code) { return data.errorNames && data.errorNames[code] ? data.errorNames[code] : String(code); }
+  function describeStatus(value) { return data.statusNames && data.statusNames[value] ? data.statusNames[value] : '0x' + (value >>> 0).toString(16).toUpperCase(); }
 
   renderHeader();
   renderSummary();

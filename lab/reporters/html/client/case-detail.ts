@@ -33,6 +33,7 @@ export const CLIENT_CASE_DETAIL = String.raw`
     }
     if (c.gate) box.appendChild(el('div', { className: 'gate-mark cls ' + c.gate.class, text: 'Against the baseline: ' + CLASS_ONE[c.gate.class] + ' \u2014 ' + CLASS_EXPLAIN[c.gate.class] + (c.gate.baselineStatus ? ' (was ' + c.gate.baselineStatus + ')' : '') }));
     if (c.message) { box.appendChild(el('h4', { text: 'Why' })); box.appendChild(el('pre', { className: 'message', text: whyText(c) })); }
+    if (c.notes && c.notes.length) box.appendChild(el('ul', { className: 'notes' }, c.notes.map(function (n) { return el('li', { text: n }); })));
     if (c.steps && c.steps.length) { box.appendChild(el('h4', { text: 'Steps: actual against expected' })); box.appendChild(stepsTable(c.steps)); }
     (c.steps || []).forEach(function (s) {
       var diff = hexDiff(s);
@@ -79,18 +80,20 @@ export const CLIENT_CASE_DETAIL = String.raw`
   }
 
   function stepsTable(steps) {
-    var head = el('tr', null, ['#', 'step', 'in', 'out', 'error', 'bytes returned', 'output', 'time', 'problems'].map(function (t) { return el('th', { text: t }); }));
+    var head = el('tr', null, ['#', 'step', 'in', 'out', 'error', 'status', 'bytes returned', 'output', 'time', 'problems'].map(function (t) { return el('th', { text: t }); }));
     var rows = steps.map(function (s) {
       var ex = s.expected || {};
       var error = s.error === null ? 'not run' : s.error;
+      var statusCell = s.status === undefined || s.status === null ? el('td', { className: 'vs', text: ex.status !== undefined ? 'expected ' + describeStatus(ex.status) : '' }) : versus(s.status, ex.status, describeStatus);
       var exitCell = s.kind === 'run' ? versus(s.exitCode, ex.exitCode, function (v) { return v === undefined || v === null ? '' : 'exit ' + v; }) : versus(error, ex.error, function (v) { return v === undefined || v === null ? '' : v === 'not run' ? v : describeError(v); });
       var outCell = s.kind === 'run' ? el('td', { className: 'vs' }, [el('div', { className: 'actual', text: (s.stdout || '').split('\n')[0] }), ex.stdoutContains ? el('div', { className: 'expected', text: 'expected to contain ' + JSON.stringify(ex.stdoutContains) }) : null]) : versus(s.output, ex.output, shortHex);
-      return el('tr', { className: s.ok ? 'ok' : 'bad', 'data-step': String(s.index) }, [
+      return el('tr', { className: s.notRun ? 'not-run' : s.ok ? 'ok' : 'bad', 'data-step': String(s.index) }, [
         el('td', { text: String(s.index) }),
         el('td', { text: stepName(s) }),
         el('td', { className: 'num', text: s.inLength === undefined ? '' : String(s.inLength) }),
         el('td', { className: 'num', text: s.outLength === undefined ? '' : String(s.outLength) }),
         exitCell,
+        statusCell,
         versus(s.bytesReturned, ex.bytesReturned),
         outCell,
         el('td', { className: 'num', text: s.elapsedUs === undefined ? '' : s.elapsedUs >= 1000 ? (s.elapsedUs / 1000).toFixed(1) + ' ms' : Math.round(s.elapsedUs) + ' \u00b5s' }),
