@@ -46,9 +46,20 @@ static void make_parents(const wchar_t *path)
     free(copy);
 }
 
-static HANDLE open_shared(const wchar_t *path)
+/* Opens the UTF-8 path for reading, sharing everything; on failure answers the request and returns
+ * INVALID_HANDLE_VALUE. */
+static HANDLE open_shared(port *p, uint32_t id, const unsigned char *name, size_t n)
 {
-    return CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    wchar_t *path = utf8_path(name, n);
+    if (!path) {
+        send_err(p, id, ERROR_INVALID_NAME, "expected a UTF-8 path");
+        return INVALID_HANDLE_VALUE;
+    }
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    DWORD e = GetLastError();
+    free(path);
+    if (h == INVALID_HANDLE_VALUE) send_err(p, id, e, "cannot open the file");
+    return h;
 }
 
 static void put_reset(void)
@@ -120,17 +131,8 @@ void op_put_end(port *p, const frame *f)
 
 void op_stat(port *p, const frame *f)
 {
-    wchar_t *path = utf8_path(f->payload, f->n);
-    if (!path) {
-        send_err(p, f->id, ERROR_INVALID_NAME, "expected a UTF-8 path");
-        return;
-    }
-    HANDLE h = open_shared(path);
-    free(path);
-    if (h == INVALID_HANDLE_VALUE) {
-        send_err(p, f->id, GetLastError(), "cannot open the file");
-        return;
-    }
+    HANDLE h = open_shared(p, f->id, f->payload, f->n);
+    if (h == INVALID_HANDLE_VALUE) return;
     static unsigned char buf[65536];
     uint32_t crc = 0;
     uint64_t size = 0;
@@ -153,17 +155,8 @@ void op_read(port *p, const frame *f)
     uint64_t offset = get_u32(f->payload) | (uint64_t)get_u32(f->payload + 4) << 32;
     uint32_t want = get_u32(f->payload + 8);
     if (want > FRAME_MAX_PAYLOAD) want = FRAME_MAX_PAYLOAD;
-    wchar_t *path = utf8_path(f->payload + 12, f->n - 12);
-    if (!path) {
-        send_err(p, f->id, ERROR_INVALID_NAME, "expected a UTF-8 path");
-        return;
-    }
-    HANDLE h = open_shared(path);
-    free(path);
-    if (h == INVALID_HANDLE_VALUE) {
-        send_err(p, f->id, GetLastError(), "cannot open the file");
-        return;
-    }
+    HANDLE h = open_shared(p, f->id, f->payload + 12, f->n - 12);
+    if (h == INVALID_HANDLE_VALUE) return;
     static unsigned char buf[FRAME_MAX_PAYLOAD];
     LARGE_INTEGER at;
     at.QuadPart = (LONGLONG)offset;

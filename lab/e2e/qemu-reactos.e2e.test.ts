@@ -78,25 +78,26 @@ describe.skipIf(qemuSkipReason !== undefined)('the QEMU target on the ReactOS li
     expect(dbgview).toMatch(/\t\[target\] reactos: /);
   }, 600_000);
 
-  it('a bugcheck: only its case is crashed, with the kernel\'s report; every other case passes after the revert', async () => {
-    const dir = await out('bugcheck');
-    const { exitCode, output } = await run(['run', 'suites/echo.yaml', '--target', 'reactos', '--out', dir, '--driver', join(BUILD, 'i686', 'fixtures', 'bugcheck-on-length.sys')]);
+  /** The echo suite against a driver that stops the machine on one case: only that case may be `crashed`. */
+  const crashes = async (name: string, driver: string, caseId: string) => {
+    const dir = await out(name);
+    const { exitCode, output } = await run(['run', 'suites/echo.yaml', '--target', 'reactos', '--out', dir, '--driver', driver]);
     expect(exitCode, output).toBe(1);
     const report = await readReport(dir);
-    expect(statusOf(report)).toEqual({ 'echo/reflect-length-far-past-the-buffer[len=2048]': 'crashed', 'echo/second-instance-is-refused': 'skipped' });
-    const crashed = report.cases.find((c) => c.status === 'crashed')!;
+    expect(statusOf(report)).toEqual({ [caseId]: 'crashed', 'echo/second-instance-is-refused': 'skipped' });
+    return report.cases.find((c) => c.status === 'crashed')!;
+  };
+
+  it('a bugcheck: only its case is crashed, with the kernel\'s report; every other case passes after the revert', async () => {
+    const crashed = await crashes('bugcheck', join(BUILD, 'i686', 'fixtures', 'bugcheck-on-length.sys'), 'echo/reflect-length-far-past-the-buffer[len=2048]');
     expect(crashed.message).toMatch(/bugcheck in bugcheck-on-length\.sys/);
     expect(crashed.evidence?.backtrace).toMatch(/KeBugCheckEx/);
     expect(crashed.evidence?.backtrace).toMatch(/faulting module: bugcheck-on-length\.sys:[0-9a-f]+/);
   }, 600_000);
 
   it('a page fault in the driver: kdb stops on the unhandled exception, the case is crashed with its code', async () => {
-    const dir = await out('crash');
-    const { exitCode, output } = await run(['run', 'suites/echo.yaml', '--target', 'reactos', '--out', dir, '--driver', join(BUILD, 'i686', 'mutants', 'crash-on-length.sys')]);
-    expect(exitCode, output).toBe(1);
-    const report = await readReport(dir);
-    expect(statusOf(report)).toEqual({ 'echo/reflect-length[len=666]': 'crashed', 'echo/second-instance-is-refused': 'skipped' });
-    expect(report.cases.find((c) => c.status === 'crashed')!.message).toMatch(/unhandled kernel exception 0xC0000005 \(Page Fault\) in crash-on-length\.sys/);
+    const crashed = await crashes('crash', join(BUILD, 'i686', 'mutants', 'crash-on-length.sys'), 'echo/reflect-length[len=666]');
+    expect(crashed.message).toMatch(/unhandled kernel exception 0xC0000005 \(Page Fault\) in crash-on-length\.sys/);
   }, 600_000);
 
   it('a hang is bounded by the case timeout, then the machine is reverted and the rest pass', async () => {

@@ -150,8 +150,8 @@ export const MatrixValues = z.union([
 ]);
 
 export const Isolation = z
-  .enum(['case', 'suite'])
-  .describe('`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load.');
+  .enum(['case', 'suite', 'vm'])
+  .describe('`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load; `vm`: the target is reverted to its clean state (a VM snapshot, a fresh Wine prefix) before the case, which runs in a session of its own.');
 
 export const CaseSchema = z.strictObject({
   name: z.string().min(1).max(200).describe('Shown in reports; with the parameters, it makes the case id.'),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
@@ -68,6 +68,7 @@ export async function ensureCleanImage(input: CleanImageInput): Promise<CleanIma
       await writeFile(join(building, 'made.json'), JSON.stringify({ ...made, image: input.image, machine: input.machine, qemuVersion, at: new Date().toISOString() }, null, 2));
       await rename(building, dir);
       await rename(`${building}.boot.log`, join(dir, 'boot.log')).catch(() => undefined);
+      await pruneSuperseded(root, key, input);
       return { iso, disk, snapshot: CLEAN_SNAPSHOT, made };
     } finally {
       await rm(building, { recursive: true, force: true });
@@ -118,6 +119,19 @@ async function bootAndSave(iso: string, dir: string, input: CleanImageInput): Pr
     log.end();
     await machine.kill();
     for (const name of ['com1.sock', 'agent.in', 'agent.out', 'qmp.sock']) await rm(join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Older clean disks of the same image and machine (another agent or runner build) are about 150 MB each
+ * and will not be used again: removed once their successor exists. A run copies its disk at its start,
+ * so a run already going does not need them.
+ */
+async function pruneSuperseded(root: string, key: string, input: CleanImageInput): Promise<void> {
+  for (const name of await readdir(root)) {
+    if (name === key || !/^[0-9a-f]{16}$/.test(name)) continue;
+    const made = await readFile(join(root, name, 'made.json'), 'utf8').then((t) => JSON.parse(t) as { image?: string; machine?: unknown }, () => undefined);
+    if (made?.image === input.image && JSON.stringify(made.machine) === JSON.stringify(input.machine)) await rm(join(root, name), { recursive: true, force: true });
   }
 }
 
