@@ -27,4 +27,11 @@ describe('killMatrix', () => {
   it('on a Windows target every mutant counts', () => {
     expect(killMatrix(['windows'], baseline, runs).observable).toBe(3);
   });
+
+  it('gives the reason of the target at hand for a mutant it cannot show, Wine\'s otherwise', () => {
+    const onlyWindows = { ...mutant('no-lock', ['windows']), whyNot: { reactos: 'one CPU' } };
+    const hidden = [{ mutant: onlyWindows, cases: [result('a', 'passed'), result('b', 'passed')], exitCode: 0, durationMs: 1 }];
+    expect(killMatrix(['reactos'], baseline, hidden).rows[0]).toMatchObject({ fate: 'not-observable', why: 'one CPU' });
+    expect(killMatrix(['wine'], baseline, hidden).rows[0]).toMatchObject({ fate: 'not-observable', why: 'serial IRP dispatch' });
+  });
 });

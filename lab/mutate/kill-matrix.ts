@@ -10,6 +10,8 @@ export interface MutantRow {
   killedBy: Array<{ id: string; status: CaseResult['status'] }>;
   exitCode: number;
   durationMs: number;
+  /** For a mutant this target cannot observe: why, for this target. */
+  why?: string;
 }
 
 export interface KillMatrix {
@@ -31,7 +33,8 @@ export function killMatrix(observes: readonly string[], baselinePassed: Readonly
   const rows = runs.map(({ mutant, cases, exitCode, durationMs }): MutantRow => {
     const killedBy = cases.filter((c) => baselinePassed.has(c.id) && c.status !== 'passed' && c.status !== 'skipped').map((c) => ({ id: c.id, status: c.status }));
     const fate: MutantFate = killedBy.length > 0 ? 'killed' : observableHere(mutant) ? 'survived' : 'not-observable';
-    return { mutant, fate, killedBy, exitCode, durationMs };
+    const why = fate === 'not-observable' ? (observes.map((o) => mutant.whyNot?.[o]).find(Boolean) ?? mutant.why) : undefined;
+    return { mutant, fate, killedBy, exitCode, durationMs, ...(why ? { why } : {}) };
   });
   const observable = rows.filter((r) => r.fate !== 'not-observable').length;
   const killed = rows.filter((r) => r.fate === 'killed').length;
