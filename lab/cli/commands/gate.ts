@@ -6,6 +6,7 @@ import { readReport } from '../../report/read-report.js';
 import { loadWaivers } from '../../waivers/load-waivers.js';
 import { utcDay } from '../../waivers/waiver.js';
 import { unwaived, WaiverBook } from '../../waivers/waiver-book.js';
+import { visible } from '../../text/visible.js';
 
 export interface GateFlags {
   waivers?: string;
@@ -23,7 +24,7 @@ export async function gateCommand(newPath: string, baselinePath: string, flags: 
   const { report } = await readReport(newPath, 'lab gate: new run');
   const waivers = flags.waivers ? new WaiverBook(await loadWaivers(flags.waivers), utcDay()) : undefined;
   const options: GateOptions = { baseline, ...(waivers ? { waivers } : {}), allowNewFailures: Boolean(flags.allowNewFailures) };
-  if (baseline.info.suite !== report.suite) process.stderr.write(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`);
+  if (baseline.info.suite !== report.suite) process.stderr.write(visible(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`));
 
   const tally = new GateTally(options);
   const details = new Map<string, NamedCase>();
@@ -37,8 +38,8 @@ export async function gateCommand(newPath: string, baselinePath: string, flags: 
   const result = tally.result({ status: report.status, ...(unfinished ? { error: unfinished } : {}) });
   if (flags.json) process.stdout.write(`${JSON.stringify(result.section, null, 2)}\n`);
   else {
-    if (unfinished) process.stdout.write(`lab: the new run did not finish (${unfinished.message}); cases it did not reach count as removed.\n`);
-    process.stdout.write(`${gateLines(result.section, details).join('\n')}\n`);
+    if (unfinished) process.stdout.write(visible(`lab: the new run did not finish (${unfinished.message}); cases it did not reach count as removed.\n`));
+    process.stdout.write(visible(`${gateLines(result.section, details).join('\n')}\n`));
   }
   process.exitCode = gateExitCode(result);
 }

@@ -37,7 +37,9 @@ export async function runCommandLine(config: ShimConfig, line: string): Promise<
 }
 
 export function logCall(config: ShimConfig, call: { kind: string; line: string; argv?: string[][]; script?: string }): void {
-  appendFileSync(statePaths(config).calls, `${JSON.stringify({ time: new Date().toISOString(), ...call })}\n`);
+  // The names of the session's variables: the server accepts any a client sends (AcceptEnv *), so a test
+  // can tell that lab sends none of its own.
+  appendFileSync(statePaths(config).calls, `${JSON.stringify({ time: new Date().toISOString(), ...call, env: Object.keys(process.env).sort() })}\n`);
 }
 
 async function runProgram(config: ShimConfig, argv: string[]): Promise<number> {
