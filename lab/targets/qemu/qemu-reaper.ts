@@ -1,29 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { reapAbandonedRuns } from '../wine/wine-reaper.js';
+import { reapAbandonedRuns, winePids } from '../wine/wine-reaper.js';
 
 /** Set in every QEMU process lab starts: the run folder that owns it, so /proc tells whose it is. */
 export const OWNER_VARIABLE = 'LAB_QEMU_RUN';
 
 /** QEMU processes owned by `dir` (or any folder inside it); synchronous, for a forced exit too. */
 export function qemuPids(dir: string): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const key = `${OWNER_VARIABLE}=${dir}`;
-  const pids: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0');
-      if (environ.some((v) => v === key || v.startsWith(`${key}/`))) pids.push(Number(entry));
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return pids;
+  return winePids(dir, true, OWNER_VARIABLE) ?? [];
 }
 
 export function killQemuUnderSync(dir: string): void {

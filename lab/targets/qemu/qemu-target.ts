@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HarnessError } from '../../errors/lab-error.js';
 import type { GuestSession, SessionHooks, Target } from '../target.js';
 import { labCacheDir } from '../wine/cache-dir.js';
-import { claimRunDir } from '../wine/wine-reaper.js';
+import { claimRunDir, ownsRunDir } from '../wine/wine-reaper.js';
 import { joinWindowsPath } from '../ssh/windows-path.js';
 import { chooseAccelerator } from './accelerator.js';
 import { ensureCleanImage, type CleanImage } from './clean-image.js';
@@ -195,6 +195,8 @@ export class QemuTarget implements Target {
     await this.machine?.kill();
     this.machine = undefined;
     if (this.socketDir && this.socketDir !== this.runDir) await rm(this.socketDir, { recursive: true, force: true });
+    // Only a folder this run made is touched (claimRunDir marked it); a kept one is disowned for the reaper.
+    if (!(await ownsRunDir(this.runDir))) return;
     if (this.options.keep) await rm(join(this.runDir, 'owner.json'), { force: true });
     else await rm(this.runDir, { recursive: true, force: true });
   }
