@@ -2,8 +2,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { peMachine } from '../pe/pe-machine.js';
-import { buildFor, imageFor } from './machine-build.js';
+import { buildFor, imageFor, peMachine } from './machine-build.js';
 import { buildDir } from './package-root.js';
 
 const dirs: string[] = [];

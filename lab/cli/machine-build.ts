@@ -1,9 +1,18 @@
 import { access } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UsageError } from '../errors/lab-error.js';
-import { peMachine } from '../pe/pe-machine.js';
+import { readFile } from 'node:fs/promises';
+import { MACHINE } from '../pe/pe-names.js';
+import { readPe } from '../pe/read-pe.js';
 import type { GuestMachine } from '../targets/kind-def.js';
 import { buildDir } from './package-root.js';
+
+/** The CPU a Windows image is built for, from lab/pe's reader; undefined when it is not a PE image. */
+export async function peMachine(path: string): Promise<GuestMachine | 'other' | undefined> {
+  const read = readPe(await readFile(path));
+  if (!read.ok) return undefined;
+  return read.image.machine === MACHINE.x64 ? 'x86_64' : read.image.machine === MACHINE.x86 ? 'i686' : 'other';
+}
 
 /** Where `npm run build` puts the programs for a machine: driver/build (x86_64) or driver/build/i686. */
 export function buildFor(machine: GuestMachine): string {

@@ -45,7 +45,7 @@ describe.skipIf(qemuSkipReason !== undefined)('the QEMU target on the ReactOS li
     process.env.LAB_REACTOS_IMAGE = reactosEnv.LAB_REACTOS_IMAGE;
     const ref = await createTarget.resolve('reactos');
     expect(ref).toMatchObject({ kind: 'qemu', machine: 'i686', exclusiveMachine: false, observes: ['reactos'] });
-    const target = createTarget(ref, { runId: `qemu-test-${process.pid}`, keep: false, buildDir: BUILD });
+    const target = createTarget(ref, { runId: `qemu-test-${process.pid}`, keep: false, toolsDir: BUILD });
     const local = join(await mkdtemp(join(tmpdir(), 'lab-qemu-put-')), 'hello.txt');
     dirs.push(join(local, '..'));
     await writeFile(local, 'written by the test\n'.repeat(100));

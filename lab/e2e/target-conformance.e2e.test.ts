@@ -32,7 +32,7 @@ type Seen = { kind: 'stdout'; line: string } | { kind: 'debug'; source: string; 
  * line per case, and nothing after drain().
  */
 async function checkSessionContract(ref: TargetRef, dir: string): Promise<void> {
-  const target: Target = createTarget(ref, { runId: `conformance-${ref.kind}-${process.pid}`, keep: false, buildDir: BUILD });
+  const target: Target = createTarget(ref, { runId: `conformance-${ref.kind}-${process.pid}`, keep: false, toolsDir: BUILD });
   const build = ref.machine === 'i686' ? join(BUILD, 'i686') : BUILD;
   try {
     await target.prepare();

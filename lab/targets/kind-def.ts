@@ -7,9 +7,9 @@ import type { Target } from './target.js';
 export interface TargetContext {
   runId: string;
   keep: boolean;
+  /** The local folder with lab's Windows programs (driver/build): Wine's tools, a VM's agent. */
+  toolsDir: string;
   onProgress?: (line: string) => void;
-  /** driver/build: where a VM target finds the agent it puts into its guest. */
-  buildDir?: string;
 }
 
 /** The Windows machine a target's guest is: which build of the driver, runner, client and agent it takes. */

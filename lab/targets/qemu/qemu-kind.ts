@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { localPath } from '../inventory/resolve-fields.js';
 import { defineKind } from '../kind-def.js';
 import { checkWindowsPath } from '../ssh/windows-path.js';
@@ -31,7 +31,7 @@ export const qemuKind = defineKind<typeof QemuEntry, QemuSpec>({
   },
   load: async () => {
     const { QemuTarget } = await import('./qemu-target.js');
-    return (spec: QemuSpec, c) => new QemuTarget(spec, { runId: c.runId, keep: c.keep, agentExe: agentFor(spec, c.buildDir), runnerExe: join(dirname(agentFor(spec, c.buildDir)), 'lab-guest.exe'), ...(c.onProgress ? { onProgress: c.onProgress } : {}) });
+    return (spec: QemuSpec, c) => new QemuTarget(spec, { runId: c.runId, keep: c.keep, agentExe: agentFor(spec, c.toolsDir), runnerExe: join(dirname(agentFor(spec, c.toolsDir)), 'lab-guest.exe'), ...(c.onProgress ? { onProgress: c.onProgress } : {}) });
   },
   checks: async (spec, buildDir) => (await import('./qemu-checks.js')).qemuChecks(spec, buildDir),
   exclusiveMachine: (spec) => spec.image.kind === 'qcow2',
@@ -40,8 +40,10 @@ export const qemuKind = defineKind<typeof QemuEntry, QemuSpec>({
 });
 
 /** The agent built for the guest's machine (driver/build/lab-agent.exe, or driver/build/i686/ for 32-bit). */
-export function agentFor(spec: QemuSpec, buildDir = defaultBuildDir()): string {
-  return spec.machine.arch === 'i386' ? join(buildDir, 'i686', 'lab-agent.exe') : join(buildDir, 'lab-agent.exe');
+export function agentFor(spec: QemuSpec, toolsDir = defaultBuildDir()): string {
+  // driver/build, or already its i686 folder (lab mutate names the folder of the runner it deploys).
+  const root = basename(toolsDir) === 'i686' ? dirname(toolsDir) : toolsDir;
+  return spec.machine.arch === 'i386' ? join(root, 'i686', 'lab-agent.exe') : join(root, 'lab-agent.exe');
 }
 
 function defaultBuildDir(): string {
