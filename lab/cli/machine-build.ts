@@ -1,6 +1,5 @@
 import { access } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { UsageError } from '../errors/lab-error.js';
 import { readFile } from 'node:fs/promises';
 import { MACHINE } from '../pe/pe-names.js';
 import { readPe } from '../pe/read-pe.js';
@@ -21,25 +20,22 @@ export function buildFor(machine: GuestMachine): string {
 
 /**
  * The image to deploy for the target's machine. The project's own builds come in both (driver/build and
- * driver/build/i686), so a suite naming one gets the other when the target needs it; anything else must
- * already match, or the run stops here with what to do, rather than as a load error inside the guest.
+ * driver/build/i686), so a suite naming one gets the other when the target needs it. Anything else is
+ * deployed as it is: a driver of the wrong CPU is the load diagnosis's to refuse (lab/run/image-check.ts,
+ * `inconclusive` on a target that knows its kernel, as Wine does).
  */
-export async function imageFor(path: string, machine: GuestMachine, what: string, targetName: string): Promise<string> {
+export async function imageFor(path: string, machine: GuestMachine): Promise<string> {
   const found = await peMachine(path).catch(() => undefined);
   if (found === undefined || found === machine) return path;
   const rel = relative(buildDir(), path);
-  if (!rel.startsWith('..') && rel !== '') {
-    const mine = rel.startsWith(`i686${sep}`) ? rel.slice(5) : rel;
-    const other = join(buildFor(machine), mine);
-    if ((await access(other).then(() => true, () => false)) && (await peMachine(other).catch(() => undefined)) === machine) return other;
-  }
-  const fix = machine === 'i686' ? 'build it with i686-w64-mingw32-gcc (`npm run build` does for the project\'s programs, into driver/build/i686/)' : 'build it with x86_64-w64-mingw32-gcc';
-  throw new UsageError('LAB_MACHINE_MISMATCH', `${what} ${path} is built for ${found}, but target ${targetName} runs ${machine} Windows, which cannot load it. Fix: ${fix}, and pass it with --driver / --client.`);
+  if (rel.startsWith('..') || rel === '') return path;
+  const other = join(buildFor(machine), rel.startsWith(`i686${sep}`) ? rel.slice(5) : rel);
+  return (await access(other).then(() => true, () => false)) && (await peMachine(other).catch(() => undefined)) === machine ? other : path;
 }
 
 /** The suite's driver and client as the target's machine needs them. */
 export async function forMachine<S extends { driver: { image: string }; client?: string | undefined }>(suite: S, target: { machine: GuestMachine; name: string }): Promise<S> {
-  const image = await imageFor(suite.driver.image, target.machine, 'the driver', target.name);
-  const client = suite.client ? await imageFor(suite.client, target.machine, 'the client', target.name) : undefined;
+  const image = await imageFor(suite.driver.image, target.machine);
+  const client = suite.client ? await imageFor(suite.client, target.machine) : undefined;
   return { ...suite, driver: { ...suite.driver, image }, ...(client ? { client } : {}) };
 }
