@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePlanText } from '../guest/plan-encoder.js';
 import type { GuestCase } from '../guest/plan.js';
@@ -38,10 +38,11 @@ async function checkSessionContract(ref: TargetRef, dir: string): Promise<void> 
     await target.prepare();
     const runner = target.guestPath('lab-guest.exe');
     const driver = target.guestPath('objdev.sys');
+    await target.putTools?.();
     await target.put(join(build, 'lab-guest.exe'), runner);
     await target.put(join(build, 'objdev.sys'), driver);
     const plan = join(dir, `plan-${ref.kind}.txt`);
-    await writeFile(plan, encodePlanText({ device: '\\\\.\\object_device', driver: { service: 'objdev', imagePath: driver }, ...(target.markerChannel === 'stderr' ? { markers: 'stderr' as const } : {}) }, CASES));
+    await writeFile(plan, encodePlanText({ device: '\\\\.\\object_device', driver: { service: 'objdev', imagePath: driver }, workdir: win32.dirname(runner), ...(target.markerChannel === 'stderr' ? { markers: 'stderr' as const } : {}) }, CASES));
     const guestPlan = target.guestPath('plan.txt');
     await target.put(plan, guestPlan);
 
@@ -50,7 +51,7 @@ async function checkSessionContract(ref: TargetRef, dir: string): Promise<void> 
       onStdout: (line) => seen.push({ kind: 'stdout', line }),
       onDebug: (line) => seen.push({ kind: 'debug', source: line.source, text: line.text }),
       onCrash: () => seen.push({ kind: 'crash' }),
-    });
+    }, { services: ['objdev'] });
     const { exitCode } = await session.exited;
     seen.push({ kind: 'exited' });
     await session.drain();
