@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Every test file removes the temporary folders it made (lab/testing/temp-dir.ts).
+    setupFiles: ['lab/testing/remove-temp-dirs.ts'],
   },
 });

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../report/run-report.js';
 import { BUILD, lab, notPassed, readReport } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** `lab run suites/echo.yaml` under real Wine, with the real driver, exactly as the README says. */
 describe('lab run suites/echo.yaml on the project driver', () => {
@@ -14,7 +14,7 @@ describe('lab run suites/echo.yaml on the project driver', () => {
   let stdout: string;
 
   beforeAll(async () => {
-    out = join(await mkdtemp(join(tmpdir(), 'lab-e2e-')), 'run');
+    out = join(await tempDir('e2e'), 'run');
     const result = await lab(['run', 'suites/echo.yaml', '--out', out]);
     exitCode = result.exitCode;
     stdout = result.stdout;
@@ -68,7 +68,7 @@ describe('lab run suites/echo.yaml on the project driver', () => {
 /** Original-demo defects: the suite must fail exactly the cases each defect touches, and name why. */
 describe('lab run against original-demo mutants', () => {
   const run = async (mutant: string) => {
-    const out = join(await mkdtemp(join(tmpdir(), `lab-${mutant}-`)), 'run');
+    const out = join(await tempDir(mutant), 'run');
     const result = await lab(['run', 'suites/echo.yaml', '--driver', join(BUILD, 'mutants', `${mutant}.sys`), '--out', out, '--reporter', 'json', 'terminal']);
     return { result, report: await readReport(out) };
   };
@@ -117,7 +117,7 @@ describe('lab run against original-demo mutants', () => {
   }, 300_000);
 
   it('a driver that hangs on one length: that case is hung, every other case passes, the run ends', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'lab-hang-')), 'run');
+    const out = join(await tempDir('hang'), 'run');
     const result = await lab(['run', 'suites/echo.yaml', '--driver', join(BUILD, 'mutants', 'hang-on-length.sys'), '--out', out, '--timeout-case', '4000', '--reporter', 'json']);
     const report = await readReport(out);
     expect(result.exitCode).toBe(1);

@@ -1,12 +1,12 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lab } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 describe('lab mutate suites/echo.yaml', () => {
   it('kills every mutant Wine can observe, says why the others cannot be, and exits 0', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'lab-mutate-')), 'm');
+    const out = join(await tempDir('mutate'), 'm');
     const r = await lab(['mutate', 'suites/echo.yaml', '--out', out], { timeoutMs: 400_000 });
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(await readFile(join(out, 'mutation.json'), 'utf8')) as { score: number; mutants: Array<{ name: string; fate: string; why?: string; killedBy: Array<{ id: string }> }> };

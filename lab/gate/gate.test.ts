@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lab } from '../e2e/run-lab.js';
@@ -7,11 +6,12 @@ import type { GateSection } from '../report/run-report.js';
 import { aCase, aReport, writeRun } from '../testing/report-fixtures.js';
 import type { CaseResult } from '../verdict/case-result.js';
 import { utcDay } from '../waivers/waiver.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** `lab gate` on crafted report pairs, through the real CLI: the classes, the exit rules, the waivers. */
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-gate-'));
+  dir = await tempDir('gate');
 });
 
 let n = 0;

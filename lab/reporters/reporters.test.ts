@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { JunitReporter } from './junit.js';
 import type { FinalReport } from './reporter.js';
 import { SummaryMarkdownReporter } from './summary-markdown.js';
 import { TerminalReporter } from './terminal.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> | ]]> \u0001\u001b[31m';
 
@@ -24,7 +24,7 @@ const cases: CaseResult[] = [
 let dir: string;
 let report: FinalReport;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-reporters-'));
+  dir = await tempDir('reporters');
   const summary = emptySummary();
   for (const c of cases) countStatus(summary, c.status);
   const header: RunHeader = {

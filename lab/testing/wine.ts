@@ -2,7 +2,7 @@
  * Test support: a fresh Wine prefix cloned from the cached template, and a way to run a Windows program
  * in it to completion. The product's Wine target (lab/targets/wine/) uses the same template and clone.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
@@ -10,6 +10,7 @@ import { clonePrefix } from '../targets/wine/prefix-clone.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import { wineEnv } from '../targets/wine/wine-env.js';
 import { killPrefixProcesses } from '../targets/wine/wine-reaper.js';
+import { tempDir } from './temp-dir.js';
 
 export interface FreshPrefix {
   prefix: string;
@@ -20,7 +21,9 @@ export interface FreshPrefix {
 
 export async function freshPrefix(): Promise<FreshPrefix> {
   const template = await ensureTemplate();
-  const dir = await mkdtemp(join(labCacheDir(), 'test-'));
+  // In lab's cache, beside the template: a hard-link clone needs the same file system.
+  await mkdir(labCacheDir(), { recursive: true });
+  const dir = await tempDir('prefix', { under: labCacheDir() });
   const prefix = join(dir, 'prefix');
   await clonePrefix(template, prefix);
   return {

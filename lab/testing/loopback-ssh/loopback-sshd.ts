@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,7 @@ import { labCacheDir } from '../../targets/wine/cache-dir.js';
 import { clonePrefix } from '../../targets/wine/prefix-clone.js';
 import { ensureTemplate } from '../../targets/wine/prefix-template.js';
 import { wineEnv } from '../../targets/wine/wine-env.js';
+import { tempDir } from '../temp-dir.js';
 import type { BugcheckRecord } from './event-log.js';
 import type { DoubleState, DoubleVm } from './hyperv-host-double.js';
 import { descendants, isAlive, killAll, prefixProcesses } from './process-tree.js';
@@ -80,7 +81,7 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
   const asRoot = process.getuid?.() === 0;
   // In lab's cache: the prefix is a hard-link clone of the template, which needs the same file system.
   await mkdir(labCacheDir(), { recursive: true });
-  const dir = await mkdtemp(join(labCacheDir(), 'loopback-sshd-'));
+  const dir = await tempDir('loopback-sshd', { under: labCacheDir() });
   const keys = join(dir, 'keys');
   await mkdir(keys, { mode: 0o700 });
   const user = userInfo().username;
