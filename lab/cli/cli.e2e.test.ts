@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lab } from '../e2e/run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** User errors: one clear message, the documented exit code, never a stack trace. */
 describe('the lab command on bad input', () => {
@@ -15,7 +15,7 @@ describe('the lab command on bad input', () => {
   });
 
   it('exit 2: a malformed suite, with file:line:column and the field', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-cli-'));
+    const dir = await tempDir('cli');
     const file = join(dir, 'bad.yaml');
     await writeFile(file, "suite: x\ndriver: { image: a.sys, device: 'd' }\ncases:\n  - name: a\n    timeoutMs: soon\n    steps: [{ sleep: 1 }]\n");
     const r = await lab(['list', file]);
