@@ -9,10 +9,11 @@ import { defineConfig } from 'vitest/config';
  * `npm test` runs them all. Wine sessions take seconds each; tests that start them carry their own,
  * longer timeouts.
  */
-const WINE = ['driver/**/*.test.ts', '**/*.e2e.test.ts'];
-const SSH = ['**/*.ssh.test.ts'];
-const BROWSER = ['**/*.browser.test.ts'];
 const ALL = ['lab/**/*.test.ts', 'driver/**/*.test.ts', 'infra/**/*.test.ts'];
+const named = (tier: string) => ALL.map((glob) => glob.replace('*.test.ts', `*.${tier}.test.ts`));
+const WINE = ['driver/**/*.test.ts', ...named('e2e')];
+const SSH = named('ssh');
+const BROWSER = named('browser');
 const NEVER = ['lab/dist/**', 'node_modules/**'];
 
 const tier = (name: string, include: string[], exclude: string[] = []) => ({ extends: true as const, test: { name, include, exclude: [...NEVER, ...exclude] } });

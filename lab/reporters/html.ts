@@ -1,12 +1,12 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { pageScript } from '../page/page-script.js';
 import { renderStaticPage, scriptJson, staticPageAround } from '../page/static-page.js';
 import type { RunHeader } from '../report/run-report.js';
 import { mergeTimeline } from '../timeline/merge-timeline.js';
 import type { TimelineEntry } from '../timeline/timeline-entry.js';
 import type { CaseResult } from '../verdict/case-result.js';
 import { describeWin32Error } from '../verdict/win32-errors.js';
-import { CLIENT_SCRIPT } from './html/client-script.js';
 import { STYLES } from './html/styles.js';
 import type { FinalReport, Reporter } from './reporter.js';
 
@@ -19,7 +19,7 @@ export class HtmlReporter implements Reporter {
 
   /** Written case by case, so memory does not grow with the number of cases. */
   async onEnd(report: FinalReport): Promise<void> {
-    const [before, after] = staticPageAround({ fallbackTitle: 'lab report', styles: STYLES, skeleton: SKELETON, script: CLIENT_SCRIPT });
+    const [before, after] = staticPageAround({ fallbackTitle: 'lab report', styles: STYLES, skeleton: SKELETON, script: pageScript('report') });
     const fd = openSync(join(report.outDir, 'report.html'), 'w');
     try {
       writeSync(fd, `${before}{"header":${scriptJson(report.header)},"cases":[`);
@@ -56,7 +56,7 @@ function renderPage(header: RunHeader, cases: PageCase[]): string {
     styles: STYLES,
     skeleton: SKELETON,
     data: { header, cases, errorNames: errorNames(cases) },
-    script: CLIENT_SCRIPT,
+    script: pageScript('report'),
   });
 }
 
