@@ -23,8 +23,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Every test file removes the temporary folders it made (lab/testing/temp-dir.ts).
+    // Every test file removes the temporary folders it made (lab/testing/temp-dir.ts); the run's own
+    // TMPDIR takes what the programs under test leave there, and goes when the run ends.
     setupFiles: ['lab/testing/remove-temp-dirs.ts'],
+    globalSetup: ['lab/testing/test-tmpdir.ts'],
     projects: [tier('unit', ALL, [...WINE, ...SSH, ...BROWSER]), tier('wine', WINE, [...SSH, ...BROWSER]), tier('ssh', SSH), tier('browser', BROWSER)],
   },
 });

@@ -10,7 +10,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { stringify } from 'yaml';
@@ -156,7 +156,8 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
       // sshd runs the ForceCommand through the user's shell; bash, seeing itself started by sshd at shell
       // level 1, reads the user's ~/.bashrc first (here: a version manager's init, about 0.2 s per
       // command). A Windows machine's cmd.exe reads nothing of the kind: level 2 skips it.
-      'SetEnv SHLVL=1',
+      // TMPDIR: the test run's, so what Wine leaves in it behind this server goes with the run.
+      `SetEnv SHLVL=1 "TMPDIR=${tmpdir()}"`,
       '',
     ].join('\n'),
   );
