@@ -3,19 +3,49 @@
  * chatty child never blocks on a full pipe while the runner waits for it to exit; capture is bounded and
  * the rest is read and dropped. The child runs in a job so a timeout kills what it started too.
  */
-#include "guest.h"
+#include "exec.h"
+#include "clock.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define DRAIN_WAIT_MS 2000
 
+/*
+ * What the drain thread captured. The thread may outlive the step (a grandchild outside the job keeps the
+ * pipe open): buf and len are only touched under the lock, and the capture belongs to both sides until
+ * the last of them lets go of it.
+ */
 typedef struct {
+    CRITICAL_SECTION lock;
+    volatile LONG refs;
     HANDLE pipe;
     unsigned char *buf;
     size_t len;
     int cut;
 } capture;
+
+static capture *capture_new(void)
+{
+    capture *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    if (!(c->buf = malloc(LAB_EXEC_CAP))) {
+        free(c);
+        return NULL;
+    }
+    InitializeCriticalSection(&c->lock);
+    c->refs = 1;
+    return c;
+}
+
+static void capture_release(capture *c)
+{
+    if (!c || InterlockedDecrement(&c->refs) != 0) return;
+    if (c->pipe) CloseHandle(c->pipe);
+    DeleteCriticalSection(&c->lock);
+    free(c->buf);
+    free(c);
+}
 
 static DWORD WINAPI drain(void *arg)
 {
@@ -24,16 +54,34 @@ static DWORD WINAPI drain(void *arg)
     for (;;) {
         DWORD got = 0;
         if (!ReadFile(c->pipe, tmp, sizeof tmp, &got, NULL) || got == 0) break;
+        EnterCriticalSection(&c->lock);
         size_t room = LAB_EXEC_CAP - c->len;
         size_t keep = got < room ? got : room;
         memcpy(c->buf + c->len, tmp, keep);
         c->len += keep;
         if (keep < got) c->cut = 1;
+        LeaveCriticalSection(&c->lock);
     }
+    capture_release(c);
     return 0;
 }
 
-static void jb_exec(jbuf *b, DWORD e, int has_exit, DWORD exit_code, const capture *c, double us)
+/* CancelSynchronousIo is Vista's; on older kernels (ReactOS, Server 2003) a stuck drain thread is left to
+ * end on its own, which the shared capture makes safe. */
+static void cancel_read(HANDLE thread)
+{
+    typedef BOOL(WINAPI * cancel_fn)(HANDLE);
+    static cancel_fn cancel;
+    static int looked;
+    if (!looked) {
+        HMODULE k = GetModuleHandleW(L"kernel32.dll");
+        cancel = k ? (cancel_fn)(void (*)(void))GetProcAddress(k, "CancelSynchronousIo") : NULL;
+        looked = 1;
+    }
+    if (cancel) cancel(thread);
+}
+
+static void jb_exec(jbuf *b, DWORD e, int has_exit, DWORD exit_code, capture *c, double us)
 {
     jb_lit(b, "{\"k\":\"exec\",\"e\":");
     jb_u64(b, e);
@@ -41,14 +89,20 @@ static void jb_exec(jbuf *b, DWORD e, int has_exit, DWORD exit_code, const captu
     if (has_exit) jb_u64(b, exit_code);
     else jb_lit(b, "null");
     jb_lit(b, ",\"out\":");
-    jb_hex(b, c ? c->buf : NULL, c ? c->len : 0);
-    if (c && c->cut) jb_lit(b, ",\"ot\":1");
+    if (c) {
+        EnterCriticalSection(&c->lock);
+        jb_hex(b, c->buf, c->len);
+        if (c->cut) jb_lit(b, ",\"ot\":1");
+        LeaveCriticalSection(&c->lock);
+    } else {
+        jb_hex(b, NULL, 0);
+    }
     jb_lit(b, ",\"us\":");
     jb_us(b, us);
     jb_lit(b, "}");
 }
 
-void run_exec(const step *s, jbuf *b)
+void run_exec(const plan_header *h, const step *s, jbuf *b)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOW si;
@@ -57,12 +111,12 @@ void run_exec(const step *s, jbuf *b)
     DWORD e = 0, exit_code = 0;
     int has_exit = 0;
     LARGE_INTEGER a, z;
-    capture *c = calloc(1, sizeof *c);
+    capture *c = capture_new();
     size_t cmd_len = wcslen(s->command);
     wchar_t *cmd = malloc((cmd_len + 1) * sizeof *cmd); /* CreateProcessW may write into its command line */
 
     QueryPerformanceCounter(&a);
-    if (!c || !cmd || !(c->buf = malloc(LAB_EXEC_CAP))) {
+    if (!c || !cmd) {
         e = ERROR_NOT_ENOUGH_MEMORY;
         goto report;
     }
@@ -80,7 +134,7 @@ void run_exec(const step *s, jbuf *b)
     si.hStdInput = nul;
     si.hStdOutput = wr;
     si.hStdError = wr;
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) {
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, h->workdir, &si, &pi)) {
         e = GetLastError();
         goto report;
     }
@@ -99,8 +153,12 @@ void run_exec(const step *s, jbuf *b)
     /* Our copy of the write end must go, or the reader never sees the end of the pipe. */
     CloseHandle(wr);
     wr = NULL;
+    /* From here the pipe belongs to the capture, and the capture to the drain thread too. */
     c->pipe = rd;
+    rd = NULL;
+    c->refs = 2;
     reader = CreateThread(NULL, 64 * 1024, drain, c, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+    if (!reader) c->refs = 1;
     ResumeThread(pi.hThread);
     if (WaitForSingleObject(pi.hProcess, s->timeout_ms) == WAIT_TIMEOUT) {
         if (job) TerminateJobObject(job, ERROR_TIMEOUT);
@@ -115,32 +173,20 @@ void run_exec(const step *s, jbuf *b)
         job = NULL;
     }
     if (reader && WaitForSingleObject(reader, DRAIN_WAIT_MS) == WAIT_TIMEOUT) {
-        /* A grandchild outside the job still holds the pipe: stop reading it. */
-        CancelSynchronousIo(reader);
-        if (WaitForSingleObject(reader, DRAIN_WAIT_MS) == WAIT_TIMEOUT) {
-            /* Still stuck: leave the thread its buffer and pipe rather than free them under it. */
-            QueryPerformanceCounter(&z);
-            capture copy = *c;
-            jb_exec(b, e, has_exit, exit_code, &copy, qpc_us(a, z));
-            CloseHandle(reader);
-            CloseHandle(pi.hProcess);
-            CloseHandle(pi.hThread);
-            if (nul != INVALID_HANDLE_VALUE) CloseHandle(nul);
-            free(cmd);
-            return;
-        }
+        /* A grandchild outside the job still holds the pipe: stop reading it, or leave the thread to it. */
+        cancel_read(reader);
+        WaitForSingleObject(reader, DRAIN_WAIT_MS);
     }
 
 report:
     QueryPerformanceCounter(&z);
-    jb_exec(b, e, has_exit, exit_code, c && c->buf ? c : NULL, qpc_us(a, z));
+    jb_exec(b, e, has_exit, exit_code, c, qpc_us(a, z));
     if (reader) CloseHandle(reader);
     if (pi.hProcess) CloseHandle(pi.hProcess);
     if (pi.hThread) CloseHandle(pi.hThread);
     if (rd) CloseHandle(rd);
     if (wr) CloseHandle(wr);
     if (nul != INVALID_HANDLE_VALUE) CloseHandle(nul);
-    if (c) free(c->buf);
-    free(c);
+    capture_release(c);
     free(cmd);
 }

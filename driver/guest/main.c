@@ -2,7 +2,13 @@
  * lab-guest.exe <plan-file>: load the driver, run the plan's cases in order, unload, in one process
  * (a process per request is far too slow under Wine and over SSH). driver/guest/PROTOCOL.md is the spec.
  */
-#include "guest.h"
+#include "clock.h"
+#include "ioctl.h"
+#include "out.h"
+#include "plan.h"
+#include "run-case.h"
+#include "service.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +42,34 @@ static wchar_t *plan_path(void)
     memcpy(path, start, (size_t)(end - start) * sizeof *path);
     path[end - start] = 0;
     return path;
+}
+
+/* The plan file as the reader's source. */
+static int read_file(void *ctx, unsigned char *buf, size_t cap, size_t *got, DWORD *e)
+{
+    DWORD n = 0;
+    if (!ReadFile((HANDLE)ctx, buf, (DWORD)cap, &n, NULL)) {
+        *e = GetLastError();
+        return 0;
+    }
+    *got = n;
+    return 1;
+}
+
+static reader *plan_open(const wchar_t *path, DWORD *e)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        *e = GetLastError();
+        return NULL;
+    }
+    reader *r = plan_reader(read_file, h);
+    if (!r) {
+        CloseHandle(h);
+        *e = ERROR_NOT_ENOUGH_MEMORY;
+    }
+    return r;
 }
 
 static void say_hello(jbuf *b)
@@ -81,15 +115,16 @@ static DWORD load_driver(const plan_header *h, jbuf *b)
 
 static void unload_driver(const plan_header *h, jbuf *b)
 {
-    DWORD e = svc_unload(h->service), after;
-    HANDLE d = open_device(h, GENERIC_READ | GENERIC_WRITE, &after);
+    DWORD e = svc_unload(h->service);
+    call_status after;
+    HANDLE d = open_device(h->device, GENERIC_READ | GENERIC_WRITE, &after);
     if (d) CloseHandle(d);
     jb_lit(b, "{\"t\":\"unload\",\"service\":");
     jb_cstr(b, h->service);
     jb_lit(b, ",");
     jb_win32(b, e);
     jb_lit(b, ",\"openAfter\":");
-    jb_u64(b, after);
+    jb_u64(b, after.e);
     jb_lit(b, "}");
     jb_line(b);
 }
@@ -106,7 +141,7 @@ int main(void)
     /* A crash of the runner (or of an exec'd child) must end it, not wait for a human at an error box. */
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
     out_init();
-    QueryPerformanceFrequency(&g_qpc_hz);
+    clock_init();
     say_hello(&b);
 
     wchar_t *path = plan_path();
@@ -127,13 +162,14 @@ int main(void)
         return 2;
     }
     if (h.service && load_driver(&h, &b) != 0) return 3;
+    driver_state d = {h.service != NULL, ""};
 
     for (;;) {
         next_item it;
         plan_next(r, &h, &it);
         if (it.kind == NEXT_EOF) break;
         if (it.kind == NEXT_CASE) {
-            run_case(&h, &it.c, &b);
+            run_case(&h, &it.c, &d, &b);
             cases++;
         } else {
             case_error(&b, &it);

@@ -3,7 +3,8 @@
  * buffer (the host must see `begin` before a case runs to blame a crash or hang on it), and no printf
  * format differences between msvcrt versions matter.
  */
-#include "guest.h"
+#include "out.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -202,4 +203,23 @@ void out_plan_error(const char *msg, size_t line)
     jb_lit(&b, "}");
     jb_line(&b);
     jb_free(&b);
+}
+
+void jb_win32(jbuf *b, DWORD e)
+{
+    char *m = win32_message(e);
+    jb_lit(b, "\"e\":");
+    jb_u64(b, e);
+    jb_lit(b, ",\"msg\":");
+    jb_cstr(b, m ? m : "");
+    free(m);
+}
+
+void jb_refused(jbuf *b, const char *kind, const char *why)
+{
+    jb_lit(b, "{\"k\":\"");
+    jb_lit(b, kind);
+    jb_lit(b, "\",\"e\":null,\"error\":");
+    jb_cstr(b, why);
+    jb_lit(b, "}");
 }

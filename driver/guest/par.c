@@ -4,37 +4,21 @@
  * every call of 64 x 100000 would be a gigabyte line, and the verdict needs counts, distinct outputs and
  * latencies, not each call.
  */
-#include "guest.h"
+#include "par.h"
+#include "par-stats.h"
+#include "clock.h"
+#include "ioctl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    char key[24];
-    uint64_t count;
-} kv;
-
-/* A small counting map; past LAB_MAP_KEYS distinct keys, calls are counted under "other" so a driver that
- * returns a different length every time cannot make the runner quadratic. */
-typedef struct {
-    kv *v;
-    size_t n, cap;
-    uint64_t other;
-} kv_map;
-
-typedef struct {
-    unsigned char *bytes;
-    size_t len;
-    uint64_t hash, count;
-} distinct_out;
-
-typedef struct {
-    SRWLOCK lock;
-    uint64_t calls, guard, outs_more;
-    kv_map errors, returned;
-    distinct_out outs[LAB_PAR_OUTS];
-    unsigned nouts;
+    CRITICAL_SECTION lock; /* not an SRW lock: those are Vista's, and the runner also runs on NT 5.2 */
+    int lock_made;
+    uint64_t calls, guard;
+    kv_map errors, statuses, returned;
+    out_set outs;
     float *lat;           /* ioctl: threads x iterations latencies, each thread writes its own slice */
     unsigned char *input; /* ioctl with an x: payload: one buffer, read by every thread */
 } sub_agg;
@@ -60,56 +44,6 @@ struct par_ctx {
     thread_ctx *threads;
 };
 
-static void map_add(kv_map *m, uint64_t key)
-{
-    char k[24];
-    snprintf(k, sizeof k, "%llu", (unsigned long long)key);
-    for (size_t i = 0; i < m->n; i++)
-        if (strcmp(m->v[i].key, k) == 0) {
-            m->v[i].count++;
-            return;
-        }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 4;
-        kv *v = cap <= LAB_MAP_KEYS ? realloc(m->v, cap * sizeof *v) : NULL;
-        if (!v) {
-            m->other++;
-            return;
-        }
-        m->v = v;
-        m->cap = cap;
-    }
-    memcpy(m->v[m->n].key, k, sizeof k);
-    m->v[m->n++].count = 1;
-}
-
-static uint64_t fnv1a(const unsigned char *p, size_t n)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
-
-static void record_output(sub_agg *a, const unsigned char *p, size_t n, uint64_t hash)
-{
-    for (unsigned i = 0; i < a->nouts; i++) {
-        distinct_out *o = &a->outs[i];
-        if (o->hash == hash && o->len == n && (n == 0 || memcmp(o->bytes, p, n) == 0)) {
-            o->count++;
-            return;
-        }
-    }
-    if (a->nouts < LAB_PAR_OUTS) {
-        unsigned char *copy = malloc(n ? n : 1);
-        if (copy) {
-            memcpy(copy, p, n);
-            a->outs[a->nouts++] = (distinct_out){copy, n, hash, 1};
-            return;
-        }
-    }
-    a->outs_more++;
-}
-
 /* The handle a thread means by a slot: its own once it opened that slot, else the case's. */
 static HANDLE slot_handle(thread_ctx *t, unsigned slot)
 {
@@ -121,17 +55,18 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
     par_ctx *c = t->ctx;
     const step *s = &c->s->sub[k];
     sub_agg *a = &c->agg[k];
-    DWORD e = 0;
+    call_status st = {0, 0};
     switch (s->kind) {
     case S_OPEN:
         if (t->owned[s->slot] && t->own[s->slot]) CloseHandle(t->own[s->slot]);
-        t->own[s->slot] = open_device(c->h, s->access, &e);
+        t->own[s->slot] = open_device(c->h->device, s->access, &st);
         t->owned[s->slot] = 1;
         break;
     case S_CLOSE:
         /* Only the thread's own handle: closing the shared case handle from many threads would race. */
-        e = ERROR_INVALID_HANDLE;
-        if (t->owned[s->slot] && t->own[s->slot]) e = CloseHandle(t->own[s->slot]) ? 0 : GetLastError();
+        st.e = ERROR_INVALID_HANDLE;
+        st.s = STATUS_OF_INVALID_HANDLE;
+        if (t->owned[s->slot] && t->own[s->slot]) st = close_device(t->own[s->slot]);
         t->own[s->slot] = NULL;
         t->owned[s->slot] = 1;
         break;
@@ -144,30 +79,34 @@ static void run_inner(thread_ctx *t, size_t k, unsigned iteration)
         const unsigned char *in = t->in[k] ? t->in[k] : a->input;
         unsigned char *out = t->out[k];
         DWORD out_len = (DWORD)s->out_len;
-        ioctl_result r = {ERROR_INVALID_HANDLE, 0, 0, 0};
+        ioctl_result r = {ERROR_INVALID_HANDLE, STATUS_OF_INVALID_HANDLE, 0, 0, 0};
         if (h) r = do_ioctl(h, s->code, in, (DWORD)s->in_len, out, out_len);
         size_t shown = r.n < out_len ? r.n : out_len;
         if (shown > LAB_OUT_CAP) shown = LAB_OUT_CAP;
         const unsigned char *bytes = out ? out : (const unsigned char *)"";
         if (!out) shown = 0;
-        uint64_t hash = fnv1a(bytes, shown); /* outside the lock: the lock only confirms */
+        uint64_t hash = out_hash(bytes, shown); /* outside the lock: the lock only confirms */
         a->lat[(size_t)t->index * c->s->iterations + iteration] = (float)r.us;
-        AcquireSRWLockExclusive(&a->lock);
+        EnterCriticalSection(&a->lock);
         a->calls++;
         map_add(&a->errors, r.e);
+        map_add(&a->statuses, r.s);
         map_add(&a->returned, r.n);
         if (r.guard_damaged) a->guard++;
-        record_output(a, bytes, shown, hash);
-        ReleaseSRWLockExclusive(&a->lock);
+        outs_add(&a->outs, bytes, shown, hash);
+        LeaveCriticalSection(&a->lock);
         return;
     }
     default:
         return;
     }
-    AcquireSRWLockExclusive(&a->lock);
+    EnterCriticalSection(&a->lock);
     a->calls++;
-    if (s->kind != S_SLEEP) map_add(&a->errors, e);
-    ReleaseSRWLockExclusive(&a->lock);
+    if (s->kind != S_SLEEP) {
+        map_add(&a->errors, st.e);
+        map_add(&a->statuses, st.s);
+    }
+    LeaveCriticalSection(&a->lock);
 }
 
 static DWORD WINAPI thread_main(void *arg)
@@ -181,12 +120,6 @@ static DWORD WINAPI thread_main(void *arg)
     for (unsigned i = 0; i < LAB_MAX_SLOTS; i++)
         if (t->owned[i] && t->own[i]) CloseHandle(t->own[i]);
     return 0;
-}
-
-static int cmp_float(const void *x, const void *y)
-{
-    float a = *(const float *)x, b = *(const float *)y;
-    return a < b ? -1 : a > b;
 }
 
 static void jb_map(jbuf *b, const kv_map *m)
@@ -206,24 +139,14 @@ static void jb_map(jbuf *b, const kv_map *m)
     jb_lit(b, "}");
 }
 
-/* Nearest rank: the smallest sample with at least q of all samples at or below it. */
-static double percentile(const float *sorted, size_t n, double q)
-{
-    size_t rank = (size_t)(q * (double)n + 0.999999);
-    if (rank < 1) rank = 1;
-    if (rank > n) rank = n;
-    return sorted[rank - 1];
-}
-
 static void jb_sub(jbuf *b, const step *s, sub_agg *a, size_t samples)
 {
-    static const char *const kinds[] = {"open", "close", "ioctl", "par", "exec", "load", "unload", "sleep"};
     if (s->kind == S_IOCTL && s->refused[0]) {
         jb_refused(b, "ioctl", s->refused);
         return;
     }
     jb_lit(b, "{\"k\":\"");
-    jb_lit(b, kinds[s->kind]);
+    jb_lit(b, step_kind_name(s->kind));
     jb_lit(b, "\",\"calls\":");
     jb_u64(b, a->calls);
     if (s->kind == S_SLEEP) {
@@ -232,6 +155,8 @@ static void jb_sub(jbuf *b, const step *s, sub_agg *a, size_t samples)
     }
     jb_lit(b, ",\"errors\":");
     jb_map(b, &a->errors);
+    jb_lit(b, ",\"statuses\":");
+    jb_map(b, &a->statuses);
     if (s->kind != S_IOCTL) {
         jb_lit(b, "}");
         return;
@@ -239,23 +164,23 @@ static void jb_sub(jbuf *b, const step *s, sub_agg *a, size_t samples)
     jb_lit(b, ",\"returned\":");
     jb_map(b, &a->returned);
     jb_lit(b, ",\"outs\":[");
-    for (unsigned i = 0; i < a->nouts; i++) {
+    for (unsigned i = 0; i < a->outs.n; i++) {
         if (i) jb_lit(b, ",");
         jb_lit(b, "[");
-        jb_hex(b, a->outs[i].bytes, a->outs[i].len);
+        jb_hex(b, a->outs.v[i].bytes, a->outs.v[i].len);
         jb_lit(b, ",");
-        jb_u64(b, a->outs[i].count);
+        jb_u64(b, a->outs.v[i].count);
         jb_lit(b, "]");
     }
     jb_lit(b, "],\"outsMore\":");
-    jb_u64(b, a->outs_more);
-    qsort(a->lat, samples, sizeof *a->lat, cmp_float);
+    jb_u64(b, a->outs.more);
+    latency l = latency_summary(a->lat, samples);
     jb_lit(b, ",\"p50\":");
-    jb_us(b, samples ? percentile(a->lat, samples, 0.50) : 0);
+    jb_us(b, l.p50);
     jb_lit(b, ",\"p99\":");
-    jb_us(b, samples ? percentile(a->lat, samples, 0.99) : 0);
+    jb_us(b, l.p99);
     jb_lit(b, ",\"max\":");
-    jb_us(b, samples ? a->lat[samples - 1] : 0);
+    jb_us(b, l.max);
     jb_lit(b, ",\"g\":");
     jb_u64(b, a->guard);
     jb_lit(b, "}");
@@ -268,7 +193,8 @@ static const char *prepare(par_ctx *c, size_t samples)
     for (size_t k = 0; k < s->nsub; k++) {
         const step *in = &s->sub[k];
         sub_agg *a = &c->agg[k];
-        InitializeSRWLock(&a->lock);
+        InitializeCriticalSection(&a->lock);
+        a->lock_made = 1;
         if (in->kind != S_IOCTL || in->refused[0]) continue;
         if (!(a->lat = calloc(samples, sizeof *a->lat))) return "no memory for the latency samples";
         int failed = 0;
@@ -306,11 +232,13 @@ static void release(par_ctx *c)
     }
     for (size_t k = 0; c->agg && k < s->nsub; k++) {
         sub_agg *a = &c->agg[k];
-        free(a->errors.v);
-        free(a->returned.v);
+        map_free(&a->errors);
+        map_free(&a->statuses);
+        map_free(&a->returned);
+        outs_free(&a->outs);
         free(a->lat);
         free(a->input);
-        for (unsigned i = 0; i < a->nouts; i++) free(a->outs[i].bytes);
+        if (a->lock_made) DeleteCriticalSection(&a->lock);
     }
     free(c->agg);
     free(c->threads);

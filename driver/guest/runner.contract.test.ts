@@ -173,7 +173,7 @@ describe('the session', () => {
 
 describe('CONTRACT.md rows', () => {
   it('seed exchange: REFLECT "hello,world" then READ gives back exactly 11 bytes', () => {
-    expect(stepsOf('seed-exchange')[0]).toEqual({ kind: 'open', error: 0 });
+    expect(stepsOf('seed-exchange')[0]).toEqual({ kind: 'open', error: 0, status: 0 });
     expect(outcome('seed-exchange', 1)).toEqual([0, 0, '']);
     expect(outcome('seed-exchange', 2)).toEqual([0, 11, 'hello,world']);
     expect(ioctlAt('seed-exchange', 2).guardDamaged).toBe(false);
@@ -214,26 +214,48 @@ describe('CONTRACT.md rows', () => {
 
   it('a handle without read+write access gets 5 and changes nothing', () => {
     const s = stepsOf('access');
-    expect(s[2]).toEqual({ kind: 'open', error: 0 });
+    expect(s[2]).toEqual({ kind: 'open', error: 0, status: 0 });
     expect(outcome('access', 3)[0]).toBe(5);
     expect(outcome('access', 4)[0]).toBe(5);
-    expect(s[5]).toEqual({ kind: 'open', error: 0 });
+    expect(s[5]).toEqual({ kind: 'open', error: 0, status: 0 });
     expect(outcome('access', 6)[0]).toBe(5);
     expect(outcome('access', 7)).toEqual([0, 2, 'rw']);
   });
 
   it('two handles share one message, also after the first is closed', () => {
     expect(outcome('two-handles', 3)).toEqual([0, 6, 'shared']);
-    expect(stepsOf('two-handles')[4]).toEqual({ kind: 'close', error: 0 });
+    expect(stepsOf('two-handles')[4]).toEqual({ kind: 'close', error: 0, status: 0 });
     expect(outcome('two-handles', 5)).toEqual([0, 6, 'shared']);
   });
 
   it('slots up to 15 hold handles (left open: the runner closes them at end)', () => {
     expect(stepsOf('handles-left-open')).toEqual([
-      { kind: 'open', error: 0 },
-      { kind: 'open', error: 0 },
-      { kind: 'open', error: 0 },
+      { kind: 'open', error: 0, status: 0 },
+      { kind: 'open', error: 0, status: 0 },
+      { kind: 'open', error: 0, status: 0 },
     ]);
+  });
+});
+
+describe('the NTSTATUS beside the Win32 error', () => {
+  const statusOf = (id: string, i: number) => [ioctlAt(id, i).error, ioctlAt(id, i).status];
+
+  it('is what the driver returned, and the Win32 error is its RtlNtStatusToDosError', () => {
+    expect(statusOf('seed-exchange', 2)).toEqual([0, 0]);
+    expect(statusOf('reflect-1025-rejected', 2)).toEqual([87, 0xc000000d]); // STATUS_INVALID_PARAMETER
+    expect(statusOf('read-lengths', 2)).toEqual([122, 0xc0000023]); // STATUS_BUFFER_TOO_SMALL
+    expect(statusOf('unknown-codes', 1)).toEqual([1, 0xc0000010]); // STATUS_INVALID_DEVICE_REQUEST
+  });
+
+  it('comes from the I/O manager when the driver never sees the request', () => {
+    expect(statusOf('access', 3)).toEqual([5, 0xc0000022]); // STATUS_ACCESS_DENIED
+  });
+
+  it('is STATUS_INVALID_HANDLE for a slot that holds no handle, as a call on one would give', () => {
+    const par = stepsOf('par-own-handles')[0] as ParallelOutcome;
+    expect(par.sub[3]?.statuses).toEqual({ [0xc0000008]: 20 });
+    expect(par.sub[0]?.statuses).toEqual({ '0': 20 });
+    expect(par.sub[1]?.statuses).toEqual({ '0': 20 });
   });
 });
 
@@ -312,9 +334,9 @@ describe('load and unload steps', () => {
   it('unload removes the device (open 2); load brings it back empty', () => {
     const s = stepsOf('unload-and-load-steps');
     expect(s[0]).toMatchObject({ kind: 'unload', service: 'objdev', error: 0 });
-    expect(s[1]).toEqual({ kind: 'open', error: 2 });
+    expect(s[1]).toEqual({ kind: 'open', error: 2, status: 0xc0000034 }); // STATUS_OBJECT_NAME_NOT_FOUND
     expect(s[2]).toMatchObject({ kind: 'load', service: 'objdev', error: 0 });
-    expect(s[3]).toEqual({ kind: 'open', error: 0 });
+    expect(s[3]).toEqual({ kind: 'open', error: 0, status: 0 });
     expect(outcome('unload-and-load-steps', 4)).toEqual([0, 0, '']);
     expect(outcome('unload-and-load-steps', 6)).toEqual([0, 5, 'again']);
   });

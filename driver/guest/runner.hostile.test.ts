@@ -135,7 +135,7 @@ describe('a hostile plan', () => {
   });
 
   it('runs a 16 MiB input and a 16 MiB output buffer (the driver answers 87 to the input)', () => {
-    expect(stepsOf(0)[0]).toEqual({ kind: 'open', error: 0 });
+    expect(stepsOf(0)[0]).toEqual({ kind: 'open', error: 0, status: 0 });
     expect(stepsOf(0).slice(1).map((s) => [s.error, s.bytesReturned, s.guardDamaged])).toEqual([
       [87, 0, false],
       [0, 0, false],
@@ -193,5 +193,61 @@ describe('a hostile plan', () => {
     expect(Buffer.from(stepsOf(10)[2]?.output ?? []).toString()).toBe('hi');
     expect(Buffer.from(stepsOf(18)[2]?.output ?? []).toString()).toBe('end');
     expect(reported(18)[0]?.id).toBe('survivor');
+  });
+});
+
+describe('hostile uses of required, fresh and workdir', () => {
+  const lines = [
+    'lab-plan 1',
+    'device \\\\.\\object_device',
+    'driver objdev C:\\lab\\objdev.sys',
+    'workdir C:\\lab',
+    'case 0 required-twice', // line 5
+    'open 0 rw required required',
+    'end',
+    'case 1 required-misspelt',
+    'open 0 rw requird', // line 9
+    'end',
+    'case 2 fresh-misspelt freshly', // line 11
+    'end',
+    'case 3 fresh-and-more fresh now', // line 13
+    'end',
+    'case 4 fresh-runs fresh',
+    'open 0 rw required',
+    'ioctl 0 0x0022E008 0 16 -',
+    'end',
+    'case 5 required-on-a-missing-device',
+    'unload objdev',
+    'open 0 rw required',
+    'close 0',
+    'end',
+    'case 6 after-the-missing-device',
+    'open 0 rw required',
+    'end',
+  ];
+  let hostile: GuestRun;
+  beforeAll(async () => {
+    hostile = await runGuest(prefix, `${lines.join('\n')}\n`, { timeoutMs: 60_000 });
+  }, 90_000);
+  const of = (index: number) => hostile.events.filter((e): e is Extract<GuestEvent, { t: 'case' | 'case-error' }> => (e.t === 'case' || e.t === 'case-error') && e.index === index);
+
+  it.each<[number, string, number]>([
+    [0, "expected 'open <slot> <access> [required]'", 6],
+    [1, "expected 'open <slot> <access> [required]'", 9],
+    [2, "unknown case option 'freshly' (only 'fresh')", 11],
+  ])('case %i is a case error, with its reason and line', (index, error, line) => {
+    expect(of(index)).toEqual([{ t: 'case-error', index, id: expect.any(String), error, line }]);
+  });
+
+  it('a case line with more than one option cannot be read: index -1, at its line', () => {
+    expect(of(-1)).toEqual([{ t: 'case-error', index: -1, id: '', error: "expected 'case <index> <id> [fresh]'", line: 13 }]);
+  });
+
+  it('runs what is well-formed: a fresh case, a required open that stops its case, and a fresh load after it', () => {
+    expect(hostile.exitCode).toBe(0);
+    expect(of(4)[0]).toMatchObject({ t: 'case', fresh: { why: 'asked', error: 0 }, steps: [{ error: 0 }, { error: 0 }] });
+    expect(of(5)[0]).toMatchObject({ t: 'case', stopped: 1, steps: [{ kind: 'unload', error: 0 }, { kind: 'open', error: 2 }] });
+    expect(of(6)[0]).toMatchObject({ t: 'case', fresh: { why: 'device-gone', after: 'required-on-a-missing-device' }, steps: [{ error: 0 }] });
+    expect(hostile.events.at(-1)).toEqual({ t: 'end', cases: 7 });
   });
 });

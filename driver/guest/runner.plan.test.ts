@@ -25,7 +25,7 @@ describe('plan text', () => {
     expect(run.exitCode).toBe(0);
     expect(run.events.slice(1)).toEqual([
       { t: 'begin', index: 7, id: 'bom' },
-      expect.objectContaining({ t: 'case', index: 7, id: 'bom', steps: [{ kind: 'sleep', error: 0 }] }),
+      expect.objectContaining({ t: 'case', index: 7, id: 'bom', steps: [{ kind: 'sleep', error: 0, status: null }] }),
       { t: 'end', cases: 1 },
     ]);
   }, 60_000);
@@ -55,6 +55,8 @@ describe('a plan that cannot be read', () => {
     ['no device', 'lab-plan 1\ncase 0 a\nend\n', "no 'device' line before the first case", 2],
     ['two device lines', `lab-plan 1\n${DEVICE}\n${DEVICE}\n`, "a second 'device' line", 3],
     ['a driver line without an image', `lab-plan 1\n${DEVICE}\ndriver objdev\n`, "'driver' needs a service name and an image path", 3],
+    ['a workdir line without a path', `lab-plan 1\n${DEVICE}\nworkdir\n`, "'workdir' needs a path", 3],
+    ['two workdir lines', `lab-plan 1\n${DEVICE}\nworkdir C:\\a\nworkdir C:\\b\n`, "a second 'workdir' line", 4],
   ])('%s: plan-error and exit 2', async (_name, plan, error, line) => {
     const run = await runGuest(prefix, plan);
     expect(run.exitCode).toBe(2);

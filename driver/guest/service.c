@@ -3,7 +3,8 @@
  * load kernel drivers (a SERVICE_KERNEL_DRIVER service; Wine hosts it in winedevice.exe). Every failure
  * is the Win32 error of the call that failed, so the host can tell 577 (signature) from 2 (no file).
  */
-#include "guest.h"
+#include "service.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>

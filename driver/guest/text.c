@@ -2,7 +2,7 @@
  * Text conversions at the Win32 boundary: the plan and the results are UTF-8, Windows APIs take UTF-16,
  * and every Win32 error the runner reports carries Windows' own text for it.
  */
-#include "guest.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,14 +39,4 @@ char *win32_message(DWORD e)
     if (w) LocalFree(w);
     if (!s && (s = malloc(48)) != NULL) snprintf(s, 48, "Win32 error %lu", (unsigned long)e);
     return s;
-}
-
-void jb_win32(jbuf *b, DWORD e)
-{
-    char *m = win32_message(e);
-    jb_lit(b, "\"e\":");
-    jb_u64(b, e);
-    jb_lit(b, ",\"msg\":");
-    jb_cstr(b, m ? m : "");
-    free(m);
 }

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { UsageError } from '../errors/lab-error.js';
 import type { ExpandedSuite } from '../suite/case.js';
 import { caseFilter } from '../suite/case-filter.js';
+import { checkPlan } from '../guest/check-plan.js';
 import { expandSuite } from '../suite/expand.js';
 import { loadSuite } from '../suite/load-suite.js';
 import { inShard, parseShard } from '../suite/shard.js';
@@ -26,6 +27,8 @@ export async function loadCases(file: string, selection: CaseSelection): Promise
     ...(selection.client ? { client: selection.client } : {}),
     ...(selection.timeoutCase ? { timeoutMs: selection.timeoutCase } : {}),
   });
+  // What the guest runner would refuse is a suite error now, for every case, before a target starts.
+  checkPlan(loaded, suite, selection.driver ? { driver: selection.driver } : {});
   const keep = caseFilter(selection.filter ?? []);
   const shard = selection.shard ? parseShard(selection.shard) : undefined;
   // Sharding comes after the filter and keeps each case's index, so shards merge back in suite order.

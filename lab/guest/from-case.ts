@@ -9,13 +9,14 @@ export interface GuestPaths {
 
 /** A concrete case as the guest runner executes it: steps only, expectations stay on the host. */
 export function toGuestCase(c: Case, paths: GuestPaths): GuestCase {
-  return { index: c.index, id: c.id, steps: c.steps.map((s) => toGuestStep(s, paths)) };
+  return { index: c.index, id: c.id, steps: c.steps.map((s) => toGuestStep(s, paths, false)), ...(c.fresh ? { fresh: true } : {}) };
 }
 
-function toGuestStep(step: CaseStep | ThreadStep, paths: GuestPaths): GuestStep {
+function toGuestStep(step: CaseStep | ThreadStep, paths: GuestPaths, inParallel: boolean): GuestStep {
   switch (step.kind) {
     case 'open':
-      return { kind: 'open', slot: step.slot, access: step.access };
+      // Inside `parallel` a failed open is counted with the rest, never the end of the case.
+      return { kind: 'open', slot: step.slot, access: step.access, ...(step.required && !inParallel ? { required: true } : {}) };
     case 'close':
       return { kind: 'close', slot: step.slot };
     case 'sleep':
@@ -23,7 +24,7 @@ function toGuestStep(step: CaseStep | ThreadStep, paths: GuestPaths): GuestStep 
     case 'ioctl':
       return { kind: 'ioctl', slot: step.slot, code: step.ioctl.code, input: step.input, outLength: step.outLength };
     case 'parallel':
-      return { kind: 'par', threads: step.threads, iterations: step.iterations, steps: step.steps.map((s) => toGuestStep(s, paths)) };
+      return { kind: 'par', threads: step.threads, iterations: step.iterations, steps: step.steps.map((s) => toGuestStep(s, paths, true)) };
     case 'load':
     case 'unload':
       return { kind: step.kind, service: step.service };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCase, encodeHeader, encodePlan, encodePlanText, PlanEncodeError } from './plan-encoder.js';
+import { checkPlanCase, checkPlanHeader, encodeCase, encodeHeader, encodePlan, encodePlanText, PlanEncodeError } from './plan-encoder.js';
 import type { GuestCase, GuestPlanHeader, GuestStep } from './plan.js';
 
 const header: GuestPlanHeader = {
@@ -74,6 +74,7 @@ describe('encodeCase steps', () => {
     ['open r', { kind: 'open', slot: 15, access: 'r' }, 'open 15 r'],
     ['open w', { kind: 'open', slot: 3, access: 'w' }, 'open 3 w'],
     ['open none', { kind: 'open', slot: 1, access: 'none' }, 'open 1 none'],
+    ['open required', { kind: 'open', slot: 0, access: 'rw', required: true }, 'open 0 rw required'],
     ['close', { kind: 'close', slot: 2 }, 'close 2'],
     ['sleep', { kind: 'sleep', ms: 60000 }, 'sleep 60000'],
     ['load', { kind: 'load', service: 'objdev' }, 'load objdev'],
@@ -116,6 +117,16 @@ describe('encodeCase steps', () => {
     ],
   ])('%s', (_name, step, text) => {
     expect(body(step)).toBe(text);
+  });
+});
+
+describe('case and header options', () => {
+  it('marks a case that wants a fresh load of the driver', () => {
+    expect(encodeCase({ index: 3, id: 'x', steps: [], fresh: true }, header)).toBe('case 3 x fresh\nend\n');
+  });
+
+  it('names the folder exec steps start in', () => {
+    expect(encodeHeader({ device: 'd', workdir: 'C:\\lab dir' })).toBe('lab-plan 1\ndevice d\nworkdir C:\\lab dir\n');
   });
 });
 
@@ -173,6 +184,14 @@ describe('encoder validation', () => {
     ['service with a space', () => one({ kind: 'unload', service: 'obj dev' }), 'steps[0].service', /whitespace/],
     ['load without a header driver', () => one({ kind: 'load', service: 'objdev' }, {}), 'steps[0].kind', /driver/],
     ['unknown kind', () => one({ kind: 'fly' } as unknown as GuestStep), 'steps[0].kind', /unknown/],
+    ['command line with a lone surrogate', () => one({ kind: 'exec', timeoutMs: 10, commandLine: 'x \udc00' }), 'steps[0].commandLine', /surrogate/],
+    [
+      'a required open inside par',
+      () => one({ kind: 'par', threads: 2, iterations: 1, steps: [{ kind: 'open', slot: 1, access: 'rw', required: true }] }),
+      'steps[0].steps[0].required',
+      /not allowed inside par/,
+    ],
+    ['a fresh case without a header driver', () => encodeCase({ index: 0, id: 'x', steps: [], fresh: true }, {}), 'fresh', /driver/],
   ])('%s', (_name, f, field, message) => {
     const error = errorOf(f);
     expect(error.field).toBe(field);
@@ -191,10 +210,21 @@ describe('encoder validation', () => {
     ['service with a space', { device: 'd', driver: { service: 'a b', imagePath: 'x' } }, 'driver.service'],
     ['image path with NUL', { device: 'd', driver: { service: 's', imagePath: 'x\0' } }, 'driver.imagePath'],
     ['log path with CR', { device: 'd', logPath: 'C:\\x\r' }, 'logPath'],
+    ['device with a trailing space', { device: '\\\\.\\object_device ' }, 'device'],
   ])('header: %s', (_name, h, field) => {
     const error = errorOf(() => encodeHeader(h));
     expect(error.field).toBe(field);
     expect(error.caseId).toBeNull();
     expect(error.message).toMatch(/^plan header: /);
+  });
+});
+
+describe('checking without encoding', () => {
+  it('makes the same checks as encoding, case and header', () => {
+    const bad: GuestCase = { index: 0, id: 'x', steps: [{ kind: 'sleep', ms: 60_001 }] };
+    expect(() => checkPlanCase(bad, header)).toThrow(PlanEncodeError);
+    expect(() => checkPlanCase(bad, header)).toThrow('case "x": steps[0].ms must be a whole number from 0 to 60000, got 60001');
+    expect(() => checkPlanHeader({ device: 'd ' })).toThrow('plan header: device must not start or end with whitespace: "d "');
+    expect(() => checkPlanCase({ index: 0, id: 'x', steps: [{ kind: 'ioctl', slot: 0, code: 1, input: { pattern: new Uint8Array(9), length: 9 }, outLength: 0 }] }, header)).not.toThrow();
   });
 });

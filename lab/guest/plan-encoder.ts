@@ -1,8 +1,9 @@
 /**
  * Encodes a plan for the guest runner (driver/guest/PROTOCOL.md, "Plan"). Everything is validated here,
  * on the host, so a bad case fails early with its id and field named instead of coming back from the guest
- * as a case error. Case by case (a generator), because suites expand to 10,000+ cases: write it with
- * `pipeline(Readable.from(encodePlan(header, cases)), createWriteStream(path))`.
+ * as a case error; checkPlanCase and checkPlanHeader run the same checks without making the text, so they
+ * run when a suite is read (check-plan.ts). Case by case (a generator), because suites expand to 10,000+
+ * cases: write it with `pipeline(Readable.from(encodePlan(header, cases)), createWriteStream(path))`.
  */
 import { GUEST_LIMITS, type GuestCase, type GuestPayload, type GuestPlanHeader, type GuestStep } from './plan.js';
 
@@ -11,7 +12,7 @@ export class PlanEncodeError extends Error {
   constructor(
     readonly caseId: string | null,
     readonly field: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${caseId === null ? 'plan header' : `case ${JSON.stringify(caseId)}`}: ${field} ${problem}`);
     this.name = 'PlanEncodeError';
@@ -44,32 +45,52 @@ export function encodeHeader(header: GuestPlanHeader): string {
   }
   if (header.logPath !== undefined) text += `log ${path(null, 'logPath', header.logPath)}\n`;
   if (header.markers === 'stderr') text += 'markers stderr\n';
+  if (header.workdir !== undefined) text += `workdir ${path(null, 'workdir', header.workdir)}\n`;
   return text;
 }
 
+/** Every check encodeHeader makes; throws PlanEncodeError. */
+export function checkPlanHeader(header: GuestPlanHeader): void {
+  encodeHeader(header);
+}
+
+type CaseHeader = Pick<GuestPlanHeader, 'driver'>;
+
 /** One `case` ... `end` block. `header` is needed to check that `load` steps have an image to load. */
-export function encodeCase(c: GuestCase, header: Pick<GuestPlanHeader, 'driver'>): string {
+export function encodeCase(c: GuestCase, header: CaseHeader): string {
+  return caseText(c, header, true);
+}
+
+/** Every check encodeCase makes, without making the text (payload and command line hex); throws PlanEncodeError. */
+export function checkPlanCase(c: GuestCase, header: CaseHeader): void {
+  caseText(c, header, false);
+}
+
+function caseText(c: GuestCase, header: CaseHeader, emit: boolean): string {
   const id = token(String(c.id), 'id', c.id, GUEST_LIMITS.maxIdBytes);
   if (!Number.isSafeInteger(c.index) || c.index < 0) fail(c.id, 'index', `must be a whole number >= 0, got ${c.index}`);
-  let text = `case ${c.index} ${id}\n`;
+  if (c.fresh && !header.driver) fail(c.id, 'fresh', "needs the plan header's driver (it names the image to load again)");
+  let text = `case ${c.index} ${id}${c.fresh ? ' fresh' : ''}\n`;
   c.steps.forEach((s, i) => {
-    text += encodeStep(c.id, `steps[${i}]`, s, header, false);
+    text += encodeStep(c.id, `steps[${i}]`, s, header, false, emit);
   });
   return `${text}end\n`;
 }
 
-function encodeStep(id: string, at: string, s: GuestStep, header: Pick<GuestPlanHeader, 'driver'>, inPar: boolean): string {
+function encodeStep(id: string, at: string, s: GuestStep, header: CaseHeader, inPar: boolean, emit: boolean): string {
   if (inPar && !PAR_STEPS.has(s.kind)) fail(id, `${at}.kind`, `'${s.kind}' is not allowed inside par (only open, close, ioctl, sleep)`);
   switch (s.kind) {
     case 'open':
       if (!['rw', 'r', 'w', 'none'].includes(s.access)) fail(id, `${at}.access`, `must be rw, r, w or none, got ${JSON.stringify(s.access)}`);
-      return `open ${slot(id, at, s.slot)} ${s.access}\n`;
+      // Inside par a failed open is counted, never the end of anything.
+      if (s.required && inPar) fail(id, `${at}.required`, 'is not allowed inside par');
+      return `open ${slot(id, at, s.slot)} ${s.access}${s.required ? ' required' : ''}\n`;
     case 'close':
       return `close ${slot(id, at, s.slot)}\n`;
     case 'ioctl': {
       const code = int(id, `${at}.code`, s.code, 0, 0xffff_ffff);
       const out = int(id, `${at}.outLength`, s.outLength, 0, GUEST_LIMITS.maxBufferLength);
-      return `ioctl ${slot(id, at, s.slot)} 0x${code.toString(16).toUpperCase().padStart(8, '0')} ${payloadLength(id, at, s.input)} ${out} ${payload(id, at, s.input)}\n`;
+      return `ioctl ${slot(id, at, s.slot)} 0x${code.toString(16).toUpperCase().padStart(8, '0')} ${payloadLength(id, at, s.input)} ${out} ${payload(id, at, s.input, emit)}\n`;
     }
     case 'par': {
       const threads = int(id, `${at}.threads`, s.threads, 1, GUEST_LIMITS.maxThreads);
@@ -77,7 +98,7 @@ function encodeStep(id: string, at: string, s: GuestStep, header: Pick<GuestPlan
       if (inPar) fail(id, at, 'par cannot be nested');
       let text = `par ${threads} ${iterations}\n`;
       s.steps.forEach((inner, i) => {
-        text += encodeStep(id, `${at}.steps[${i}]`, inner, header, true);
+        text += encodeStep(id, `${at}.steps[${i}]`, inner, header, true, emit);
       });
       return `${text}endpar\n`;
     }
@@ -85,7 +106,9 @@ function encodeStep(id: string, at: string, s: GuestStep, header: Pick<GuestPlan
       const timeout = int(id, `${at}.timeoutMs`, s.timeoutMs, 1, GUEST_LIMITS.maxExecTimeoutMs);
       if (typeof s.commandLine !== 'string' || s.commandLine.length === 0 || s.commandLine.includes('\0'))
         fail(id, `${at}.commandLine`, 'must be a non-empty string without NUL');
-      return `exec ${timeout} ${Buffer.from(s.commandLine, 'utf8').toString('hex')}\n`;
+      // UTF-8 would carry a lone surrogate as U+FFFD: the program would get another argument than written.
+      if (LONE_SURROGATE.test(s.commandLine)) fail(id, `${at}.commandLine`, 'is not well-formed Unicode (a lone surrogate)');
+      return `exec ${timeout} ${emit ? Buffer.from(s.commandLine, 'utf8').toString('hex') : ''}\n`;
     }
     case 'load':
     case 'unload':
@@ -102,12 +125,13 @@ function payloadLength(id: string, at: string, p: GuestPayload): number {
   return int(id, `${at}.input.length`, p.length, 0, GUEST_LIMITS.maxBufferLength);
 }
 
-function payload(id: string, at: string, p: GuestPayload): string {
+function payload(id: string, at: string, p: GuestPayload, emit: boolean): string {
   if (p.nullPointer) {
     if (p.pattern.length > 0 || p.perThread) fail(id, `${at}.input`, 'a NULL pointer has no pattern and no per-thread bytes');
     return '-';
   }
   if (!(p.pattern instanceof Uint8Array)) fail(id, `${at}.input.pattern`, 'must be a Uint8Array');
+  if (!emit) return '';
   // An empty pattern means zeros; a pattern longer than the length is cut, so it never needs to be longer.
   const used = p.pattern.length > p.length ? p.pattern.subarray(0, Math.max(p.length, 0)) : p.pattern;
   return `${p.perThread ? 't' : 'x'}:${Buffer.from(used.buffer, used.byteOffset, used.byteLength).toString('hex')}`;

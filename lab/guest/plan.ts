@@ -14,7 +14,8 @@ export interface GuestPayload {
 }
 
 export type GuestStep =
-  | { kind: 'open'; slot: number; access: Access }
+  /** `required`: a failed open ends the case; the steps after it are not run. */
+  | { kind: 'open'; slot: number; access: Access; required?: boolean }
   | { kind: 'close'; slot: number }
   | { kind: 'ioctl'; slot: number; code: number; input: GuestPayload; outLength: number }
   | { kind: 'par'; threads: number; iterations: number; steps: GuestStep[] }
@@ -29,6 +30,8 @@ export interface GuestCase {
   /** The stable case id; must not contain whitespace. */
   id: string;
   steps: GuestStep[];
+  /** Unload and load the driver again before the case's steps (`isolation: case`); needs the header's driver. */
+  fresh?: boolean;
 }
 
 export interface GuestPlanHeader {
@@ -41,16 +44,8 @@ export interface GuestPlanHeader {
    * stderr (`stderr`: where the debug stream already flows under Wine, and about 100 times cheaper there).
    */
   markers?: 'debug' | 'stderr';
+  /** The folder `exec` steps start in (the guest folder the files were deployed to). */
+  workdir?: string;
 }
 
-export const GUEST_LIMITS = {
-  maxBufferLength: 16 * 1024 * 1024,
-  maxThreads: 64,
-  maxIterations: 100_000,
-  maxSlots: 16,
-  maxSleepMs: 60_000,
-  maxExecTimeoutMs: 600_000,
-  /** UTF-8 bytes of a case id and of a service name. */
-  maxIdBytes: 1024,
-  maxServiceBytes: 256,
-} as const;
+export { GUEST_LIMITS } from '../runner-limits/limits.js';

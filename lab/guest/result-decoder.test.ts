@@ -68,25 +68,36 @@ describe('decodeGuestLine events', () => {
 });
 
 describe('decodeGuestLine steps', () => {
-  it('open, close, sleep', () => {
-    expect(steps('{"k":"open","e":5}', '{"k":"close","e":0}', '{"k":"sleep"}')).toEqual([
-      { kind: 'open', error: 5 },
-      { kind: 'close', error: 0 },
-      { kind: 'sleep', error: 0 },
+  it('open, close, sleep, with the NTSTATUS beside the Win32 error', () => {
+    expect(steps('{"k":"open","e":5,"s":3221225506}', '{"k":"close","e":0,"s":0}', '{"k":"sleep"}')).toEqual([
+      { kind: 'open', error: 5, status: 0xc0000022 },
+      { kind: 'close', error: 0, status: 0 },
+      { kind: 'sleep', error: 0, status: null },
     ]);
+  });
+
+  it('a step without an NTSTATUS (an older runner) has status null', () => {
+    expect(steps('{"k":"open","e":0}', '{"k":"ioctl","e":1,"n":0,"us":1,"o":"","g":0}')).toMatchObject([
+      { kind: 'open', error: 0, status: null },
+      { kind: 'ioctl', error: 1, status: null },
+    ]);
+  });
+
+  it('an NTSTATUS that is not a number is a malformed line', () => {
+    expect(() => steps('{"k":"open","e":5,"s":"0xC0000022"}')).toThrow(/steps\[0\]\.s is not a number/);
   });
 
   it('load and unload steps', () => {
     expect(steps('{"k":"load","service":"objdev","e":2,"msg":"File not found."}', '{"k":"unload","service":"objdev","e":1060,"msg":"Service does not exist."}')).toEqual([
-      { kind: 'load', service: 'objdev', error: 2, message: 'File not found.' },
-      { kind: 'unload', service: 'objdev', error: 1060, message: 'Service does not exist.' },
+      { kind: 'load', service: 'objdev', error: 2, status: null, message: 'File not found.' },
+      { kind: 'unload', service: 'objdev', error: 1060, status: null, message: 'Service does not exist.' },
     ]);
   });
 
   it('ioctl, with output bytes, truncation and guard damage', () => {
-    expect(steps('{"k":"ioctl","e":0,"n":11,"us":538.100,"o":"68656c6c6f2c776f726c64","g":0}', '{"k":"ioctl","e":234,"n":2097152,"us":1,"o":"00ff","ot":1,"g":1}')).toEqual([
-      { kind: 'ioctl', error: 0, bytesReturned: 11, elapsedUs: 538.1, output: new Uint8Array(Buffer.from('hello,world')), outputTruncated: false, guardDamaged: false },
-      { kind: 'ioctl', error: 234, bytesReturned: 2_097_152, elapsedUs: 1, output: u8(0, 255), outputTruncated: true, guardDamaged: true },
+    expect(steps('{"k":"ioctl","e":0,"s":0,"n":11,"us":538.100,"o":"68656c6c6f2c776f726c64","g":0}', '{"k":"ioctl","e":234,"s":2147483653,"n":2097152,"us":1,"o":"00ff","ot":1,"g":1}')).toEqual([
+      { kind: 'ioctl', error: 0, status: 0, bytesReturned: 11, elapsedUs: 538.1, output: new Uint8Array(Buffer.from('hello,world')), outputTruncated: false, guardDamaged: false },
+      { kind: 'ioctl', error: 234, status: 0x80000005, bytesReturned: 2_097_152, elapsedUs: 1, output: u8(0, 255), outputTruncated: true, guardDamaged: true },
     ]);
   });
 
@@ -95,6 +106,7 @@ describe('decodeGuestLine steps', () => {
       {
         kind: 'ioctl',
         error: null,
+        status: null,
         bytesReturned: 0,
         elapsedUs: 0,
         output: u8(),
@@ -115,24 +127,25 @@ describe('decodeGuestLine steps', () => {
   it('par with ioctl, open, close and sleep aggregates', () => {
     const [par] = steps(
       '{"k":"par","threads":4,"iterations":10,"us":21822.800,"sub":[' +
-        '{"k":"open","calls":40,"errors":{"0":39,"5":1}},' +
-        '{"k":"ioctl","calls":40,"errors":{"0":40},"returned":{"4":38,"other":2},"outs":[["44444444",36],["41414141",4]],"outsMore":0,"p50":761.500,"p99":4320.300,"max":4320.300,"g":0},' +
+        '{"k":"open","calls":40,"errors":{"0":39,"5":1},"statuses":{"0":39,"3221225506":1}},' +
+        '{"k":"ioctl","calls":40,"errors":{"0":40},"statuses":{"0":40},"returned":{"4":38,"other":2},"outs":[["44444444",36],["41414141",4]],"outsMore":0,"p50":761.500,"p99":4320.300,"max":4320.300,"g":0},' +
         '{"k":"sleep","calls":40},' +
         '{"k":"close","calls":40,"errors":{"0":40}},' +
         '{"k":"ioctl","e":null,"error":"outLen 99999999 is over the limit of 16777216 bytes"}]}',
     );
-    const zero = { returned: {}, outputs: [], outputsMore: 0, p50Us: 0, p99Us: 0, maxUs: 0, guardDamaged: 0 };
+    const zero = { statuses: {}, returned: {}, outputs: [], outputsMore: 0, p50Us: 0, p99Us: 0, maxUs: 0, guardDamaged: 0 };
     expect(par).toEqual({
       kind: 'par',
       threads: 4,
       iterations: 10,
       elapsedUs: 21822.8,
       sub: [
-        { kind: 'open', calls: 40, errors: { '0': 39, '5': 1 }, ...zero },
+        { kind: 'open', calls: 40, errors: { '0': 39, '5': 1 }, ...zero, statuses: { '0': 39, '3221225506': 1 } },
         {
           kind: 'ioctl',
           calls: 40,
           errors: { '0': 40 },
+          statuses: { '0': 40 },
           returned: { '4': 38, other: 2 },
           outputs: [
             { bytes: u8(0x44, 0x44, 0x44, 0x44), count: 36 },

@@ -7,6 +7,7 @@
  */
 import type {
   ExecOutcome,
+  FreshLoad,
   GuestEvent,
   IoctlOutcome,
   ParallelOutcome,
@@ -66,6 +67,8 @@ function decodeEvent(o: Json, raw: string): GuestEvent {
         elapsedUs: num(o, 'us'),
         log: o.log === null || o.log === undefined ? null : pair(o, 'log'),
         steps: arr(o, 'steps').map((s, i) => step(s, `steps[${i}]`)),
+        ...(o.fresh !== undefined ? { fresh: fresh(o.fresh) } : {}),
+        ...(o.stopped !== undefined ? { stopped: num(o, 'stopped') } : {}),
       };
     case 'unload':
       return {
@@ -84,6 +87,18 @@ function decodeEvent(o: Json, raw: string): GuestEvent {
   }
 }
 
+function fresh(f: unknown): FreshLoad {
+  if (!isObject(f)) throw new FieldError('fresh is not an object');
+  return {
+    why: str(f, 'why', 'fresh'),
+    open: f.open === undefined ? null : num(f, 'open', 'fresh'),
+    after: f.after === undefined ? null : str(f, 'after', 'fresh'),
+    error: num(f, 'e', 'fresh'),
+    message: str(f, 'msg', 'fresh'),
+    elapsedUs: num(f, 'us', 'fresh'),
+  };
+}
+
 function step(s: unknown, at: string): StepOutcome {
   if (!isObject(s) || typeof s.k !== 'string') throw new FieldError(`${at} is not a step object`);
   switch (s.k) {
@@ -91,12 +106,12 @@ function step(s: unknown, at: string): StepOutcome {
       return ioctl(s, at);
     case 'open':
     case 'close':
-      return { kind: s.k, error: errorCode(s, at) } satisfies SimpleOutcome;
+      return { kind: s.k, error: errorCode(s, at), status: statusCode(s, at) } satisfies SimpleOutcome;
     case 'sleep':
-      return { kind: 'sleep', error: 0 } satisfies SimpleOutcome;
+      return { kind: 'sleep', error: 0, status: null } satisfies SimpleOutcome;
     case 'load':
     case 'unload':
-      return { kind: s.k, error: errorCode(s, at), message: str(s, 'msg', at), service: str(s, 'service', at) } satisfies SimpleOutcome;
+      return { kind: s.k, error: errorCode(s, at), status: null, message: str(s, 'msg', at), service: str(s, 'service', at) } satisfies SimpleOutcome;
     case 'exec':
       return {
         kind: 'exec',
@@ -118,6 +133,7 @@ function ioctl(s: Json, at: string): IoctlOutcome {
     return {
       kind: 'ioctl',
       error: null,
+      status: null,
       bytesReturned: 0,
       elapsedUs: 0,
       output: EMPTY,
@@ -129,6 +145,7 @@ function ioctl(s: Json, at: string): IoctlOutcome {
   return {
     kind: 'ioctl',
     error: num(s, 'e', at),
+    status: statusCode(s, at),
     bytesReturned: num(s, 'n', at),
     elapsedUs: num(s, 'us', at),
     output: hex(s, 'o', at),
@@ -157,6 +174,7 @@ function sub(x: unknown, at: string): ParallelSubOutcome {
     kind: k,
     calls: 0,
     errors: {},
+    statuses: {},
     returned: {},
     outputs: [],
     outputsMore: 0,
@@ -169,6 +187,7 @@ function sub(x: unknown, at: string): ParallelSubOutcome {
   base.calls = num(x, 'calls', at);
   if (k === 'sleep') return base;
   base.errors = counts(x, 'errors', at);
+  if (x.statuses !== undefined) base.statuses = counts(x, 'statuses', at);
   if (k !== 'ioctl') return base;
   base.returned = counts(x, 'returned', at);
   base.outputs = arr(x, 'outs', at).map((pairValue, i) => {
@@ -220,6 +239,11 @@ function flag(o: Json, key: string, at: string): boolean {
 
 function errorCode(o: Json, at: string): number | null {
   return o.e === null ? null : num(o, 'e', at);
+}
+
+/** `s`, the NTSTATUS: absent from an older runner's lines, so null then. */
+function statusCode(o: Json, at: string): number | null {
+  return o.s === undefined || o.s === null ? null : num(o, 's', at);
 }
 
 function pair(o: Json, key: string): [number, number] {

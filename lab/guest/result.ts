@@ -6,6 +6,8 @@ export interface IoctlOutcome {
   kind: 'ioctl';
   /** Win32 error (0 = success); null when the runner did not run the step. */
   error: number | null;
+  /** The NTSTATUS the call returned (unsigned); null when the step was not run or the runner did not say. */
+  status: number | null;
   bytesReturned: number;
   elapsedUs: number;
   output: Uint8Array;
@@ -18,6 +20,8 @@ export interface IoctlOutcome {
 export interface SimpleOutcome {
   kind: 'open' | 'close' | 'sleep' | 'load' | 'unload';
   error: number | null;
+  /** open and close: the NTSTATUS behind the error (0 for an open that succeeded); null otherwise. */
+  status: number | null;
   message?: string;
   service?: string;
 }
@@ -38,6 +42,8 @@ export interface ParallelSubOutcome {
   kind: 'ioctl' | 'open' | 'close' | 'sleep';
   calls: number;
   errors: Record<string, number>;
+  /** NTSTATUS (unsigned, decimal) → calls, as `errors` is for Win32 errors. */
+  statuses: Record<string, number>;
   returned: Record<string, number>;
   /** The first distinct outputs, each with how often it came back. */
   outputs: Array<{ bytes: Uint8Array; count: number }>;
@@ -62,11 +68,36 @@ export interface ParallelOutcome {
 
 export type StepOutcome = IoctlOutcome | SimpleOutcome | ExecOutcome | ParallelOutcome;
 
+/** Why and how the runner loaded the driver again before a case. */
+export interface FreshLoad {
+  /** `asked`: the case wanted one (isolation: case); `device-gone`: the case before left no device to open. */
+  why: 'asked' | 'device-gone' | (string & {});
+  /** The Win32 error of the open that found the device gone; null when the case asked. */
+  open: number | null;
+  /** The id of the case that ran before and left the device gone; null when the case asked. */
+  after: string | null;
+  /** The load's Win32 error (0 = loaded): when it is not 0 the case ran no step. */
+  error: number;
+  message: string;
+  elapsedUs: number;
+}
+
 export type GuestEvent =
   | { t: 'hello'; version: number; pid: number; qpcHz: number }
   | { t: 'load'; service: string; error: number; message: string; elapsedUs: number }
   | { t: 'begin'; index: number; id: string }
-  | { t: 'case'; index: number; id: string; elapsedUs: number; log: [number, number] | null; steps: StepOutcome[] }
+  | {
+      t: 'case';
+      index: number;
+      id: string;
+      elapsedUs: number;
+      log: [number, number] | null;
+      steps: StepOutcome[];
+      /** Set when the driver was loaded again before the case's steps. */
+      fresh?: FreshLoad;
+      /** The index of a required open that failed: the steps after it were not run. */
+      stopped?: number;
+    }
   /** A case the runner could not run as written; index -1 and id '' for a line outside any case. */
   | { t: 'case-error'; index: number; id: string; error: string; line: number }
   | { t: 'unload'; service: string; error: number; message: string; openAfter: number | null }

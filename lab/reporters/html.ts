@@ -6,7 +6,8 @@ import type { RunHeader } from '../report/run-report.js';
 import { mergeTimeline } from '../timeline/merge-timeline.js';
 import type { TimelineEntry } from '../timeline/timeline-entry.js';
 import type { CaseResult } from '../verdict/case-result.js';
-import { describeWin32Error } from '../verdict/win32-errors.js';
+import { describeNtStatus } from '../status-codes/ntstatus.js';
+import { describeWin32Error } from '../status-codes/win32-errors.js';
 import { STYLES } from './html/styles.js';
 import type { FinalReport, Reporter } from './reporter.js';
 
@@ -16,6 +17,7 @@ import type { FinalReport, Reporter } from './reporter.js';
  */
 export class HtmlReporter implements Reporter {
   readonly name = 'html';
+  readonly writes = 'report.html';
 
   /** Written case by case, so memory does not grow with the number of cases. */
   async onEnd(report: FinalReport): Promise<void> {
@@ -23,15 +25,15 @@ export class HtmlReporter implements Reporter {
     const fd = openSync(join(report.outDir, 'report.html'), 'w');
     try {
       writeSync(fd, `${before}{"header":${scriptJson(report.header)},"cases":[`);
-      const names: Record<string, string> = {};
+      const names: CodeNames = { errorNames: {}, statusNames: {} };
       let first = true;
       for await (const c of report.cases()) {
         const page = pageCase(c);
-        addErrorNames(names, page);
+        addCodeNames(names, page);
         writeSync(fd, `${first ? '' : ','}${scriptJson(page)}`);
         first = false;
       }
-      writeSync(fd, `],"errorNames":${scriptJson(names)}}${after}`);
+      writeSync(fd, `],"errorNames":${scriptJson(names.errorNames)},"statusNames":${scriptJson(names.statusNames)}}${after}`);
     } finally {
       closeSync(fd);
     }
@@ -55,21 +57,30 @@ function renderPage(header: RunHeader, cases: PageCase[]): string {
     fallbackTitle: 'lab report',
     styles: STYLES,
     skeleton: SKELETON,
-    data: { header, cases, errorNames: errorNames(cases) },
+    data: { header, cases, ...codeNames(cases) },
     script: pageScript('report'),
   });
 }
 
-/** "87 (ERROR_INVALID_PARAMETER)" for every Win32 code the page shows, so the page needs no table of its own. */
-function errorNames(cases: PageCase[]): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const c of cases) addErrorNames(names, c);
+/**
+ * Names for every code the page shows, so the page needs no tables of its own: "87 (ERROR_INVALID_PARAMETER)"
+ * for Win32 errors, "0xC000000D (STATUS_INVALID_PARAMETER)" for NTSTATUS values.
+ */
+interface CodeNames {
+  errorNames: Record<string, string>;
+  statusNames: Record<string, string>;
+}
+
+function codeNames(cases: PageCase[]): CodeNames {
+  const names: CodeNames = { errorNames: {}, statusNames: {} };
+  for (const c of cases) addCodeNames(names, c);
   return names;
 }
 
-function addErrorNames(names: Record<string, string>, c: PageCase): void {
+function addCodeNames(names: CodeNames, c: PageCase): void {
   for (const s of c.steps) {
-    for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names[code] ??= describeWin32Error(code);
+    for (const code of [s.error, s.expected?.error]) if (typeof code === 'number') names.errorNames[code] ??= describeWin32Error(code);
+    for (const value of [s.status, s.expected?.status]) if (typeof value === 'number') names.statusNames[value] ??= describeNtStatus(value);
   }
 }
 

@@ -9,6 +9,7 @@ import type { FinalReport, Reporter } from './reporter.js';
  */
 export class JsonReporter implements Reporter {
   readonly name = 'json';
+  readonly writes = 'report.json';
 
   async onEnd(report: FinalReport): Promise<void> {
     const out = createWriteStream(join(report.outDir, 'report.json'));

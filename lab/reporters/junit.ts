@@ -16,6 +16,7 @@ const OPEN_CLOSE_MARK = '__lab_testcases__';
  */
 export class JunitReporter implements Reporter {
   readonly name = 'junit';
+  readonly writes = 'junit.xml';
 
   async onEnd(report: FinalReport): Promise<void> {
     const h = report.header;

@@ -32,12 +32,18 @@ export class ReporterMultiplexer implements Reporter {
     void this.each((r) => r.onWarning?.(message));
   }
 
-  /** `beforeEach` runs before every reporter's onEnd: the run uses it to mark a report interrupted by a late Ctrl-C. */
+  /**
+   * Every reporter's onEnd, then onWritten with the files of the reporters still standing: a reporter
+   * that failed is not said to have written its file. `beforeEach` runs before every reporter's onEnd:
+   * the run uses it to mark a report interrupted by a late Ctrl-C.
+   */
   async onEnd(report: FinalReport, beforeEach?: () => void): Promise<void> {
     await this.each((r) => {
       beforeEach?.();
       return r.onEnd?.(report);
     });
+    const written = this.active.flatMap((r) => (r.writes ? [r.writes] : []));
+    await this.each((r) => r.onWritten?.(written, report));
   }
 
   private async each(call: (r: Reporter) => unknown): Promise<void> {

@@ -26,7 +26,14 @@ const gate: GateSection = {
 };
 
 const cases = [
-  aCase('echo/ok', 'passed', { gate: { class: 'unchanged', baselineStatus: 'passed' }, steps: [{ index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 1, outLength: 0, error: 0, bytesReturned: 0, elapsedUs: 90, ok: true, expected: { error: 0 } }] }),
+  aCase('echo/ok', 'passed', {
+    gate: { class: 'unchanged', baselineStatus: 'passed' },
+    notes: [`started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone ${HOSTILE}`],
+    steps: [
+      { index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 1, outLength: 0, error: 122, status: 0xc0000023, bytesReturned: 0, elapsedUs: 90, ok: true, expected: { error: 122, status: 0xc0000023 } },
+      { index: 1, kind: 'close', error: null, ok: true, notRun: true },
+    ],
+  }),
   { ...aRichFailure('echo/read-back'), gate: { class: 'regression' as const, baselineStatus: 'passed' as const } },
   { ...aCrash('echo/boom'), gate: { class: 'new' as const } },
   aCase('echo/fixed', 'passed', { gate: { class: 'fixed', baselineStatus: 'failed' } }),
@@ -129,6 +136,18 @@ describe('report.html in Chromium', () => {
     await detail.locator('.lanes button.more').click();
     expect(await detail.locator('.raw pre').first().textContent()).toContain('14\t04:00:00.104\t[target] wine: a target line');
     await p.page.screenshot({ path: join(dir, 'case-open.png'), fullPage: true });
+  });
+
+  it('shows each step\'s NTSTATUS by name, the steps not run, and the case\'s notes', async () => {
+    const p = await open('#case=echo/ok');
+    const detail = p.page.locator('tr.detail[data-detail-for="echo/ok"]');
+    await detail.waitFor();
+    const cells = await detail.locator('table.steps tr[data-step="0"] td.vs').allTextContents();
+    expect(cells).toContain('0xC0000023 (STATUS_BUFFER_TOO_SMALL) ✓');
+    expect(cells).toContain('122 (ERROR_INSUFFICIENT_BUFFER) ✓');
+    expect(await detail.locator('table.steps tr[data-step="1"]').getAttribute('class')).toBe('not-run');
+    expect(await detail.locator('table.steps tr[data-step="1"] td.vs').first().textContent()).toBe('not run');
+    expect(await detail.locator('ul.notes li').allTextContents()).toEqual([`started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone ${HOSTILE}`]);
   });
 
   it('shows crash evidence: the signature, the backtrace, the registers one click away', async () => {

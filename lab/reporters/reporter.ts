@@ -1,6 +1,6 @@
 /**
  * The reporter interface: optional hooks, called in this order: onBegin, then onCaseBegin/onCaseEnd per
- * case as they happen, onWarning at any time, onEnd once with the final report. A reporter that throws
+ * case as they happen, onWarning at any time, onEnd once with the final report, then onWritten. A reporter that throws
  * is reported and switched off by the multiplexer; it never breaks the run or the other reporters.
  */
 import type { RunHeader } from '../report/run-report.js';
@@ -27,10 +27,14 @@ export interface FinalReport {
 
 export interface Reporter {
   readonly name: string;
+  /** The file it writes into the run's folder (report.html), when it writes one. */
+  readonly writes?: string;
   onBegin?(run: RunBegin): void | Promise<void>;
   onPhase?(phase: string, detail?: string): void;
   onCaseBegin?(c: Case): void;
   onCaseEnd?(result: CaseResult): void | Promise<void>;
   onWarning?(message: string): void;
   onEnd?(report: FinalReport): void | Promise<void>;
+  /** After every onEnd: the files the reporters really wrote (a reporter that failed wrote none). */
+  onWritten?(files: readonly string[], report: FinalReport): void | Promise<void>;
 }

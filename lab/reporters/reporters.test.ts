@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptySummary, countStatus, type RunHeader } from '../report/run-report.js';
@@ -7,7 +7,8 @@ import type { CaseResult } from '../verdict/case-result.js';
 import { HtmlReporter } from './html.js';
 import { JsonReporter } from './json.js';
 import { JunitReporter } from './junit.js';
-import type { FinalReport } from './reporter.js';
+import { ReporterMultiplexer } from './multiplexer.js';
+import type { FinalReport, Reporter } from './reporter.js';
 import { SummaryMarkdownReporter } from './summary-markdown.js';
 import { TerminalReporter } from './terminal.js';
 import { tempDir } from '../testing/temp-dir.js';
@@ -88,5 +89,27 @@ describe('terminal', () => {
     expect(out).not.toContain('\r');
     expect(out).toMatch(/✗ failed  echo\/bad  step 1 READ: expected error 0, got 87/);
     expect(out).toMatch(/echo on wine: FAILED: 4 cases: 1 passed, 1 failed, 1 crashed, 1 skipped/);
+  });
+
+  it('counts a streak of cases with the same result as "1 more case", not "1 more cases"', () => {
+    let out = '';
+    const t = new TerminalReporter({ live: false, write: (s) => (out += s) });
+    t.onBegin({ runId: 'r1', suite: 'echo', target: 'wine', outDir: dir, total: 2 });
+    t.onCaseEnd(cases[1]!);
+    t.onCaseEnd({ ...cases[1]!, id: 'echo/bad-too' });
+    t.onPhase('report');
+    expect(out).toContain('  ... and 1 more case with the same result\n');
+  });
+
+  it('names only the report files that were written: not those of reporters left out or broken', async () => {
+    let out = '';
+    const broken: Reporter = { name: 'junit', writes: 'junit.xml', onEnd: () => Promise.reject(new Error('disk full')) };
+    const run = new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), broken, new JsonReporter()], () => {});
+    await run.onEnd(report);
+    const at = out.split('\n').find((l) => l.startsWith('reports: '));
+    expect(at).toBe(`reports: ${relative(process.cwd(), dir)}/report.json`);
+    out = '';
+    await new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), new HtmlReporter(), new JsonReporter()], () => {}).onEnd(report);
+    expect(out.split('\n').find((l) => l.startsWith('reports: '))).toMatch(/\/report\.html \(report\.json\)$/);
   });
 });

@@ -7,11 +7,12 @@ import { TerminalReporter } from './terminal.js';
  * its timeline) are imported once the run is under way and the process mostly waits for the target, not
  * at start-up, where every millisecond is on the way to the first case.
  */
-function lazy(name: string, load: () => Promise<Reporter>): Reporter {
+function lazy(name: string, writes: string, load: () => Promise<Reporter>): Reporter {
   let loading: Promise<Reporter> | undefined;
   const get = () => (loading ??= load());
   return {
     name,
+    writes,
     onCaseEnd() {
       void get();
     },
@@ -24,10 +25,10 @@ function lazy(name: string, load: () => Promise<Reporter>): Reporter {
 /** In the order they run: json last, so report.json can carry the time the others took. */
 const REPORTERS: Record<string, () => Reporter> = {
   terminal: () => TerminalReporter.forStdout(),
-  junit: () => lazy('junit', async () => new (await import('./junit.js')).JunitReporter()),
-  html: () => lazy('html', async () => new (await import('./html.js')).HtmlReporter()),
-  summary: () => lazy('summary', async () => new (await import('./summary-markdown.js')).SummaryMarkdownReporter()),
-  json: () => lazy('json', async () => new (await import('./json.js')).JsonReporter()),
+  junit: () => lazy('junit', 'junit.xml', async () => new (await import('./junit.js')).JunitReporter()),
+  html: () => lazy('html', 'report.html', async () => new (await import('./html.js')).HtmlReporter()),
+  summary: () => lazy('summary', 'summary.md', async () => new (await import('./summary-markdown.js')).SummaryMarkdownReporter()),
+  json: () => lazy('json', 'report.json', async () => new (await import('./json.js')).JsonReporter()),
 };
 
 export const REPORTER_NAMES = Object.keys(REPORTERS);

@@ -11,6 +11,7 @@ const LISTED = 50;
 /** summary.md: for a CI step summary ($GITHUB_STEP_SUMMARY) or a pull-request comment. */
 export class SummaryMarkdownReporter implements Reporter {
   readonly name = 'summary';
+  readonly writes = 'summary.md';
 
   async onEnd(report: FinalReport): Promise<void> {
     const h = report.header;

@@ -1,8 +1,10 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Case } from '../suite/case.js';
 import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
 import type { FinalReport, Reporter, RunBegin } from './reporter.js';
 import { STATUS_MARK } from './status-mark.js';
+import { plural } from '../verdict/plural.js';
 import { gateLines, type NamedCase } from '../gate/gate-lines.js';
 
 export interface TerminalOptions {
@@ -120,11 +122,20 @@ export class TerminalReporter implements Reporter {
     if (h.error) this.write(`lab could not finish the run: ${h.error.message}\n`);
     if (h.gate) this.write(`${gateLines(h.gate, named).join('\n')}\n`);
     this.write(`${h.suite} on ${h.target}: ${h.status.toUpperCase()}: ${s.total} cases: ${parts.join(', ') || 'none'} (${(h.durationMs / 1000).toFixed(1)} s)\n`);
-    this.write(`reports: ${relative(process.cwd(), report.outDir) || '.'}/report.html (report.json, junit.xml, summary.md, dbgview.log)\n`);
+  }
+
+  /** Where the reports are: only the files the reporters wrote, report.html first, and the debug log. */
+  onWritten(files: readonly string[], report: FinalReport): void {
+    const dir = relative(process.cwd(), report.outDir) || '.';
+    const logs = existsSync(join(report.outDir, 'dbgview.log')) ? ['dbgview.log'] : [];
+    const ordered = [...files].sort((a, b) => Number(b === 'report.html') - Number(a === 'report.html'));
+    const [first, ...rest] = ordered;
+    if (first) this.write(`reports: ${dir}/${first}${[...rest, ...logs].length ? ` (${[...rest, ...logs].join(', ')})` : ''}\n`);
+    else if (logs.length) this.write(`no report files (--reporter terminal); the debug log: ${dir}/${logs[0]}\n`);
   }
 
   private flushStreak(): void {
-    if (this.streak.count > 0) this.line(`  ... and ${this.streak.count} more cases with the same result`);
+    if (this.streak.count > 0) this.line(`  ... and ${plural(this.streak.count, 'more case')} with the same result`);
     this.streak = { key: '', count: 0 };
   }
 

@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, win32 } from 'node:path';
 import { HarnessError } from '../errors/lab-error.js';
 import type { GuestPlanHeader } from '../guest/plan.js';
 import type { DebugStream } from '../logs/debug-stream.js';
@@ -8,7 +8,7 @@ import type { Case, ExpandedSuite } from '../suite/case.js';
 import type { Target } from '../targets/target.js';
 import type { Blame, CaseResult } from '../verdict/case-result.js';
 import { unfinishedCase } from '../verdict/judge-case.js';
-import { describeWin32Error } from '../verdict/win32-errors.js';
+import { describeWin32Error } from '../status-codes/win32-errors.js';
 import { runGuestSession } from './guest-session.js';
 import type { PhaseClock } from './phase-clock.js';
 import { withRetry } from './retry.js';
@@ -58,6 +58,8 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     driver: { service: suite.driver.service, imagePath: target.guestPath(basename(suite.driver.image)) },
     ...(suite.driver.log ? { logPath: suite.driver.log } : {}),
     ...(target.markerChannel === 'stderr' ? { markers: 'stderr' as const } : {}),
+    // `run` steps start where the files were deployed, so a client finds what lies beside it.
+    workdir: win32.dirname(target.guestPath('lab-guest.exe')),
   };
   let remaining = cases;
   let sessions = 0;
@@ -112,7 +114,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         throw new HarnessError('LAB_GUEST_RUNNER', `the guest runner ended ${fruitless} sessions in a row (last exit code ${code ?? 'unknown'}) before running any case. Fix: run \`lab doctor\`; see dbgview.log in ${input.outDir}.`);
       }
       const delayMs = HARNESS_RETRY.baseDelayMs * 2 ** (fruitless - 1);
-      const why = stop.kind === 'load-failed' ? `the driver could not be loaded (${describeWin32Error(stop.error)})` : `the guest runner ended before running any case (exit code ${code ?? 'unknown'})`;
+      const why = stop.kind === 'load-failed' ? `the driver could not be loaded: ${describeWin32Error(stop.error)}` : `the guest runner ended before running any case (exit code ${code ?? 'unknown'})`;
       input.warn(`${why}; retrying on a clean target in ${delayMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } else {

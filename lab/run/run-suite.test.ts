@@ -26,7 +26,7 @@ async function run(cases: string[], script: (session: number, id: string) => Scr
   const outDir = join(dir, 'out');
   const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new JsonReporter()], signal: new AbortController().signal, options: {}, ...extra });
   const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
-  return { ...result, report, target, status: Object.fromEntries(report.cases.map((c) => [c.id.replace('s/', ''), c.status])) };
+  return { ...result, report, target, outDir, status: Object.fromEntries(report.cases.map((c) => [c.id.replace('s/', ''), c.status])) };
 }
 
 describe('runSuite rules, against a scripted target double', () => {
@@ -96,7 +96,7 @@ describe('runSuite rules, against a scripted target double', () => {
     const retried = await run(['a'], () => 'pass', {}, { loadError: (session) => (session === 1 ? 1722 : 0) });
     expect(retried.status).toEqual({ a: 'passed' });
     expect(retried.target.sessions).toBe(2);
-    expect(retried.report.warnings[0]).toMatch(/^the driver could not be loaded \(1722\); retrying on a clean target/);
+    expect(retried.report.warnings[0]).toMatch(/^the driver could not be loaded: 1722 \(RPC_S_SERVER_UNAVAILABLE\); retrying on a clean target/);
     const refused = await run(['a'], () => 'pass', {}, { loadError: () => 31 });
     expect(refused.target.sessions).toBe(1);
     expect(refused.report.cases[0]).toMatchObject({ status: 'error', blame: 'product' });
@@ -124,5 +124,11 @@ describe('runSuite rules, against a scripted target double', () => {
     expect(r.report.cases.map((c) => c.status)).toEqual(['passed', 'passed', 'passed']);
     expect(r.report.status).toBe('passed');
     expect(r.exitCode).toBe(0);
+  });
+
+  it('tells the guest runner to start run steps in the folder the files were deployed to', async () => {
+    const r = await run(['a'], () => 'pass');
+    const plan = await readFile(join(r.outDir, 'plan.txt'), 'utf8');
+    expect(plan.split('\n')).toContain('workdir C:\\lab');
   });
 });

@@ -6,6 +6,8 @@ import type { Access, GuestPayload } from '../guest/plan.js';
 
 export interface IoctlExpectation {
   error?: number;
+  /** The NTSTATUS (unsigned 32-bit) the call must return. */
+  status?: number;
   bytesReturned?: number;
   /** The bytes the output must equal: given literally, or what an earlier step sent. */
   output?: { bytes: Uint8Array; from?: string } | { sameAsStep: number; from: string };
@@ -13,6 +15,8 @@ export interface IoctlExpectation {
 
 export interface ErrorExpectation {
   error?: number;
+  /** Opens only: the NTSTATUS behind the error (unsigned 32-bit). */
+  status?: number;
 }
 
 export interface RunExpectation {
@@ -24,7 +28,8 @@ export interface RunExpectation {
 
 export type ThreadStep =
   | { kind: 'ioctl'; slot: number; ioctl: IoctlRef; input: GuestPayload; outLength: number; expect: IoctlExpectation }
-  | { kind: 'open'; slot: number; access: Access; expect: ErrorExpectation; implicit?: boolean }
+  /** `required`: the open is expected to succeed, so its failure ends the case (not inside `parallel`). */
+  | { kind: 'open'; slot: number; access: Access; expect: ErrorExpectation; required: boolean; implicit?: boolean }
   | { kind: 'close'; slot: number }
   | { kind: 'sleep'; ms: number };
 
@@ -51,9 +56,13 @@ export interface Case {
   /** Why this case does not run on the chosen target; absent when it runs. */
   skip?: string;
   tags: string[];
+  /** `isolation: case`: the driver is loaded again before this case. */
+  fresh?: boolean;
   steps: CaseStep[];
   /** Where the case is written, for messages: `suites/echo.yaml:42`. */
   source: string;
+  /** Its template in the suite file (`cases[template]`), to locate problems found after expansion. */
+  template: number;
 }
 
 export interface ExpandedSuite {

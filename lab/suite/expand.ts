@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { Access } from '../guest/plan.js';
-import { parseWin32Error } from '../verdict/win32-errors.js';
+import { parseNtStatus } from '../status-codes/ntstatus.js';
+import { parseWin32Error } from '../status-codes/win32-errors.js';
 import type { Case, CaseStep, ErrorExpectation, IoctlExpectation, IoctlRef, ThreadStep } from './case.js';
 import { caseId, renderParam, slug } from './case-id.js';
 import { ExpressionError, interpolate, isPlaceholder, resolvePlaceholder, type Params } from './expression.js';
@@ -9,8 +10,9 @@ import { located, type LoadedSuite } from './load-suite.js';
 import { combinationCount, combinations, MAX_EXPANDED_CASES } from './matrix.js';
 import { toGuestPayload, type PayloadSpec } from './payload.js';
 import { explainIssues } from './schema-issues.js';
-import { schemaFieldNames } from './json-schema.js';
+import { schemaFieldsAt } from './json-schema.js';
 import { Step, type RawCase, type RawStep, type RawSuite } from './schema.js';
+import { ntStatusProblem, win32ErrorProblem } from './status-values.js';
 import { SuiteError, type SuiteIssue } from './suite-error.js';
 
 export interface ExpandOptions {
@@ -104,6 +106,7 @@ function expandCase(loaded: LoadedSuite, template: RawCase, ci: number, params: 
     const name = template.name.includes('${') ? interpolate(template.name, params) : template.name + (shown ? ` [${shown}]` : '');
     const skip = skipReason(template.skip, options.target);
     const line = source.locate(casePath).line;
+    const isolation = template.isolation ?? raw.isolation ?? 'suite';
     return {
       index,
       id: caseId(raw.suite, template.id ?? slug(template.name), params),
@@ -112,8 +115,10 @@ function expandCase(loaded: LoadedSuite, template: RawCase, ci: number, params: 
       timeoutMs: options.timeoutMs ?? numberOf(template.timeoutMs, params) ?? raw.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(skip ? { skip } : {}),
       tags: template.tags ?? [],
+      ...(isolation === 'case' ? { fresh: true } : {}),
       steps: withOpens,
       source: `${file}:${line}`,
+      template: ci,
     };
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
@@ -149,7 +154,8 @@ function substitute(step: RawStep, params: Params, path: PropertyKey[], where: W
   if (parsed.success) return parsed.data;
   // Explained as if the step sat at cases[0].steps[0], so step-kind unions resolve as in loadSuite.
   const asInSuite = parsed.error.issues.map((i) => ({ ...i, path: ['cases', 0, 'steps', 0, ...i.path] }));
-  for (const issue of explainIssues(asInSuite, { cases: [{ steps: [result] }] }, schemaFieldNames()).map((i) => ({ ...i, path: i.path.slice(4) }))) {
+  const data = { cases: [{ steps: [result] }] };
+  for (const issue of explainIssues(asInSuite, data, (at) => schemaFieldsAt(data, at)).map((i) => ({ ...i, path: i.path.slice(4) }))) {
     where([...path, ...issue.path], `${issue.message}${suffix}`, issue.key);
   }
   return undefined;
@@ -175,8 +181,9 @@ function toCaseStep(step: RawStep, suite: RawSuite, labels: Map<string, number>,
     }
     const expect = chooseExpect(step.expect, params, [...path, 'expect'], where, suffix);
     if (expect === undefined) return undefined;
-    const result: IoctlExpectation = {};
-    if (expect.error !== undefined) result.error = parseWin32Error(expect.error as number | string)!;
+    const codes = statusCodes(expect, [...path, 'expect'], where, suffix);
+    if (!codes) return undefined;
+    const result: IoctlExpectation = { ...codes };
     if (expect.bytesReturned !== undefined) result.bytesReturned = expect.bytesReturned as number;
     const out = expect.output;
     if (out?.sameAs !== undefined) {
@@ -203,7 +210,8 @@ function toCaseStep(step: RawStep, suite: RawSuite, labels: Map<string, number>,
   if ('open' in step) {
     const expect = chooseError(step.expect, params, [...path, 'expect'], where, suffix);
     if (!expect) return undefined;
-    return { kind: 'open', slot: (step.open.handle as number | undefined) ?? 0, access: ACCESS[(step.open.access as string | undefined) ?? 'read-write'] ?? 'rw', expect };
+    const required = (expect.error === undefined || expect.error === 0) && (expect.status === undefined || expect.status < 0x8000_0000);
+    return { kind: 'open', slot: (step.open.handle as number | undefined) ?? 0, access: ACCESS[(step.open.access as string | undefined) ?? 'read-write'] ?? 'rw', expect, required };
   }
   if ('close' in step) return { kind: 'close', slot: step.close as number };
   if ('sleep' in step) return { kind: 'sleep', ms: step.sleep as number };
@@ -247,12 +255,35 @@ function choose<T extends object>(value: Alternatives<T> | string, params: Param
 }
 
 const chooseExpect = (value: unknown, params: Params, path: PropertyKey[], where: Where, suffix: string) =>
-  choose<{ error?: unknown; bytesReturned?: unknown; output?: { sameAs?: string | number; text?: string; hex?: string } }>(value as never, params, path, where, suffix);
+  choose<{ error?: unknown; status?: unknown; bytesReturned?: unknown; output?: { sameAs?: string | number; text?: string; hex?: string } }>(value as never, params, path, where, suffix);
 
 function chooseError(value: unknown, params: Params, path: PropertyKey[], where: Where, suffix: string): ErrorExpectation | undefined {
-  const chosen = choose<{ error?: unknown }>(value as never, params, path, where, suffix);
+  const chosen = choose<{ error?: unknown; status?: unknown }>(value as never, params, path, where, suffix);
   if (!chosen) return undefined;
-  return chosen.error === undefined ? {} : { error: parseWin32Error(chosen.error as number | string)! };
+  return statusCodes(chosen, path, where, suffix);
+}
+
+/**
+ * `error:` and `status:` of a chosen expectation as numbers. rules.ts checked what was written; a value a
+ * placeholder brought in is checked here, with the same words.
+ */
+function statusCodes(expect: { error?: unknown; status?: unknown }, path: PropertyKey[], where: Where, suffix: string): ErrorExpectation | undefined {
+  const out: ErrorExpectation = {};
+  const fields = [
+    ['error', win32ErrorProblem, parseWin32Error],
+    ['status', ntStatusProblem, parseNtStatus],
+  ] as const;
+  for (const [field, problemOf, parse] of fields) {
+    const value = expect[field] as number | string | undefined;
+    if (value === undefined) continue;
+    const problem = problemOf(value);
+    if (problem) {
+      where([...path, field], `${problem}${suffix}`);
+      return undefined;
+    }
+    out[field] = parse(value)!;
+  }
+  return out;
 }
 
 function holds(value: unknown, cond: unknown): boolean {
@@ -285,7 +316,7 @@ function addImplicitOpens(steps: CaseStep[]): CaseStep[] {
     }
   };
   visit(steps, opened);
-  const opens: CaseStep[] = [...needed].sort((a, b) => a - b).map((slot) => ({ kind: 'open', slot, access: 'rw', expect: { error: 0 }, implicit: true }));
+  const opens: CaseStep[] = [...needed].sort((a, b) => a - b).map((slot) => ({ kind: 'open', slot, access: 'rw', expect: { error: 0 }, required: true, implicit: true }));
   if (opens.length === 0) return steps;
   // `sameAs` indexes count the case's own steps; keep them pointing at the same steps after the prepend.
   for (const step of steps) {

@@ -10,20 +10,53 @@ export function suiteJsonSchema(): Record<string, unknown> {
   };
 }
 
-let fieldNames: Set<string> | undefined;
+interface SchemaNode {
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  items?: SchemaNode;
+  additionalProperties?: SchemaNode | boolean;
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+}
 
-/** Every field name the schema knows, for "did you mean" hints on unknown fields. */
-export function schemaFieldNames(): ReadonlySet<string> {
-  if (fieldNames) return fieldNames;
-  const names = new Set<string>();
-  const stack: unknown[] = [suiteJsonSchema()];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    const properties = (node as { properties?: Record<string, unknown> }).properties;
-    if (properties) for (const key of Object.keys(properties)) names.add(key);
-    for (const value of Object.values(node)) if (value && typeof value === 'object') stack.push(value);
+let root: SchemaNode | undefined;
+
+/** A node's alternatives (anyOf/oneOf, nested), keeping those that fit the value found there. */
+function alternatives(node: SchemaNode, value: unknown): SchemaNode[] {
+  const leaves: SchemaNode[] = [];
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const branches = n.anyOf ?? n.oneOf;
+    if (branches) stack.push(...branches);
+    else leaves.push(n);
   }
-  fieldNames = names;
-  return names;
+  const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const fitting = leaves.filter((l) => (Array.isArray(value) ? l.type === 'array' || l.items !== undefined : isObject ? l.type === 'object' || l.properties !== undefined : true));
+  if (!isObject) return fitting;
+  // A step's kind key decides which step it is: prefer the branches whose required keys are all there.
+  const complete = fitting.filter((l) => l.required?.length && l.required.every((k) => k in (value as object)));
+  return complete.length ? complete : fitting;
+}
+
+/**
+ * The field names the schema allows at `path` of `data` (the object an unknown key was found in), for
+ * "did you mean" hints that only name fields that exist there: `outLenght` in an ioctl step suggests
+ * `outLength`, but `lenght` there suggests nothing (`length` belongs to payloads).
+ */
+export function schemaFieldsAt(data: unknown, path: readonly PropertyKey[]): ReadonlySet<string> {
+  root ??= suiteJsonSchema() as SchemaNode;
+  let nodes: SchemaNode[] = [root];
+  let value: unknown = data;
+  for (const part of path) {
+    const next: SchemaNode[] = [];
+    for (const n of nodes.flatMap((node) => alternatives(node, value))) {
+      const child = typeof part === 'number' ? n.items : (n.properties?.[String(part)] ?? (typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined));
+      if (child) next.push(child);
+    }
+    nodes = next;
+    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
+  }
+  return new Set(nodes.flatMap((node) => alternatives(node, value)).flatMap((n) => Object.keys(n.properties ?? {})));
 }

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { isScalar, LineCounter, parseDocument, visit, YAMLError, type Document, type Node } from 'yaml';
 import { UsageError } from '../errors/lab-error.js';
-import { suiteJsonSchema, schemaFieldNames } from './json-schema.js';
+import { suiteJsonSchema, schemaFieldsAt } from './json-schema.js';
 import { checkRules } from './rules.js';
 import { explainIssues } from './schema-issues.js';
 import { SuiteSchema, type RawSuite } from './schema.js';
@@ -71,7 +71,7 @@ export async function loadSuite(path: string): Promise<LoadedSuite> {
 
   const parsed = SuiteSchema.safeParse(data);
   if (!parsed.success) {
-    const issues = explainIssues(parsed.error.issues, data, schemaFieldNames()).map((i) => located(source, file, i.path, i.message, i.key));
+    const issues = explainIssues(parsed.error.issues, data, (path) => schemaFieldsAt(data, path)).map((i) => located(source, file, i.path, i.message, i.key));
     throw new SuiteError(sortIssues(issues));
   }
   const loaded: LoadedSuite = { file, dir: dirname(resolve(path)), raw: parsed.data, source };

@@ -1,7 +1,7 @@
 import { ExpressionError, isPlaceholder, referencedNames } from './expression.js';
 import type { RawCase, RawPayload, RawStep, RawSuite } from './schema.js';
 import type { RawIssue } from './schema-issues.js';
-import { parseWin32Error } from '../verdict/win32-errors.js';
+import { ntStatusProblem, win32ErrorProblem } from './status-values.js';
 
 const GENERATORS = ['text', 'hex', 'repeat', 'allBytes', 'withNuls', 'random'] as const;
 
@@ -53,6 +53,7 @@ function checkStep(step: RawStep, path: PropertyKey[], scope: Scope, issues: Raw
     expects.forEach((e, ei) => {
       const ePath = Array.isArray(step.expect) ? [...path, 'expect', ei] : [...path, 'expect'];
       checkError(e.error, [...ePath, 'error'], issues);
+      checkStatus(e.status, [...ePath, 'status'], issues);
       const out = e.output;
       if (!out) return;
       const given = (['sameAs', 'text', 'hex'] as const).filter((k) => out[k] !== undefined);
@@ -61,8 +62,12 @@ function checkStep(step: RawStep, path: PropertyKey[], scope: Scope, issues: Raw
     });
   }
   if ('open' in step || 'load' in step || 'unload' in step) {
-    const expects = step.expect === undefined ? [] : Array.isArray(step.expect) ? step.expect : [step.expect];
-    expects.forEach((e, ei) => checkError(e.error, Array.isArray(step.expect) ? [...path, 'expect', ei, 'error'] : [...path, 'expect', 'error'], issues));
+    const expects: Array<{ error?: unknown; status?: unknown }> = step.expect === undefined ? [] : Array.isArray(step.expect) ? step.expect : [step.expect];
+    expects.forEach((e, ei) => {
+      const ePath = Array.isArray(step.expect) ? [...path, 'expect', ei] : [...path, 'expect'];
+      checkError(e.error, [...ePath, 'error'], issues);
+      checkStatus(e.status, [...ePath, 'status'], issues);
+    });
   }
   if ('parallel' in step) {
     const threadLabels = new Map<string, number>();
@@ -84,8 +89,15 @@ function checkSameAs(ref: string | number, path: PropertyKey[], scope: Scope, is
 }
 
 function checkError(value: unknown, path: PropertyKey[], issues: RawIssue[]): void {
-  if (typeof value !== 'string' || isPlaceholder(value)) return;
-  if (parseWin32Error(value) === undefined) issues.push({ path, message: `expected a Win32 error number or a known name such as ERROR_INVALID_PARAMETER, found \`${value}\`` });
+  if ((typeof value !== 'string' && typeof value !== 'number') || isPlaceholder(value)) return;
+  const problem = win32ErrorProblem(value);
+  if (problem) issues.push({ path, message: problem });
+}
+
+function checkStatus(value: unknown, path: PropertyKey[], issues: RawIssue[]): void {
+  if ((typeof value !== 'string' && typeof value !== 'number') || isPlaceholder(value)) return;
+  const problem = ntStatusProblem(value);
+  if (problem) issues.push({ path, message: problem });
 }
 
 function checkPayload(payload: RawPayload, path: PropertyKey[], issues: RawIssue[]): void {

@@ -17,19 +17,24 @@ type Issue = z.core.$ZodIssue;
  * words. Unions of step kinds are resolved by the step's kind key, so a typo inside an `ioctl` step is
  * reported as that, not as "matches none of eight shapes".
  */
-export function explainIssues(issues: readonly Issue[], data: unknown, knownKeys: ReadonlySet<string>): RawIssue[] {
+/** The field names allowed in the object at a path of the data, for "did you mean" hints. */
+export type FieldsAt = (path: readonly PropertyKey[]) => ReadonlySet<string>;
+
+/** `knownKeys`: the fields allowed where an unknown key was found (or one set for the whole file). */
+export function explainIssues(issues: readonly Issue[], data: unknown, knownKeys: FieldsAt | ReadonlySet<string>): RawIssue[] {
   const out: RawIssue[] = [];
-  for (const issue of issues) explain(issue, [], data, knownKeys, out);
+  const fieldsAt: FieldsAt = typeof knownKeys === 'function' ? knownKeys : () => knownKeys;
+  for (const issue of issues) explain(issue, [], data, fieldsAt, out);
   return dedupe(out);
 }
 
-function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: ReadonlySet<string>, out: RawIssue[]): void {
+function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: FieldsAt, out: RawIssue[]): void {
   const path = [...base, ...issue.path];
   const found = valueAt(data, path);
   switch (issue.code) {
     case 'unrecognized_keys':
       for (const key of issue.keys) {
-        const hint = closest(key, knownKeys);
+        const hint = closest(key, knownKeys(path));
         out.push({ path, key, message: `unknown field \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ''}` });
       }
       return;
@@ -74,7 +79,7 @@ const PLACEHOLDER_ALTERNATIVE: Record<string, string> = {
   ...Object.fromEntries(['outLength', 'length', 'bytesReturned', 'handle', 'timeoutMs', 'threads', 'iterations', 'sleep', 'repeat', 'seed', 'exitCode', 'close'].map((k) => [k, 'a number'])),
 };
 
-function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], found: unknown, data: unknown, knownKeys: ReadonlySet<string>, out: RawIssue[]): void {
+function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], found: unknown, data: unknown, knownKeys: FieldsAt, out: RawIssue[]): void {
   const stepKinds = stepKindsAt(path);
   if (stepKinds && isRecord(found)) {
     const present = stepKinds.filter((k) => k in found);

@@ -5,6 +5,7 @@
  * cases is expand.ts's job.
  */
 import { z } from 'zod';
+import { GUEST_LIMITS } from '../runner-limits/limits.js';
 
 /** `${expr}`: a whole-value placeholder, resolved per case from the matrix parameters. */
 export const Placeholder = z
@@ -13,10 +14,22 @@ export const Placeholder = z
   .describe('A ${expression} over the case parameters, e.g. ${len} or ${len + 1}.');
 
 const intOr = (schema: z.ZodNumber) => z.union([schema, Placeholder]);
-const Count = (max: number) => intOr(z.number().int().min(0).max(max));
+const Count = (max: number, min = 0) => intOr(z.number().int().min(min).max(max));
+/** Buffer lengths: what the guest runner takes (driver/guest/limits.h, through lab/runner-limits). */
+const Length = () => Count(GUEST_LIMITS.maxBufferLength);
 
-/** A Win32 error: a number (0 = success) or a name such as ERROR_INVALID_PARAMETER or INVALID_PARAMETER. */
-export const Win32ErrorValue = z.union([z.number().int().min(0).max(0xffffffff), z.string().regex(/^[A-Z0-9_]+$/), Placeholder]);
+/**
+ * A Win32 error: a number (0 = success) or a name such as ERROR_INVALID_PARAMETER or INVALID_PARAMETER.
+ * The shape takes any 32-bit number so that an NTSTATUS written here gets the message that says to use
+ * `status:` (rules.ts), not a bare range error.
+ */
+export const Win32ErrorValue = z.union([z.number().int().min(0).max(0xffffffff), z.string().regex(/^[A-Za-z0-9_]+$/), Placeholder]);
+/** An NTSTATUS: a number (negative as the driver's LONG, or 0xC000000D), 0x hex text, or a name such as STATUS_INVALID_PARAMETER. */
+export const NtStatusValue = z.union([
+  z.number().int().min(-0x8000_0000).max(0xffff_ffff),
+  z.string().regex(/^(?:[A-Za-z][A-Za-z0-9_]*|0[xX][0-9a-fA-F]{1,8})$/, 'expected an NTSTATUS name such as STATUS_INVALID_PARAMETER or a value such as 0xC000000D'),
+  Placeholder,
+]);
 
 export const PayloadSchema = z
   .strictObject({
@@ -26,7 +39,7 @@ export const PayloadSchema = z
     allBytes: z.literal(true).optional().describe('The 256 byte values 0x00..0xFF in order.'),
     withNuls: z.literal(true).optional().describe('Text with NUL bytes inside it ("ab\\0cd\\0..."), to catch strlen.'),
     random: z.strictObject({ seed: intOr(z.number().int().min(0).max(0xffffffff)) }).optional().describe('Seeded pseudo-random bytes.'),
-    length: Count(16 * 1024 * 1024).optional().describe('Total length: the pattern is repeated or cut to it.'),
+    length: Length().optional().describe('Total length: the pattern is repeated or cut to it.'),
     perThread: z.boolean().optional().describe('Inside `parallel`: each thread adds its index to every byte, so threads send different messages.'),
     label: z.string().max(64).optional().describe('A short name used in case ids when the payload is a matrix value.'),
   })
@@ -51,9 +64,11 @@ const Condition = z.union([
 ]);
 export const WhenSchema = z.record(z.string(), Condition).describe('Parameter conditions; all must hold.');
 
+const statusField = NtStatusValue.optional().describe('The NTSTATUS the call must return (the driver\'s, or the I/O manager\'s), by name or value.');
 const ioctlExpectFields = {
   error: Win32ErrorValue.optional().describe('The Win32 error DeviceIoControl must report (0 = success).'),
-  bytesReturned: Count(16 * 1024 * 1024).optional(),
+  status: statusField,
+  bytesReturned: Length().optional(),
   output: OutputExpectSchema.optional(),
 };
 export const IoctlExpectSchema = z.strictObject(ioctlExpectFields);
@@ -63,9 +78,12 @@ export const IoctlExpectValue = z.union([IoctlExpectSchema, z.array(IoctlExpectC
 
 const errorExpect = z.strictObject({ error: Win32ErrorValue.optional() });
 const errorExpectValue = z.union([errorExpect, z.array(z.strictObject({ when: WhenSchema.optional(), error: Win32ErrorValue.optional() })).min(1)]);
+/** An open's expectation: its Win32 error and the NTSTATUS behind it. Without one, the open must succeed. */
+const openExpectFields = { error: Win32ErrorValue.optional(), status: statusField };
+const openExpectValue = z.union([z.strictObject(openExpectFields), z.array(z.strictObject({ when: WhenSchema.optional(), ...openExpectFields })).min(1)]);
 
 export const Access = z.enum(['read-write', 'read', 'write', 'none']);
-const Handle = intOr(z.number().int().min(0).max(15));
+const Handle = intOr(z.number().int().min(0).max(GUEST_LIMITS.maxSlots - 1));
 const label = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a label like `put` or `first_read`').optional();
 
 export const IoctlStep = z.strictObject({
@@ -73,16 +91,16 @@ export const IoctlStep = z.strictObject({
   label,
   handle: Handle.optional().describe('Handle slot (default 0, opened read-write when the case does not open it).'),
   input: z.union([PayloadSchema, Placeholder, z.null()]).optional().describe('Input bytes; null passes a NULL pointer.'),
-  outLength: Count(16 * 1024 * 1024).optional().describe('Output buffer length (default 0: a NULL output pointer).'),
+  outLength: Length().optional().describe('Output buffer length (default 0: a NULL output pointer).'),
   expect: z.union([IoctlExpectValue, Placeholder]).optional(),
 });
 export const OpenStep = z.strictObject({
   open: z.strictObject({ handle: Handle.optional(), access: z.union([Access, Placeholder]).optional() }),
   label,
-  expect: errorExpectValue.optional(),
+  expect: openExpectValue.optional().describe('Without one the open must succeed: a failed open ends its case, the steps after it are not run.'),
 });
 export const CloseStep = z.strictObject({ close: Handle, label });
-export const SleepStep = z.strictObject({ sleep: Count(60_000).describe('Milliseconds.'), label });
+export const SleepStep = z.strictObject({ sleep: Count(GUEST_LIMITS.maxSleepMs).describe('Milliseconds.'), label });
 export const LoadStep = z.strictObject({
   load: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a service name of letters, digits, _ . -'),
   label,
@@ -96,7 +114,7 @@ export const UnloadStep = z.strictObject({
 export const RunStep = z.strictObject({
   run: z.array(z.string().max(4096)).max(64).describe("Arguments for the suite's client program."),
   label,
-  timeoutMs: Count(600_000).optional(),
+  timeoutMs: Count(GUEST_LIMITS.maxExecTimeoutMs, 1).optional(),
   expect: z
     .strictObject({
       exitCode: intOr(z.number().int()).optional(),
@@ -114,7 +132,7 @@ export const RunStep = z.strictObject({
 /** Steps allowed inside `parallel`: what each thread repeats. */
 export const ThreadStep = z.union([IoctlStep, OpenStep, CloseStep, SleepStep]);
 export const ParallelStep = z.strictObject({
-  parallel: z.strictObject({ threads: Count(64), iterations: Count(100_000).optional() }),
+  parallel: z.strictObject({ threads: Count(GUEST_LIMITS.maxThreads, 1), iterations: Count(GUEST_LIMITS.maxIterations, 1).optional() }),
   label,
   steps: z.array(ThreadStep).min(1).max(32),
 });
@@ -131,6 +149,10 @@ export const MatrixValues = z.union([
   z.strictObject({ boundary: z.strictObject({ around: z.number().int(), radius: z.number().int().min(0).max(1000) }) }),
 ]);
 
+export const Isolation = z
+  .enum(['case', 'suite'])
+  .describe('`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load.');
+
 export const CaseSchema = z.strictObject({
   name: z.string().min(1).max(200).describe('Shown in reports; with the parameters, it makes the case id.'),
   id: z.string().regex(/^[A-Za-z0-9_.:/-]{1,120}$/).optional().describe('Pin the id (default: derived from the name).'),
@@ -139,6 +161,7 @@ export const CaseSchema = z.strictObject({
   matrix: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), MatrixValues).optional().describe('Parameters: every combination becomes a case.'),
   timeoutMs: Count(3_600_000).optional(),
   skip: z.union([z.string().min(1), z.record(z.string(), z.string().min(1))]).optional().describe('A reason (skip everywhere) or target → reason.'),
+  isolation: Isolation.optional(),
   steps: z.array(Step).min(1).max(1000),
 });
 
@@ -164,6 +187,7 @@ export const SuiteSchema = z.strictObject({
   client: z.string().optional().describe('A user-mode client program for `run` steps, relative to this file (--client overrides).'),
   ioctls: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), IoctlDef).optional(),
   defaults: z.strictObject({ timeoutMs: z.number().int().min(1).max(3_600_000).optional() }).optional(),
+  isolation: Isolation.optional(),
   cases: z.array(CaseSchema).min(1).max(10_000),
 });
 

@@ -1,15 +1,17 @@
 import type { StepReport } from '../verdict/case-result.js';
+import { plural } from '../verdict/plural.js';
 
-/** A step as one timeline line: what the guest did and what came back, e.g. `READ 0x22e008 in=0 out=1024 → error 0, 11 bytes`. */
+/** A step as one timeline line: what the guest did and what came back, e.g. `READ 0x22e008 in=0 out=1024 → error 0, 11 bytes` (an NTSTATUS other than 0 follows the error: `error 87 0xC000000D`). */
 export function stepLine(s: StepReport): string {
   const took = s.elapsedUs === undefined ? '' : ` (${formatUs(s.elapsedUs)})`;
-  const outcome = s.error === null ? 'not run' : `error ${s.error}`;
+  const status = s.status === undefined || s.status === null || s.status === 0 ? '' : ` 0x${(s.status >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  const outcome = s.error === null ? 'not run' : `error ${s.error}${status}`;
   const mark = s.ok ? '' : ' ✗';
   const head = `step ${s.index}`;
   if (s.parallel) return `${head} parallel ${s.parallel.threads}×${s.parallel.iterations}${took}${mark}`;
   if (s.kind === 'ioctl') {
     const code = s.ioctl === undefined ? '' : ` 0x${(s.ioctl >>> 0).toString(16)}`;
-    const returned = s.bytesReturned === undefined ? '' : `, ${s.bytesReturned} bytes`;
+    const returned = s.bytesReturned === undefined ? '' : `, ${plural(s.bytesReturned, 'byte')}`;
     return `${head} ${s.ioctlName ?? 'IOCTL'}${code} in=${s.inLength ?? 0} out=${s.outLength ?? 0} → ${outcome}${returned}${took}${mark}`;
   }
   if (s.kind === 'run') return `${head} run client → ${s.exitCode === undefined || s.exitCode === null ? outcome : `exit ${s.exitCode}`}${took}${mark}`;

@@ -26,6 +26,10 @@ export interface StepReport {
   outLength?: number;
   /** Win32 error (0 = success); null when the step was not executed. */
   error: number | null;
+  /** The NTSTATUS behind it (unsigned 32-bit), for IOCTLs and opens; null when the guest runner gave none. */
+  status?: number | null;
+  /** Set when the step was not run because an earlier one ended the case (a failed open, a failed fresh load). */
+  notRun?: true;
   bytesReturned?: number;
   elapsedUs?: number;
   /** Output bytes (hex), cut to 4 KiB in reports. */
@@ -36,7 +40,7 @@ export interface StepReport {
   problems?: string[];
   diff?: ByteDiff;
   /** For parallel steps: calls and their outcomes per inner step. */
-  parallel?: { threads: number; iterations: number; sub: Array<{ kind: string; ioctlName?: string; calls: number; errors: Record<string, number>; returned: Record<string, number>; distinctOutputs: number; p50Us: number; p99Us: number }> };
+  parallel?: { threads: number; iterations: number; sub: Array<{ kind: string; ioctlName?: string; calls: number; errors: Record<string, number>; statuses?: Record<string, number>; returned: Record<string, number>; distinctOutputs: number; p50Us: number; p99Us: number }> };
   /** For run steps: the client's exit code and output. */
   exitCode?: number | null;
   stdout?: string;
@@ -74,6 +78,8 @@ export interface CaseResult {
   source?: string;
   log?: LogSlice;
   evidence?: CrashEvidence;
+  /** What a reader should know that is not a failure: e.g. that the case started on a fresh load of the driver. */
+  notes?: string[];
   /** Earlier attempts when the case was rerun (flakiness, harness retries). */
   attempts?: Array<{ status: CaseStatus; message?: string; blame?: Blame }>;
   /** Set when status is `waived`: the known failure and the waiver that covered it (lab/waivers/). */

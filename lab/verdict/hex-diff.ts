@@ -1,4 +1,5 @@
 import type { ByteDiff } from './case-result.js';
+import { plural } from './plural.js';
 
 const ROW = 16;
 const CONTEXT_ROWS = 2;
@@ -27,7 +28,7 @@ function render(expected: Uint8Array, actual: Uint8Array, at: number): string {
   const startRow = Math.max(0, Math.floor(at / ROW) - CONTEXT_ROWS);
   const rows = Math.min(MAX_ROWS, Math.ceil(Math.max(expected.length, actual.length) / ROW) - startRow);
   const cell = (bytes: Uint8Array, i: number) => (i < bytes.length ? bytes[i]!.toString(16).padStart(2, '0') : '..');
-  const lines = [`first difference at byte ${at} (expected ${expected.length} bytes, got ${actual.length})`, `offset    ${'expected'.padEnd(ROW * 3)}  actual`];
+  const lines = [`first difference at byte ${at} (expected ${plural(expected.length, 'byte')}, got ${actual.length})`, `offset    ${'expected'.padEnd(ROW * 3)}  actual`];
   for (let r = startRow; r < startRow + Math.max(rows, 1); r++) {
     const base = r * ROW;
     const left: string[] = [];

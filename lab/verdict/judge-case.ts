@@ -1,7 +1,9 @@
-import type { GuestEvent } from '../guest/result.js';
+import type { FreshLoad, GuestEvent } from '../guest/result.js';
+import { describeWin32Error } from '../status-codes/win32-errors.js';
 import type { Case } from '../suite/case.js';
 import type { CaseResult, StepReport } from './case-result.js';
-import { judgeStep } from './judge-steps.js';
+import { judgeStep, notRunStep } from './judge-steps.js';
+import { plural } from './plural.js';
 
 type CaseEvent = Extract<GuestEvent, { t: 'case' }>;
 type CaseErrorEvent = Extract<GuestEvent, { t: 'case-error' }>;
@@ -12,12 +14,37 @@ export function judgeCase(c: Case, event: CaseEvent | CaseErrorEvent): CaseResul
   if (event.t === 'case-error') {
     return { ...base, status: 'error', blame: 'test', message: `the guest runner could not run this case as written (plan line ${event.line}): ${event.error}` };
   }
-  const steps: StepReport[] = c.steps.map((step, i) => judgeStep(step, event.steps[i], i, { steps: c.steps }));
   const durationMs = Math.round(event.elapsedUs / 1000);
+  const notes = event.fresh ? [freshNote(event.fresh)] : [];
+  const withNotes = notes.length ? { notes } : {};
+  if (event.fresh && event.fresh.error !== 0) {
+    // The driver would not load again: none of the steps ran. The driver's doing, as a failed first load is.
+    const steps = c.steps.map((step, i) => notRunStep(step, i));
+    const why = `the driver did not load again before this case: StartService failed with ${describeWin32Error(event.fresh.error)}${event.fresh.message ? ` (${event.fresh.message.trim()})` : ''}; no step was run`;
+    return { ...base, status: 'error', blame: 'product', durationMs, steps, message: why, ...withNotes };
+  }
+  const stopped = event.stopped;
+  const steps: StepReport[] = c.steps.map((step, i) => (stopped !== undefined && i > stopped ? notRunStep(step, i) : judgeStep(step, event.steps[i], i, { steps: c.steps })));
   const failing = steps.filter((s) => !s.ok);
-  if (failing.length === 0) return { ...base, status: 'passed', durationMs, steps };
+  if (failing.length === 0) return { ...base, status: 'passed', durationMs, steps, ...withNotes };
   const refused = failing.every((s) => s.error === null && s.kind !== 'parallel');
-  return { ...base, status: refused ? 'error' : 'failed', blame: refused ? 'test' : 'product', durationMs, steps, message: failureMessage(failing) };
+  let message = failureMessage(failing);
+  if (stopped !== undefined && stopped < c.steps.length - 1) message += `\n${notRunLine(stopped, c.steps.length)}`;
+  return { ...base, status: refused ? 'error' : 'failed', blame: refused ? 'test' : 'product', durationMs, steps, message, ...withNotes };
+}
+
+/** "steps 3 to 5 were not run: the open at step 2 failed", in the case's own step numbers. */
+function notRunLine(stopped: number, count: number): string {
+  const first = stopped + 1;
+  const which = first === count - 1 ? `step ${first} was` : `steps ${first} to ${count - 1} were`;
+  return `${which} not run: the open at step ${stopped} failed`;
+}
+
+function freshNote(fresh: FreshLoad): string {
+  if (fresh.why === 'asked') return 'started on a fresh load of the driver (isolation: case)';
+  const after = fresh.after ? `case ${fresh.after}` : 'the case before it';
+  const open = fresh.open !== null ? ` (opening it gave ${describeWin32Error(fresh.open)})` : '';
+  return `started on a fresh load of the driver: ${after} left the driver unloaded or its device gone${open}`;
 }
 
 /** A case that never got a result: skipped on this target, or cut off by a crash, hang or interruption. */
@@ -41,7 +68,7 @@ function baseResult(c: Case): CaseResult {
 /** One line per failing step (the first three), then the first byte diff in full. */
 function failureMessage(failing: StepReport[]): string {
   const lines = failing.slice(0, 3).map((s) => `step ${s.index} ${s.ioctlName ?? s.kind}: ${(s.problems ?? []).join('; ')}`);
-  if (failing.length > 3) lines.push(`... and ${failing.length - 3} more failing steps`);
+  if (failing.length > 3) lines.push(`... and ${plural(failing.length - 3, 'more failing step')}`);
   const diff = failing.find((s) => s.diff)?.diff;
   if (diff) lines.push(diff.text);
   return lines.join('\n');

@@ -3,7 +3,9 @@ import type { CaseStep, ThreadStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
 import type { StepReport } from './case-result.js';
 import { diffBytes, toHex } from './hex-diff.js';
-import { describeWin32Error } from './win32-errors.js';
+import { plural } from './plural.js';
+import { describeNtStatus } from '../status-codes/ntstatus.js';
+import { describeWin32Error } from '../status-codes/win32-errors.js';
 
 type IoctlCaseStep = Extract<CaseStep, { kind: 'ioctl' }>;
 
@@ -22,9 +24,10 @@ export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, inde
     case 'ioctl':
       return judgeIoctl(step, outcome as IoctlOutcome, index, context);
     case 'open':
+      return judgeOpen(step, outcome as SimpleOutcome, index);
     case 'load':
     case 'unload':
-      return judgeError(step.kind, step.expect.error, outcome as SimpleOutcome, index, step.kind === 'open' ? step.implicit : undefined);
+      return judgeError(step.kind, step.expect.error, outcome as SimpleOutcome, index);
     case 'close':
     case 'sleep':
       return { index, kind: step.kind, error: (outcome as SimpleOutcome).error, ok: true };
@@ -49,6 +52,7 @@ function judgeIoctl(step: IoctlCaseStep, outcome: IoctlOutcome, index: number, c
     inLength: step.input.length,
     outLength: step.outLength,
     error: outcome.error,
+    status: outcome.status,
     bytesReturned: outcome.bytesReturned,
     elapsedUs: outcome.elapsedUs,
     output: toHex(outcome.output),
@@ -61,14 +65,18 @@ function judgeIoctl(step: IoctlCaseStep, outcome: IoctlOutcome, index: number, c
     const e = step.expect;
     if (e.error !== undefined) {
       expected.error = e.error;
-      if (outcome.error !== e.error) problems.push(`expected error ${describeWin32Error(e.error)}, got ${describeWin32Error(outcome.error)}`);
+      if (outcome.error !== e.error) problems.push(`expected error ${describeWin32Error(e.error)}, got ${gotCall(outcome.error, outcome.status)}`);
+    }
+    if (e.status !== undefined) {
+      expected.status = e.status;
+      if (outcome.status !== e.status) problems.push(`expected status ${describeNtStatus(e.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`);
     }
     if (e.bytesReturned !== undefined) {
       expected.bytesReturned = e.bytesReturned;
-      if (outcome.bytesReturned !== e.bytesReturned) problems.push(`expected ${e.bytesReturned} bytes returned, got ${outcome.bytesReturned}`);
+      if (outcome.bytesReturned !== e.bytesReturned) problems.push(`expected ${plural(e.bytesReturned, 'byte')} returned, got ${outcome.bytesReturned}`);
     }
     // Contract rules that hold for every IOCTL, whatever the suite expects.
-    if (outcome.bytesReturned > step.outLength) problems.push(`the driver reported ${outcome.bytesReturned} bytes returned into a ${step.outLength}-byte output buffer`);
+    if (outcome.bytesReturned > step.outLength) problems.push(`the driver reported ${plural(outcome.bytesReturned, 'byte')} returned into a ${step.outLength}-byte output buffer`);
     if (outcome.guardDamaged) problems.push(`the driver wrote past the ${step.outLength}-byte output buffer`);
     if (e.output) {
       const want = expectedBytes(e.output, context);
@@ -90,14 +98,42 @@ function expectedBytes(output: NonNullable<IoctlCaseStep['expect']['output']>, c
   return source?.kind === 'ioctl' ? materialize(source.input) : new Uint8Array(0);
 }
 
-function judgeError(kind: string, want: number | undefined, outcome: SimpleOutcome, index: number, implicit?: boolean): StepReport {
+/** "87 (ERROR_INVALID_PARAMETER), status 0xC000000D (STATUS_INVALID_PARAMETER)": a call's outcome, the status when it says more. */
+function gotCall(error: number, status: number | null): string {
+  return status === null || status === undefined || status === 0 ? describeWin32Error(error) : `${describeWin32Error(error)}, status ${describeNtStatus(status)}`;
+}
+
+function judgeError(kind: string, want: number | undefined, outcome: SimpleOutcome, index: number): StepReport {
   const problems: string[] = [];
   if (outcome.error === null) problems.push(`not executed: ${outcome.message ?? 'the guest refused the step'}`);
   else if (want !== undefined && outcome.error !== want) {
     problems.push(`expected ${kind} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}${outcome.message ? ` (${outcome.message.trim()})` : ''}`);
   }
-  const report: StepReport = { index, kind, error: outcome.error, ok: true, ...(implicit ? { implicit } : {}) };
+  const report: StepReport = { index, kind, error: outcome.error, ok: true };
   return finish(report, want === undefined ? {} : { error: want }, problems);
+}
+
+/** An open: its error and status against the expectation; without one it must succeed (it is `required`). */
+function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: SimpleOutcome, index: number): StepReport {
+  const problems: string[] = [];
+  const want = step.expect;
+  const expected: Record<string, unknown> = {};
+  if (outcome.error === null) problems.push('not executed: the guest refused the step');
+  else {
+    if (want.error !== undefined) expected.error = want.error;
+    if (want.status !== undefined) expected.status = want.status;
+    if (want.error !== undefined && outcome.error !== want.error) problems.push(`expected open to end with ${describeWin32Error(want.error)}, got ${gotCall(outcome.error, outcome.status)}`);
+    else if (want.error === undefined && want.status === undefined && outcome.error !== 0)
+      problems.push(`the open failed with ${gotCall(outcome.error, outcome.status)}; the case cannot go on without its handle`);
+    if (want.status !== undefined && outcome.status !== want.status) problems.push(`expected open to end with status ${describeNtStatus(want.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`);
+  }
+  const report: StepReport = { index, kind: 'open', error: outcome.error, status: outcome.status, ok: true, ...(step.implicit ? { implicit: true } : {}) };
+  return finish(report, expected, problems);
+}
+
+/** A step an earlier one kept from running. */
+export function notRunStep(step: CaseStep, index: number): StepReport {
+  return { index, kind: step.kind, error: null, ok: true, notRun: true, ...(step.kind === 'open' && step.implicit ? { implicit: true } : {}) };
 }
 
 function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome, index: number): StepReport {
@@ -131,22 +167,28 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
       const wrong = Object.entries(sub.errors).filter(([code]) => Number(code) !== want);
       if (wrong.length) problems.push(`${label}: expected every call to end with ${describeWin32Error(want)}, got ${wrong.map(([code, n]) => `${describeWin32Error(Number(code))} ×${n}`).join(', ')}`);
     }
+    const wantStatus = inner.kind === 'ioctl' || inner.kind === 'open' ? inner.expect.status : undefined;
+    if (wantStatus !== undefined) {
+      const wrong = Object.entries(sub.statuses).filter(([value]) => Number(value) !== wantStatus);
+      if (wrong.length || (sub.calls > 0 && Object.keys(sub.statuses).length === 0))
+        problems.push(`${label}: expected every call to end with status ${describeNtStatus(wantStatus)}, got ${wrong.length ? wrong.map(([value, n]) => `${describeNtStatus(Number(value))} ×${n}`).join(', ') : 'none (the guest runner reported no NTSTATUS)'}`);
+    }
     if (inner.kind !== 'ioctl') return;
     const wantBytes = inner.expect.bytesReturned;
     if (wantBytes !== undefined) {
       const wrong = Object.entries(sub.returned).filter(([n]) => Number(n) !== wantBytes);
-      if (wrong.length) problems.push(`${label}: expected ${wantBytes} bytes returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
+      if (wrong.length) problems.push(`${label}: expected ${plural(wantBytes, 'byte')} returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
     }
-    if (sub.guardDamaged) problems.push(`${label}: the driver wrote past the output buffer in ${sub.guardDamaged} calls`);
+    if (sub.guardDamaged) problems.push(`${label}: the driver wrote past the output buffer in ${plural(sub.guardDamaged, 'call')}`);
     const out = inner.expect.output;
     if (!out) return;
     const allowed = allowedOutputs(out, step, outer);
     for (const { bytes, count } of sub.outputs) {
       if (!allowed.some((a) => diffBytes(a, bytes) === undefined)) {
-        problems.push(`${label}: ${count} calls returned a message no ${'sameAsStep' in out ? `\`${out.from}\` step` : 'expectation'} sent (${bytes.length} bytes, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
+        problems.push(`${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in out ? `\`${out.from}\` step` : 'expectation'} sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
       }
     }
-    if (sub.outputsMore > 0) problems.push(`${label}: ${sub.outputsMore} calls returned more distinct messages than the ${allowed.length} that were sent`);
+    if (sub.outputsMore > 0) problems.push(`${label}: ${plural(sub.outputsMore, 'call')} returned more distinct messages than the ${allowed.length} that were sent`);
   });
   const report: StepReport = {
     index,
@@ -159,7 +201,7 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
       iterations: step.iterations,
       sub: outcome.sub.map((s, i) => {
         const inner = step.steps[i];
-        return { kind: s.kind, ...(inner?.kind === 'ioctl' ? { ioctlName: inner.ioctl.name } : {}), calls: s.calls, errors: s.errors, returned: s.returned, distinctOutputs: s.outputs.length + (s.outputsMore ? 1 : 0), p50Us: s.p50Us, p99Us: s.p99Us };
+        return { kind: s.kind, ...(inner?.kind === 'ioctl' ? { ioctlName: inner.ioctl.name } : {}), calls: s.calls, errors: s.errors, statuses: s.statuses, returned: s.returned, distinctOutputs: s.outputs.length + (s.outputsMore ? 1 : 0), p50Us: s.p50Us, p99Us: s.p99Us };
       }),
     },
   };

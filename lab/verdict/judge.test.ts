@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GuestEvent, IoctlOutcome } from '../guest/result.js';
+import type { FreshLoad, GuestEvent, IoctlOutcome, StepOutcome } from '../guest/result.js';
 import type { Case, CaseStep } from '../suite/case.js';
 import { diffBytes } from './hex-diff.js';
 import { judgeCase } from './judge-case.js';
@@ -7,13 +7,15 @@ import { judgeCase } from './judge-case.js';
 const text = (s: string) => new TextEncoder().encode(s);
 const reflect = (s: string): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 0x22e004 }, input: { pattern: text(s), length: s.length }, outLength: 0, expect: { error: 0 } });
 const read = (expect: Extract<CaseStep, { kind: 'ioctl' }>['expect']): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 0x22e008 }, input: { pattern: new Uint8Array(), length: 0, nullPointer: true }, outLength: 1024, expect });
-const ioctl = (error: number, n: number, out = ''): IoctlOutcome => ({ kind: 'ioctl', error, bytesReturned: n, elapsedUs: 300, output: text(out), outputTruncated: false, guardDamaged: false });
+const ioctl = (error: number, n: number, out = '', status: number | null = null): IoctlOutcome => ({ kind: 'ioctl', error, status, bytesReturned: n, elapsedUs: 300, output: text(out), outputTruncated: false, guardDamaged: false });
+const open = (expect: Extract<CaseStep, { kind: 'open' }>['expect'] = {}, required = true): CaseStep => ({ kind: 'open', slot: 0, access: 'rw', expect, required });
+const opened = (error: number, status: number | null): StepOutcome => ({ kind: 'open', error, status });
 
 function kase(steps: CaseStep[]): Case {
-  return { index: 4, id: 'echo/x', name: 'x', params: {}, timeoutMs: 1000, tags: [], steps, source: 'suites/echo.yaml:1' };
+  return { index: 4, id: 'echo/x', name: 'x', params: {}, timeoutMs: 1000, tags: [], steps, source: 'suites/echo.yaml:1', template: 0 };
 }
-function event(steps: IoctlOutcome[]): Extract<GuestEvent, { t: 'case' }> {
-  return { t: 'case', index: 4, id: 'echo/x', elapsedUs: 2500, log: null, steps };
+function event(steps: StepOutcome[], more: { fresh?: FreshLoad; stopped?: number } = {}): Extract<GuestEvent, { t: 'case' }> {
+  return { t: 'case', index: 4, id: 'echo/x', elapsedUs: 2500, log: null, steps, ...more };
 }
 
 describe('judgeCase', () => {
@@ -60,7 +62,7 @@ describe('judgeCase', () => {
     const put: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 1 }, input: { pattern: Uint8Array.of(0x41), length: 4, perThread: true }, outLength: 0, expect: { error: 0 } };
     const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, expect: { error: 0, output: { sameAsStep: 0, from: 'put' } } };
     const c = kase([{ kind: 'parallel', threads: 2, iterations: 3, steps: [put as never, get as never] }]);
-    const sub = (outs: string[]) => ({ kind: 'ioctl' as const, calls: 6, errors: { '0': 6 }, returned: { '4': 6 }, outputs: outs.map((o) => ({ bytes: text(o), count: 3 })), outputsMore: 0, p50Us: 1, p99Us: 2, maxUs: 3, guardDamaged: 0 });
+    const sub = (outs: string[]) => ({ kind: 'ioctl' as const, calls: 6, errors: { '0': 6 }, statuses: {}, returned: { '4': 6 }, outputs: outs.map((o) => ({ bytes: text(o), count: 3 })), outputsMore: 0, p50Us: 1, p99Us: 2, maxUs: 3, guardDamaged: 0 });
     const ok = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AAAA', 'BBBB'])] }] });
     expect(ok.status).toBe('passed');
     const torn = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AABB'])] }] });
@@ -76,5 +78,79 @@ describe('diffBytes', () => {
     expect(d.firstDifference).toBe(40);
     expect(d.text.split('\n')[0]).toBe('first difference at byte 40 (expected 41 bytes, got 41)');
     expect(d.text).toMatch(/00000020  78 78 78 78 78 78 78 78 79 .. .*78 78 78 78 78 78 78 78 7a/);
+  });
+});
+
+describe('NTSTATUS', () => {
+  it('is checked when the suite expects one, and named on both sides', () => {
+    const c = kase([read({ status: 0xc0000023 })]);
+    expect(judgeCase(c, event([ioctl(122, 0, '', 0xc0000023)])).status).toBe('passed');
+    const r = judgeCase(c, event([ioctl(87, 0, '', 0xc000000d)]));
+    expect(r).toMatchObject({ status: 'failed', blame: 'product' });
+    expect(r.message).toBe('step 0 READ: expected status 0xC0000023 (STATUS_BUFFER_TOO_SMALL), got 0xC000000D (STATUS_INVALID_PARAMETER)');
+    expect(r.steps[0]).toMatchObject({ status: 0xc000000d, expected: { status: 0xc0000023 } });
+  });
+
+  it('stands beside the Win32 error in a mismatch, when the runner gave one', () => {
+    const r = judgeCase(kase([read({ error: 122 })]), event([ioctl(87, 0, '', 0xc000000d)]));
+    expect(r.message).toBe('step 0 READ: expected error 122 (ERROR_INSUFFICIENT_BUFFER), got 87 (ERROR_INVALID_PARAMETER), status 0xC000000D (STATUS_INVALID_PARAMETER)');
+  });
+
+  it('that the runner did not report is a mismatch that says so', () => {
+    const r = judgeCase(kase([read({ status: 0 })]), event([ioctl(0, 0)]));
+    expect(r.message).toBe('step 0 READ: expected status 0x00000000 (STATUS_SUCCESS), got none (the guest runner reported no NTSTATUS)');
+  });
+});
+
+describe('a failed open', () => {
+  const steps = [open(), reflect('a'), read({ error: 0 }), { kind: 'close', slot: 0 } as CaseStep];
+
+  it('that had to succeed ends the case: the steps after it are not run, and the message says which', () => {
+    const r = judgeCase(kase(steps), event([opened(2, 0xc0000034)], { stopped: 0 }));
+    expect(r).toMatchObject({ status: 'failed', blame: 'product' });
+    expect(r.message).toBe(
+      'step 0 open: the open failed with 2 (ERROR_FILE_NOT_FOUND), status 0xC0000034 (STATUS_OBJECT_NAME_NOT_FOUND); the case cannot go on without its handle\nsteps 1 to 3 were not run: the open at step 0 failed',
+    );
+    expect(r.steps.map((s) => [s.kind, s.error, s.notRun ?? false])).toEqual([
+      ['open', 2, false],
+      ['ioctl', null, true],
+      ['ioctl', null, true],
+      ['close', null, true],
+    ]);
+  });
+
+  it('that the suite expected passes, and its status can be expected too', () => {
+    const r = judgeCase(kase([open({ error: 2, status: 0xc0000034 }, false)]), event([opened(2, 0xc0000034)]));
+    expect(r.status).toBe('passed');
+    const wrong = judgeCase(kase([open({ status: 0xc0000034 }, false)]), event([opened(3, 0xc000003a)]));
+    expect(wrong.message).toBe('step 0 open: expected open to end with status 0xC0000034 (STATUS_OBJECT_NAME_NOT_FOUND), got 0xC000003A (STATUS_OBJECT_PATH_NOT_FOUND)');
+  });
+});
+
+describe('a fresh load of the driver', () => {
+  const fresh = (over: Partial<FreshLoad>): FreshLoad => ({ why: 'device-gone', open: 2, after: 'echo/vanish', error: 0, message: 'Success.', elapsedUs: 90_000, ...over });
+
+  it('after a case that left the device gone is noted on the case that got it', () => {
+    const r = judgeCase(kase([reflect('a')]), event([ioctl(0, 0)], { fresh: fresh({}) }));
+    expect(r.status).toBe('passed');
+    expect(r.notes).toEqual(['started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone (opening it gave 2 (ERROR_FILE_NOT_FOUND))']);
+  });
+
+  it('that fails leaves every step not run: an error of the driver, with the load\'s error', () => {
+    const r = judgeCase(kase([open(), reflect('a')]), event([], { fresh: fresh({ why: 'asked', open: null, after: null, error: 1114, message: 'DLL initialization failed.' }) }));
+    expect(r).toMatchObject({ status: 'error', blame: 'product', notes: ['started on a fresh load of the driver (isolation: case)'] });
+    expect(r.message).toBe('the driver did not load again before this case: StartService failed with 1114 (ERROR_DLL_INIT_FAILED) (DLL initialization failed.); no step was run');
+    expect(r.steps.every((s) => s.notRun)).toBe(true);
+  });
+});
+
+describe('counts in messages', () => {
+  it('say "1 byte", not "1 bytes"', () => {
+    const r = judgeCase(kase([read({ bytesReturned: 1, output: { bytes: text('a') } })]), event([ioctl(0, 0)]));
+    expect(r.message).toBe(
+      'step 0 READ: expected 1 byte returned, got 0; output differs from the expected bytes: first difference at byte 0 (expected 1 byte, got 0)\n' + r.steps[0]!.diff!.text,
+    );
+    const one = judgeCase(kase([{ ...read({}), outLength: 0 } as CaseStep]), event([ioctl(0, 1)]));
+    expect(one.message).toBe('step 0 READ: the driver reported 1 byte returned into a 0-byte output buffer');
   });
 });

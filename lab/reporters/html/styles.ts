@@ -53,6 +53,8 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 pre.message { white-space: pre-wrap; }
 table.steps td, table.steps th { font-size: 12.5px; padding: 3px 6px; }
 table.steps tr.bad td { background: #fff5f5; }
+table.steps tr.not-run td { color: var(--muted); }
+.case-detail ul.notes { margin: 0.4em 0; padding-left: 1.2em; color: var(--muted); }
 td.vs .expected { color: var(--muted); font-size: 11.5px; }
 td.vs .as-expected { color: var(--ok); }
 td.vs.mismatch { background: #ffebe9 !important; }

@@ -6,7 +6,7 @@
 import { el, link, ms } from '../../../page/client/dom.js';
 import type { CrashEvidence, StepReport } from '../../../verdict/case-result.js';
 import { hexDiff } from './hex-diff.js';
-import { CLASS_EXPLAIN, CLASS_ONE, describeError, type PageCase } from './page-data.js';
+import { CLASS_EXPLAIN, CLASS_ONE, describeError, describeStatus, type PageCase } from './page-data.js';
 import { timeline } from './timeline.js';
 
 type Parallel = NonNullable<StepReport['parallel']>;
@@ -37,6 +37,7 @@ export function caseDetail(c: PageCase): HTMLElement {
     box.appendChild(el('h4', { text: 'Why' }));
     box.appendChild(el('pre', { className: 'message', text: whyText(c) }));
   }
+  if (c.notes?.length) box.appendChild(el('ul', { className: 'notes' }, c.notes.map((n) => el('li', { text: n }))));
   if (c.steps?.length) {
     box.appendChild(el('h4', { text: 'Steps: actual against expected' }));
     box.appendChild(stepsTable(c.steps));
@@ -91,10 +92,11 @@ function versus(actual: unknown, expected: unknown, show: (v: unknown) => string
 }
 
 function stepsTable(steps: StepReport[]): HTMLElement {
-  const head = el('tr', null, ['#', 'step', 'in', 'out', 'error', 'bytes returned', 'output', 'time', 'problems'].map((t) => el('th', { text: t })));
+  const head = el('tr', null, ['#', 'step', 'in', 'out', 'error', 'status', 'bytes returned', 'output', 'time', 'problems'].map((t) => el('th', { text: t })));
   const rows = steps.map((s) => {
     const ex: Record<string, unknown> = s.expected || {};
     const error = s.error === null ? 'not run' : s.error;
+    const statusCell = s.status === undefined || s.status === null ? el('td', { className: 'vs', text: ex.status !== undefined ? `expected ${describeStatus(ex.status)}` : '' }) : versus(s.status, ex.status, describeStatus);
     const exitCell =
       s.kind === 'run'
         ? versus(s.exitCode, ex.exitCode, (v) => (v === undefined || v === null ? '' : `exit ${v}`))
@@ -104,12 +106,13 @@ function stepsTable(steps: StepReport[]): HTMLElement {
         ? el('td', { className: 'vs' }, [el('div', { className: 'actual', text: (s.stdout || '').split('\n')[0] }), ex.stdoutContains ? el('div', { className: 'expected', text: `expected to contain ${JSON.stringify(ex.stdoutContains)}` }) : null])
         : versus(s.output, ex.output, shortHex);
     const elapsed = s.elapsedUs === undefined ? '' : s.elapsedUs >= 1000 ? `${(s.elapsedUs / 1000).toFixed(1)} ms` : `${Math.round(s.elapsedUs)} \u00b5s`;
-    return el('tr', { className: s.ok ? 'ok' : 'bad', 'data-step': String(s.index) }, [
+    return el('tr', { className: s.notRun ? 'not-run' : s.ok ? 'ok' : 'bad', 'data-step': String(s.index) }, [
       el('td', { text: String(s.index) }),
       el('td', { text: stepName(s) }),
       el('td', { className: 'num', text: s.inLength === undefined ? '' : String(s.inLength) }),
       el('td', { className: 'num', text: s.outLength === undefined ? '' : String(s.outLength) }),
       exitCell,
+      statusCell,
       versus(s.bytesReturned, ex.bytesReturned),
       outCell,
       el('td', { className: 'num', text: elapsed }),

@@ -15,6 +15,8 @@ export interface ReportPageData {
   cases: PageCase[];
   /** "87 (ERROR_INVALID_PARAMETER)" for every Win32 code the page shows. */
   errorNames?: Record<string, string>;
+  /** "0xC000000D (STATUS_INVALID_PARAMETER)" for every NTSTATUS value the page shows. */
+  statusNames?: Record<string, string>;
 }
 
 export type { GateSection };
@@ -23,6 +25,10 @@ export const data = pageData<ReportPageData>();
 
 export function describeError(code: unknown): string {
   return data.errorNames?.[String(code)] || String(code);
+}
+
+export function describeStatus(value: unknown): string {
+  return data.statusNames?.[String(value)] || `0x${(Number(value) >>> 0).toString(16).toUpperCase()}`;
 }
 
 export const STATUSES: CaseStatus[] = ['failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'passed', 'skipped'];
