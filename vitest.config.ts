@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * The test tiers, by what a test file needs (its name says which):
  * - unit: in process, nothing but Node (`npm run test:unit`, the edit loop);
- * - wine: Wine, the native toolchain, or the real CLI in a child process (`driver/**`, `*.e2e.test.ts`);
+ * - wine: Wine, the native toolchain, or the real CLI in a child process (`driver/**`, `*.e2e.test.ts`,
+ *   `*.wine.test.ts`);
  * - ssh: the loopback OpenSSH server and the Windows machine behind it (`*.ssh.test.ts`);
  * - browser: Chromium (`*.browser.test.ts`).
  * `npm test` runs them all. Wine sessions take seconds each; tests that start them carry their own,
@@ -11,7 +12,7 @@ import { defineConfig } from 'vitest/config';
  */
 const ALL = ['lab/**/*.test.ts', 'driver/**/*.test.ts', 'infra/**/*.test.ts'];
 const named = (tier: string) => ALL.map((glob) => glob.replace('*.test.ts', `*.${tier}.test.ts`));
-const WINE = ['driver/**/*.test.ts', ...named('e2e')];
+const WINE = ['driver/**/*.test.ts', ...named('e2e'), ...named('wine')];
 const SSH = named('ssh');
 const BROWSER = named('browser');
 const NEVER = ['lab/dist/**', 'node_modules/**'];

@@ -5,9 +5,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { wineEnv } from '../../lab/targets/wine/wine-env.js';
 import { freshPrefix, runInWine, type FreshPrefix } from '../../lab/testing/wine.js';
 import { build, onHandle, runGuest, stage, step } from '../testing/guest-session.js';
 
@@ -21,8 +19,8 @@ async function crashBacktrace(withDebugFile: boolean): Promise<string> {
     // The sleep gives winedbg, started by the crashing driver host, time to write the dump.
     await runGuest(prefix, [onHandle(step.reflect(Buffer.alloc(666, 0x41))), [{ kind: 'sleep', ms: 5000 }]], { image: 'crash-on-length.sys' });
     await access(join(prefix.driveC, 'crash.mdmp'));
-    const dbg = await execa('wine', ['winedbg', 'C:\\crash.mdmp'], { env: wineEnv(prefix.prefix, { WINEDEBUG: '-all' }), input: 'quit\n', reject: false, timeout: 60_000 });
-    return dbg.stdout;
+    // In the prefix's own namespace (lab/testing/wine.ts); with no input, winedbg quits after the report.
+    return (await runInWine(prefix.prefix, 'winedbg', ['C:\\crash.mdmp'])).stdout;
   } finally {
     await prefix.dispose();
   }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildDir, packageRoot } from '../cli/package-root.js';
+import { SAME_SIGNAL_MS } from '../cli/signals.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import type { RunReport } from '../report/run-report.js';
@@ -156,7 +157,8 @@ async function interruptedRun(args: string[], ready: RegExp, again?: RegExp): Pr
       signal();
     } else if (stage === 1 && again?.test(text)) {
       stage = 2;
-      signal();
+      // Signals within SAME_SIGNAL_MS of the first are the same interruption; a person's second press comes later.
+      setTimeout(signal, SAME_SIGNAL_MS + 200);
     }
   };
   child.stdout?.on('data', onData);

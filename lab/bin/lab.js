@@ -8,5 +8,10 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('lab: the TypeScript is not built yet. Fix: run `npm run build` in the repository.\n');
   process.exit(3);
 }
+// Interrupted while the CLI loads: nothing has started, and the exit code is the one every interruption
+// has (130), not the shell's 128+signal. main() installs the real handling as it starts.
+const early = () => process.exit(130);
+for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(name, early);
 const { main: run } = await import(main.href);
+for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(name, early);
 process.exitCode = await run(process.argv.slice(2));

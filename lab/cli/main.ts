@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LabError } from '../errors/lab-error.js';
 import { labVersion } from '../run/lab-version.js';
+import { installSignalHandling } from './signals.js';
+import { visible } from '../text/visible.js';
 
 /** Commands load on use, so `lab list` does not pay for Wine and the reporters, nor `--help` for anything. */
 const runCommand = async (...args: Parameters<typeof import('./commands/run.js').runCommand>) => (await import('./commands/run.js')).runCommand(...args);
@@ -63,6 +65,7 @@ export function program(): Command {
     .argument('<dirs...>', 'the --out folders of the shard runs')
     .requiredOption('--out <dir>', 'where the merged reports go')
     .option('--reporter <name...>', 'reporters: junit, html, summary, json (default: all four), terminal')
+    .option('--allow-partial', 'merge although shards are missing: the report names them and does not pass (exit 3 at best)')
     .action(mergeCommand);
 
   lab
@@ -118,6 +121,7 @@ export function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  installSignalHandling();
   try {
     await program().parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
@@ -132,11 +136,11 @@ function reportError(error: unknown): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof LabError) {
-    process.stderr.write(`lab: ${error.message}\n`);
+    process.stderr.write(visible(`lab: ${error.message}\n`));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`lab: internal error (a bug in lab, please report it): ${message}\n`);
+  process.stderr.write(visible(`lab: internal error (a bug in lab, please report it): ${message}\n`));
   if (process.env.LAB_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   else process.stderr.write('lab: set LAB_DEBUG=1 for the stack trace\n');
   return 3;

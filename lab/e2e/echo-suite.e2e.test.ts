@@ -62,7 +62,7 @@ describe('lab run suites/echo.yaml on the project driver', () => {
     const cases = xml.testsuites.testsuite.testcase as Array<Record<string, string>>;
     expect(cases).toHaveLength(report.summary.total);
     expect(cases[0]!['@_name']).toBe('echo/seed-exchange');
-    expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/## lab: echo on wine: passed/);
+    expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/## lab: `echo` on `wine`: passed/);
     expect(await readFile(join(out, 'report.html'), 'utf8')).toMatch(/<script type="application\/json" id="lab-data">/);
     expect(await readFile(join(out, 'dbgview.log'), 'utf8')).toMatch(/^1\t\d\d:\d\d:\d\d\.\d{3}\tobjdev: DriverEntry/);
   });

@@ -7,10 +7,21 @@ import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import { lab, readReport, ROOT } from './run-lab.js';
 import { spawnLab } from './spawn-lab.js';
 import { wineProcessesUnder } from './wine-processes.js';
+import { SAME_SIGNAL_MS } from '../cli/signals.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 const out = async (name: string) => join(await tempDir(name), 'run');
 const runDirOf = async (outDir: string) => join(labCacheDir(), 'runs', JSON.parse(await readFile(join(outDir, 'run.json'), 'utf8')).runId as string);
+
+/** 4,000 cases that do nothing: the reports take long enough to be interrupted while they are written. */
+async function bigSuite(): Promise<string> {
+  const suite = join(await tempDir('big-suite'), 'big.yaml');
+  await writeFile(
+    suite,
+    `suite: big\ndriver: { image: ${join(ROOT, 'driver/build/objdev.sys')}, device: '\\\\.\\object_device' }\ncases:\n  - name: nap\n    matrix: { n: { range: { from: 1, to: 4000 } } }\n    steps: [{ sleep: 0 }]\n`,
+  );
+  return suite;
+}
 
 async function resultLines(outDir: string): Promise<CaseResult[]> {
   const text = await readFile(join(outDir, 'results.jsonl'), 'utf8').catch(() => '');
@@ -73,12 +84,7 @@ describe('Ctrl-C', () => {
 
   it('while the reports are written', async () => {
     const dir = await out('int-report');
-    const suite = join(await tempDir('big-suite'), 'big.yaml');
-    await writeFile(
-      suite,
-      `suite: big\ndriver: { image: ${join(ROOT, 'driver/build/objdev.sys')}, device: '\\\\.\\object_device' }\ncases:\n  - name: nap\n    matrix: { n: { range: { from: 1, to: 4000 } } }\n    steps: [{ sleep: 0 }]\n`,
-    );
-    const run = spawnLab(['run', suite, '--out', dir]);
+    const run = spawnLab(['run', await bigSuite(), '--out', dir]);
     await run.waitFor(/lab: report/, 170_000);
     run.child.kill('SIGINT');
     const { exitCode } = await run.exited;
@@ -95,12 +101,33 @@ describe('Ctrl-C', () => {
     await run.waitFor(/cases done/);
     run.child.kill('SIGINT');
     await run.waitFor(/press Ctrl-C again/);
+    // Signals within SAME_SIGNAL_MS of the first are the same interruption; a person's second press comes later.
+    await new Promise((r) => setTimeout(r, SAME_SIGNAL_MS + 200));
     run.child.kill('SIGINT');
     const { exitCode } = await run.exited;
     expect(exitCode).toBe(130);
     expect(wineProcessesUnder(await runDirOf(dir))).toEqual([]);
     expect((await resultLines(dir)).filter((c) => c.status === 'hung')).toEqual([]);
   }, 120_000);
+
+  it('twice while the reports are written: every report file is complete or absent, no temp file is left', async () => {
+    const dir = await out('int-force-report');
+    const run = spawnLab(['run', await bigSuite(), '--out', dir]);
+    await run.waitFor(/lab: report/, 170_000);
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, SAME_SIGNAL_MS + 100));
+    run.child.kill('SIGINT');
+    expect((await run.exited).exitCode).toBe(130);
+    const names = await readdir(dir);
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const report = await readFile(join(dir, 'report.json'), 'utf8').catch(() => undefined);
+    if (report !== undefined) expect(JSON.parse(report).cases).toHaveLength(4000);
+    for (const name of ['junit.xml', 'report.html', 'summary.md']) {
+      const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+      if (text !== undefined) expect(text).toMatch(name === 'junit.xml' ? /<\/testsuites>\s*$/ : name === 'report.html' ? /<\/html>\s*$/ : /\n$/);
+    }
+    expect(wineProcessesUnder(await runDirOf(dir))).toEqual([]);
+  }, 240_000);
 });
 
 describe('a killed orchestrator, then --resume', () => {

@@ -71,7 +71,7 @@ describe('lab run --baseline --waivers under Wine', () => {
     const raw = (await readFile(join(gated, 'results.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; status: string });
     expect(raw.find((r) => r.id === WAIVED)!.status).toBe('failed');
     const md = await readFile(join(gated, 'summary.md'), 'utf8');
-    expect(md).toMatch(/^## lab: echo on wine: failed, gate fail/);
+    expect(md).toMatch(/^## lab: `echo` on `wine`: failed, gate fail/);
     expect(md).toContain('### Gate: FAIL: 7 regressions, 1 expired waiver');
     expect(md).toContain('| 7 | 0 | 0 | 0 | 0 | 1 | 52 | 0 |');
     const junit = new XMLParser({ ignoreAttributes: false }).parse(await readFile(join(gated, 'junit.xml'), 'utf8'));

@@ -85,6 +85,21 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
     for (const text of texts) expect(text).not.toContain(SECRET);
   }, 300_000);
 
+  it('forwards nothing of its own environment to the remote machine', async () => {
+    const out = join(await tempDir('ssh-env'), 'run');
+    const before = (await server.calls()).length;
+    const run = await lab(['run', 'suites/echo.yaml', '--target', 'loopback', '--out', out, '--filter', 'seed-*'], { LAB_LEAK_PROBE: SECRET, LC_LAB_PROBE: SECRET });
+    expect(run.exitCode).toBe(0);
+    const calls = (await server.calls()).slice(before);
+    expect(calls.length).toBeGreaterThan(2);
+    for (const call of calls) expect(call.env).not.toEqual(expect.arrayContaining(['LAB_LEAK_PROBE']));
+    for (const call of calls) expect(call.env).not.toEqual(expect.arrayContaining(['LC_LAB_PROBE']));
+    // Not vacuous: a client that sends a variable (OpenSSH's SendEnv) gets it through this server.
+    const sent = await execa('ssh', ['-i', server.userKeyFile, '-p', String(server.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'SendEnv=LAB_LEAK_PROBE', `${server.user}@127.0.0.1`, 'ver'], { reject: false, env: { LAB_LEAK_PROBE: 'x' } });
+    expect(sent.exitCode).toBe(0);
+    expect((await server.calls()).at(-1)?.env).toEqual(expect.arrayContaining(['LAB_LEAK_PROBE']));
+  }, 300_000);
+
   it('lab doctor --target loopback: reachable, host key, test signing, Debug Print Filter, DbgView, folder, disk', async () => {
     const result = await lab(['doctor', '--target', 'loopback']);
     if (process.env.LAB_DEBUG_E2E) console.log(result.stdout, result.stderr);

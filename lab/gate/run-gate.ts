@@ -7,6 +7,7 @@ import { WaiverBook } from '../waivers/waiver-book.js';
 import { loadBaseline } from './baseline.js';
 import { GateTally, gateExitCode, type GateResult } from './gate-tally.js';
 import { markCase, type GateOptions } from './mark-case.js';
+import { visible } from '../text/visible.js';
 
 export interface RunGateFlags {
   baseline?: string;
@@ -39,11 +40,11 @@ export class RunGate {
     return [this.evaluator(), ...reporters.map((r) => this.view(r))];
   }
 
-  /** The run's exit code becomes the gate's; an interrupted run stays 130. */
+  /** The run's exit code becomes the gate's; an interrupted run stays 130, a suite error 2. */
   exitCode(runExit: number): number {
-    if (runExit === 130) return 130;
+    if (runExit === 130 || runExit === 2) return runExit;
     if (!this.result) {
-      process.stderr.write(`lab: the gate could not be evaluated: ${this.failure?.message ?? 'no report was produced'}\n`);
+      process.stderr.write(visible(`lab: the gate could not be evaluated: ${this.failure?.message ?? 'no report was produced'}\n`));
       return 3;
     }
     return gateExitCode(this.result);
@@ -54,7 +55,7 @@ export class RunGate {
       name: 'gate',
       onEnd: async (report) => {
         const baseline = this.options.baseline?.info;
-        if (baseline && baseline.suite !== report.header.suite) process.stderr.write(`lab: warning: the baseline is suite \`${baseline.suite}\` and this run \`${report.header.suite}\`: no case id can match, every case is new.\n`);
+        if (baseline && baseline.suite !== report.header.suite) process.stderr.write(visible(`lab: warning: the baseline is suite \`${baseline.suite}\` and this run \`${report.header.suite}\`: no case id can match, every case is new.\n`));
         try {
           const tally = new GateTally(this.options);
           for await (const c of report.cases()) tally.add(markCase(c, this.options));

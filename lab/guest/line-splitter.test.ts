@@ -43,3 +43,29 @@ describe('readLines', () => {
     expect(lines).toEqual(['a', 'bc', 'd']);
   });
 });
+
+describe('LineSplitter bounds', () => {
+  it('cuts a line longer than its bound and marks it, holding no more than the bound', () => {
+    const s = new LineSplitter(1000);
+    const chunk = 'x'.repeat(64 * 1024);
+    // 64 MiB without a newline, as a client's stderr might send it.
+    for (let i = 0; i < 1024; i++) expect(s.push(chunk)).toEqual([]);
+    const [line, next] = s.push('\nnext line\n');
+    expect(line).toBe(`${'x'.repeat(1000)} [lab: line cut here; ${64 * 1024 * 1024 - 1000} more characters not kept]`);
+    expect(next).toBe('next line');
+    expect(s.end()).toBeNull();
+  });
+
+  it('cuts an unterminated last piece the same way', () => {
+    const s = new LineSplitter(4);
+    expect(s.push('abcdefgh')).toEqual([]);
+    expect(s.end()).toBe('abcd [lab: line cut here; 4 more characters not kept]');
+  });
+
+  it('bounds every line by default, at a size no protocol line reaches', () => {
+    const s = new LineSplitter();
+    const big = 'y'.repeat(17 * 1024 * 1024);
+    expect(s.push(big)).toEqual([]);
+    expect(s.push('\n')[0]!.length).toBeLessThan(17 * 1024 * 1024);
+  });
+});

@@ -1,7 +1,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { openForAppend } from '../files/append-file.js';
 import { CaseDebugBuffer } from './case-debug-buffer.js';
 import { parseMarker } from './case-markers.js';
 import { toDbgView, type DebugLine } from './debug-line.js';
+
+/** dbgview.log keeps at most this much of a run, like the driver log's copy (collect-driver-log.ts). */
+export const MAX_DBGVIEW_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The run's debug stream: numbers every line, appends it to dbgview.log (DbgView's format, the whole run
@@ -18,9 +22,15 @@ export class DebugStream {
   /** Lines not yet written: one write per batch instead of one per line (a noisy driver prints thousands). */
   private pending: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Bytes left before the file is cut (the in-memory slices per case go on). */
+  private room: number;
+  private readonly cutMark: string;
 
-  constructor(logPath?: string) {
-    this.file = logPath ? createWriteStream(logPath, { flags: 'a', highWaterMark: 1 << 20 }) : undefined;
+  constructor(logPath?: string, options: { maxFileBytes?: number } = {}) {
+    // Never through a link planted at the name; appended to, so a resumed run keeps the first part.
+    this.file = logPath ? createWriteStream('', { fd: openForAppend(logPath), highWaterMark: 1 << 20 }) : undefined;
+    this.room = options.maxFileBytes ?? MAX_DBGVIEW_FILE_BYTES;
+    this.cutMark = `---- lab: cut here, at ${this.room} bytes; each case keeps its own slice in the report ----\n`;
   }
 
   push(partial: Omit<DebugLine, 'seq'>): DebugLine {
@@ -74,8 +84,19 @@ export class DebugStream {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.pending.length === 0) return;
-    this.file?.write(`${this.pending.join('\n')}\n`);
+    const text = `${this.pending.join('\n')}\n`;
     this.pending = [];
+    if (this.room <= 0) return;
+    const bytes = Buffer.from(text);
+    if (bytes.length <= this.room) {
+      this.file?.write(bytes);
+      this.room -= bytes.length;
+      return;
+    }
+    // A runaway driver can print gigabytes: the file keeps the first part, cut at a line, and says so.
+    const cut = bytes.lastIndexOf(10, this.room - 1);
+    this.file?.write(Buffer.concat([bytes.subarray(0, cut + 1), Buffer.from(this.cutMark)]));
+    this.room = 0;
   }
 
   async close(): Promise<void> {

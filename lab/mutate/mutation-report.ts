@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KillMatrix } from './kill-matrix.js';
+import { writeFileAtomic } from '../files/atomic-file.js';
 
 /** mutation.json (for machines) and mutation.md (for people and CI step summaries). */
 export async function writeMutationReport(outDir: string, suite: string, target: string, matrix: KillMatrix): Promise<void> {
@@ -12,8 +12,8 @@ export async function writeMutationReport(outDir: string, suite: string, target:
     observable: matrix.observable,
     mutants: matrix.rows.map((r) => ({ name: r.mutant.name, defect: r.mutant.defect, fate: r.fate, killedBy: r.killedBy, durationMs: r.durationMs, ...(r.fate === 'not-observable' ? { why: r.mutant.why } : {}) })),
   };
-  await writeFile(join(outDir, 'mutation.json'), `${JSON.stringify(json, null, 2)}\n`);
-  await writeFile(join(outDir, 'mutation.md'), `${mutationMarkdown(suite, target, matrix)}\n`);
+  writeFileAtomic(join(outDir, 'mutation.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileAtomic(join(outDir, 'mutation.md'), `${mutationMarkdown(suite, target, matrix)}\n`);
 }
 
 export function mutationMarkdown(suite: string, target: string, matrix: KillMatrix): string {

@@ -1,37 +1,17 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { UsageError } from '../errors/lab-error.js';
+import { BoundedJsonError, parseBoundedJson, readBoundedText } from '../files/bounded-json.js';
 import { explainIssues } from '../suite/schema-issues.js';
 import { formatPath } from '../suite/suite-error.js';
+import { CaseSchema, REPORT_FIELDS, ReportSchema } from './report-schema.js';
 import { emptySummary, REPORT_SCHEMA_VERSION, type RunReport } from './run-report.js';
+import type { CaseResult } from '../verdict/case-result.js';
 
-/**
- * What a reader of report.json relies on; everything else passes through untouched. Loose on purpose:
- * report.json only gains fields, so an older lab's report (no `waived`, no `gate`) and a newer lab's
- * (fields this one does not know) both read.
- */
-const CaseShape = z.looseObject({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  status: z.string().min(1),
-  durationMs: z.number().optional(),
-  steps: z.array(z.looseObject({})).optional(),
-});
-
-const ReportShape = z.looseObject({
-  schemaVersion: z.number().int(),
-  runId: z.string().optional(),
-  suite: z.string(),
-  target: z.string().optional(),
-  status: z.string(),
-  startedAt: z.string(),
-  durationMs: z.number().optional(),
-  summary: z.looseObject({ total: z.number() }),
-  cases: z.array(CaseShape),
-});
-
-const FIELDS = new Set(['schemaVersion', 'runId', 'suite', 'target', 'status', 'startedAt', 'durationMs', 'summary', 'cases', 'id', 'name', 'steps', 'total']);
+/** Bounds on a report.json read back: 10,000 cases with their logs take tens of MiB; lab writes 8 levels deep. */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+export const MAX_REPORT_DEPTH = 64;
 
 export interface ReadReport {
   /** The report.json file, as the user would name it. */
@@ -39,29 +19,53 @@ export interface ReadReport {
   report: RunReport;
 }
 
-/** `path` is a report.json or a run folder holding one. `what` names the argument in messages (e.g. `--baseline`). */
+/**
+ * `path` is a report.json or a run folder holding one; `what` names the argument in messages (e.g.
+ * `--baseline`). The one reader behind `lab gate`, `merge`, `report`, `history` and `--baseline`: bounded
+ * in size and nesting, checked against report-schema.ts, and every problem is a usage error (exit 2)
+ * naming the file and the field.
+ */
 export async function readReport(path: string, what: string): Promise<ReadReport> {
   const file = await reportFile(path, what);
   const shown = displayPath(file);
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = parseBoundedJson(await readBoundedText(file, MAX_REPORT_BYTES), MAX_REPORT_DEPTH);
   } catch (error) {
-    throw new UsageError('LAB_REPORT_INVALID', `${what} ${shown}: expected report.json as lab writes it, found text that is not JSON (${(error as Error).message}). Fix: point at a finished run's report.json.`);
+    const why = error instanceof BoundedJsonError ? error.message : `a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    throw new UsageError('LAB_REPORT_INVALID', `${what} ${shown}: expected report.json as lab writes it, ${why}. Fix: point at a finished run's report.json.`);
   }
-  const parsed = ReportShape.safeParse(data);
-  if (!parsed.success) {
-    const issues = explainIssues(parsed.error.issues, data, FIELDS).slice(0, 5);
-    const lines = issues.map((i) => `${what} ${shown}: ${formatPath(i.key ? [...i.path, i.key] : i.path) || '(top level)'}: ${i.message}`);
-    throw new UsageError('LAB_REPORT_INVALID', `${lines.join('\n')}\nFix: point at a report.json written by \`lab run\`.`);
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version > REPORT_SCHEMA_VERSION) {
+    throw new UsageError('LAB_REPORT_TOO_NEW', `${what} ${shown}: schemaVersion ${version} is newer than this lab reads (${REPORT_SCHEMA_VERSION}). Fix: update lab.`);
   }
-  if (parsed.data.schemaVersion > REPORT_SCHEMA_VERSION) {
-    throw new UsageError('LAB_REPORT_TOO_NEW', `${what} ${shown}: schemaVersion ${parsed.data.schemaVersion} is newer than this lab reads (${REPORT_SCHEMA_VERSION}). Fix: update lab.`);
-  }
+  const parsed = ReportSchema.safeParse(data);
+  if (!parsed.success) throw invalid(`${what} ${shown}`, parsed.error, data);
   const report = parsed.data as unknown as RunReport;
   report.summary = { ...emptySummary(), ...report.summary };
   for (const c of report.cases) c.steps ??= [];
   return { file: shown, report };
+}
+
+/** One case read back from a results.jsonl lab did not just write (a shard to merge): checked like report.json's. */
+export function parseCase(line: string, where: string): CaseResult {
+  let data: unknown;
+  try {
+    data = parseBoundedJson(line, MAX_REPORT_DEPTH);
+  } catch (error) {
+    throw new UsageError('LAB_REPORT_INVALID', `${where}: expected a case as lab writes it, ${(error as Error).message}. Fix: point at the --out folder of a lab run.`);
+  }
+  const parsed = CaseSchema.safeParse(data);
+  if (!parsed.success) throw invalid(where, parsed.error, data);
+  const c = parsed.data as unknown as CaseResult;
+  c.steps ??= [];
+  return c;
+}
+
+function invalid(where: string, error: z.ZodError, data: unknown): UsageError {
+  const issues = explainIssues(error.issues, data, REPORT_FIELDS).slice(0, 5);
+  const lines = issues.map((i) => `${where}: ${formatPath(i.key ? [...i.path, i.key] : i.path) || '(top level)'}: ${i.message}`);
+  return new UsageError('LAB_REPORT_INVALID', `${lines.join('\n')}\nFix: point at a report written by \`lab run\`.`);
 }
 
 async function reportFile(path: string, what: string): Promise<string> {

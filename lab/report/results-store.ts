@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import { openForAppend } from '../files/append-file.js';
 import type { CaseResult } from '../verdict/case-result.js';
 
 /**
@@ -18,7 +19,7 @@ export class ResultsStore {
    */
   async append(result: CaseResult): Promise<void> {
     const { index, ...rest } = result;
-    this.fd ??= openSync(this.path, 'a');
+    this.fd ??= openForAppend(this.path);
     writeSync(this.fd, `${JSON.stringify({ index, ...rest })}\n`);
   }
 

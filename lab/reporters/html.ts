@@ -1,5 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomically } from '../files/atomic-file.js';
 import { pageScript } from '../page/page-script.js';
 import { renderStaticPage, scriptJson, staticPageAround } from '../page/static-page.js';
 import type { RunHeader } from '../report/run-report.js';
@@ -22,21 +22,18 @@ export class HtmlReporter implements Reporter {
   /** Written case by case, so memory does not grow with the number of cases. */
   async onEnd(report: FinalReport): Promise<void> {
     const [before, after] = staticPageAround({ fallbackTitle: 'lab report', styles: STYLES, skeleton: SKELETON, script: pageScript('report') });
-    const fd = openSync(join(report.outDir, 'report.html'), 'w');
-    try {
-      writeSync(fd, `${before}{"header":${scriptJson(report.header)},"cases":[`);
+    await writeAtomically(join(report.outDir, 'report.html'), async (write) => {
+      write(`${before}{"header":${scriptJson(report.header)},"cases":[`);
       const names: CodeNames = { errorNames: {}, statusNames: {} };
       let first = true;
       for await (const c of report.cases()) {
         const page = pageCase(c);
         addCodeNames(names, page);
-        writeSync(fd, `${first ? '' : ','}${scriptJson(page)}`);
+        write(`${first ? '' : ','}${scriptJson(page)}`);
         first = false;
       }
-      writeSync(fd, `],"errorNames":${scriptJson(names.errorNames)},"statusNames":${scriptJson(names.statusNames)}}${after}`);
-    } finally {
-      closeSync(fd);
-    }
+      write(`],"errorNames":${scriptJson(names.errorNames)},"statusNames":${scriptJson(names.statusNames)}}${after}`);
+    });
   }
 }
 

@@ -1,8 +1,7 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
+import { writeAtomically } from '../files/atomic-file.js';
 import type { CaseResult } from '../verdict/case-result.js';
 import type { FinalReport, Reporter } from './reporter.js';
 
@@ -39,15 +38,11 @@ export class JunitReporter implements Reporter {
       },
     }) as string;
     const [before, after] = splitAtMark(shell);
-    const out = createWriteStream(join(report.outDir, 'junit.xml'));
-    // events.once removes its listeners again: one 'error' listener per drain would pile up on a big report.
-    const write = async (text: string) => {
-      if (!out.write(text)) await once(out, 'drain');
-    };
-    await write(before);
-    for await (const c of report.cases()) await write(builder.build({ testcase: testcase(c, h.suite) }) as string);
-    await write(after);
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await writeAtomically(join(report.outDir, 'junit.xml'), async (write) => {
+      write(before);
+      for await (const c of report.cases()) write(builder.build({ testcase: testcase(c, h.suite) }) as string);
+      write(after);
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FinalReport, Reporter, RunBegin } from './reporter.js';
 import type { Case } from '../suite/case.js';
 import type { CaseResult } from '../verdict/case-result.js';
+import { visible } from '../text/visible.js';
 
 /** Fans every hook out to the reporters; a reporter that throws is named on stderr and dropped. */
 export class ReporterMultiplexer implements Reporter {
@@ -8,7 +9,7 @@ export class ReporterMultiplexer implements Reporter {
   private active: Reporter[];
   readonly failures: Array<{ reporter: string; error: string }> = [];
 
-  constructor(reporters: Reporter[], private readonly onFailure: (message: string) => void = (m) => process.stderr.write(`${m}\n`)) {
+  constructor(reporters: Reporter[], private readonly onFailure: (message: string) => void = (m) => process.stderr.write(`${visible(m)}\n`)) {
     this.active = [...reporters];
   }
 

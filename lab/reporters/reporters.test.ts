@@ -71,11 +71,12 @@ describe('report.html and summary.md', () => {
     expect(html).toContain('\\u003c/script>\\u003cscript>alert(1)');
   });
 
-  it('summary.md lists what did not pass, escaped for a table', async () => {
+  it('summary.md lists what did not pass, driver text as code', async () => {
     const md = await readFile(join(dir, 'summary.md'), 'utf8');
-    expect(md).toMatch(/^## lab: echo on wine: failed/);
-    expect(md).toMatch(/\| ✗ failed \| `echo\/bad` \| product \| step 1 READ: expected error 0, got 87 \|/);
-    expect(md).not.toMatch(/<script|<img/);
+    expect(md).toMatch(/^## lab: `echo` on `wine`: failed/);
+    expect(md).toMatch(/\| ✗ failed \| `echo\/bad` \| product \| `step 1 READ: expected error 0, got 87` \|/);
+    expect(md).toContain('\\x1b[31m');
+    expect(md).not.toContain('\u001b');
   });
 });
 
@@ -89,6 +90,25 @@ describe('terminal', () => {
     expect(out).not.toContain('\r');
     expect(out).toMatch(/✗ failed  echo\/bad  step 1 READ: expected error 0, got 87/);
     expect(out).toMatch(/echo on wine: FAILED: 4 cases: 1 passed, 1 failed, 1 crashed, 1 skipped/);
+  });
+
+  it('never passes a control character from driver or suite text to the terminal: it is shown as an escape', async () => {
+    for (const live of [false, true]) {
+      let out = '';
+      const t = new TerminalReporter({ live, write: (s) => (out += s) });
+      t.onBegin({ runId: 'r1', suite: 'echo\u001b]0;title\u0007', target: 'wine', outDir: dir, total: 4 });
+      t.onWarning('driver says \u001b[2J\u009b31m');
+      t.onCaseBegin({ id: 'echo/\u001b[31mred' } as never);
+      for (const c of cases) t.onCaseEnd(c);
+      await t.onEnd(report);
+      // The live line's own redraw (CR, erase line) is lab's; nothing else may reach the terminal raw.
+      const foreign = out.replaceAll('\r\u001b[2K', '');
+      // eslint-disable-next-line no-control-regex
+      expect(foreign).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect(foreign).toContain('\\x01\\x1b[31m');
+      expect(foreign).toContain('driver says \\x1b[2J\\x9b31m');
+      expect(foreign).toContain('echo\\x1b]0;title\\x07');
+    }
   });
 
   it('counts a streak of cases with the same result as "1 more case", not "1 more cases"', () => {

@@ -6,6 +6,7 @@ import type { FinalReport, Reporter, RunBegin } from './reporter.js';
 import { STATUS_MARK } from './status-mark.js';
 import { plural } from '../verdict/plural.js';
 import { gateLines, type NamedCase } from '../gate/gate-lines.js';
+import { visible } from '../text/visible.js';
 
 export interface TerminalOptions {
   /** Live, redrawn progress (a terminal) or plain lines (CI, pipes). */
@@ -25,6 +26,7 @@ const REDRAW_MS = 100;
 export class TerminalReporter implements Reporter {
   readonly name = 'terminal';
   private readonly write: (text: string) => void;
+  private readonly say: (text: string) => void;
   private total = 0;
   private done = 0;
   private readonly counts: Partial<Record<CaseStatus, number>> = {};
@@ -37,7 +39,11 @@ export class TerminalReporter implements Reporter {
   private streak = { key: '', count: 0 };
 
   constructor(private readonly options: TerminalOptions) {
-    this.write = options.write ?? ((text) => process.stdout.write(text));
+    const raw = options.write ?? ((text: string) => process.stdout.write(text));
+    this.write = raw;
+    // Everything but lab's own redraw sequences goes out with control characters made visible: driver
+    // text (messages, debug lines) and suite text (case ids from matrix values) must not steer the terminal.
+    this.say = (text) => raw(visible(text));
   }
 
   static forStdout(): TerminalReporter {
@@ -109,19 +115,19 @@ export class TerminalReporter implements Reporter {
         groups.push(made);
       } else unlisted += 1;
     }
-    this.write('\n');
+    this.say('\n');
     if (groups.length) {
-      this.write('Cases that did not pass:\n');
+      this.say('Cases that did not pass:\n');
       for (const { first: c, more } of groups) {
-        this.write(`  ${STATUS_MARK[c.status]} ${c.id} (${c.status}${c.blame ? `, ${c.blame}` : ''})${more ? ` and ${more} more with the same result` : ''}\n`);
-        for (const l of (c.message ?? '').split('\n').slice(0, 12)) this.write(`      ${l}\n`);
+        this.say(`  ${STATUS_MARK[c.status]} ${c.id} (${c.status}${c.blame ? `, ${c.blame}` : ''})${more ? ` and ${more} more with the same result` : ''}\n`);
+        for (const l of (c.message ?? '').split('\n').slice(0, 12)) this.say(`      ${l}\n`);
       }
-      if (unlisted > 0) this.write(`  ... and ${unlisted} more (see report.html)\n`);
-      this.write('\n');
+      if (unlisted > 0) this.say(`  ... and ${unlisted} more (see report.html)\n`);
+      this.say('\n');
     }
-    if (h.error) this.write(`lab could not finish the run: ${h.error.message}\n`);
-    if (h.gate) this.write(`${gateLines(h.gate, named).join('\n')}\n`);
-    this.write(`${h.suite} on ${h.target}: ${h.status.toUpperCase()}: ${s.total} cases: ${parts.join(', ') || 'none'} (${(h.durationMs / 1000).toFixed(1)} s)\n`);
+    if (h.error) this.say(`lab could not finish the run: ${h.error.message}\n`);
+    if (h.gate) this.say(`${gateLines(h.gate, named).join('\n')}\n`);
+    this.say(`${h.suite} on ${h.target}: ${h.status.toUpperCase()}: ${s.total} cases: ${parts.join(', ') || 'none'} (${(h.durationMs / 1000).toFixed(1)} s)\n`);
   }
 
   /** Where the reports are: only the files the reporters wrote, report.html first, and the debug log. */
@@ -130,8 +136,8 @@ export class TerminalReporter implements Reporter {
     const logs = existsSync(join(report.outDir, 'dbgview.log')) ? ['dbgview.log'] : [];
     const ordered = [...files].sort((a, b) => Number(b === 'report.html') - Number(a === 'report.html'));
     const [first, ...rest] = ordered;
-    if (first) this.write(`reports: ${dir}/${first}${[...rest, ...logs].length ? ` (${[...rest, ...logs].join(', ')})` : ''}\n`);
-    else if (logs.length) this.write(`no report files (--reporter terminal); the debug log: ${dir}/${logs[0]}\n`);
+    if (first) this.say(`reports: ${dir}/${first}${[...rest, ...logs].length ? ` (${[...rest, ...logs].join(', ')})` : ''}\n`);
+    else if (logs.length) this.say(`no report files (--reporter terminal); the debug log: ${dir}/${logs[0]}\n`);
   }
 
   private flushStreak(): void {
@@ -141,7 +147,7 @@ export class TerminalReporter implements Reporter {
 
   private line(text: string): void {
     this.clear();
-    this.write(`${text}\n`);
+    this.say(`${text}\n`);
     if (this.options.live) this.draw(true);
   }
 
@@ -152,7 +158,7 @@ export class TerminalReporter implements Reporter {
     const bad = (this.counts.failed ?? 0) + (this.counts.crashed ?? 0) + (this.counts.hung ?? 0) + (this.counts.error ?? 0);
     const status = `[${this.done}/${this.total}] ${this.counts.passed ?? 0} passed${bad ? `, ${bad} not` : ''} · ${this.phase}${this.current && this.phase === 'execute' ? ` ${this.current}` : ''}`;
     const width = process.stdout.columns ?? 100;
-    this.write(`\r\x1b[2K${status.slice(0, width - 1)}`);
+    this.write(`\r\x1b[2K${visible(status, { oneLine: true }).slice(0, width - 1)}`);
     this.drawn = true;
   }
 

@@ -1,3 +1,5 @@
+import { UsageError } from '../errors/lab-error.js';
+
 /**
  * Bounded retries with exponential backoff, for harness work only (making a prefix, reaching a host,
  * reverting a VM): a driver's failure is a result, never retried here. LAVA's failure_retry, by another name.
@@ -17,6 +19,8 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
     try {
       return await work();
     } catch (error) {
+      // The suite's or the user's mistake does not go away by trying again.
+      if (error instanceof UsageError) throw error;
       lastError = error as Error;
       if (options.signal?.aborted || attempt === options.attempts) break;
       const delayMs = options.baseDelayMs * 2 ** (attempt - 1);

@@ -1,39 +1,76 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { UsageError } from '../errors/lab-error.js';
+import { writeFileAtomic } from '../files/atomic-file.js';
+import { BoundedJsonError, parseBoundedJson, readBoundedText } from '../files/bounded-json.js';
+import { formatPath } from '../suite/suite-error.js';
+import { PLAIN_FOLDER_NAME } from '../files/folder-name.js';
+
+/** A run id names folders (the run's Wine prefixes, reports/<run-id>): one path component, never `.` or `..`. */
+export const RunId = z.string().regex(PLAIN_FOLDER_NAME, 'a run id of letters, digits, `_`, `.` and `-`, starting with a letter or digit (one folder name)');
+
+const path = z.string().min(1).max(4096);
+const RecordedFlags = z.strictObject({
+  target: z.string().min(1).max(200),
+  driver: path.optional(),
+  client: path.optional(),
+  out: path.optional(),
+  filter: z.array(z.string().max(4096)).max(1000).optional(),
+  timeoutCase: z.number().int().positive().optional(),
+  reporter: z.array(z.string().max(40)).max(20).optional(),
+  keep: z.boolean().optional(),
+  deadline: z.number().int().positive().optional(),
+  repeatFailures: z.number().int().positive().optional(),
+  baseline: path.optional(),
+  waivers: path.optional(),
+  allowNewFailures: z.boolean().optional(),
+  workers: z.number().int().positive().max(64).optional(),
+  shard: z.string().max(40).optional(),
+});
+
+const RunRecordSchema = z.strictObject({
+  version: z.literal(1),
+  runId: RunId,
+  /** Absolute path of the suite file. */
+  suiteFile: path,
+  /** The flags as given (paths made absolute). */
+  flags: RecordedFlags,
+  startedAt: z.string().max(40),
+});
 
 /**
  * run.json: what a run was asked to do (the suite, the flags, the run id), written before anything runs,
  * so `lab run --resume <dir>` can finish exactly that run after an interruption or a killed orchestrator.
+ * It is read back as untrusted input: every field is checked, the run id above all, since it names
+ * folders lab makes and removes.
  */
-export interface RunRecord {
-  version: 1;
-  runId: string;
-  /** Absolute path of the suite file. */
-  suiteFile: string;
-  /** The flags as given (paths made absolute). */
-  flags: Record<string, unknown>;
-  startedAt: string;
-}
+export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export const RUN_RECORD = 'run.json';
 
 export async function writeRunRecord(outDir: string, record: RunRecord): Promise<void> {
-  await writeFile(join(outDir, RUN_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomic(join(outDir, RUN_RECORD), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 export async function readRunRecord(outDir: string): Promise<RunRecord> {
-  let text: string;
+  const file = join(outDir, RUN_RECORD);
+  let data: unknown;
   try {
-    text = await readFile(join(outDir, RUN_RECORD), 'utf8');
-  } catch {
-    throw new UsageError('LAB_RESUME_NOTHING', `--resume ${outDir}: expected a run folder holding ${RUN_RECORD}, found none. Fix: pass the --out folder of the run to finish.`);
-  }
-  try {
-    const record = JSON.parse(text) as RunRecord;
-    if (record.version !== 1 || typeof record.runId !== 'string' || typeof record.suiteFile !== 'string') throw new Error('unexpected fields');
-    return record;
+    data = parseBoundedJson(await readBoundedText(file, 1024 * 1024), 16);
   } catch (error) {
-    throw new UsageError('LAB_RESUME_BAD_RECORD', `--resume ${outDir}: ${RUN_RECORD} is not one lab wrote (${(error as Error).message}). Fix: start a new run.`);
+    if (!(error instanceof BoundedJsonError)) {
+      throw new UsageError('LAB_RESUME_NOTHING', `--resume ${outDir}: expected a run folder holding ${RUN_RECORD}, found none. Fix: pass the --out folder of the run to finish.`);
+    }
+    throw bad(file, `expected ${RUN_RECORD} as lab writes it, ${error.message}`);
   }
+  const parsed = RunRecordSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw bad(file, `${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function bad(file: string, detail: string): UsageError {
+  return new UsageError('LAB_RESUME_BAD_RECORD', `--resume: ${file}: ${detail}; this is not a run.json lab wrote. Fix: start a new run.`);
 }

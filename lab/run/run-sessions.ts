@@ -1,6 +1,7 @@
-import { appendFile } from 'node:fs/promises';
+import { closeSync, mkdirSync, writeSync } from 'node:fs';
 import { basename, join, win32 } from 'node:path';
 import { HarnessError } from '../errors/lab-error.js';
+import { openForAppend } from '../files/append-file.js';
 import type { GuestPlanHeader } from '../guest/plan.js';
 import type { DebugStream } from '../logs/debug-stream.js';
 import type { ReporterMultiplexer } from '../reporters/multiplexer.js';
@@ -161,6 +162,9 @@ function retryWarning(input: SessionsInput, what: string) {
 
 async function deploy(input: SessionsInput): Promise<{ runner: string; client?: string }> {
   const { target, suite } = input;
+  // A driver log path that leads out of the guest (a folder linked to the host's home) is the suite's
+  // mistake: the target refuses it (a usage error) before any case runs, and never reads the file.
+  if (suite.driver.log) await target.checkGuestPath?.(suite.driver.log);
   const runner = target.guestPath('lab-guest.exe');
   await target.put(input.guestRunner, runner);
   await target.put(suite.driver.image, target.guestPath(basename(suite.driver.image)));
@@ -169,6 +173,9 @@ async function deploy(input: SessionsInput): Promise<{ runner: string; client?: 
   await target.put(suite.client, client);
   return { runner, client };
 }
+
+/** Files lab collects from the guest go here, apart from lab's own outputs: a driver logging to `C:\results.jsonl` or `C:\run.json` must not overwrite them. */
+export const COLLECTED_DIR = 'collected';
 
 /** The whole driver log of a session, appended to the run's copy (a revert starts a new file in the guest). */
 async function collectDriverLog(input: SessionsInput, session: number): Promise<void> {
@@ -179,8 +186,15 @@ async function collectDriverLog(input: SessionsInput, session: number): Promise<
   const read = await input.target.readGuestFile(logPath, 0, limit + 1).catch(() => undefined);
   if (!read) return;
   const bytes = read.length > limit ? Buffer.concat([read.subarray(0, limit), Buffer.from('\n---- lab: cut at 64 MiB ----\n')]) : read;
-  const base = basename(logPath.replace(/\\/g, '/')) || 'driver.log';
+  const base = basename(logPath.replace(/\\/g, '/')).replace(/^\.+$/, '') || 'driver.log';
   const name = input.fileTag ? base.replace(/(\.[^.]*)?$/, `${input.fileTag}$1`) : base;
   const banner = session > 1 ? `---- lab: session ${session} (after a revert) ----\n` : '';
-  await appendFile(join(input.outDir, name), Buffer.concat([Buffer.from(banner), bytes]));
+  const dir = join(input.outDir, COLLECTED_DIR);
+  mkdirSync(dir, { recursive: true });
+  const fd = openForAppend(join(dir, name));
+  try {
+    writeSync(fd, Buffer.concat([Buffer.from(banner), bytes]));
+  } finally {
+    closeSync(fd);
+  }
 }

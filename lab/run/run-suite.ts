@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabError } from '../errors/lab-error.js';
+import { LabError, UsageError } from '../errors/lab-error.js';
 import { DebugStream } from '../logs/debug-stream.js';
 import { ResultsStore } from '../report/results-store.js';
 import { REPORT_SCHEMA_VERSION, type RunHeader } from '../report/run-report.js';
@@ -14,6 +14,7 @@ import { fileFacts } from './file-facts.js';
 import { labVersion } from './lab-version.js';
 import { PhaseClock } from './phase-clock.js';
 import { rerunFailures } from './rerun-failures.js';
+import { matchFinishedResults } from './resume-results.js';
 import { withRetry } from './retry.js';
 import { outcomeOf, type Verdict } from './run-outcome.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
@@ -47,7 +48,8 @@ export interface RunInput {
 
 export interface RunOutcome {
   header: RunHeader;
-  exitCode: 0 | 1 | 3 | 130;
+  /** 2 when the suite asked for something lab refuses once the target was there (a guest path leading outside it). */
+  exitCode: 0 | 1 | 2 | 3 | 130;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   };
 
   await reporters.onBegin({ runId: input.runId, suite: suite.name, target: target.name, outDir, total: input.cases.length });
+  if (input.resume) await matchFinishedResults(store.path, input.cases, warn);
   const finished = input.resume ? await replayFinished(store.path, input.cases, reporters, verdicts) : new Set<string>();
   const runnable: Case[] = [];
   for (const c of input.cases) {
@@ -122,7 +125,9 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   // keeps the unfinished ones open for --resume).
   if (!interrupted) {
     const why = failure ? `not run: ${failure.message}` : pastDeadline ? `not run: the run's deadline of ${input.deadlineMs} ms passed` : 'not run: the run ended before this case';
-    for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, 'harness'));
+    // A usage error (the suite asks for something lab refuses) is the test's fault, not the harness's.
+    const blame = failure instanceof UsageError ? 'test' : 'harness';
+    for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, blame));
   }
   await store.close();
   await Promise.all(workers.map((w) => w.debug.close()));
@@ -162,7 +167,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   await reporters.onEnd({ header, outDir, reportStartedAt, cases: () => ResultsStore.read(store.path) }, markInterrupted);
   header.timings.report = Date.now() - reportStartedAt;
   await teardown;
-  return { header, exitCode: input.signal.aborted ? 130 : outcome.exitCode };
+  return { header, exitCode: input.signal.aborted ? 130 : failure instanceof UsageError ? 2 : outcome.exitCode };
 }
 
 type Shared = Pick<SessionsInput, 'signal' | 'clock' | 'reporters' | 'record' | 'warn' | 'fault'>;
@@ -198,12 +203,12 @@ function resourcesSince(cpuAtStart: NodeJS.CpuUsage): { cpuMs: number; maxRssMb:
   return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
-/** --resume: the cases results.jsonl already holds are reported again and not run again. */
+/** --resume: the cases results.jsonl already holds (matched by id) are reported again and not run again. */
 async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer, verdicts: Map<number, Verdict>): Promise<Set<string>> {
-  const known = new Set(cases.map((c) => c.id));
+  const known = new Map(cases.map((c) => [c.index, c.id]));
   const finished = new Set<string>();
   for await (const r of ResultsStore.read(path)) {
-    if (!known.has(r.id)) continue;
+    if (known.get(r.index) !== r.id) continue;
     finished.add(r.id);
     verdicts.set(r.index, { status: r.status, ...(r.blame ? { blame: r.blame } : {}) });
     await reporters.onCaseEnd(r);

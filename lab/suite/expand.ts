@@ -8,6 +8,7 @@ import { ExpressionError, interpolate, isPlaceholder, resolvePlaceholder, type P
 import { ctlCode, hexCode } from './ioctl-code.js';
 import { located, type LoadedSuite } from './load-suite.js';
 import { combinationCount, combinations, MAX_EXPANDED_CASES } from './matrix.js';
+import { MAX_EXPANDED_STEPS, MAX_SUITE_CALLS, suiteWork } from './suite-work.js';
 import { toGuestPayload, type PayloadSpec } from './payload.js';
 import { explainIssues } from './schema-issues.js';
 import { schemaFieldsAt } from './json-schema.js';
@@ -39,6 +40,12 @@ export function expandSuite(loaded: LoadedSuite, options: ExpandOptions = {}): i
   const total = raw.cases.reduce((n, c) => n + combinationCount(c.matrix), 0);
   if (total > MAX_EXPANDED_CASES) {
     throw new SuiteError([located(loaded.source, loaded.file, ['cases'], `expected at most ${MAX_EXPANDED_CASES} cases after matrix expansion, found ${total}`)]);
+  }
+  const work = suiteWork(raw.cases);
+  if (work.steps > MAX_EXPANDED_STEPS || work.calls > MAX_SUITE_CALLS) {
+    const { index, combinations, steps, calls } = work.largest;
+    const what = work.steps > MAX_EXPANDED_STEPS ? `at most ${MAX_EXPANDED_STEPS.toLocaleString('en')} steps after matrix expansion (cases × steps), found ${work.steps.toLocaleString('en')}` : `at most ${MAX_SUITE_CALLS.toLocaleString('en')} calls in the whole suite (parallel threads × iterations counted), found ${work.calls.toLocaleString('en')}`;
+    throw new SuiteError([located(loaded.source, loaded.file, ['cases', index], `expected ${what}; this case makes ${combinations.toLocaleString('en')} cases of ${steps} steps (${calls.toLocaleString('en')} calls) each. Fix: narrow the matrix or split the suite`)]);
   }
   const cases: Case[] = [];
   const ids = new Map<string, string>();

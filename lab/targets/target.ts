@@ -35,6 +35,11 @@ export interface Target {
   /** The guest path for a file lab deploys (e.g. C:\lab\objdev.sys). */
   guestPath(name: string): string;
   put(localPath: string, guestPath: string): Promise<void>;
+  /**
+   * Refuses (with a UsageError) a guest path that leads outside the guest, e.g. through a folder linked to
+   * the host's home; targets whose guest is a machine of its own need not implement it.
+   */
+  checkGuestPath?(guestPath: string): Promise<void>;
   /** Bytes [start, end) of a guest file, or undefined when it does not exist. */
   readGuestFile(guestPath: string, start?: number, end?: number): Promise<Buffer | undefined>;
   /** Runs the guest runner (argv[0] a guest path) with its output streamed to the hooks. */

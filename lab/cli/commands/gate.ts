@@ -6,6 +6,7 @@ import { readReport } from '../../report/read-report.js';
 import { loadWaivers } from '../../waivers/load-waivers.js';
 import { utcDay } from '../../waivers/waiver.js';
 import { unwaived, WaiverBook } from '../../waivers/waiver-book.js';
+import { visible } from '../../text/visible.js';
 
 export interface GateFlags {
   waivers?: string;
@@ -40,7 +41,7 @@ export async function gateRuns(newPath: string, baselinePath: string, flags: Gat
   const options: GateOptions = { baseline, ...(waivers ? { waivers } : {}), allowNewFailures: Boolean(flags.allowNewFailures) };
   let stdout = '';
   let stderr = '';
-  if (baseline.info.suite !== report.suite) stderr += `lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`;
+  if (baseline.info.suite !== report.suite) stderr += visible(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`);
 
   const tally = new GateTally(options);
   const details = new Map<string, NamedCase>();
@@ -54,8 +55,8 @@ export async function gateRuns(newPath: string, baselinePath: string, flags: Gat
   const result = tally.result({ status: report.status, ...(unfinished ? { error: unfinished } : {}) });
   if (flags.json) stdout += `${JSON.stringify(result.section, null, 2)}\n`;
   else {
-    if (unfinished) stdout += `lab: the new run did not finish (${unfinished.message}); cases it did not reach count as removed.\n`;
-    stdout += `${gateLines(result.section, details).join('\n')}\n`;
+    if (unfinished) stdout += visible(`lab: the new run did not finish (${unfinished.message}); cases it did not reach count as removed.\n`);
+    stdout += visible(`${gateLines(result.section, details).join('\n')}\n`);
   }
   return { stdout, stderr, exitCode: gateExitCode(result) };
 }

@@ -1,5 +1,6 @@
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases } from '../load-cases.js';
+import { visible } from '../../text/visible.js';
 
 export interface ListFlags {
   target: string;
@@ -18,8 +19,8 @@ export async function listCommand(suiteFile: string, flags: ListFlags): Promise<
     return;
   }
   for (const c of suite.cases) {
-    process.stdout.write(`${String(c.index).padStart(4)}  ${c.id}${c.skip ? `  (skipped on ${target.name}: ${c.skip})` : ''}\n`);
+    process.stdout.write(`${String(c.index).padStart(4)}  ${visible(`${c.id}${c.skip ? `  (skipped on ${target.name}: ${c.skip})` : ''}`, { oneLine: true })}\n`);
   }
   const skipped = suite.cases.filter((c) => c.skip).length;
-  process.stdout.write(`${suite.cases.length} cases in ${suite.file}${skipped ? `, ${skipped} skipped on ${target.name}` : ''}\n`);
+  process.stdout.write(`${suite.cases.length} cases in ${visible(suite.file)}${skipped ? `, ${skipped} skipped on ${target.name}` : ''}\n`);
 }

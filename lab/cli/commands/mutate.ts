@@ -10,6 +10,7 @@ import { createTarget } from '../../targets/create-target.js';
 import { loadCases } from '../load-cases.js';
 import { buildDir, packageRoot } from '../package-root.js';
 import { interruptSignal } from '../signals.js';
+import { visible } from '../../text/visible.js';
 
 export interface MutateFlags {
   target: string;
@@ -34,7 +35,7 @@ export async function mutateCommand(suiteFile: string, flags: MutateFlags): Prom
   const guestRunner = join(buildDir(), 'lab-guest.exe');
   const interrupt = interruptSignal(() => undefined);
   const jobs = flags.jobs ?? Math.max(1, Math.min(2, cpus().length));
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const say = (line: string) => process.stdout.write(`${visible(line)}\n`);
   try {
     say(`lab mutate: ${catalog.length} mutants of ${suite.driver.image} against ${suite.file} (${suite.cases.length} cases) on ${targetRef.name}, ${jobs} at a time`);
     const baseline = await runAgainst(suite, suite.driver.image, targetRef, join(outDir, 'driver'), guestRunner, interrupt.signal);

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { exportPage } from '../../browser/export-page.js';
 import { readReport } from '../../report/read-report.js';
 import { renderHtml } from '../../reporters/html.js';
+import { writeFileAtomic } from '../../files/atomic-file.js';
 
 export interface ReportFlags {
   /** true: next to the report; a string: that file. */
@@ -19,7 +19,7 @@ export async function reportCommand(dirOrFile: string, flags: ReportFlags): Prom
   const dir = dirname(file);
   const { cases, ...header } = report;
   const html = join(dir, 'report.html');
-  await writeFile(html, renderHtml({ header, cases }));
+  writeFileAtomic(html, renderHtml({ header, cases }));
   const pdf = flags.pdf === undefined || flags.pdf === false ? undefined : typeof flags.pdf === 'string' ? flags.pdf : join(dir, 'report.pdf');
   const png = flags.png === undefined || flags.png === false ? undefined : typeof flags.png === 'string' ? flags.png : join(dir, 'report.png');
   if (pdf || png) await exportPage(html, { ...(pdf ? { pdf } : {}), ...(png ? { png } : {}) });

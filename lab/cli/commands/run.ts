@@ -8,8 +8,8 @@ import { loadCases, requireFile } from '../load-cases.js';
 import { buildDir } from '../package-root.js';
 import { interruptSignal } from '../signals.js';
 import { UsageError } from '../../errors/lab-error.js';
-import { readRunRecord, writeRunRecord } from '../../run/run-record.js';
-import { mkdir } from 'node:fs/promises';
+import { readRunRecord, writeRunRecord, type RunRecord } from '../../run/run-record.js';
+import { claimRunFolder } from '../../files/run-folder.js';
 
 export interface RunFlags {
   target: string;
@@ -36,7 +36,7 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   if (!resumed && !suiteArg) throw new UsageError('LAB_USAGE', 'lab run: expected a suite file (e.g. suites/echo.yaml), or --resume <run folder>');
   if (resumed && suiteArg) throw new UsageError('LAB_USAGE', `lab run: --resume continues the suite the run began with (${resumed.suiteFile}); drop ${suiteArg}`);
   // A resumed run is the same run: its suite, flags and id, from run.json.
-  const flags: RunFlags = resumed ? { ...(resumed.flags as unknown as RunFlags), out: resolve(given.resume!), resume: given.resume } : given;
+  const flags: RunFlags = resumed ? { ...resumed.flags, out: resolve(given.resume!), resume: given.resume } : given;
   const suiteFile = resumed ? resumed.suiteFile : suiteArg!;
   const reporters = selectReporters(flags.reporter);
   const targetRef = await createTarget.resolve(flags.target);
@@ -58,8 +58,10 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
 
   const runId = resumed?.runId ?? newRunId(suite.name, flags.target);
   const outDir = resolve(flags.out ?? join('reports', runId));
+  // The folder is this run's alone: another run's files are refused (a resumed run continues its own), and
+  // a lock keeps a second lab out while this one writes there.
+  const folder = claimRunFolder(outDir, { what: resumed ? '--resume' : '--out', resume: Boolean(resumed) });
   if (!resumed) {
-    await mkdir(outDir, { recursive: true });
     const { resume: _resume, ...recorded } = flags;
     await writeRunRecord(outDir, { version: 1, runId, suiteFile: resolve(suiteFile), flags: absolutePaths(recorded), startedAt: new Date().toISOString() });
   }
@@ -85,11 +87,12 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   } finally {
     await target.dispose();
     interrupt.dispose();
+    folder.release();
   }
 }
 
 /** Paths in the recorded flags are made absolute, so --resume works from any folder. */
-function absolutePaths(flags: Omit<RunFlags, 'resume'>): Record<string, unknown> {
+function absolutePaths(flags: Omit<RunFlags, 'resume'>): RunRecord['flags'] {
   return {
     ...flags,
     ...(flags.driver ? { driver: resolve(flags.driver) } : {}),

@@ -23,6 +23,8 @@ export class ScriptedTarget implements Target {
     private readonly script: (session: number, caseId: string) => Scripted,
     /** A driver whose DriverEntry never returns, or whose unload never does; a load refused per session. */
     private readonly hangs: { atLoad?: boolean; atUnload?: boolean; loadError?: (session: number) => number } = {},
+    /** Files the guest holds, by guest path (the driver's log): what readGuestFile answers. */
+    private readonly guestFiles: Record<string, string> = {},
   ) {}
 
   describe(): Record<string, string> {
@@ -35,8 +37,9 @@ export class ScriptedTarget implements Target {
   async put(localPath: string, guestPath: string): Promise<void> {
     this.files.set(guestPath, localPath);
   }
-  async readGuestFile(): Promise<undefined> {
-    return undefined;
+  async readGuestFile(guestPath: string, start = 0, end?: number): Promise<Buffer | undefined> {
+    const text = this.guestFiles[guestPath];
+    return text === undefined ? undefined : Buffer.from(text).subarray(start, end);
   }
   async crashEvidence(): Promise<{ backtrace: string }> {
     return { backtrace: 'Backtrace:\n=>0 scripted.sys (+0x10)' };

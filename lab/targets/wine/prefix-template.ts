@@ -1,5 +1,5 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, normalize, relative } from 'node:path';
 import { execa } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
 import { labCacheDir } from './cache-dir.js';
@@ -8,8 +8,12 @@ import { killPrefixProcesses } from './wine-reaper.js';
 import { cachedWineVersion, versionSlug } from './wine-version.js';
 
 const READY_MARK = '.lab-template-ready';
-/** Bump when bootPrefix() changes what a template holds, so caches made by older labs are rebuilt. */
-const RECIPE = 2;
+/**
+ * Bump when bootPrefix() changes what a template holds, so caches made by older labs are rebuilt (other
+ * checkouts share ~/.cache/lab and keep using theirs). 3: no Z: drive and no profile folder linked to the
+ * user's home; prefixes are overlays of the template, not hard-link clones.
+ */
+const RECIPE = 3;
 /** Where winedbg writes a crashed driver host's registers and backtrace (read by WineTarget.crashEvidence). */
 export const CRASH_REPORT_PATH = 'C:\\lab\\crash.txt';
 
@@ -22,8 +26,8 @@ export interface TemplateOptions {
 
 /**
  * The template prefix for the installed Wine: made once per Wine version with `wineboot -i`, then only
- * ever read. Per-run prefixes are hard-link clones of it (prefix-clone.ts), so it must never be written
- * after the ready mark exists. Concurrent callers build into private folders and the first rename wins.
+ * ever read: per-run prefixes are overlays or copies of it (isolation.ts). Concurrent callers build into
+ * private folders and the first rename wins.
  */
 export async function ensureTemplate(options: TemplateOptions = {}): Promise<string> {
   const cacheDir = options.cacheDir ?? labCacheDir();
@@ -112,7 +116,7 @@ async function bootPrefix(prefix: string, signal?: AbortSignal): Promise<void> {
   const run = (file: string, args: string[]) =>
     // SIGKILL on cancel: Wine's loader takes SIGTERM slowly, and execa would wait 5 s before forcing it;
     // the reaper in the catch ends the rest of the prefix's processes.
-    execa(file, args, { env, timeout: 180_000, cancelSignal: signal, killSignal: 'SIGKILL', stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+    execa(file, args, { env, extendEnv: false, timeout: 180_000, cancelSignal: signal, killSignal: 'SIGKILL', stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
   try {
     await run('wineboot', ['-i']);
     // A crashed driver host runs winedbg unattended; its report (registers, backtrace, the faulting
@@ -121,6 +125,7 @@ async function bootPrefix(prefix: string, signal?: AbortSignal): Promise<void> {
     await run('wine', ['reg', 'add', aeDebug, '/v', 'Auto', '/d', '1', '/f']);
     await run('wine', ['reg', 'add', aeDebug, '/v', 'Debugger', '/d', `cmd /c C:\\windows\\system32\\winedbg.exe --auto %ld %ld >${CRASH_REPORT_PATH} 2>&1`, '/f']);
     await run('wineserver', ['-w']);
+    await sealPrefix(prefix);
   } catch (cause) {
     // Everything the half-made prefix started dies before the folder is removed (Ctrl-C lands here too).
     await killPrefixProcesses(prefix);
@@ -131,6 +136,34 @@ async function bootPrefix(prefix: string, signal?: AbortSignal): Promise<void> {
       { cause },
     );
   }
+}
+
+/**
+ * What wineboot links outside the prefix is cut off: the Z: drive (the whole host file system), serial ports, and the
+ * profile folders (Desktop, Documents...) that point at the user's home, which become plain empty folders.
+ * Through them a driver wrote, and lab read, the host's files (`C:\users\root\Desktop\.profile`).
+ */
+async function sealPrefix(prefix: string): Promise<void> {
+  // Only C: stays: Z: is the host's root, COM1 a host device.
+  for (const name of await readdir(join(prefix, 'dosdevices'))) if (name !== 'c:') await rm(join(prefix, 'dosdevices', name), { force: true });
+  const drive = join(prefix, 'drive_c');
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isSymbolicLink()) {
+        const target = await readlink(path);
+        const resolved = normalize(isAbsolute(target) ? target : join(dir, target));
+        const inside = !relative(drive, resolved).startsWith('..') && !isAbsolute(relative(drive, resolved));
+        if (inside) continue;
+        const wasFolder = (await stat(path).catch(() => undefined))?.isDirectory() ?? true;
+        await rm(path);
+        if (wasFolder) await mkdir(path);
+      }
+    }
+  };
+  await walk(drive);
+  if ((await lstat(join(prefix, 'dosdevices', 'z:')).catch(() => undefined)) !== undefined) throw new Error('the Z: drive could not be removed');
 }
 
 /** The Wine version a template was made with (for reports). */

@@ -2,6 +2,7 @@ import { access, mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toolCheck, type CheckResult } from '../../doctor/check.js';
 import { labCacheDir } from './cache-dir.js';
+import { prefixIsolation } from './isolation.js';
 
 const APT = 'sudo apt-get install -y --no-install-recommends';
 
@@ -25,10 +26,24 @@ export async function wineChecks(buildDir: string): Promise<CheckResult[]> {
     checks.push({ name: `driver/build/${file}`, ok, found: ok ? 'built' : 'missing', ...(ok ? {} : { fix: 'run `lab build` (or `npm run build`)' }) });
   }
   checks.push(await cacheCheck());
+  checks.push(await isolationCheck());
   return checks;
 }
 
-/** The template prefix takes about 700 MB once; each run adds a few MB of hard-link clones. */
+/** How prefixes will be kept apart from the template; a copy is correct but slow, so it is a warning. */
+async function isolationCheck(): Promise<CheckResult> {
+  const isolation = await prefixIsolation(labCacheDir()).catch((error: Error) => ({ kind: 'copy' as const, why: error.message }));
+  if (isolation.kind === 'namespace') return { name: 'clean prefixes', ok: true, found: `an overlay of the template in a ${isolation.namespace} namespace` };
+  return {
+    name: 'clean prefixes',
+    ok: false,
+    optional: true,
+    found: `whole copies of the template (${isolation.why})`,
+    fix: 'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 kernel.apparmor_restrict_unprivileged_userns=0) for a revert in milliseconds instead of a copy of 700 MB',
+  };
+}
+
+/** The template prefix takes about 700 MB once; each prefix adds what Wine writes (a few MB), or a whole copy. */
 async function cacheCheck(): Promise<CheckResult> {
   const dir = labCacheDir();
   try {

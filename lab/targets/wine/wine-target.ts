@@ -1,17 +1,19 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { HarnessError } from '../../errors/lab-error.js';
+import { HarnessError, UsageError } from '../../errors/lab-error.js';
 import { parseWineLine } from '../../logs/wine-debug-parser.js';
 import { LineSplitter } from '../../guest/line-splitter.js';
+import { isPlainFolderName } from '../../files/folder-name.js';
 import type { GuestSession, SessionHooks, Target } from '../target.js';
 import { labCacheDir } from './cache-dir.js';
-import { hostPathOf } from './guest-path.js';
-import { clonePrefix } from './prefix-clone.js';
+import { hostPathOf, resolveGuestPath } from './guest-path.js';
+import { makePrefix } from './isolation.js';
+import type { Prefix } from './prefix.js';
 import { CRASH_REPORT_PATH, ensureTemplate, templateVersion } from './prefix-template.js';
 import { wineEnv } from './wine-env.js';
-import { claimRunDir, killPrefixProcesses, killProcessesUnderSync, reapAbandonedRuns } from './wine-reaper.js';
+import { claimRunDir, killPrefixProcesses, killProcessesUnderSync, ownsRunDir, reapAbandonedRuns } from './wine-reaper.js';
 
 const CRASH_REPORT_WAIT_MS = 10_000;
 
@@ -25,10 +27,15 @@ export interface WineTargetOptions {
   onProgress?: (line: string) => void;
 }
 
+/** A debug-stream line (DbgPrint, a Wine message) is held up to this; a longer one is cut and marked. */
+const MAX_DEBUG_LINE_CHARS = 1024 * 1024;
+
 /**
- * The embedded target: Wine's kernel emulation on this machine. Each clean state is a hard-link clone of
- * a cached template prefix; revert throws the used prefix away and clones a new one. One Wine session per
- * guest-runner start; the session ends with `wineserver -k` rather than Wine's own slow shutdown.
+ * The embedded target: Wine's kernel emulation on this machine. Each clean state is a new prefix made
+ * from a cached template (isolation.ts: an overlay in a namespace of its own, or a copy), so nothing a
+ * driver writes reaches the template or another run; revert throws the used prefix away and makes a new
+ * one. One Wine session per guest-runner start; the session ends by killing the prefix's processes rather
+ * than Wine's own slow shutdown.
  */
 export class WineTarget implements Target {
   readonly kind = 'wine' as const;
@@ -36,8 +43,9 @@ export class WineTarget implements Target {
   /** The runner's stderr is the debug stream's own pipe here: markers there keep their order, cheaply. */
   readonly markerChannel = 'stderr' as const;
   private template?: string;
-  private prefix?: string;
+  private prefix?: Prefix;
   private generation = 0;
+  private readonly cacheDir: string;
   private readonly runDir: string;
   private readonly facts: Record<string, string> = {};
   private session?: { child: ResultPromise; prefix: string; kill(): Promise<void> };
@@ -46,7 +54,11 @@ export class WineTarget implements Target {
 
   constructor(private readonly options: WineTargetOptions) {
     this.name = options.name ?? 'wine';
-    this.runDir = join(options.cacheDir ?? labCacheDir(), 'runs', options.runId);
+    // The run id names a folder lab makes and removes: one plain path component, never `..` (it may come
+    // from a run.json on disk).
+    if (!isPlainFolderName(options.runId)) throw new UsageError('LAB_RUN_ID', `the run id ${JSON.stringify(options.runId)} is not one plain folder name (letters, digits, _ . -). Fix: start a new run.`);
+    this.cacheDir = options.cacheDir ?? labCacheDir();
+    this.runDir = join(this.cacheDir, 'runs', options.runId);
   }
 
   describe(): Record<string, string> {
@@ -55,10 +67,15 @@ export class WineTarget implements Target {
 
   async prepare(signal?: AbortSignal): Promise<void> {
     if (!this.template) await reapAbandonedRuns(dirname(this.runDir));
-    await claimRunDir(this.runDir);
+    try {
+      await claimRunDir(this.runDir);
+    } catch (error) {
+      throw new HarnessError('LAB_RUN_DIR', `${(error as Error).message}. Fix: start a new run (or remove that folder yourself if it is yours).`);
+    }
     this.template ??= await ensureTemplate({ cacheDir: this.options.cacheDir, onProgress: this.options.onProgress, signal });
     this.facts.wine = await templateVersion(this.template);
     await this.freshPrefix();
+    this.facts.isolation = this.prefix!.isolation;
   }
 
   guestPath(name: string): string {
@@ -66,9 +83,17 @@ export class WineTarget implements Target {
   }
 
   async put(localPath: string, guestPath: string): Promise<void> {
-    const dest = hostPathOf(this.currentPrefix(), guestPath);
+    const prefix = this.current();
+    const dest = prefix.host(hostPathOf(prefix.path, guestPath));
     await mkdir(dirname(dest), { recursive: true });
-    await copyFile(localPath, dest);
+    // A file there already (a link a driver made) is replaced, never written through.
+    await rm(dest, { force: true });
+    await copyFile(localPath, dest, constants.COPYFILE_EXCL);
+  }
+
+  async checkGuestPath(guestPath: string): Promise<void> {
+    const prefix = this.current();
+    await resolveGuestPath(prefix.path, guestPath, prefix.host);
   }
 
   /**
@@ -89,9 +114,15 @@ export class WineTarget implements Target {
   private async openGuestFile(guestPath: string): Promise<number | undefined> {
     const known = this.openFiles.get(guestPath);
     if (known !== undefined) return known;
-    const path = await findCaseInsensitive(hostPathOf(this.currentPrefix(), guestPath));
+    const prefix = this.current();
+    // Links followed inside the prefix only: a path that leads to the host (the user's home) is refused.
+    const path = await resolveGuestPath(prefix.path, guestPath, prefix.host);
     if (!path) return undefined;
-    const fd = openSync(path, 'r');
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return undefined;
+    }
     this.openFiles.set(guestPath, fd);
     return fd;
   }
@@ -102,8 +133,11 @@ export class WineTarget implements Target {
   }
 
   startSession(argv: string[], hooks: SessionHooks): GuestSession {
-    const prefix = this.currentPrefix();
-    const child = execa('wine', argv, { env: wineEnv(prefix), buffer: false, stdin: 'ignore', reject: false, cleanup: true, cwd: join(prefix, 'drive_c') });
+    const current = this.current();
+    const prefix = current.path;
+    const { file, args } = current.command('wine', argv, join(prefix, 'drive_c'));
+    // Only an allow-list of lab's environment reaches Wine, and through it the driver (wine-env.ts).
+    const child = execa(file, args, { env: wineEnv(prefix), extendEnv: false, buffer: false, stdin: 'ignore', reject: false, cleanup: true });
     const onStderr = (raw: string) => {
       const line = parseWineLine(raw);
       const timeMs = Date.now();
@@ -114,7 +148,7 @@ export class WineTarget implements Target {
       } else if (line.kind === 'other') hooks.onDebug({ timeMs, source: 'target', text: line.text });
     };
     const out = new LineSplitter();
-    const err = new LineSplitter();
+    const err = new LineSplitter(MAX_DEBUG_LINE_CHARS);
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk).forEach((l) => hooks.onStdout(l)));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk).forEach(onStderr));
     // Wine's services inherit the pipes and outlive the program, so "exited" is the process exit, not EOF.
@@ -170,9 +204,12 @@ export class WineTarget implements Target {
   async dispose(): Promise<void> {
     await this.stopSession();
     await this.closeGuestFiles();
-    if (this.prefix) await killPrefixProcesses(this.prefix);
+    const last = this.prefix;
     this.prefix = undefined;
+    if (last) this.removals.push(last.remove(this.options.keep ? join(this.runDir, `kept-prefix-${this.generation}`) : undefined));
     await Promise.all(this.removals);
+    // Only a folder this process made and marked is removed (never one a run.json named, nor another lab's).
+    if (!(await ownsRunDir(this.runDir))) return;
     // A kept run is disowned, so the next run's reaper does not take it for an abandoned one.
     if (this.options.keep) await rm(join(this.runDir, 'owner.json'), { force: true });
     else await rm(this.runDir, { recursive: true, force: true });
@@ -182,8 +219,17 @@ export class WineTarget implements Target {
     killProcessesUnderSync(this.runDir);
   }
 
-  /** The Linux path of the current prefix (for tests and the `--keep` message). */
+  /** The current prefix (WINEPREFIX as Wine sees it), for tests. */
   currentPrefix(): string {
+    return this.current().path;
+  }
+
+  /** The path by which this process reaches `path` of the current prefix (in its namespace), for tests. */
+  hostPath(path: string): string {
+    return this.current().host(path);
+  }
+
+  private current(): Prefix {
     if (!this.prefix) throw new HarnessError('LAB_TARGET_NOT_READY', 'the Wine target was used before prepare(); this is a bug in lab');
     return this.prefix;
   }
@@ -198,11 +244,10 @@ export class WineTarget implements Target {
   private async freshPrefix(): Promise<void> {
     await this.closeGuestFiles();
     const old = this.prefix;
-    if (old && !this.options.keep) this.removals.push(rm(old, { recursive: true, force: true }));
+    this.prefix = undefined;
+    if (old) this.removals.push(old.remove(this.options.keep ? join(this.runDir, `kept-prefix-${this.generation}`) : undefined));
     this.generation += 1;
-    const prefix = join(this.runDir, `prefix-${this.generation}`);
-    await clonePrefix(this.template!, prefix);
-    this.prefix = prefix;
+    this.prefix = await makePrefix(this.template!, join(this.runDir, `prefix-${this.generation}`), this.cacheDir);
   }
 }
 
@@ -213,17 +258,4 @@ function once(stream: NodeJS.ReadableStream | null | undefined): Promise<void> {
     stream.once('end', resolve);
     stream.once('close', resolve);
   });
-}
-
-/** Wine matches file names without regard to case; so does lab when it reads guest files. */
-async function findCaseInsensitive(path: string): Promise<string | undefined> {
-  const dir = dirname(path);
-  const want = basename(path).toLowerCase();
-  try {
-    const names = await readdir(dir);
-    const hit = names.find((n) => n === basename(path)) ?? names.find((n) => n.toLowerCase() === want);
-    return hit ? join(dir, hit) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -17,7 +17,7 @@ export async function runSession(config: ShimConfig, session: ShimSession): Prom
     return 1;
   }
   if (line === config.sftpServer || line === 'internal-sftp') {
-    logCall(config, { kind: 'sftp', line });
+    logCall(config, session, { kind: 'sftp', line });
     session.become(sftpCommand(config));
     return 0;
   }

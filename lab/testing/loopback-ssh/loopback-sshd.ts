@@ -16,7 +16,7 @@ import ts from 'typescript';
 import { stringify } from 'yaml';
 import { fingerprintOf } from '../../targets/ssh/host-key-fingerprint.js';
 import { labCacheDir } from '../../targets/wine/cache-dir.js';
-import { clonePrefix } from '../../targets/wine/prefix-clone.js';
+import { copyPrefix } from '../../targets/wine/copied-prefix.js';
 import { ensureTemplate } from '../../targets/wine/prefix-template.js';
 import { wineEnv } from '../../targets/wine/wine-env.js';
 import { tempDir } from '../temp-dir.js';
@@ -98,7 +98,8 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
 
   // The emulated Windows machine.
   const prefix = join(dir, 'machine');
-  await clonePrefix(await ensureTemplate(), prefix);
+  // A whole copy: the shim runs Wine in it from sshd's sessions, outside any namespace of lab's.
+  await copyPrefix(await ensureTemplate(), prefix);
   const stateDir = join(dir, 'state');
   await mkdir(join(stateDir, 'sessions'), { recursive: true });
   const sftpRoot = join(dir, 'sftp-root');
@@ -151,6 +152,8 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
       'MaxStartups 100',
       'MaxSessions 100',
       'LogLevel ERROR',
+      // Whatever variables a client sends are let through, so the tests see any lab would send.
+      'AcceptEnv *',
       `Subsystem sftp ${SFTP_SERVER}`,
       `ForceCommand ${shim.client} ${shim.socket}`,
       // sshd runs the ForceCommand through the user's shell; bash, seeing itself started by sshd at shell

@@ -45,6 +45,8 @@ export interface ShimCall {
   line: string;
   argv?: string[][];
   script?: string;
+  /** The names of the shim's environment variables (the SSH session's). */
+  env?: string[];
 }
 
 /** The Wine environment of the emulated machine (the same channels lab's Wine target uses), over a session's. */

@@ -31,14 +31,16 @@ export async function runCommandLine(config: ShimConfig, session: ShimSession, l
     return 9;
   }
   const argvs = parsed.commands.map(parseWindowsArgv);
-  logCall(config, { kind: 'exec', line, argv: argvs });
+  logCall(config, session, { kind: 'exec', line, argv: argvs });
   let code = 0;
   for (const argv of argvs) code = await runProgram(config, session, argv);
   return code;
 }
 
-export function logCall(config: ShimConfig, call: { kind: string; line: string; argv?: string[][]; script?: string }): void {
-  appendFileSync(statePaths(config).calls, `${JSON.stringify({ time: new Date().toISOString(), ...call })}\n`);
+export function logCall(config: ShimConfig, session: ShimSession, call: { kind: string; line: string; argv?: string[][]; script?: string }): void {
+  // The names of the session's variables: the server accepts any a client sends (AcceptEnv *), so a test
+  // can tell that lab sends none of its own.
+  appendFileSync(statePaths(config).calls, `${JSON.stringify({ time: new Date().toISOString(), ...call, env: Object.keys(session.env).sort() })}\n`);
 }
 
 async function runProgram(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
@@ -70,7 +72,7 @@ async function runProgram(config: ShimConfig, session: ShimSession, argv: string
     case 'powershell':
     case 'pwsh': {
       const r = await runPowerShell(config, argv);
-      if (r.script) logCall(config, { kind: 'powershell', line: '(decoded)', script: r.script });
+      if (r.script) logCall(config, session, { kind: 'powershell', line: '(decoded)', script: r.script });
       out(r.stdout);
       return r.code;
     }

@@ -1,0 +1,17 @@
+import { constants, openSync } from 'node:fs';
+import { UsageError } from '../errors/lab-error.js';
+
+/**
+ * Opens a file lab appends to (results.jsonl, dbgview.log, a collected driver log) without following a
+ * symlink at its name: a link planted in the run folder must not make lab write somewhere else.
+ */
+export function openForAppend(path: string): number {
+  try {
+    return openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new UsageError('LAB_OUT_SYMLINK', `${path} is a symbolic link; lab writes its run files itself and never through a link. Fix: remove the link, or use a new --out folder.`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DebugStream, MAX_DBGVIEW_FILE_BYTES } from './debug-stream.js';
+import { tempDir } from '../testing/temp-dir.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe('dbgview.log', () => {
+  it('is cut at its cap with a marker, like the driver log; the cases keep their slices', async () => {
+    const dir = await tempDir('dbgview');
+    dirs.push(dir);
+    const file = join(dir, 'dbgview.log');
+    const stream = new DebugStream(file, { maxFileBytes: 10_000 });
+    stream.push({ timeMs: 0, source: 'user', pid: 1, text: 'lab: case-begin 0 s/a' });
+    for (let i = 0; i < 2000; i++) stream.push({ timeMs: i, source: 'kernel', pid: 2, text: `noisy driver line ${i}` });
+    await stream.close();
+    const text = await readFile(file, 'utf8');
+    expect((await stat(file)).size).toBeLessThan(10_000 + 200);
+    expect(text).toMatch(/\n---- lab: cut here, at 10000 bytes; each case keeps its own slice in the report ----\n$/);
+    expect(text.split('\n').slice(0, -2).every((l) => /noisy driver line \d+$|case-begin/.test(l))).toBe(true);
+    expect(stream.take(0).lines().lines.at(-1)).toMatch(/noisy driver line 1999$/);
+  });
+
+  it('has the driver log copy\'s cap: 64 MiB', () => {
+    expect(MAX_DBGVIEW_FILE_BYTES).toBe(64 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * report.json's schema as a reader checks it (zod): every field lab's own readers rely on has its type,
+ * statuses and blames are the known ones, and fields this lab does not know pass through untouched, so an
+ * older report (no `waived`, no `gate`) and a newer one (fields added since) both read. The types in
+ * run-report.ts and verdict/case-result.ts stay the writer's; the checks below fail to compile when a status,
+ * blame or gate class is added there and not here.
+ */
+import { z } from 'zod';
+import type { Blame, CaseStatus, GateClass } from '../verdict/case-result.js';
+import { REPORT_SCHEMA_VERSION, type RunStatus } from './run-report.js';
+
+export const CASE_STATUSES = ['passed', 'failed', 'crashed', 'hung', 'skipped', 'error', 'flaky', 'waived'] as const;
+export const BLAMES = ['product', 'test', 'harness'] as const;
+export const RUN_STATUSES = ['passed', 'failed', 'error', 'interrupted'] as const;
+export const GATE_CLASSES = ['regression', 'fixed', 'still-failing', 'new', 'removed', 'waived', 'unchanged', 'not-run'] as const;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const lists: [Same<(typeof CASE_STATUSES)[number], CaseStatus>, Same<(typeof BLAMES)[number], Blame>, Same<(typeof RUN_STATUSES)[number], RunStatus>, Same<(typeof GATE_CLASSES)[number], GateClass>] = [true, true, true, true];
+void lists;
+
+const text = z.string();
+const count = z.number().int().min(0);
+const lines = z.array(text);
+const Status = z.enum(CASE_STATUSES);
+const BlameSchema = z.enum(BLAMES);
+
+const StepSchema = z.looseObject({
+  index: z.number().int(),
+  kind: text,
+  ioctl: z.number().optional(),
+  ioctlName: text.optional(),
+  inLength: z.number().optional(),
+  outLength: z.number().optional(),
+  error: z.number().nullable(),
+  bytesReturned: z.number().optional(),
+  elapsedUs: z.number().optional(),
+  output: text.optional(),
+  implicit: z.boolean().optional(),
+  expected: z.record(z.string(), z.unknown()).optional(),
+  ok: z.boolean(),
+  problems: lines.optional(),
+  diff: z.looseObject({ firstDifference: z.number(), expectedLength: z.number(), actualLength: z.number(), text }).optional(),
+  parallel: z.looseObject({ threads: z.number(), iterations: z.number(), sub: z.array(z.looseObject({ kind: text })) }).optional(),
+  exitCode: z.number().nullable().optional(),
+  stdout: text.optional(),
+});
+
+export const CaseSchema = z.looseObject({
+  index: z.number().int().min(0).optional(),
+  id: text.min(1),
+  name: text.optional(),
+  status: Status,
+  blame: BlameSchema.optional(),
+  durationMs: z.number().min(0).optional(),
+  message: text.optional(),
+  steps: z.array(StepSchema).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  source: text.optional(),
+  log: z.looseObject({ debug: lines, driverLog: lines, truncated: z.boolean().optional() }).optional(),
+  evidence: z.looseObject({ signature: text, backtrace: text.optional(), lastLines: lines, dumpPath: text.optional() }).optional(),
+  attempts: z.array(z.looseObject({ status: Status, message: text.optional(), blame: BlameSchema.optional() })).optional(),
+  waiver: z.looseObject({ status: Status, reason: text, link: text.optional(), expires: text, match: text, source: text }).optional(),
+  gate: z.looseObject({ class: z.enum(GATE_CLASSES), baselineStatus: Status.optional() }).optional(),
+});
+
+const GateSectionSchema = z.looseObject({
+  verdict: z.enum(['pass', 'fail']),
+  reasons: lines,
+  baseline: z.looseObject({ path: text, runId: text, suite: text, startedAt: text, status: text, driverSha256: text.optional() }).optional(),
+  allowNewFailures: z.boolean(),
+  counts: z.record(z.string(), count),
+  regressions: lines,
+  newFailures: lines,
+  fixed: lines,
+  removed: z.array(z.looseObject({ id: text, status: Status })),
+});
+
+export const ReportHeaderSchema = z.looseObject({
+  schemaVersion: z.number().int().min(1, `a schemaVersion from 1 to ${REPORT_SCHEMA_VERSION}`).max(REPORT_SCHEMA_VERSION),
+  runId: text.optional(),
+  suite: text,
+  suiteFile: text.optional(),
+  target: text.optional(),
+  targetKind: text.optional(),
+  targetInfo: z.record(z.string(), text).optional(),
+  status: z.enum(RUN_STATUSES),
+  error: z.looseObject({ code: text, message: text }).optional(),
+  startedAt: text.refine((s) => !Number.isNaN(Date.parse(s)), 'a date and time (ISO 8601)'),
+  durationMs: z.number().min(0).optional(),
+  driver: z.looseObject({ path: text, sha256: text, signed: z.boolean() }).optional(),
+  client: z.looseObject({ path: text, sha256: text }).optional(),
+  summary: z.looseObject({ total: count, passed: count.optional(), failed: count.optional(), crashed: count.optional(), hung: count.optional(), skipped: count.optional(), error: count.optional(), flaky: count.optional(), waived: count.optional() }),
+  timings: z.record(z.string(), z.number()).optional(),
+  warnings: lines.optional(),
+  lab: z.looseObject({ version: text, node: text }).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  gate: GateSectionSchema.optional(),
+});
+
+export const ReportSchema = ReportHeaderSchema.extend({ cases: z.array(CaseSchema) });
+
+/** Field names for "did you mean" hints in messages. */
+export const REPORT_FIELDS = new Set([
+  ...Object.keys(ReportSchema.shape),
+  ...Object.keys(CaseSchema.shape),
+  ...Object.keys(StepSchema.shape),
+]);
