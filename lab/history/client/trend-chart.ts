@@ -8,8 +8,8 @@ import type { Summary } from '../../report/run-report.js';
 import type { PageRun } from './page-data.js';
 
 type Counted = Exclude<keyof Summary, 'total'>;
-const ORDER: Counted[] = ['passed', 'flaky', 'waived', 'skipped', 'error', 'hung', 'crashed', 'failed'];
-const COLOR: Record<Counted, string> = { passed: '#1a7f37', failed: '#cf222e', crashed: '#8250df', hung: '#bc4c00', error: '#9a6700', flaky: '#0969da', waived: '#8c959f', skipped: '#d0d7de' };
+const ORDER: Counted[] = ['passed', 'flaky', 'waived', 'inconclusive', 'skipped', 'error', 'hung', 'crashed', 'failed'];
+const COLOR: Record<Counted, string> = { passed: '#1a7f37', failed: '#cf222e', crashed: '#8250df', hung: '#bc4c00', error: '#9a6700', flaky: '#0969da', waived: '#8c959f', inconclusive: '#d4a72c', skipped: '#d0d7de' };
 
 export function trendChart(runs: PageRun[]): HTMLElement {
   const W = 1100;

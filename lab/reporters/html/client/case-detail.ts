@@ -32,6 +32,16 @@ export function caseDetail(c: PageCase): HTMLElement {
       ]),
     );
   }
+  if (c.targetGap) {
+    const g = c.targetGap;
+    box.appendChild(
+      el('div', { className: 'target-gap' }, [
+        el('strong', { text: 'Inconclusive: ' }),
+        `the target does not implement ${g.functions.join(', ')}. ${g.detail} `,
+        el('div', { className: 'meta', text: `on this target it would have been ${g.was.status}${g.was.blame ? ` (${g.was.blame})` : ''}; run it on ${g.runOn}` }),
+      ]),
+    );
+  }
   if (c.gate) box.appendChild(el('div', { className: `gate-mark cls ${c.gate.class}`, text: `Against the baseline: ${CLASS_ONE[c.gate.class]} \u2014 ${CLASS_EXPLAIN[c.gate.class]}${c.gate.baselineStatus ? ` (was ${c.gate.baselineStatus})` : ''}` }));
   if (c.message) {
     box.appendChild(el('h4', { text: 'Why' }));

@@ -103,9 +103,9 @@ function firstLine(c: PageCase): string {
 export function initialView(): void {
   const hash = decodeURIComponent(location.hash.slice(1));
   if (hash === 'print') {
-    // On paper: every case listed, the ones that did not pass (or were waived) opened.
+    // On paper: every case listed, the ones that did not pass (or were waived, or could not be judged) opened.
     view.status = 'all';
-    for (const c of data.cases) if (needsAttention(c) || c.status === 'waived') open[c.id] = true;
+    for (const c of data.cases) if (needsAttention(c) || c.status === 'waived' || c.status === 'inconclusive') open[c.id] = true;
     return;
   }
   if (hash.startsWith('case=')) {

@@ -31,8 +31,8 @@ export function describeStatus(value: unknown): string {
   return data.statusNames?.[String(value)] || `0x${(Number(value) >>> 0).toString(16).toUpperCase()}`;
 }
 
-export const STATUSES: CaseStatus[] = ['failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'passed', 'skipped'];
-export const MARK: Record<CaseStatus, string> = { passed: '\u2713', failed: '\u2717', crashed: '\u2620', hung: '\u29d7', skipped: '-', error: '!', flaky: '~', waived: '\u2248' };
+export const STATUSES: CaseStatus[] = ['failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'passed', 'skipped'];
+export const MARK: Record<CaseStatus, string> = { passed: '\u2713', failed: '\u2717', crashed: '\u2620', hung: '\u29d7', skipped: '-', error: '!', flaky: '~', waived: '\u2248', inconclusive: '?' };
 export const CLASSES: GateClass[] = ['regression', 'new', 'fixed', 'still-failing', 'removed', 'waived', 'not-run', 'unchanged'];
 export const CLASS_TITLE: Record<GateClass, string> = { regression: 'regressions', new: 'new', fixed: 'fixed', 'still-failing': 'still failing', removed: 'removed', waived: 'waived', 'not-run': 'not run', unchanged: 'unchanged' };
 export const CLASS_ONE: Record<GateClass, string> = { regression: 'regression', new: 'new', fixed: 'fixed', 'still-failing': 'still failing', removed: 'removed', waived: 'waived', 'not-run': 'not run', unchanged: 'unchanged' };
