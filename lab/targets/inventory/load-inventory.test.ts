@@ -1,17 +1,17 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors/lab-error.js';
 import { InventoryError } from './inventory-error.js';
 import { inventoryPath } from './inventory-path.js';
 import { loadInventory, resolveTarget } from './load-inventory.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 /** The error a promise was expected to reject with. */
 const refusal = (p: Promise<unknown>): Promise<Error> => p.then(() => { throw new Error('expected a refusal'); }, (e: Error) => e);
 
 async function inventoryFile(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-inventory-'));
+  const dir = await tempDir('inventory');
   const file = join(dir, 'targets.yaml');
   await writeFile(file, text);
   return file;
