@@ -45,7 +45,8 @@ describe.skipIf(qemuSkipReason !== undefined)('the QEMU target on the ReactOS li
     process.env.LAB_REACTOS_IMAGE = reactosEnv.LAB_REACTOS_IMAGE;
     const ref = await createTarget.resolve('reactos');
     expect(ref).toMatchObject({ kind: 'qemu', machine: 'i686', exclusiveMachine: false, observes: ['reactos'] });
-    const target = createTarget(ref, { runId: `qemu-test-${process.pid}`, keep: false, toolsDir: BUILD });
+    const runId = `qemu-test-${process.pid}`;
+    const target = createTarget(ref, { runId, keep: false, toolsDir: BUILD });
     const local = join(await mkdtemp(join(tmpdir(), 'lab-qemu-put-')), 'hello.txt');
     dirs.push(join(local, '..'));
     await writeFile(local, 'written by the test\n'.repeat(100));
@@ -62,7 +63,8 @@ describe.skipIf(qemuSkipReason !== undefined)('the QEMU target on the ReactOS li
     } finally {
       await target.dispose();
     }
-    expect(qemuPids(runsRoot())).toEqual([]);
+    // This run's QEMU only: other runs (another lab, another test file) may share the cache.
+    expect(qemuPids(join(runsRoot(), runId))).toEqual([]);
   }, 600_000);
 
   it('runs the echo suite: every case passes but the one ReactOS cannot show, which is skipped with why', async () => {
@@ -113,8 +115,9 @@ describe.skipIf(qemuSkipReason !== undefined)('the QEMU target on the ReactOS li
     await live.waitFor(/cases done/, 300_000);
     live.child.kill('SIGINT');
     expect((await live.exited).exitCode).toBe(130);
-    expect(qemuPids(runsRoot())).toEqual([]);
-    expect((await readReport(dir)).status).toBe('interrupted');
+    const report = await readReport(dir);
+    expect(qemuPids(join(runsRoot(), report.runId))).toEqual([]);
+    expect(report.status).toBe('interrupted');
   }, 600_000);
 
   it('Ctrl-C while the live CD boots leaves no QEMU behind and no half-made snapshot', async () => {
