@@ -96,10 +96,13 @@ async function runGuestProgram(config: ShimConfig, argv: string[]): Promise<numb
     const code = await underWine(config, argv, {
       onStderr: async (raw) => {
         const line = parseWineLine(raw);
-        if (line.kind === 'crash') await simulateBugcheck(config, line.text);
-        else writer?.wine(line);
+        if (line.kind === 'crash') {
+          writer?.flush();
+          await simulateBugcheck(config, line.text);
+        } else writer?.wine(line);
       },
     });
+    writer?.flush();
     return code;
   } finally {
     rmSync(record, { force: true });
