@@ -1,7 +1,8 @@
 import type { FreshLoad, GuestEvent } from '../guest/result.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 import type { Case } from '../suite/case.js';
-import type { CaseResult, StepReport } from './case-result.js';
+import type { Blame, CaseResult, StepReport } from './case-result.js';
+import { unstartedClient } from './client-start.js';
 import { judgeStep, notRunStep } from './judge-steps.js';
 import { plural } from './plural.js';
 
@@ -27,10 +28,20 @@ export function judgeCase(c: Case, event: CaseEvent | CaseErrorEvent): CaseResul
   const steps: StepReport[] = c.steps.map((step, i) => (stopped !== undefined && i > stopped ? notRunStep(step, i) : judgeStep(step, event.steps[i], i, { steps: c.steps })));
   const failing = steps.filter((s) => !s.ok);
   if (failing.length === 0) return { ...base, status: 'passed', durationMs, steps, ...withNotes };
-  const refused = failing.every((s) => s.error === null && s.kind !== 'parallel');
   let message = failureMessage(failing);
   if (stopped !== undefined && stopped < c.steps.length - 1) message += `\n${notRunLine(stopped, c.steps.length)}`;
-  return { ...base, status: refused ? 'error' : 'failed', blame: refused ? 'test' : 'product', durationMs, steps, message, ...withNotes };
+  const unjudged = notJudged(failing);
+  return { ...base, status: unjudged ? 'error' : 'failed', blame: unjudged ?? 'product', durationMs, steps, message, ...withNotes };
+}
+
+/**
+ * Whose fault a case is when none of its failing steps judged the driver: steps the guest refused (the
+ * suite's), a client that never started (see client-start.ts). Undefined when the driver failed a step.
+ */
+function notJudged(failing: StepReport[]): Blame | undefined {
+  const blames = failing.map((s) => (s.error === null && s.kind !== 'parallel' ? 'test' : unstartedClient(s)));
+  if (blames.some((b) => b === undefined || b === 'product')) return undefined;
+  return blames.includes('test') ? 'test' : 'harness';
 }
 
 /** "steps 3 to 5 were not run: the open at step 2 failed", in the case's own step numbers. */
