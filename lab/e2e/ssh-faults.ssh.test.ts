@@ -18,7 +18,7 @@ describe('SSH target faults (loopback OpenSSH server, Wine guest)', () => {
   const lab = (args: string[], env: Record<string, string> = {}) =>
     execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], { cwd: ROOT, reject: false, timeout: 240_000, env: { CI: '1', FORCE_COLOR: '0', LAB_INVENTORY: inventory, LAB_CACHE_DIR: join(dir, 'cache'), ...env } });
 
-  const suite = async (name: string, middle: string) => {
+  const suite = async (name: string, middle: string, firstSteps = '      - { ioctl: REFLECT, input: { text: one }, expect: { error: 0 } }') => {
     const file = join(dir, `${name}.yaml`);
     await writeFile(
       file,
@@ -31,7 +31,7 @@ defaults: { timeoutMs: 30000 }
 cases:
   - name: first
     steps:
-      - { ioctl: REFLECT, input: { text: one }, expect: { error: 0 } }
+${firstSteps}
 ${middle}
   - name: after
     steps:
@@ -100,6 +100,24 @@ ${middle}
     expect(crashed.evidence?.dumpPath).toMatch(/MEMORY\.DMP$/);
     expect(await readFile(crashed.evidence!.dumpPath!, 'utf8')).toMatch(/^PAGEDU64 lab loopback shim: a simulated bugcheck's dump\nwine: Unhandled page fault/);
     expect(byName.after?.status).toBe('passed');
+    expect(result.exitCode).toBe(1);
+  }, 120_000);
+
+  it('a crash while the DbgView log trails the guest: the crash goes to the case the log shows it in, never to the case before (lab read the log to its end first)', async () => {
+    // The log reaches the file 700 ms late, so lab's last read before the machine went down showed the
+    // first case open (it sleeps 1.5 s); its end marker and the next case's begin were written as the
+    // machine stopped. Judged on that last read, the crash went to `first`.
+    const file = await suite('trailing', '  - name: crash here\n    steps:\n      - { ioctl: REFLECT, input: { repeat: 0x41, length: 666 }, expect: { error: 0 } }', '      - { ioctl: REFLECT, input: { text: one }, expect: { error: 0 } }\n      - { sleep: 1500 }');
+    const out = join(dir, 'trailing');
+    await server.setDbgViewLag(700);
+    const result = await lab(['run', file, '--target', 'loopback', '--out', out, '--driver', join(BUILD, 'mutants', 'crash-on-length.sys')]).finally(() => server.setDbgViewLag(0));
+    const report = await readReport(out);
+    if (process.env.LAB_DEBUG_E2E) console.log(result.stderr, result.stdout, JSON.stringify(report.cases.map((c) => [c.name, c.status, c.message, c.log?.debug]), null, 1));
+    expect(report.cases.map((c) => `${c.name}:${c.status}`)).toEqual(['first:passed', 'crash here:crashed', 'after:passed']);
+    const crashed = report.cases[1]!;
+    expect(crashed.message).toMatch(/the driver crashed during this case: bugcheck 0x00000050 /);
+    expect(crashed.log?.debug.join('\n')).toMatch(/lab: case-begin 1 trailing\/crash-here[\s\S]*the SSH connection .* was lost during the session/);
+    expect(report.cases[0]!.log?.debug.join('\n')).not.toMatch(/bugcheck|was lost/);
     expect(result.exitCode).toBe(1);
   }, 120_000);
 

@@ -24,6 +24,16 @@ describe('killMatrix', () => {
     expect([m.killed, m.observable, m.score]).toEqual([1, 2, 0.5]);
   });
 
+  it('a case that judged nothing about the driver kills nothing: the target could not run it, or could not start its client', () => {
+    // A run of no-lock under load: Wine could not start the client of one case (an error of the harness).
+    const unjudged = { ...result('a', 'error'), blame: 'harness' as const };
+    const gap = { ...result('b', 'inconclusive'), blame: 'target' as const };
+    const m = killMatrix(['wine'], baseline, [{ mutant: mutant('no-lock', ['windows']), cases: [unjudged, gap], exitCode: 3, durationMs: 1 }]);
+    expect(m.rows.map((r) => [r.fate, r.killedBy])).toEqual([['not-observable', []]]);
+    const driverError = { ...result('a', 'error'), blame: 'product' as const };
+    expect(killMatrix(['wine'], baseline, [{ mutant: mutant('x'), cases: [driverError], exitCode: 1, durationMs: 1 }]).rows[0]!.fate).toBe('killed');
+  });
+
   it('on a Windows target every mutant counts', () => {
     expect(killMatrix(['windows'], baseline, runs).observable).toBe(3);
   });

@@ -2,7 +2,8 @@ import type { FreshLoad, GuestEvent } from '../guest/result.js';
 import { GUEST_LIMITS } from '../runner-limits/limits.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 import type { Case } from '../suite/case.js';
-import type { CaseResult, StepReport } from './case-result.js';
+import type { Blame, CaseResult, StepReport } from './case-result.js';
+import { unstartedClient } from './client-start.js';
 import { judgeStep, notRunStep } from './judge-steps.js';
 import { plural } from './plural.js';
 
@@ -29,10 +30,21 @@ export function judgeCase(c: Case, event: CaseEvent | CaseErrorEvent): CaseResul
   const failing = steps.filter((s) => !s.ok);
   const hanging = (event.pending ?? []).map((slot) => stillPending(c, slot));
   if (failing.length === 0 && hanging.length === 0) return { ...base, status: 'passed', durationMs, steps, ...withNotes };
-  const refused = hanging.length === 0 && failing.every((s) => s.error === null && s.kind !== 'parallel');
   let message = [failing.length ? failureMessage(failing) : '', ...hanging].filter(Boolean).join('\n');
   if (stopped !== undefined && stopped < c.steps.length - 1) message += `\n${notRunLine(stopped, c.steps.length)}`;
-  return { ...base, status: refused ? 'error' : 'failed', blame: refused ? 'test' : 'product', durationMs, steps, message, ...withNotes };
+  // A request the driver still holds is the driver's, whatever else failed.
+  const unjudged = hanging.length === 0 ? notJudged(failing) : undefined;
+  return { ...base, status: unjudged ? 'error' : 'failed', blame: unjudged ?? 'product', durationMs, steps, message, ...withNotes };
+}
+
+/**
+ * Whose fault a case is when none of its failing steps judged the driver: steps the guest refused (the
+ * suite's), a client that never started (see client-start.ts). Undefined when the driver failed a step.
+ */
+function notJudged(failing: StepReport[]): Blame | undefined {
+  const blames = failing.map((s) => (s.error === null && s.kind !== 'parallel' ? 'test' : unstartedClient(s)));
+  if (blames.some((b) => b === undefined || b === 'product')) return undefined;
+  return blames.includes('test') ? 'test' : 'harness';
 }
 
 /** A request the runner cancelled at the case's end and that still did not end: the driver keeps it. */

@@ -2,6 +2,7 @@ import type { CancelOutcome, ExecOutcome, IoctlOutcome, ParallelOutcome, SimpleO
 import type { CaseStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
 import type { StepReport } from './case-result.js';
+import { clientStartBlame, CLIENT_TIMED_OUT } from './client-start.js';
 import { diffBytes, toHex } from './hex-diff.js';
 import { expectedBytes, finish, gotCall, inRange, judgeTransfer, rangeText, type Context } from './judge-transfer.js';
 import { plural } from './plural.js';
@@ -88,13 +89,18 @@ function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome
   const stdout = Buffer.from(outcome.output).toString('utf8').replace(/\r\n/g, '\n');
   const problems: string[] = [];
   const e = step.expect;
-  if (outcome.error === 1460) problems.push(`the client did not finish within ${step.timeoutMs} ms`);
-  else if (outcome.error) problems.push(`the client could not be started: ${describeWin32Error(outcome.error)}`);
+  const report: StepReport = { index, kind: 'run', error: outcome.error, elapsedUs: outcome.elapsedUs, exitCode: outcome.exitCode, stdout: stdout.slice(0, 4096), ok: true };
+  const unstarted = clientStartBlame(outcome.error);
+  if (unstarted) {
+    // Nothing ran, so nothing the client would have printed can be held against anyone.
+    const whose = unstarted === 'test' ? 'the suite names no program this target can run' : unstarted === 'harness' ? 'the target could not start a process; nothing was judged' : 'the process was refused';
+    return finish(report, { ...e }, [`the client could not be started: ${describeWin32Error(outcome.error!)} (${whose})`]);
+  }
+  if (outcome.error === CLIENT_TIMED_OUT) problems.push(`the client did not finish within ${step.timeoutMs} ms`);
   if (e.exitCode !== 'any' && !outcome.error && outcome.exitCode !== e.exitCode) problems.push(`expected exit code ${e.exitCode}, got ${outcome.exitCode ?? 'none'}`);
   for (const text of e.stdoutContains ?? []) if (!stdout.includes(text)) problems.push(`expected the output to contain ${JSON.stringify(text)}`);
   for (const text of e.stdoutNotContains ?? []) if (stdout.includes(text)) problems.push(`expected the output not to contain ${JSON.stringify(text)}`);
   if (e.stdoutEquals !== undefined && stdout.trimEnd() !== e.stdoutEquals.trimEnd()) problems.push(`expected the output to be ${JSON.stringify(e.stdoutEquals)}`);
-  const report: StepReport = { index, kind: 'run', error: outcome.error, elapsedUs: outcome.elapsedUs, exitCode: outcome.exitCode, stdout: stdout.slice(0, 4096), ok: true };
   return finish(report, { ...e }, problems);
 }
 

@@ -52,6 +52,36 @@ describe('judgeCase', () => {
     expect(r).toMatchObject({ status: 'error', blame: 'test' });
   });
 
+  describe('a client that never started', () => {
+    const client: CaseStep = { kind: 'run', args: ['lab says hi'], timeoutMs: 1000, expect: { exitCode: 0, stdoutContains: ['get content:lab says hi'] } };
+    const exec = (error: number, exitCode: number | null = null, out = ''): StepOutcome => ({ kind: 'exec', error, exitCode, output: text(out), outputTruncated: false, elapsedUs: 4100 });
+
+    it('because the target could not start a process is not judged: an error of the harness, never a failure of the driver', () => {
+      // Seen under load: Wine's new process ended before it had started (CreateProcess: 1359). It had
+      // counted as the driver failing, so a mutant Wine cannot tell apart (no-lock) came out killed.
+      const r = judgeCase(kase([client]), event([exec(1359)]));
+      expect(r).toMatchObject({ status: 'error', blame: 'harness' });
+      expect(r.message).toBe('step 0 run: the client could not be started: 1359 (ERROR_INTERNAL_ERROR) (the target could not start a process; nothing was judged)');
+    });
+
+    it('because the suite names no program the target can run is the test\'s', () => {
+      expect(judgeCase(kase([client]), event([exec(2)]))).toMatchObject({ status: 'error', blame: 'test' });
+      expect(judgeCase(kase([client]), event([exec(193)]))).toMatchObject({ status: 'error', blame: 'test' });
+    });
+
+    it('because the process was refused, or beside a step the driver failed, is the driver\'s', () => {
+      expect(judgeCase(kase([client]), event([exec(5)]))).toMatchObject({ status: 'failed', blame: 'product' });
+      expect(judgeCase(kase([reflect('hi'), client]), event([ioctl(87, 0), exec(1359)]))).toMatchObject({ status: 'failed', blame: 'product' });
+    });
+
+    it('that ran into its timeout, or started and printed the wrong thing, failed: the driver can cause both', () => {
+      expect(judgeCase(kase([client]), event([exec(1460)]))).toMatchObject({ status: 'failed', blame: 'product' });
+      const wrong = judgeCase(kase([client]), event([exec(0, 0, 'get content:other')]));
+      expect(wrong).toMatchObject({ status: 'failed', blame: 'product' });
+      expect(wrong.message).toBe('step 0 run: expected the output to contain "get content:lab says hi"');
+    });
+  });
+
   it('a case the runner could not parse is an error of the test', () => {
     const r = judgeCase(kase([read({})]), { t: 'case-error', index: 4, id: 'echo/x', error: 'unknown directive', line: 7 });
     expect(r).toMatchObject({ status: 'error', blame: 'test' });

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
 import { readCatalog } from '../../mutate/catalog.js';
-import { killMatrix } from '../../mutate/kill-matrix.js';
+import { killMatrix, toldApart } from '../../mutate/kill-matrix.js';
 import { mutationMarkdown, writeMutationReport } from '../../mutate/mutation-report.js';
 import { mapLimited, runAgainst } from '../../mutate/run-mutants.js';
 import { createTarget } from '../../targets/create-target.js';
@@ -46,7 +46,7 @@ export async function mutateCommand(suiteFile: string, flags: MutateFlags): Prom
     say(`  driver itself: ${passed.size} of ${baseline.cases.length} cases pass (${(baseline.durationMs / 1000).toFixed(1)} s)${passed.size < baseline.cases.length ? ': only those can kill mutants' : ''}`);
     const runs = await mapLimited(catalog, jobs, async (mutant) => {
       const run = await runAgainst(suite, join(build, 'mutants', `${mutant.name}.sys`), targetRef, join(outDir, 'mutants', mutant.name), guestRunner, interrupt.signal);
-      const bad = run.cases.filter((c) => passed.has(c.id) && c.status !== 'passed' && c.status !== 'skipped').length;
+      const bad = run.cases.filter((c) => passed.has(c.id) && toldApart(c)).length;
       say(`  ${mutant.name}: ${bad ? `killed by ${bad} case${bad === 1 ? '' : 's'}` : 'not told apart from the driver'} (${(run.durationMs / 1000).toFixed(1)} s)`);
       return { mutant, ...run };
     });

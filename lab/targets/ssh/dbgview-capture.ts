@@ -1,6 +1,7 @@
 import { parseDbgView, type DebugLine } from '../../logs/debug-line.js';
 import { cmdCommandLine } from './cmd-command-line.js';
 import type { RemoteFiles } from './remote-files.js';
+import type { SshConnection } from './ssh-connection.js';
 import type { SshLink } from './ssh-link.js';
 import { windowsBasename } from './windows-path.js';
 
@@ -19,7 +20,7 @@ export class DbgViewCapture {
   private offset = 0;
   private partial = '';
   private seq = 0;
-  private handle?: { files: RemoteFiles; handle: Buffer };
+  private handle?: { connection: SshConnection; files: RemoteFiles; handle: Buffer };
   private running = false;
 
   constructor(
@@ -51,9 +52,13 @@ export class DbgViewCapture {
   /** Complete lines written since the last read, as debug-stream lines. */
   async read(): Promise<Array<Omit<DebugLine, 'seq'>>> {
     try {
+      // A handle of a connection that dropped answers nothing: after a crash the rest of the log, which
+      // says which case the guest was in, is read over the new connection from where the last read ended.
+      if (this.handle && !this.handle.connection.alive) this.handle = undefined;
       if (!this.handle) {
-        const files = await (await this.link.connection()).files();
-        this.handle = { files, handle: await files.open(this.logPath) };
+        const connection = await this.link.connection();
+        const files = await connection.files();
+        this.handle = { connection, files, handle: await files.open(this.logPath) };
       }
       const { files, handle } = this.handle;
       const size = await files.size(handle);

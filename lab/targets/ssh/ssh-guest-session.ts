@@ -29,7 +29,8 @@ const POLL_MS = 250;
  * stream is DbgView's log file, read over SFTP as it grows. Result lines are held until the log has been
  * read past the moment they arrived, so a case's end marker reaches the pipeline before its result, as on
  * Wine (where both come live). A dropped connection is handed to the crash probe: a bugcheck becomes
- * onCrash with its evidence, anything else ends the session with no exit code (a harness problem).
+ * onCrash with its evidence, after the rest of the log and every held result line (so the crash goes to
+ * the case the guest really was in); anything else ends the session with no exit code (a harness problem).
  */
 export class SshGuestSession implements GuestSession {
   readonly exited: Promise<{ exitCode: number | null }>;
@@ -97,12 +98,7 @@ export class SshGuestSession implements GuestSession {
     const last = this.out.end();
     if (last !== null) this.pending.push(last);
     if (ending.kind === 'lost') {
-      const crash = await this.onLost();
-      // What arrived before the loss (result lines still held for the debug log, the log up to the fault)
-      // belongs to the cases that finished: deliver it first, so the crash lands on the case that was
-      // running, not on the one that had just passed.
-      await this.finish();
-      if (crash && this.input.listening()) this.input.hooks.onCrash(crash);
+      await this.onLost();
       this.resolveExit({ exitCode: null });
       return;
     }
@@ -123,23 +119,32 @@ export class SshGuestSession implements GuestSession {
     });
   }
 
-  /** The connection dropped mid-session: did the machine crash? The crash's signature, when it did. */
-  private async onLost(): Promise<string | undefined> {
-    if (this.killed) return undefined;
+  /**
+   * The connection dropped mid-session: did the machine crash? A crash is judged only on the whole
+   * record of what the guest did before it went down: the DbgView log read to its end over the new
+   * connection (its case markers) and every result line that had arrived. Judged on the last poll
+   * instead, it went to whichever case was open 250 ms earlier: the case before the one that crashed.
+   */
+  private async onLost(): Promise<void> {
+    if (this.killed) return this.finish();
+    const lostAt = Date.now();
     const where = endpointText(this.input.link.endpoint);
-    this.debug(`lab: the SSH connection to ${where} was lost during the session; reconnecting to see whether the machine crashed`);
+    let finding: CrashFinding | undefined;
+    let outcome: string;
     try {
-      const finding = await this.input.probe.afterConnectionLoss();
-      if (finding) {
-        this.input.onFinding(finding);
-        this.debug(`lab: ${finding.signature} (${finding.how})${finding.dumpGuestPath ? `; dump at ${finding.dumpGuestPath}` : ''}`);
-        return finding.signature;
-      } else {
-        this.debug(`lab: reconnected to ${where}: no bugcheck since the run began, so the connection broke for another reason (a harness problem, not the driver)`);
-      }
+      finding = await this.input.probe.afterConnectionLoss();
+      outcome = finding
+        ? `lab: ${finding.signature} (${finding.how})${finding.dumpGuestPath ? `; dump at ${finding.dumpGuestPath}` : ''}`
+        : `lab: reconnected to ${where}: no bugcheck since the run began, so the connection broke for another reason (a harness problem, not the driver)`;
     } catch (error) {
-      this.debug(`lab: could not get back to ${where}: ${(error as Error).message}`);
+      outcome = `lab: could not get back to ${where}: ${(error as Error).message}`;
     }
+    await this.finish();
+    this.deliverDebug({ timeMs: lostAt, source: 'target', text: `lab: the SSH connection to ${where} was lost during the session; reconnecting to see whether the machine crashed` });
+    this.debug(outcome);
+    if (!finding) return;
+    this.input.onFinding(finding);
+    if (this.input.listening()) this.input.hooks.onCrash(finding.signature);
   }
 
   /** Stops DbgView, delivers the rest of its log, then every result line still held. */

@@ -50,29 +50,50 @@ export function readState(config: ShimConfig): DbgViewState | undefined {
   }
 }
 
-/** Turns Wine's debug-channel lines into DbgView log lines while a DbgView double runs. */
+/**
+ * Turns Wine's debug-channel lines into DbgView log lines while a DbgView double runs. With a lag, each
+ * line reaches the file that long after it was printed, as on a busy machine whose DbgView trails the
+ * guest: what lab reads of the log is then behind what the runner's stdout already said.
+ */
 export class DbgViewWriter {
   private seq: number;
-  constructor(private readonly log: string) {
+  /** Lines captured but not yet in the file, oldest first. */
+  private held: string[] = [];
+
+  constructor(
+    private readonly log: string,
+    private readonly lagMs = 0,
+  ) {
     this.seq = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
   }
 
   static forRunning(config: ShimConfig): DbgViewWriter | undefined {
     const state = readState(config);
-    return state ? new DbgViewWriter(state.log) : undefined;
+    return state ? new DbgViewWriter(state.log, config.dbgviewLagMs ?? 0) : undefined;
   }
 
   /** One Wine debug-channel line: DbgPrint as DbgView shows kernel output, OutputDebugString as `[pid] text`. */
   wine(line: WineLine): void {
-    if (line.kind === 'kernel') this.write(line.text);
-    else if (line.kind === 'user') this.write(`[${line.pid}] ${line.text}`);
+    if (line.kind === 'kernel') this.capture(line.text);
+    else if (line.kind === 'user') this.capture(`[${line.pid}] ${line.text}`);
   }
 
-  private write(text: string): void {
+  /** Writes every line still held: DbgView had them before the runner ended or the machine stopped. */
+  flush(): void {
+    this.write(this.held.length);
+  }
+
+  private capture(text: string): void {
     const d = new Date();
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
     const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-    appendFileSync(this.log, `${++this.seq}\t${time}\t${text}\r\n`);
+    this.held.push(`${time}\t${text}`);
+    if (this.lagMs <= 0) this.write(1);
+    else setTimeout(() => this.write(1), this.lagMs);
+  }
+
+  private write(count: number): void {
+    for (const line of this.held.splice(0, count)) appendFileSync(this.log, `${++this.seq}\t${line}\r\n`);
   }
 }
 

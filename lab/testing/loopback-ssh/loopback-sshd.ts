@@ -64,6 +64,8 @@ export interface LoopbackServer {
   playHyperv(vms: Array<Partial<DoubleVm> & { name: string }>): Promise<void>;
   double(): Promise<DoubleState>;
   updateDouble(change: (state: DoubleState) => void): Promise<void>;
+  /** Makes the DbgView double's log trail the guest by this long from the next command on (0: not at all). */
+  setDbgViewLag(ms: number): Promise<void>;
   /** Drops the SSH connections of running guest-runner sessions (kills their sshd processes). */
   dropRunnerConnections(): Promise<number>;
   /** Stops the listener only: established sessions go on, new connections are refused. */
@@ -227,6 +229,11 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
       const state = await server.double();
       change(state);
       await writeFile(statePaths(config).hyperv, JSON.stringify(state, null, 1));
+    },
+    async setDbgViewLag(ms) {
+      // Every command of the shim reads the configuration anew.
+      config.dbgviewLagMs = ms;
+      await writeFile(configFile, JSON.stringify(config, null, 1));
     },
     async dropRunnerConnections() {
       const dirPath = statePaths(config).sessions;

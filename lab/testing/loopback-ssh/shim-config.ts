@@ -23,6 +23,8 @@ export interface ShimConfig {
   /** What `bcdedit` reports. */
   testSigning: boolean;
   windowsVersion: string;
+  /** How far the DbgView double's log trails the guest (ms); 0 or absent: written at once. */
+  dbgviewLagMs?: number;
 }
 
 export function readConfig(path: string): ShimConfig {

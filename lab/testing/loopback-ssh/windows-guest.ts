@@ -102,10 +102,12 @@ async function runGuestProgram(config: ShimConfig, session: ShimSession, argv: s
         const line = parseWineLine(raw);
         if (line.kind === 'crash') {
           down = true;
+          writer?.flush();
           await simulateBugcheck(config, session, line.text);
         } else writer?.wine(line);
       },
     });
+    writer?.flush();
     return code;
   } finally {
     rmSync(record, { force: true });
