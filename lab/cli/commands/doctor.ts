@@ -3,7 +3,7 @@ import { printChecks } from '../../doctor/print-checks.js';
 import type { CheckResult } from '../../doctor/check.js';
 import { createTarget, type TargetRef } from '../../targets/create-target.js';
 import { wineChecks } from '../../targets/wine/wine-checks.js';
-import { buildDir } from '../package-root.js';
+import { buildDir } from '../../package-root/package-root.js';
 
 export interface DoctorFlags {
   target: string;

@@ -8,7 +8,7 @@ import { mutationMarkdown, writeMutationReport } from '../../mutate/mutation-rep
 import { mapLimited, runAgainst } from '../../mutate/run-mutants.js';
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases } from '../load-cases.js';
-import { buildDir, packageRoot } from '../package-root.js';
+import { buildDir, packageRoot } from '../../package-root/package-root.js';
 import { interruptSignal } from '../signals.js';
 import { visible } from '../../text/visible.js';
 

@@ -5,7 +5,7 @@ import { newRunId } from '../../run/run-id.js';
 import { runSuite } from '../../run/run-suite.js';
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases, requireFile } from '../load-cases.js';
-import { buildDir } from '../package-root.js';
+import { buildDir } from '../../package-root/package-root.js';
 import { interruptSignal } from '../signals.js';
 import { UsageError } from '../../errors/lab-error.js';
 import { readRunRecord, writeRunRecord, type RunRecord } from '../../run/run-record.js';

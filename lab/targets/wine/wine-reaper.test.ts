@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimRunDir, ownsRunDir, reapAbandonedRuns } from './wine-reaper.js';
-import { buildDir } from '../../cli/package-root.js';
+import { buildDir } from '../../package-root/package-root.js';
 import { WineTarget } from './wine-target.js';
 
 /** Run folders under the cache: lab removes only what it made and marked, whatever a run.json says. */
