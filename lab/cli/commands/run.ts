@@ -46,7 +46,7 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   const { target: _name, ...selection } = flags;
   const suite = await loadCases(suiteFile, { ...selection, target: targetRef });
   // The gate (and its waivers) loads only for gated runs: an ungated run does not pay for it.
-  const gate = flags.baseline || flags.waivers ? await (await import('../../gate/run-gate.js')).RunGate.fromFlags(flags) : undefined;
+  const gate = flags.baseline || flags.waivers ? await (await import('../../run/run-gate.js')).RunGate.fromFlags(flags) : undefined;
   await requireFile(suite.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
   if (suite.client) await requireFile(suite.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
   const guestRunner = join(buildDir(), 'lab-guest.exe');
