@@ -2,16 +2,10 @@
  * What the host asks the guest runner to do: the typed form of driver/guest/PROTOCOL.md's plan.
  * The guest knows nothing about expectations, so nothing here does either.
  */
-export type Access = 'rw' | 'r' | 'w' | 'none';
+import type { Access, GuestPayload } from '../suite/case.js';
 
-/** Input bytes: a pattern repeated (and cut) to `length`; `perThread` adds the thread index to each byte. */
-export interface GuestPayload {
-  pattern: Uint8Array;
-  length: number;
-  perThread?: boolean;
-  /** Pass a NULL input pointer. Meant for length 0; with a length the I/O manager fails the call (998). */
-  nullPointer?: boolean;
-}
+// The plan carries the case model's access modes and payloads as they are; they are defined with the case.
+export type { Access, GuestPayload };
 
 export type GuestStep =
   /** `required`: a failed open ends the case; the steps after it are not run. */

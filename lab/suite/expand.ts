@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import type { Access } from '../guest/plan.js';
+import type { Access } from './case.js';
 import { parseNtStatus } from '../status-codes/ntstatus.js';
 import { parseWin32Error } from '../status-codes/win32-errors.js';
 import type { Case, CaseStep, ErrorExpectation, IoctlExpectation, IoctlRef, ThreadStep } from './case.js';
