@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   LAB_WINE_PREFIX: { exit: 3, meaning: 'a Wine prefix could not be made or is not usable' },
   LAB_WINE_TEMPLATE: { exit: 3, meaning: 'the Wine prefix template could not be made or is not usable' },
   LAB_WORKERS_ONE_MACHINE: { exit: 2, meaning: '`--workers` above 1 on a target that is one machine' },
+  LAB_WRITE_FAILED: { exit: 3, meaning: 'lab could not write one of its files (a full disk, a lost mount); the file is named' },
 } as const satisfies Record<`LAB_${string}`, CodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

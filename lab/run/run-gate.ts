@@ -72,12 +72,14 @@ export class RunGate {
     const mark = (c: CaseResult) => markCase(c, this.options);
     return {
       name: inner.name,
+      ...(inner.writes ? { writes: inner.writes } : {}),
       onBegin: (run) => inner.onBegin?.(run),
       onPhase: (phase, detail) => inner.onPhase?.(phase, detail),
       onCaseBegin: (c) => inner.onCaseBegin?.(c),
       onCaseEnd: (result) => inner.onCaseEnd?.(mark(result)),
       onWarning: (message) => inner.onWarning?.(message),
       onEnd: (report) => inner.onEnd?.(this.gated(report, mark)),
+      onWritten: (files, report) => inner.onWritten?.(files, this.gated(report, mark)),
     };
   }
 

@@ -1,6 +1,7 @@
 import { ResultsStore } from '../report/results-store.js';
 import { countStatus, emptySummary, type RunStatus, type Summary } from '../report/run-report.js';
 import type { CaseResult } from '../verdict/case-result.js';
+import type { ReporterMultiplexer } from '../reporters/multiplexer.js';
 
 /** What the verdict needs of a case; the run keeps these (not whole results) for every case. */
 export type Verdict = Pick<CaseResult, 'status' | 'blame'>;
@@ -48,4 +49,12 @@ export async function outcomeOfStore(resultsPath: string, how: How): Promise<Out
   const verdicts: Verdict[] = [];
   for await (const r of ResultsStore.read(resultsPath)) verdicts.push({ status: r.status, ...(r.blame ? { blame: r.blame } : {}) });
   return outcomeOf(verdicts, how);
+}
+
+/**
+ * A report file that could not be written (a full disk: the multiplexer named it and why) is lab's failure:
+ * a run that would pass exits 3, since CI must not read a pass it cannot show. A failing run stays 1.
+ */
+export function withLostReports<E extends Outcome['exitCode']>(exitCode: E, reporters: Pick<ReporterMultiplexer, 'failures'>): E | 3 {
+  return exitCode === 0 && reporters.failures.some((f) => f.file !== undefined) ? 3 : exitCode;
 }

@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join, win32 } from 'node:path';
 import { HarnessError } from '../errors/lab-error.js';
-import { openForAppend } from '../files/append-file.js';
+import { appendOnce } from '../files/append-file.js';
 import type { GuestPlanHeader } from '../guest/plan.js';
 import type { DebugStream } from '../logs/debug-stream.js';
 import type { ReporterMultiplexer } from '../reporters/multiplexer.js';
@@ -241,10 +241,5 @@ async function collectDriverLog(input: SessionsInput, session: number): Promise<
   const banner = session > 1 ? `---- lab: session ${session} (after a revert) ----\n` : '';
   const dir = join(input.outDir, COLLECTED_DIR);
   mkdirSync(dir, { recursive: true });
-  const fd = openForAppend(join(dir, name));
-  try {
-    writeSync(fd, Buffer.concat([Buffer.from(banner), bytes]));
-  } finally {
-    closeSync(fd);
-  }
+  appendOnce(join(dir, name), Buffer.concat([Buffer.from(banner), bytes]));
 }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabError, UsageError } from '../errors/lab-error.js';
+import { LabError, UsageError, type ErrorCode } from '../errors/lab-error.js';
 import { DebugStream } from '../logs/debug-stream.js';
 import { ResultsStore } from '../report/results-store.js';
 import { REPORT_SCHEMA_VERSION, type RunHeader } from '../report/run-report.js';
@@ -16,7 +16,7 @@ import { PhaseClock } from './phase-clock.js';
 import { rerunFailures } from './rerun-failures.js';
 import { matchFinishedResults } from './resume-results.js';
 import { withRetry } from './retry.js';
-import { outcomeOf, type Verdict } from './run-outcome.js';
+import { outcomeOf, withLostReports, type Verdict } from './run-outcome.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
 
 export interface RunInput {
@@ -130,7 +130,12 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, blame));
   }
   await store.close();
-  await Promise.all(workers.map((w) => w.debug.close()));
+  // dbgview.log that could not be written (a full disk) leaves the cases judged, and the run a harness failure.
+  for (const closed of await Promise.allSettled(workers.map((w) => w.debug.close()))) {
+    if (closed.status === 'fulfilled') continue;
+    failure ??= closed.reason as Error;
+    if (failure !== closed.reason) warn((closed.reason as Error).message);
+  }
 
   const outcome = outcomeOf(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
   const driverFacts = await fileFacts(suite.driver.image);
@@ -144,7 +149,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     targetKind: target.kind,
     targetInfo: target.describe(),
     status: outcome.status,
-    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } } : {}),
+    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : ('LAB_INTERNAL' satisfies ErrorCode), message: failure.message } } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     driver: { path: suite.driver.image, sha256: driverFacts.sha256, signed: driverFacts.signed },
@@ -167,7 +172,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   await reporters.onEnd({ header, outDir, reportStartedAt, cases: () => ResultsStore.read(store.path) }, markInterrupted);
   header.timings.report = Date.now() - reportStartedAt;
   await teardown;
-  return { header, exitCode: input.signal.aborted ? 130 : failure instanceof UsageError ? 2 : outcome.exitCode };
+  return { header, exitCode: input.signal.aborted ? 130 : failure instanceof UsageError ? 2 : withLostReports(outcome.exitCode, reporters) };
 }
 
 type Shared = Pick<SessionsInput, 'signal' | 'clock' | 'reporters' | 'record' | 'warn' | 'fault'>;
