@@ -233,7 +233,11 @@ async function collectDriverLog(input: SessionsInput, session: number): Promise<
   if (!logPath) return;
   // A runaway driver can log gigabytes; the run keeps the first 64 MiB of each session's log.
   const limit = 64 * 1024 * 1024;
-  const read = await input.target.readGuestFile(logPath, 0, limit + 1).catch(() => undefined);
+  // Undefined when the driver wrote no log; a read that fails (a lost connection) is said, and the run goes on.
+  const read = await input.target.readGuestFile(logPath, 0, limit + 1).catch((error: Error) => {
+    input.warn(`the driver log ${logPath} could not be collected from ${input.target.name} (session ${session}): ${error.message}`);
+    return undefined;
+  });
   if (!read) return;
   const bytes = read.length > limit ? Buffer.concat([read.subarray(0, limit), Buffer.from('\n---- lab: cut at 64 MiB ----\n')]) : read;
   const base = basename(logPath.replace(/\\/g, '/')).replace(/^\.+$/, '') || 'driver.log';
