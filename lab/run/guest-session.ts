@@ -25,6 +25,8 @@ export interface SessionInput {
   /** Guest paths of what deploy put there. */
   runner: string;
   client?: string;
+  /** Guest paths of the suite's `files` (and the driver image), by name. */
+  file?: (name: string) => string;
   /** Local file the plan is written to before it is put into the guest. */
   localPlan: string;
   debug: DebugStream;
@@ -76,7 +78,7 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   const { target, debug } = input;
   const byIndex = new Map(cases.map((c) => [c.index, c]));
   // pipeline listens for the file stream's errors; a full disk becomes LAB_WRITE_FAILED naming plan.txt.
-  await pipeline(Readable.from(encodePlan(input.header, cases.map((c) => toGuestCase(c, { client: input.client })))), createWriteStream(input.localPlan)).catch((error: unknown) => {
+  await pipeline(Readable.from(encodePlan(input.header, cases.map((c) => toGuestCase(c, { client: input.client, file: input.file })))), createWriteStream(input.localPlan)).catch((error: unknown) => {
     throw writeError(input.localPlan, error);
   });
   const guestPlan = target.guestPath('plan.txt');

@@ -98,6 +98,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         header,
         runner: paths.runner,
         ...(paths.client ? { client: paths.client } : {}),
+        file: (name: string) => target.guestPath(name),
         localPlan: join(input.outDir, `plan${input.fileTag}.txt`),
         debug: input.debug,
         signal,
@@ -218,6 +219,8 @@ async function deploy(input: SessionsInput): Promise<{ runner: string; client?: 
   await target.putTools?.();
   await target.put(input.guestRunner, runner);
   await target.put(suite.driver.image, target.guestPath(basename(suite.driver.image)));
+  // The suite's `files` (a config file, a second driver, a program and its DLLs) go beside the driver.
+  for (const file of suite.files) await target.put(file.path, target.guestPath(file.name));
   if (!suite.client) return { runner };
   const client = target.guestPath(basename(suite.client));
   await target.put(suite.client, client);

@@ -49,6 +49,7 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   const gate = flags.baseline || flags.waivers ? await (await import('../../run/run-gate.js')).RunGate.fromFlags(flags) : undefined;
   await requireFile(suite.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
   if (suite.client) await requireFile(suite.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
+  for (const file of suite.files) await requireFile(file.path, `the suite's file ${file.name}`, 'check `files:` in the suite, or run `lab build` first.');
   const guestRunner = join(buildDir(), 'lab-guest.exe');
   try {
     await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
