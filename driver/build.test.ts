@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_DIR } from './testing/guest-session.js';
+import { DRIVER_DIR } from './testing/guest-in-wine.js';
 
 const ROOT = join(DRIVER_DIR, '..');
 const CERT_SCRIPT = join(ROOT, 'infra', 'cert', 'make-test-cert.sh');

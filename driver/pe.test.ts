@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, BUILD_DIR, DRIVER_DIR } from './testing/guest-session.js';
+import { build, BUILD_DIR, DRIVER_DIR } from './testing/guest-in-wine.js';
 
 const ROOT = join(DRIVER_DIR, '..');
 const CERT = process.env.LAB_SIGN_CERT ?? join(ROOT, '.lab', 'cert', 'cert.pem');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPrefix, type FreshPrefix } from '../../lab/testing/wine.js';
 import type { GuestStep } from '../../lab/guest/plan.js';
-import { build, DRIVER_DIR, HELLO, ioctlText, onHandle, outcome, PAGE_FAULT, runGuest, stage, step, type GuestRun } from '../testing/guest-session.js';
+import { build, DRIVER_DIR, HELLO, ioctlText, onHandle, outcome, PAGE_FAULT, runGuest, stage, step, type GuestRun } from '../testing/guest-in-wine.js';
 
 interface Mutant {
   name: string;

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../driver/testing/guest-session.js';
+import { build } from '../../driver/testing/guest-in-wine.js';
 import { BUILD, lab, readReport } from './run-lab.js';
 
 const FIXTURE = join(BUILD, 'fixtures', 'deletes-its-device.sys');

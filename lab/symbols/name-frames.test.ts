@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, BUILD_DIR } from '../../driver/testing/guest-session.js';
+import { build, BUILD_DIR } from '../../driver/testing/guest-in-wine.js';
 import { nameFrames } from './name-frames.js';
 
 describe('nameFrames', () => {
