@@ -1,4 +1,4 @@
-import { outcomeOf } from '../gate/outcome.js';
+import { gateOutcomeOf } from '../gate/outcome.js';
 import type { HistoryRun, RunCell } from './history-run.js';
 
 export interface HistoryCase {
@@ -62,7 +62,7 @@ function historyCase(id: string, runs: HistoryRun[]): HistoryCase {
     const driver = runs[i]!.driverSha256;
     latest = cell.s;
     if (cell.s === 'flaky') flakyRuns += 1;
-    const outcome = outcomeOf({ status: cell.s, ...(cell.h ? { blame: 'harness' as const } : {}) });
+    const outcome = gateOutcomeOf({ status: cell.s, ...(cell.h ? { blame: 'harness' as const } : {}) });
     const passFail = outcome === 'pass' ? 'pass' : outcome === 'fail' || outcome === 'waived' ? 'fail' : undefined;
     if (passFail === 'fail') failures += 1;
     if (passFail) {
@@ -79,7 +79,7 @@ function historyCase(id: string, runs: HistoryRun[]): HistoryCase {
 }
 
 function isFailing(status: string | null): boolean {
-  return status !== null && outcomeOf({ status }) === 'fail';
+  return status !== null && gateOutcomeOf({ status }) === 'fail';
 }
 
 function median(values: number[]): number | null {

@@ -16,7 +16,7 @@ import { PhaseClock } from './phase-clock.js';
 import { rerunFailures } from './rerun-failures.js';
 import { matchFinishedResults } from './resume-results.js';
 import { withRetry } from './retry.js';
-import { outcomeOf, withLostReports, type Verdict } from './run-outcome.js';
+import { runOutcomeOf, withLostReports, type StatusAndBlame } from './run-outcome.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
 
 export interface RunInput {
@@ -80,7 +80,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   };
   // The latest verdict of every case, by index: the summary and the exit code come from here, without
   // reading results.jsonl back.
-  const verdicts = new Map<number, Verdict>();
+  const verdicts = new Map<number, StatusAndBlame>();
   const record = async (result: CaseResult) => {
     verdicts.set(result.index, { status: result.status, ...(result.blame ? { blame: result.blame } : {}) });
     await store.append(result);
@@ -137,7 +137,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     if (failure !== closed.reason) warn((closed.reason as Error).message);
   }
 
-  const outcome = outcomeOf(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
+  const outcome = runOutcomeOf(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
   const driverFacts = await fileFacts(suite.driver.image);
   const clientFacts = suite.client ? await fileFacts(suite.client) : undefined;
   const header: RunHeader = {
@@ -209,7 +209,7 @@ function resourcesSince(cpuAtStart: NodeJS.CpuUsage): { cpuMs: number; maxRssMb:
 }
 
 /** --resume: the cases results.jsonl already holds (matched by id) are reported again and not run again. */
-async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer, verdicts: Map<number, Verdict>): Promise<Set<string>> {
+async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer, verdicts: Map<number, StatusAndBlame>): Promise<Set<string>> {
   const known = new Map(cases.map((c) => [c.index, c.id]));
   const finished = new Set<string>();
   for await (const r of ResultsStore.read(path)) {
