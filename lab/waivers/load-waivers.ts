@@ -6,7 +6,7 @@ import { located } from '../suite/load-suite.js';
 import { explainIssues, type RawIssue } from '../suite/schema-issues.js';
 import { SourceMap } from '../suite/source-map.js';
 import type { SuiteIssue } from '../suite/suite-error.js';
-import { compilePattern } from './case-pattern.js';
+import { compilePattern } from '../suite/case-pattern.js';
 import type { Waiver, WaiverList } from './waiver.js';
 import { WAIVER_FIELDS, WaiversFileSchema, type WaiverEntry } from './waiver-schema.js';
 import { WaiversError } from './waivers-error.js';
