@@ -36,7 +36,7 @@ export function program(): Command {
     .option('--driver <path>', 'test this driver image instead of the suite\'s (same device)')
     .option('--client <path>', 'use this client program for `run` steps instead of the suite\'s')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
-    .option('--filter <pattern...>', 'run only cases whose id or name matches (substring, glob, or /regex/)')
+    .option('--filter <pattern...>', 'run only the cases a pattern selects: a glob matching the whole id, the id after the suite or the name; plain text found in them; or /regex/')
     .addOption(new Option('--timeout-case <ms>', 'timeout for every case, overriding the suite').argParser(positiveInt('--timeout-case')))
     .option('--reporter <name...>', 'reporters: terminal, json, junit, html, summary (default: all)')
     .option('--keep', 'keep the target\'s state (Wine prefixes) after the run, for debugging')
@@ -55,7 +55,7 @@ export function program(): Command {
     .description('print the cases a suite expands to, without running anything')
     .argument('<suite>', 'the suite file')
     .option('--target <name>', 'target whose skips apply', 'wine')
-    .option('--filter <pattern...>', 'only cases whose id or name matches')
+    .option('--filter <pattern...>', 'only the cases a pattern selects (as for lab run)')
     .option('--json', 'print JSON instead of a table')
     .option('--shard <i/n>', 'only the cases of shard i of n')
     .action(listCommand);
@@ -75,7 +75,7 @@ export function program(): Command {
     .argument('<suite>', 'the suite file')
     .option('--target <name>', 'where to run', 'wine')
     .option('--out <dir>', 'output folder (default reports/mutation-<time>)')
-    .option('--filter <pattern...>', 'only cases whose id or name matches')
+    .option('--filter <pattern...>', 'only the cases a pattern selects (as for lab run)')
     .addOption(new Option('--jobs <n>', 'mutants run at once (default: 2, or 1 on one core)').argParser(positiveInt('--jobs')))
     .action(mutateCommand);
 
