@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   LAB_CHROMIUM_FAILED: { exit: 3, meaning: 'Chromium was found but did not start' },
   LAB_CHROMIUM_MISSING: { exit: 3, meaning: 'no Chromium at its path (`chromium`, or `LAB_CHROMIUM`)' },
   LAB_CMD_QUOTING: { exit: 2, meaning: 'a command for cmd.exe on an SSH or Hyper-V target holds a character cmd.exe cannot carry, or is longer than it takes' },
+  LAB_DBGVIEW: { exit: 3, meaning: 'DbgView did not start its log on the Windows machine (SSH and Hyper-V targets)' },
   LAB_DOCTOR: { exit: 3, meaning: '`lab doctor` found the target not ready; its ✗ lines say what to fix' },
   LAB_FILE_MISSING: { exit: 2, meaning: 'a file the command needs (the suite\'s driver or client, `--driver`, `--client`) is missing or not a regular file' },
   LAB_FILTER_EMPTY: { exit: 2, meaning: '`--filter` matches no case of the suite' },
