@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -137,6 +137,7 @@ describe('runSuite rules, against a scripted target double', () => {
     expect(said).toEqual([expect.stringMatching(new RegExp(`^lab: the junit reporter failed and was switched off: ${outDir}/junit\\.xml could not be written: EISDIR`))]);
     expect((JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport).status).toBe('passed');
     expect(await readdir(outDir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('tells the guest runner to start run steps in the folder the files were deployed to', async () => {
