@@ -3,16 +3,16 @@
  * dependencies, one clear message when the toolchain is missing, and test signing with the generated or a
  * user-supplied certificate. Builds go to private folders (BUILD=...) so other test files are not disturbed.
  */
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVER_DIR } from './testing/guest-in-wine.js';
+import { tempDir } from '../lab/testing/temp-dir.js';
 
 const ROOT = join(DRIVER_DIR, '..');
 const CERT_SCRIPT = join(ROOT, 'infra', 'cert', 'make-test-cert.sh');
-const APT = 'sudo apt-get install -y --no-install-recommends gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl';
+const APT = 'sudo apt-get install -y --no-install-recommends gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 osslsigncode openssl';
 
 const make = (args: string[], env: Record<string, string> = {}, extendEnv = true) =>
   execa('make', ['-C', DRIVER_DIR, ...args], { env, extendEnv, reject: false, timeout: 300_000 });
@@ -31,44 +31,33 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
 
 describe('make -C driver', () => {
   let dir: string;
-  let cold: { ms: number; exitCode: number | undefined; all: string };
+  let cold: { exitCode: number | undefined; all: string };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lab-build-'));
-    const started = performance.now();
+    dir = await tempDir('build');
     const result = await make([`BUILD=${dir}/build`], {}, true);
-    cold = { ms: performance.now() - started, exitCode: result.exitCode, all: `${result.stdout}\n${result.stderr}` };
+    cold = { exitCode: result.exitCode, all: `${result.stdout}\n${result.stderr}` };
   }, 300_000);
 
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('a cold build makes objdev.sys, objdev-echo.exe and, when its sources exist, lab-guest.exe', async () => {
+  it('a cold build makes objdev.sys, objdev-echo.exe and lab-guest.exe', async () => {
     expect(cold.exitCode, cold.all).toBe(0);
     const built = await readdir(join(dir, 'build'));
-    expect(built).toEqual(expect.arrayContaining(['objdev.sys', 'objdev.sys.debug', 'objdev-echo.exe']));
-    const guestSources = (await readdir(join(DRIVER_DIR, 'guest')).catch(() => [])).some((f) => f.endsWith('.c'));
-    if (guestSources) expect(built).toContain('lab-guest.exe');
+    expect(built).toEqual(expect.arrayContaining(['objdev.sys', 'objdev.sys.debug', 'objdev-echo.exe', 'lab-guest.exe']));
     expect(built).not.toContain('mutants');
-    console.info(`cold make (default target, serial): ${Math.round(cold.ms)} ms`);
   });
 
   it('signing prints no key material', () => {
     expect(cold.all).not.toMatch(/PRIVATE KEY|BEGIN /);
   });
 
-  it('a second make rewrites nothing, prints nothing with -s, and takes well under 2 s', async () => {
+  // How long a no-op build takes is a figure of `npm run bench -- build`, not an assertion here.
+  it('a second make rewrites nothing, prints nothing with -s, and make -q calls it up to date', async () => {
     const before = await snapshot(join(dir, 'build'));
-    const started = performance.now();
     const result = await make(['-s', `BUILD=${dir}/build`]);
-    const ms = performance.now() - started;
     expect(result.exitCode).toBe(0);
     expect(result.stdout + result.stderr).toBe('');
     expect(await snapshot(join(dir, 'build'))).toEqual(before);
-    expect(ms).toBeLessThan(2000);
     expect((await make(['-q', `BUILD=${dir}/build`])).exitCode).toBe(0);
-    console.info(`warm no-op make: ${Math.round(ms)} ms`);
   });
 
   it('tracks headers: a newer objdev.h rebuilds the driver and the client, a newer mutant.h only the kernel', async () => {
@@ -98,11 +87,7 @@ describe('test signing', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lab-cert-'));
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    dir = await tempDir('cert');
   });
 
   it('make-test-cert.sh makes an RSA-2048 codeSigning certificate once, key mode 600, and never prints the key', async () => {

@@ -3,22 +3,19 @@
  * native-subsystem images importing only the kernel, with a valid PE checksum and a signature that verifies
  * against the test certificate; the user-mode programs need no mingw runtime DLLs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, BUILD_DIR, DRIVER_DIR } from './testing/guest-in-wine.js';
+import { tempDir } from '../lab/testing/temp-dir.js';
 
 const ROOT = join(DRIVER_DIR, '..');
 const CERT = process.env.LAB_SIGN_CERT ?? join(ROOT, '.lab', 'cert', 'cert.pem');
 const mutants = (JSON.parse(readFileSync(join(DRIVER_DIR, 'kernel', 'mutants.json'), 'utf8')) as Array<{ name: string }>).map((m) => m.name);
 const kernelImages = ['objdev.sys', ...mutants.map((name) => `mutants/${name}.sys`)];
-// The guest runner is built and checked once its sources exist (it is written separately).
-const guestDir = join(DRIVER_DIR, 'guest');
-const hasGuest = existsSync(guestDir) && readdirSync(guestDir).some((f) => f.endsWith('.c'));
-const userPrograms = ['objdev-echo.exe', ...(hasGuest ? ['lab-guest.exe'] : [])];
+const userPrograms = ['objdev-echo.exe', 'lab-guest.exe'];
 
 /** The PE checksum as the Windows loader computes it: 16-bit one's-complement-style sum plus the length. */
 export function peChecksum(image: Buffer): { stored: number; computed: number } {
@@ -48,7 +45,7 @@ async function verifies(file: string): Promise<boolean> {
 
 describe('PE images', () => {
   beforeAll(async () => {
-    await build(['driver', 'client', 'mutants', ...(hasGuest ? ['guest'] : [])]);
+    await build(['driver', 'client', 'mutants', 'guest']);
   }, 300_000);
 
   it.each(kernelImages)('%s: native subsystem, imports only ntoskrnl.exe / hal.dll', async (file) => {
@@ -69,20 +66,16 @@ describe('PE images', () => {
   });
 
   it('a copy of objdev.sys with one byte changed no longer verifies, and its checksum no longer matches', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-pe-'));
-    try {
-      const image = await readFile(join(BUILD_DIR, 'objdev.sys'));
-      const textByte = 0x400 + 0x10; // inside .text (file alignment 0x200, headers in the first 0x400)
-      image[textByte] = image[textByte]! ^ 0xff;
-      await writeFile(join(dir, 'tampered.sys'), image);
-      expect(await verifies(join(dir, 'tampered.sys'))).toBe(false);
-      const { stored, computed } = peChecksum(image);
-      expect(stored).not.toBe(computed);
-      await copyFile(join(BUILD_DIR, 'objdev.sys'), join(dir, 'intact.sys'));
-      expect(await verifies(join(dir, 'intact.sys'))).toBe(true);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = await tempDir('pe');
+    const image = await readFile(join(BUILD_DIR, 'objdev.sys'));
+    const textByte = 0x400 + 0x10; // inside .text (file alignment 0x200, headers in the first 0x400)
+    image[textByte] = image[textByte]! ^ 0xff;
+    await writeFile(join(dir, 'tampered.sys'), image);
+    expect(await verifies(join(dir, 'tampered.sys'))).toBe(false);
+    const { stored, computed } = peChecksum(image);
+    expect(stored).not.toBe(computed);
+    await copyFile(join(BUILD_DIR, 'objdev.sys'), join(dir, 'intact.sys'));
+    expect(await verifies(join(dir, 'intact.sys'))).toBe(true);
   });
 
   it('keeps DWARF out of objdev.sys but beside it, linked by .gnu_debuglink', async () => {

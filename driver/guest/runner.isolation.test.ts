@@ -6,13 +6,19 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPrefix, type FreshPrefix } from '../../lab/testing/wine.js';
+import type { StepOutcome } from '../../lab/guest/result.js';
+import { build } from '../testing/guest-in-wine.js';
 import { BUILD, built, eventsOf, OBJDEV, RUNNER, runGuest } from './testing/guest-run.js';
+
+/** A step's Win32 error (a `par` step has none of its own). */
+const errorOf = (s: StepOutcome) => ('error' in s ? s.error : undefined);
 
 const HEADER = 'lab-plan 1\ndevice \\\\.\\object_device\ndriver objdev C:\\lab\\objdev.sys\nlog C:\\objdev.log\n';
 const REFLECT = (text: string) => `ioctl 0 0x0022E004 ${text.length} 0 x:${Buffer.from(text).toString('hex')}`;
 const EXEC = (commandLine: string) => `exec 20000 ${Buffer.from(commandLine).toString('hex')}`;
 
 const VANISHING = join(BUILD, 'fixtures', 'deletes-its-device.sys');
+const CRASHING = join(BUILD, 'mutants', 'crash-on-length.sys');
 const PING = 'ioctl 0 0x00222000 0 4 -';
 const VANISH = 'ioctl 0 0x00222004 0 0 -';
 const VANISHING_HEADER = 'lab-plan 1\ndevice \\\\.\\lab_vanishing\ndriver vanishing C:\\lab\\deletes-its-device.sys\n';
@@ -20,7 +26,9 @@ const VANISHING_HEADER = 'lab-plan 1\ndevice \\\\.\\lab_vanishing\ndriver vanish
 let prefix: FreshPrefix;
 
 beforeAll(async () => {
-  await built(RUNNER, OBJDEV, VANISHING);
+  // The fixture and the mutant are not part of the default build: make them (flock'd, incremental).
+  await build(['driver', 'guest', 'fixtures', 'mutants']);
+  await built(RUNNER, OBJDEV, VANISHING, CRASHING);
   prefix = await freshPrefix();
 }, 120_000);
 
@@ -39,7 +47,7 @@ describe('the driver log', () => {
     const run = await runGuest(prefix, plan);
     expect(run.exitCode).toBe(0);
     const cases = eventsOf(run, 'case');
-    expect(cases[1]?.steps.map((s) => s.error)).toEqual([0, 0, 0, 0, 0]);
+    expect(cases[1]?.steps.map(errorOf)).toEqual([0, 0, 0, 0, 0]);
     // The file the driver made again: its DriverEntry line, a line per REFLECT after it, the final unload.
     const log = await readFile(join(prefix.driveC, 'objdev.log'), 'latin1');
     const lines = log.trimEnd().split('\n');
@@ -66,7 +74,7 @@ describe('a case that leaves the device gone', () => {
     // Wine completes the request whose device went away during it with STATUS_FILE_DELETED (5); Windows
     // would return the driver's success. Either way the device is gone afterwards.
     expect(cases[0]?.steps[2]).toMatchObject({ error: 5, status: 0xc0000123 });
-    expect(cases.slice(1).map((c) => c.steps.map((s) => s.error))).toEqual([
+    expect(cases.slice(1).map((c) => c.steps.map(errorOf))).toEqual([
       [0, 0],
       [0, 0],
       [0, 0],
@@ -101,9 +109,9 @@ describe('a required open that fails', () => {
     expect(first?.stopped).toBe(1);
     // The case after it starts on a fresh load.
     expect(second?.fresh).toMatchObject({ why: 'device-gone', open: 2, after: 'unload-then-open', error: 0 });
-    expect(second?.steps.map((s) => s.error)).toEqual([0, 0]);
+    expect(second?.steps.map(errorOf)).toEqual([0, 0]);
     expect(second?.stopped).toBeUndefined();
-    expect(third?.steps.map((s) => s.error)).toEqual([0, 0, 2, 0]);
+    expect(third?.steps.map(errorOf)).toEqual([0, 0, 2, 0]);
     expect(third?.stopped).toBeUndefined();
   }, 60_000);
 
@@ -127,6 +135,26 @@ describe('a fresh load', () => {
     // Wine 8 answers a missing image with 1114 (Windows: 2).
     expect(second).toMatchObject({ fresh: { why: 'device-gone', open: 2, error: 1114 }, steps: [] });
     expect(third).toMatchObject({ fresh: { why: 'asked', open: null, error: 1114 }, steps: [] });
+  }, 60_000);
+
+  // Moved here from the mutants' own Wine sessions (every mutant now runs once, in lab/e2e/mutants.e2e.test.ts):
+  // the crash-on-length mutant is only the driver whose host dies.
+  it('after the driver host crashed: tried for the next case, which Wine 8 refuses (StartService 6), so it runs no step', async () => {
+    const plan = [
+      HEADER.replace('C:\\lab\\objdev.sys', 'C:\\lab\\crash-on-length.sys'),
+      `case 0 fine\nopen 0 rw required\n${REFLECT('Z'.repeat(665))}\nend`,
+      `case 1 crash\nopen 0 rw required\n${REFLECT('Z'.repeat(666))}\nend`,
+      'case 2 after\nopen 0 rw required\nend\n',
+    ].join('\n');
+    const run = await runGuest(prefix, plan, { files: { 'crash-on-length.sys': await readFile(CRASHING) } });
+    const cases = eventsOf(run, 'case');
+    expect(cases[0]?.steps.map(errorOf)).toEqual([0, 0]);
+    expect(cases[1]?.steps.map(errorOf)).toEqual([0, 5]);
+    expect(run.stderr).toMatch(/wine: Unhandled page fault on write access to 0000000000000000/);
+    // The device went with the host (open 3): the runner tries the next case on a fresh load and says so.
+    // Wine 8 cannot start the driver again after its host crashed (StartService 6, for the rest of the
+    // session), so that case runs no step: lab's Wine target reverts to a clean prefix after a crash instead.
+    expect(cases[2]).toMatchObject({ fresh: { why: 'device-gone', open: 3, error: 6 }, steps: [] });
   }, 60_000);
 
   it('needs the header\'s driver line: without one, `fresh` is a case error', async () => {

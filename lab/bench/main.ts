@@ -2,6 +2,7 @@
  * `npm run bench`: wall-clock figures for the README, measured the way a user meets them (the real CLI in
  * a child process). Sections: `echo` (time to verdict, warm and cold, per phase, against the floor),
  * `workers` (the echo suite on 1 and 2 workers), `scale` (generated suites of 100, 1,000 and 10,000 cases),
+ * `interrupt` (Ctrl-C to exit, in three phases), `build` (a build with nothing to do),
  * `monitor` (what watching the driver hosts costs a session and a case, and a crash's cost to the next case).
  * `npm run bench -- echo` runs one section; figures print as a Markdown table and land in
  * reports/bench/<section>.json.
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildDir, packageRoot } from '../package-root/package-root.js';
+import { SAME_SIGNAL_MS } from '../cli/signals.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import type { RunReport } from '../report/run-report.js';
@@ -139,6 +141,78 @@ async function scaleSection(): Promise<Record<string, unknown>> {
   return { rows, floor10kMs: floorMs, lab10kJsonOnlyMs: labMs, wallOverheadUsPerCase: ((labMs - floorMs) * 1000) / 10_000 };
 }
 
+/** SIGINT once `ready` matches the run's output (and again once `again` does): ms from the last signal to the exit. */
+async function interruptedRun(args: string[], ready: RegExp, again?: RegExp): Promise<{ ms: number; exitCode: number | undefined }> {
+  const out = await mkdtemp(join(tmpdir(), 'lab-bench-int-'));
+  const child = execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', ...args, '--out', out], { cwd: ROOT, reject: false, buffer: false, env: { CI: '1' } });
+  let text = '';
+  let signalledAt = 0;
+  const signal = () => {
+    signalledAt = performance.now();
+    child.kill('SIGINT');
+  };
+  let stage = 0;
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    if (stage === 0 && ready.test(text)) {
+      stage = 1;
+      signal();
+    } else if (stage === 1 && again?.test(text)) {
+      stage = 2;
+      // Signals within SAME_SIGNAL_MS of the first are the same interruption; a person's second press comes later.
+      setTimeout(signal, SAME_SIGNAL_MS + 200);
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const result = await child;
+  const ms = performance.now() - signalledAt;
+  await rm(out, { recursive: true, force: true });
+  return { ms, exitCode: result.exitCode };
+}
+
+/** Ctrl-C to exit (the tests assert that it never waits for the work it interrupts; here, how long it takes). */
+async function interruptSection(): Promise<Record<string, unknown>> {
+  const hang = join(BUILD, 'mutants', 'hang-on-length.sys');
+  const phases: Array<[string, () => Promise<{ ms: number; exitCode: number | undefined }>]> = [
+    ['while the driver loads', () => interruptedRun(['suites/echo.yaml'], /lab: execute/)],
+    ['while cases run', () => interruptedRun(['suites/echo.yaml', '--driver', hang], /cases done/)],
+    ['a second Ctrl-C', () => interruptedRun(['suites/echo.yaml', '--driver', hang], /cases done/, /press Ctrl-C again/)],
+  ];
+  const lines = [`| Ctrl-C | to exit, median of ${RUNS} |`, '|---|---:|'];
+  const figures: Record<string, number> = {};
+  for (const [name, run] of phases) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const { ms, exitCode } = await run();
+      if (exitCode !== 130) throw new Error(`${name}: lab run exited ${exitCode}, expected 130`);
+      times.push(ms);
+    }
+    figures[name] = median(times);
+    lines.push(`| ${name} | ${Math.round(median(times))} ms |`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return { medianMs: figures };
+}
+
+/** A build with nothing to do: `npm run build` (tsc -b, the pages, make) and make alone. */
+async function buildSection(): Promise<Record<string, unknown>> {
+  const time = async (file: string, args: string[]) => {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const start = performance.now();
+      await execa(file, args, { cwd: ROOT });
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  };
+  await execa('npm', ['run', '-s', 'build'], { cwd: ROOT });
+  const npmMs = await time('npm', ['run', '-s', 'build']);
+  const makeMs = await time('make', ['-s', '-C', 'driver']);
+  process.stdout.write(`| no-op build | median of ${RUNS} |\n|---|---:|\n| npm run build | ${Math.round(npmMs)} ms |\n| make -C driver | ${Math.round(makeMs)} ms |\n`);
+  return { npmRunBuildMs: npmMs, makeMs };
+}
+
 /** The plan lab writes for a generated suite of n cases (for the floor script to run). */
 async function planOf(n: number): Promise<{ plan: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-bench-plan-'));
@@ -206,7 +280,7 @@ async function monitorSection(): Promise<Record<string, unknown>> {
   return { runs: RUNS, sized, sessionMs: fixedMs, perCaseUs, crashToNextMs, crashToNextRunsMs: gaps };
 }
 
-const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection };
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection, interrupt: interruptSection, build: buildSection };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,19 +1,13 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../package-root/package-root.js';
-
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
+import { tempDir } from '../testing/temp-dir.js';
 
 /** The launcher beside a lab/dist of our making: `main.js` is the compiled CLI it loads. */
 async function launcherWith(mainJs: string | undefined) {
-  const lab = await mkdtemp(join(tmpdir(), 'lab-launcher-'));
-  dirs.push(lab);
+  const lab = await tempDir('launcher');
   await mkdir(join(lab, 'bin'));
   await copyFile(join(packageRoot(), 'lab', 'bin', 'lab.js'), join(lab, 'bin', 'lab.js'));
   if (mainJs !== undefined) {

@@ -1,15 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab } from '../e2e/run-lab.js';
 import { aCase, aReport, writeRun } from '../testing/report-fixtures.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** The real CLI's terminal output, with suite and driver text that carries terminal control sequences. */
 const ESCAPES = '\u001b]0;pwned\u0007\u001b[2J\u009b31m';
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-visible-'));
+  dir = await tempDir('visible');
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

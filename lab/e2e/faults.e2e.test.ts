@@ -1,7 +1,6 @@
-import { copyFile, mkdir, mkdtemp as makeTemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CaseResult } from '../verdict/case-result.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
@@ -9,24 +8,14 @@ import { lab, readReport, ROOT } from './run-lab.js';
 import { spawnLab } from './spawn-lab.js';
 import { wineProcessesUnder } from './wine-processes.js';
 import { SAME_SIGNAL_MS } from '../cli/signals.js';
+import { tempDir } from '../testing/temp-dir.js';
 
-/** Every temporary folder the tests make, removed at the end. */
-const made: string[] = [];
-const mkdtemp = async (prefix: string) => {
-  const dir = await makeTemp(prefix);
-  made.push(dir);
-  return dir;
-};
-afterAll(async () => {
-  for (const dir of made) await rm(dir, { recursive: true, force: true });
-});
-
-const out = async (name: string) => join(await mkdtemp(join(tmpdir(), `lab-${name}-`)), 'run');
+const out = async (name: string) => join(await tempDir(name), 'run');
 const runDirOf = async (outDir: string) => join(labCacheDir(), 'runs', JSON.parse(await readFile(join(outDir, 'run.json'), 'utf8')).runId as string);
 
 /** 4,000 cases that do nothing: the reports take long enough to be interrupted while they are written. */
 async function bigSuite(): Promise<string> {
-  const suite = join(await mkdtemp(join(tmpdir(), 'lab-big-suite-')), 'big.yaml');
+  const suite = join(await tempDir('big-suite'), 'big.yaml');
   await writeFile(
     suite,
     `suite: big\ndriver: { image: ${join(ROOT, 'driver/build/objdev.sys')}, device: '\\\\.\\object_device' }\ncases:\n  - name: nap\n    matrix: { n: { range: { from: 1, to: 4000 } } }\n    steps: [{ sleep: 0 }]\n`,
@@ -42,18 +31,22 @@ async function resultLines(outDir: string): Promise<CaseResult[]> {
     .map((l) => JSON.parse(l) as CaseResult);
 }
 
-/** Ctrl-C in every phase: prompt exit 130, nothing of the run left running, a report marked interrupted. */
+/**
+ * Ctrl-C in every phase: exit 130, nothing of the run left running, a report marked interrupted. Prompt
+ * means it never waits for the work it interrupts (the template, the remaining cases, a hung case's
+ * timeout); how many milliseconds it takes is a figure of `npm run bench -- interrupt`.
+ */
 describe('Ctrl-C', () => {
   it('while the template prefix is being made', async () => {
-    const cache = await mkdtemp(join(tmpdir(), 'lab-cold-cache-'));
+    const cache = await tempDir('cold-cache');
     const dir = await out('int-prepare');
     const run = spawnLab(['run', 'suites/echo.yaml', '--out', dir], { LAB_CACHE_DIR: cache });
     await run.waitFor(/making the Wine template prefix/);
     await new Promise((r) => setTimeout(r, 1500));
     run.child.kill('SIGINT');
-    const { exitCode, ms } = await run.exited;
+    const { exitCode } = await run.exited;
     expect(exitCode).toBe(130);
-    expect(ms).toBeLessThan(10_000);
+    expect(run.output()).not.toMatch(/lab: execute/);
     expect(wineProcessesUnder(cache)).toEqual([]);
     expect((await readReport(dir)).status).toBe('interrupted');
     // No half-made template is left to be mistaken for a good one.
@@ -66,11 +59,11 @@ describe('Ctrl-C', () => {
     const run = spawnLab(['run', 'suites/echo.yaml', '--out', dir]);
     await run.waitFor(/lab: execute/);
     run.child.kill('SIGINT');
-    const { exitCode, ms } = await run.exited;
+    const { exitCode } = await run.exited;
     expect(exitCode).toBe(130);
-    expect(ms).toBeLessThan(5000);
     expect(wineProcessesUnder(await runDirOf(dir))).toEqual([]);
     expect((await readReport(dir)).status).toBe('interrupted');
+    expect((await resultLines(dir)).length).toBeLessThan(60);
   }, 120_000);
 
   it('while cases run: the finished ones are kept, in the report and on disk', async () => {
@@ -78,13 +71,14 @@ describe('Ctrl-C', () => {
     const run = spawnLab(['run', 'suites/echo.yaml', '--out', dir, '--driver', join(ROOT, 'driver/build/mutants/hang-on-length.sys')]);
     await run.waitFor(/cases done/);
     run.child.kill('SIGINT');
-    const { exitCode, ms } = await run.exited;
+    const { exitCode } = await run.exited;
     expect(exitCode).toBe(130);
-    expect(ms).toBeLessThan(5000);
     expect(wineProcessesUnder(await runDirOf(dir))).toEqual([]);
     const report = await readReport(dir);
     expect(report.status).toBe('interrupted');
     expect(report.summary.total).toBeGreaterThan(0);
+    // The mutant hangs on the 10th case for its 10 s timeout: a prompt stop never waits that out.
+    expect(report.summary.hung).toBe(0);
     expect(report.cases.map((c) => c.id)).toEqual((await resultLines(dir)).map((c) => c.id));
   }, 120_000);
 
@@ -110,10 +104,10 @@ describe('Ctrl-C', () => {
     // Signals within SAME_SIGNAL_MS of the first are the same interruption; a person's second press comes later.
     await new Promise((r) => setTimeout(r, SAME_SIGNAL_MS + 200));
     run.child.kill('SIGINT');
-    const { exitCode, ms } = await run.exited;
+    const { exitCode } = await run.exited;
     expect(exitCode).toBe(130);
-    expect(ms).toBeLessThan(3000 + SAME_SIGNAL_MS);
     expect(wineProcessesUnder(await runDirOf(dir))).toEqual([]);
+    expect((await resultLines(dir)).filter((c) => c.status === 'hung')).toEqual([]);
   }, 120_000);
 
   it('twice while the reports are written: every report file is complete or absent, no temp file is left', async () => {
@@ -166,7 +160,7 @@ describe('a killed orchestrator, then --resume', () => {
 describe('a harness fault', () => {
   it('is retried, then reported as harness with exit 3, never as a driver failure', async () => {
     // A template that looks ready but whose C: drive is a file: every deploy fails.
-    const cache = await mkdtemp(join(tmpdir(), 'lab-broken-cache-'));
+    const cache = await tempDir('broken-cache');
     const good = await ensureTemplate();
     const broken = join(cache, 'wine', good.split('/').slice(-2, -1)[0]!, good.split('/').at(-1)!);
     await mkdir(broken, { recursive: true });

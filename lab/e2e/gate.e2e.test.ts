@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import type { RunReport } from '../report/run-report.js';
 import { openPage, startChromium } from '../testing/chromium-page.js';
 import { utcDay } from '../waivers/waiver.js';
 import { BUILD, lab, readReport } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /**
  * `lab run --baseline --waivers` under real Wine: a passing baseline of the project's driver, then the
@@ -24,7 +24,7 @@ let report: RunReport;
 let browser: Chromium | undefined;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-e2e-gate-'));
+  dir = await tempDir('e2e-gate');
   baseline = join(dir, 'baseline');
   const base = await lab(['run', 'suites/echo.yaml', '--out', baseline]);
   expect(base.exitCode).toBe(0);

@@ -4,23 +4,20 @@
  * blamed on it; `isolation: case` loads the driver again before every case. And suite mistakes the guest
  * runner would refuse stop `lab list` and `lab run` with exit 2 before any target starts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../driver/testing/guest-in-wine.js';
 import { BUILD, lab, readReport } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const FIXTURE = join(BUILD, 'fixtures', 'deletes-its-device.sys');
 
 let dir: string;
 beforeAll(async () => {
   await build(['fixtures']);
-  dir = await mkdtemp(join(tmpdir(), 'lab-isolation-'));
+  dir = await tempDir('isolation');
 }, 300_000);
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 const PING = "{ ioctl: PING, outLength: 4, expect: { error: 0, status: STATUS_SUCCESS, bytesReturned: 4, output: { text: pong } } }";
 const suite = (extra = '') => `suite: vanishing

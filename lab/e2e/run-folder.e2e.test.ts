@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { thisProcess } from '../files/process-identity.js';
 import { lab, ROOT } from './run-lab.js';
 import { spawnLab } from './spawn-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** The real CLI on run folders it must not take: all refused before any Wine starts, with exit 2. */
 const dirs: string[] = [];
@@ -14,7 +14,7 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 async function scratch(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-e2e-folder-'));
+  const dir = await tempDir('e2e-folder');
   dirs.push(dir);
   return dir;
 }

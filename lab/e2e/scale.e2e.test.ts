@@ -1,9 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../report/run-report.js';
 import { BUILD, lab, readReport } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** What a case did, without what differs from run to run (times, log lines with clock times). */
 function essence(report: RunReport) {
@@ -16,7 +15,7 @@ function essence(report: RunReport) {
   }));
 }
 
-const dir = async (name: string) => join(await mkdtemp(join(tmpdir(), `lab-${name}-`)), 'run');
+const dir = async (name: string) => join(await tempDir(name), 'run');
 
 describe('workers, shards and merge give the results of one plain run, case for case', () => {
   let single: RunReport;

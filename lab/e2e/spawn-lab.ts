@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { ROOT } from './run-lab.js';
 
 export interface LiveLab {
-  child: ResultPromise<{ buffer: false }>;
+  child: ResultPromise<{ reject: false; buffer: false }>;
   /** Everything printed so far, stdout and stderr interleaved. */
   output(): string;
   /** Resolves when the output matches, rejects after timeoutMs. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  exited: Promise<{ exitCode: number | undefined; ms: number }>;
+  exited: Promise<{ exitCode: number | undefined }>;
 }
 
 /** Starts the real CLI and lets a test watch its output and signal it, as a person at a terminal would. */
@@ -27,12 +27,6 @@ export function spawnLab(args: string[], env: Record<string, string> = {}): Live
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  let signalledAt = 0;
-  const originalKill = child.kill.bind(child);
-  child.kill = ((...a: Parameters<typeof child.kill>) => {
-    signalledAt ||= Date.now();
-    return originalKill(...a);
-  }) as typeof child.kill;
   return {
     child,
     output: () => text,
@@ -43,6 +37,6 @@ export function spawnLab(args: string[], env: Record<string, string> = {}): Live
         waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },
-    exited: child.then((r) => ({ exitCode: r.exitCode, ms: signalledAt ? Date.now() - signalledAt : 0 })),
+    exited: child.then((r) => ({ exitCode: r.exitCode })),
   };
 }

@@ -4,22 +4,22 @@
  * is known as a fact (lab-monitor), never from text; long DbgPrint lines do not kill it; a gap of Wine is
  * inconclusive, never a failure; a driver that does not load says why.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../driver/testing/guest-in-wine.js';
 import type { RunReport } from '../report/run-report.js';
 import type { CaseResult } from '../verdict/case-result.js';
 import { BUILD, lab, readReport } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const RUN_ON = 'run this case on a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml).';
 let dir: string;
 
 beforeAll(async () => {
   await build(['all', 'fixtures']);
-  dir = await mkdtemp(join(tmpdir(), 'lab-verdicts-'));
+  dir = await tempDir('verdicts');
 }, 300_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -27,8 +27,8 @@ afterAll(async () => {
 
 /** A suite for one fixture driver (its device and IOCTLs are in driver/fixtures/fixture-device.h), run as a user would. */
 async function runFixture(image: string, cases: string): Promise<{ report: RunReport; exitCode: number | undefined; stdout: string; byName: Record<string, CaseResult>; out: string }> {
-  // From the file name alone: the whole path makes a suite name past its 64 characters in a checkout whose path is long.
-  const name = basename(image).replace(/\W+/g, '-').replace(/^-|-$/g, '');
+  // A suite name holds at most 64 characters: the path's end, which names the image (a long temporary folder does not).
+  const name = image.replace(/\W+/g, '-').replace(/^-|-$/g, '').slice(-64).replace(/^-/, '');
   const suite = join(dir, `${name}.yaml`);
   await writeFile(
     suite,

@@ -1,5 +1,4 @@
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtomicFile, writeFileAtomic } from './atomic-file.js';
@@ -7,13 +6,14 @@ import { openForAppend } from './append-file.js';
 import { thisProcess } from './process-identity.js';
 import { claimRunFolder } from './run-folder.js';
 import { closeSync, writeSync } from 'node:fs';
+import { tempDir } from '../testing/temp-dir.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 async function scratch(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-folder-'));
+  const dir = await tempDir('folder');
   dirs.push(dir);
   return dir;
 }

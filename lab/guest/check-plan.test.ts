@@ -2,22 +2,19 @@
  * What the guest runner would refuse is found when the suite is read (exit 2, file:line:column), by the
  * plan encoder's own checks: every case of a suite, the header's device, log and image name.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors/lab-error.js';
 import { expandSuite, type ExpandOptions } from '../suite/expand.js';
 import { loadSuite } from '../suite/load-suite.js';
 import { SuiteError } from '../suite/suite-error.js';
 import { checkPlan } from './check-plan.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-check-plan-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  dir = await tempDir('check-plan');
 });
 
 const suite = (driver: string, cases: string) => `suite: t\ndriver: ${driver}\nioctls:\n  REFLECT: { function: 0x801 }\ncases:\n${cases}`;

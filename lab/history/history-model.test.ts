@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptySummary } from '../report/run-report.js';
-import type { HistoryRun, RunCell } from './history-run.js';
+import type { HistoryRun, RunCell } from './history-model.js';
 import { historyModel } from './history-model.js';
 
 function run(n: number, driver: string, cases: Record<string, RunCell>): HistoryRun {

@@ -1,5 +1,33 @@
 import { gateOutcomeOf } from '../gate/outcome.js';
-import type { HistoryRun, RunCell } from './history-run.js';
+import type { Summary } from '../report/run-report.js';
+
+/** One case in one run, as small as the page can afford for every case of every run. */
+export interface RunCell {
+  /** Status. */
+  s: string;
+  /** Duration, ms. */
+  d?: number;
+  /** First line of why, for cases that did not pass. */
+  m?: string;
+  /** Set for an `error` the harness is to blame for: the driver was not judged. */
+  h?: true;
+}
+
+/** One run as the history page sees it: its facts and a cell per case. */
+export interface HistoryRun {
+  runId: string;
+  suite: string;
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  status: string;
+  summary: Summary;
+  driverSha256?: string;
+  gate?: 'pass' | 'fail';
+  /** The run folder's report.html, when it has one (made relative to the page later). */
+  reportHtml?: string;
+  cases: Record<string, RunCell>;
+}
 
 export interface HistoryCase {
   id: string;

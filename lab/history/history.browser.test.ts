@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chromium } from '../browser/chromium.js';
@@ -7,6 +6,7 @@ import { lab } from '../e2e/run-lab.js';
 import { openPage, startChromium, type WatchedPage, expectQuietPagesAndClose } from '../testing/chromium-page.js';
 import { aCase, aReport, HOSTILE, writeRun } from '../testing/report-fixtures.js';
 import type { CaseStatus } from '../verdict/case-result.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 // A loaded 2-core CI machine can take seconds per page: generous, so slowness is not failure.
 vi.setConfig({ testTimeout: 60_000 });
@@ -29,7 +29,7 @@ const plan: Array<{ driver: string; flaky: CaseStatus; boundary: CaseStatus; ms:
 ];
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lab-history-'));
+  root = await tempDir('history');
   for (const [i, p] of plan.entries()) {
     const cases = [
       aCase('echo/steady', 'passed', { durationMs: 3 + i }),
@@ -108,7 +108,7 @@ describe('lab history', () => {
   });
 
   it('exit 2 with the fix for a folder without reports', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'lab-history-empty-'));
+    const empty = await tempDir('history-empty');
     const r = await lab(['history', empty]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/no report\.json found in it or its subfolders\. Fix: point at the folder `lab run` writes to/);

@@ -2,7 +2,8 @@ import { relative } from 'node:path';
 import { LabError, UsageError } from '../errors/lab-error.js';
 import { readReport } from '../report/read-report.js';
 import { findReports } from './find-reports.js';
-import { historyRun, type HistoryRun } from './history-run.js';
+import type { HistoryRun } from './history-model.js';
+import { historyRun } from './history-run.js';
 
 export interface HistorySelection {
   last: number;

@@ -1,8 +1,7 @@
 import { dirname, relative, sep } from 'node:path';
+import { pageScript } from '../page/page-script.js';
 import { renderStaticPage } from '../page/static-page.js';
-import { HISTORY_SCRIPT } from './client-script.js';
-import { historyModel } from './history-model.js';
-import type { HistoryRun } from './history-run.js';
+import { historyModel, type HistoryRun } from './history-model.js';
 import { HISTORY_STYLES } from './styles.js';
 
 /**
@@ -19,7 +18,7 @@ export function renderHistory(runs: HistoryRun[], page: { file: string; root: st
     styles: HISTORY_STYLES,
     skeleton: SKELETON,
     data: { model: { ...model, runs: withLinks }, root: page.root, generatedAt: new Date().toISOString() },
-    script: HISTORY_SCRIPT,
+    script: pageScript('history'),
   });
 }
 

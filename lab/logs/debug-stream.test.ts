@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DebugStream, MAX_DBGVIEW_FILE_BYTES } from './debug-stream.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('dbgview.log', () => {
   it('is cut at its cap with a marker, like the driver log; the cases keep their slices', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-dbgview-'));
+    const dir = await tempDir('dbgview');
     dirs.push(dir);
     const file = join(dir, 'dbgview.log');
     const stream = new DebugStream(file, { maxFileBytes: 10_000 });

@@ -1,17 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab } from '../e2e/run-lab.js';
 import type { RunReport } from '../report/run-report.js';
 import { aCase, aReport, writeRun } from '../testing/report-fixtures.js';
 import type { CaseResult } from '../verdict/case-result.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** Four shards of one suite; shard 2 holds the crash. Each shard folder has only report.json. */
 let dir: string;
 const shard = (i: number) => join(dir, `shard-${i}`);
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-merge-'));
+  dir = await tempDir('merge');
   const cases: CaseResult[][] = [[aCase('echo/a', 'passed')], [aCase('echo/b', 'crashed')], [aCase('echo/c', 'passed')], [aCase('echo/d', 'passed')]];
   for (const [i, c] of cases.entries()) {
     const report = aReport(c, { runId: `shard-${i + 1}`, options: { shard: `${i + 1}/4` } });

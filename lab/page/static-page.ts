@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+
 /**
  * A self-contained static page (report.html, history.html): no network, works from a CI artifact or an
- * e-mail attachment. The CSP allows only the inline style and script; the data rides along as JSON in a
- * non-executed script element, and the page script builds the DOM from it with textContent and
- * setAttribute only. Nothing from a report is ever parsed as HTML, so escaping is by construction.
+ * e-mail attachment. The CSP allows only the inline style and the page's own script (by its hash); the
+ * data rides along as JSON in a non-executed script element, and the page script builds the DOM from it
+ * with textContent and setAttribute only. Nothing from a report is ever parsed as HTML, so escaping is by
+ * construction.
  */
 export interface StaticPage {
   /** Shown until the script sets the real title from the data. */
@@ -11,10 +14,15 @@ export interface StaticPage {
   /** The page's fixed skeleton: element ids the script fills. Must not contain data. */
   skeleton: string;
   data: unknown;
+  /** The page's script (lab/page/page-script.ts): the only script the page may run. */
   script: string;
 }
 
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+/** The page's policy: nothing from the network, its inline style, and exactly this script. */
+export function contentSecurityPolicy(script: string): string {
+  const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+  return `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:`;
+}
 
 export function renderStaticPage(page: StaticPage): string {
   const [before, after] = staticPageAround({ ...page, data: undefined });
@@ -32,7 +40,7 @@ export function staticPageAround(page: Omit<StaticPage, 'data'> & { data?: undef
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(page.script)}">
 <title>${page.fallbackTitle}</title>
 <style>${page.styles}</style>
 </head>

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab } from '../e2e/run-lab.js';
 import { aCase, aReport, writeRun } from '../testing/report-fixtures.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /**
  * Hostile report.json files, read by the real `lab gate`, `lab report` and `lab history`: each is refused
@@ -28,7 +28,7 @@ const EXPECTED: Record<string, RegExp> = {
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-read-report-'));
+  dir = await tempDir('read-report');
   const base = aReport([aCase('echo/a', 'passed'), aCase('echo/b', 'failed')]);
   good = await writeRun(join(dir, 'runs', 'good'), base);
   for (const [name, spoil] of Object.entries(hostile)) {

@@ -1,9 +1,9 @@
-import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CaseResult } from '../verdict/case-result.js';
 import { ResultsStore } from './results-store.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const result = (index: number, status: CaseResult['status'] = 'passed'): CaseResult => ({ index, id: `s/c${index}`, name: `c${index}`, status, durationMs: 1, steps: [] });
 
@@ -15,7 +15,7 @@ describe('ResultsStore', () => {
   });
 
   it('reads back in case order, the last line of a case winning, a torn last line ignored', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'lab-store-')), 'results.jsonl');
+    const path = join(await tempDir('store'), 'results.jsonl');
     const store = new ResultsStore(path);
     for (const i of [2, 0, 1]) await store.append(result(i));
     await store.append(result(1, 'failed'));
@@ -31,7 +31,7 @@ describe('ResultsStore', () => {
   });
 
   it('reads nothing from a missing or empty file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-store-'));
+    const dir = await tempDir('store');
     await writeFile(join(dir, 'empty.jsonl'), '');
     for (const name of ['missing.jsonl', 'empty.jsonl']) {
       const read: unknown[] = [];

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { writeAtomically } from '../files/atomic-file.js';
+import { pageScript } from '../page/page-script.js';
 import { renderStaticPage, scriptJson, staticPageAround } from '../page/static-page.js';
 import type { RunHeader } from '../report/run-report.js';
 import { mergeTimeline } from '../timeline/merge-timeline.js';
@@ -7,7 +8,6 @@ import type { TimelineEntry } from '../timeline/timeline-entry.js';
 import type { CaseResult } from '../verdict/case-result.js';
 import { describeNtStatus } from '../status-codes/ntstatus.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
-import { CLIENT_SCRIPT } from './html/client-script.js';
 import { STYLES } from './html/styles.js';
 import type { FinalReport, Reporter } from './reporter.js';
 
@@ -21,7 +21,7 @@ export class HtmlReporter implements Reporter {
 
   /** Written case by case, so memory does not grow with the number of cases. */
   async onEnd(report: FinalReport): Promise<void> {
-    const [before, after] = staticPageAround({ fallbackTitle: 'lab report', styles: STYLES, skeleton: SKELETON, script: CLIENT_SCRIPT });
+    const [before, after] = staticPageAround({ fallbackTitle: 'lab report', styles: STYLES, skeleton: SKELETON, script: pageScript('report') });
     await writeAtomically(join(report.outDir, 'report.html'), async (write) => {
       write(`${before}{"header":${scriptJson(report.header)},"cases":[`);
       const names: CodeNames = { errorNames: {}, statusNames: {} };
@@ -55,7 +55,7 @@ function renderPage(header: RunHeader, cases: PageCase[]): string {
     styles: STYLES,
     skeleton: SKELETON,
     data: { header, cases, ...codeNames(cases) },
-    script: CLIENT_SCRIPT,
+    script: pageScript('report'),
   });
 }
 

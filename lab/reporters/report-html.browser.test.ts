@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chromium } from '../browser/chromium.js';
@@ -7,6 +6,7 @@ import { openPage, startChromium, type WatchedPage, expectQuietPagesAndClose } f
 import { aCase, aCrash, anInconclusive, aReport, aRichFailure, HOSTILE } from '../testing/report-fixtures.js';
 import type { GateSection } from '../report/run-report.js';
 import { renderHtml } from './html.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 // A loaded 2-core CI machine can take seconds per page: generous, so slowness is not failure.
 vi.setConfig({ testTimeout: 60_000 });
@@ -54,7 +54,7 @@ let browser: Chromium;
 const pages: WatchedPage[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-html-'));
+  dir = await tempDir('html');
   file = join(dir, 'report.html');
   const { cases: reportCases, ...header } = aReport(cases, { status: 'failed', warnings: [`a warning ${HOSTILE}`], gate });
   await writeFile(file, renderHtml({ header, cases: reportCases }));

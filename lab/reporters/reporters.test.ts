@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { ReporterMultiplexer } from './multiplexer.js';
 import type { FinalReport, Reporter } from './reporter.js';
 import { SummaryMarkdownReporter } from './summary-markdown.js';
 import { TerminalReporter } from './terminal.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> | ]]> \u0001\u001b[31m';
 
@@ -26,7 +26,7 @@ const cases: CaseResult[] = [
 let dir: string;
 let report: FinalReport;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-reporters-'));
+  dir = await tempDir('reporters');
   const summary = emptySummary();
   for (const c of cases) countStatus(summary, c.status);
   const header: RunHeader = {
@@ -137,7 +137,7 @@ describe('terminal', () => {
 
 describe('a case the target could not judge', () => {
   it('is shown apart from the failures: in the terminal, summary.md and junit.xml (skipped, not failed)', async () => {
-    const gapDir = await mkdtemp(join(tmpdir(), 'lab-reporters-gap-'));
+    const gapDir = await tempDir('reporters-gap');
     const gapCases: CaseResult[] = [cases[0]!, cases[1]!, anInconclusive('echo/neither')];
     const { cases: reportCases, ...header } = aReport(gapCases);
     const gapReport: FinalReport = { header, outDir: gapDir, reportStartedAt: Date.now(), cases: async function* () { yield* reportCases; } };
@@ -156,6 +156,5 @@ describe('a case the target could not judge', () => {
     const xml = new XMLParser({ ignoreAttributes: false }).parse(await readFile(join(gapDir, 'junit.xml'), 'utf8'));
     expect(xml.testsuites.testsuite).toMatchObject({ '@_tests': '3', '@_failures': '1', '@_skipped': '1' });
     expect(xml.testsuites.testsuite.testcase[2].skipped['@_message']).toMatch(/^inconclusive \(target\): inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache/);
-    await rm(gapDir, { recursive: true, force: true });
   });
 });

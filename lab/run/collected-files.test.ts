@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { expandSuite } from '../suite/expand.js';
 import { loadSuite } from '../suite/load-suite.js';
 import { runSuite } from './run-suite.js';
 import { ScriptedTarget } from './testing/scripted-target.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -17,7 +18,7 @@ afterEach(async () => {
 
 /** A run whose driver logs to `log`, a file the scripted guest holds with `text`. */
 async function runWithDriverLog(log: string, text: string, prepare?: (outDir: string) => Promise<void>, Target = ScriptedTarget) {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-collected-'));
+  const dir = await tempDir('collected');
   dirs.push(dir);
   await writeFile(join(dir, 'x.sys'), 'MZ');
   await writeFile(join(dir, 's.yaml'), `suite: s\ndriver: { image: x.sys, device: 'd', log: ${JSON.stringify(log)} }\ncases:\n  - name: a\n    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n  - name: b\n    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n`);

@@ -2,8 +2,7 @@
  * The load check on the test drivers against what Wine really offers: the export tables of the template
  * prefix's own ntoskrnl.exe, hal.dll and drivers, read as the Wine target reads them.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, BUILD_DIR } from '../../driver/testing/guest-in-wine.js';
@@ -11,6 +10,7 @@ import { readKernelModules } from '../targets/wine/kernel-modules.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import { readPe } from '../pe/read-pe.js';
 import { checkImage } from './image-check.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const WHERE = 'C:\\windows\\system32 and system32\\drivers of the Wine prefix';
 const RUN_ON = 'a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)';
@@ -24,7 +24,7 @@ describe('checkImage against the Wine prefix', () => {
     await build(['driver', 'fixtures']);
     const template = await ensureTemplate();
     wine = { name: 'wine', kernelModules: (names) => readKernelModules(join(template, 'drive_c', 'windows', 'system32'), names) };
-    dir = await mkdtemp(join(tmpdir(), 'lab-image-check-'));
+    dir = await tempDir('image-check');
   }, 300_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../report/run-report.js';
@@ -8,6 +7,7 @@ import { expandSuite } from '../suite/expand.js';
 import { loadSuite } from '../suite/load-suite.js';
 import { runSuite } from './run-suite.js';
 import { ScriptedTarget } from './testing/scripted-target.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -19,7 +19,7 @@ const result = (index: number, id: string, status: string, message?: string) => 
 
 describe('--resume after the suite was edited', () => {
   it('matches finished results to cases by id, runs only the rest, and sets aside what no longer matches', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-resume-'));
+    const dir = await tempDir('resume');
     dirs.push(dir);
     await writeFile(join(dir, 'x.sys'), 'MZ');
     const outDir = join(dir, 'out');
@@ -43,7 +43,7 @@ describe('--resume after the suite was edited', () => {
   });
 
   it('leaves results.jsonl as it is when the suite did not change', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-resume-'));
+    const dir = await tempDir('resume');
     dirs.push(dir);
     await writeFile(join(dir, 'x.sys'), 'MZ');
     const outDir = join(dir, 'out');

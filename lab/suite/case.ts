@@ -157,6 +157,8 @@ export interface Case {
   tags: string[];
   /** `isolation: case`: the driver is loaded again before this case. */
   fresh?: boolean;
+  /** `isolation: vm`: the target is reverted to its clean state before this case, which runs alone. */
+  cleanTarget?: boolean;
   steps: CaseStep[];
   /** Where the case is written, for messages: `suites/echo.yaml:42`. */
   source: string;

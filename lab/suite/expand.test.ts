@@ -1,15 +1,15 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expandSuite } from './expand.js';
 import { loadSuite } from './load-suite.js';
 import { materialize, seededBytes } from './payload.js';
 import { SuiteError } from './suite-error.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-expand-'));
+  dir = await tempDir('expand');
 });
 
 const HEAD = `suite: t

@@ -128,6 +128,7 @@ function expandCase(loaded: LoadedSuite, template: RawCase, ci: number, params: 
       ...(skip ? { skip } : {}),
       tags: template.tags ?? [],
       ...(isolation === 'case' ? { fresh: true } : {}),
+      ...(isolation === 'vm' ? { cleanTarget: true } : {}),
       steps: withOpens,
       source: `${file}:${line}`,
       template: ci,

@@ -1,13 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSuite } from './load-suite.js';
 import { SuiteError } from './suite-error.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-suite-'));
+  dir = await tempDir('suite');
 });
 
 const HEAD = `suite: t

@@ -241,8 +241,8 @@ export const MatrixValues = z.union([
 ]);
 
 export const Isolation = z
-  .enum(['case', 'suite'])
-  .describe('`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load.');
+  .enum(['case', 'suite', 'vm'])
+  .describe('`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load; `vm`: the target is reverted to its clean state (a VM snapshot, a fresh Wine prefix) before the case, which runs in a session of its own.');
 
 /** Where a skip or only applies: matrix values (`when`) and targets (`on`: kinds or names); both must hold. */
 const TargetList = z.array(z.string().min(1).max(64)).min(1).max(32).describe('Target kinds (wine, ssh, hyperv) or inventory names.');

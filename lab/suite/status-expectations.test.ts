@@ -2,21 +2,18 @@
  * `error:` takes every Win32 name and `status:` every NTSTATUS name or value; an NTSTATUS written in
  * `error:` is a suite error (exit 2) that says to use `status:`. Also when a placeholder brings it in.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from './case.js';
 import { expandSuite } from './expand.js';
 import { loadSuite } from './load-suite.js';
 import { SuiteError } from './suite-error.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-status-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  dir = await tempDir('status');
 });
 
 const HEAD = "suite: t\ndriver: { image: x.sys, device: 'd' }\nioctls:\n  READ: { function: 0x802 }\ncases:\n";
@@ -99,8 +96,8 @@ describe('isolation', () => {
     expect(perCase.map((c) => c.fresh ?? false)).toEqual([true, false]);
   });
 
-  it('takes only case or suite', async () => {
-    expect(await issues('  - name: a\n    isolation: process\n    steps: [{ sleep: 1 }]\n')).toEqual(['7:16: cases[0].isolation: expected one of "case", "suite", found "process"']);
+  it('takes only case, suite or vm', async () => {
+    expect(await issues('  - name: a\n    isolation: process\n    steps: [{ sleep: 1 }]\n')).toEqual(['7:16: cases[0].isolation: expected one of "case", "suite", "vm", found "process"']);
   });
 });
 

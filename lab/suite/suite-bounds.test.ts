@@ -1,14 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandSuite } from './expand.js';
 import { loadSuite, MAX_SUITE_BYTES } from './load-suite.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** Hostile sizes: each is a suite error (exit 2) in bounded time and memory, or loads in linear time. */
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-suite-bounds-'));
+  dir = await tempDir('suite-bounds');
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

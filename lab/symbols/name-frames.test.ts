@@ -1,18 +1,18 @@
 /** Frame names from the build's own debug information, through mingw-w64's addr2line. */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, BUILD_DIR } from '../../driver/testing/guest-in-wine.js';
 import { nameFrames } from './name-frames.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 describe('nameFrames', () => {
   let dir: string;
   let rva: number;
   beforeAll(async () => {
     await build(['mutants']);
-    dir = await mkdtemp(join(tmpdir(), 'lab-names-'));
+    dir = await tempDir('names');
     // Where ObjdevDeviceControl starts, from the debug file's DWARF (the image's base is 0x140000000).
     const { stdout } = await execa('x86_64-w64-mingw32-objdump', ['--dwarf=info', join(BUILD_DIR, 'mutants', 'crash-on-length.sys.debug')]);
     const entry = /DW_AT_name\s*: ObjdevDeviceControl\n(?:.*\n){0,6}?.*DW_AT_low_pc\s*: 0x([0-9a-f]+)/.exec(stdout)!;

@@ -3,7 +3,7 @@
  * overlay in a namespace of its own, or a copy: lab/targets/wine/isolation.ts), and a way to run a Windows
  * program in it to completion.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
@@ -12,6 +12,7 @@ import type { Prefix } from '../targets/wine/prefix.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import { wineEnv } from '../targets/wine/wine-env.js';
 import { killPrefixProcesses } from '../targets/wine/wine-reaper.js';
+import { tempDir } from './temp-dir.js';
 
 export interface FreshPrefix {
   /** WINEPREFIX, as Wine sees it. */
@@ -26,7 +27,8 @@ const made = new Map<string, Prefix>();
 
 export async function freshPrefix(): Promise<FreshPrefix> {
   const template = await ensureTemplate();
-  const dir = await mkdtemp(join(labCacheDir(), 'test-'));
+  // In lab's cache, beside the template (removed after the test file even if dispose never runs).
+  const dir = await tempDir('prefix', { under: labCacheDir() });
   const prefix = await makePrefix(template, join(dir, 'p'), labCacheDir());
   made.set(prefix.path, prefix);
   return {

@@ -69,12 +69,13 @@ describe('aligning the driver log with DbgPrint', () => {
     expect(alignLines(['r', 'r', 'r'], ['r', 'r'])).toEqual([0, 1]);
   });
 
-  it('stays fast on long slices (greedy beyond a million cells)', () => {
-    const a = Array.from({ length: 2000 }, (_, i) => `line ${i}`);
+  it('goes greedy beyond a million cells, so long slices cannot exhaust memory', () => {
+    // 300,000 x 100,000 lines: the quadratic table would need 3·10^10 cells (120 GB), which no test
+    // machine allocates; only the greedy pass can answer at all.
+    const a = Array.from({ length: 300_000 }, (_, i) => `line ${i}`);
     const b = a.filter((_, i) => i % 3 === 0);
-    const started = Date.now();
     const twins = alignLines(a, b);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(twins.slice(0, 3)).toEqual([0, 3, 6]);
+    expect(twins.at(-1)).toBe(299_997);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstDifference, firstRowShown, HEX_LAYOUT, hexRow, hexRowsSource, rowCount } from './hex-rows.js';
+import { firstDifference, firstRowShown, HEX_LAYOUT, hexRow, rowCount } from './hex-rows.js';
 
 const bytes = (text: string) => Uint8Array.from(Buffer.from(text, 'latin1'));
 
@@ -33,16 +33,5 @@ describe('the hex diff layout (the verdict\'s text diff and the report page\'s g
       { hex: '..', text: '', differs: true },
     ]);
     expect(row.actual[15]).toEqual({ hex: '..', text: '', differs: false });
-  });
-
-  it('the page runs the same functions: the inlined source gives the same rows', () => {
-    const load = new Function(`${hexRowsSource()}\nreturn { firstDifference, firstRowShown, rowCount, hexRow, HEX_LAYOUT };`) as () => { firstDifference: typeof firstDifference; firstRowShown: typeof firstRowShown; rowCount: typeof rowCount; hexRow: typeof hexRow; HEX_LAYOUT: typeof HEX_LAYOUT };
-    const page = load();
-    const [want, got] = [Array.from(bytes('x'.repeat(40) + 'hello,world')), Array.from(bytes('x'.repeat(40) + 'hellX'))];
-    expect(page.HEX_LAYOUT).toEqual(HEX_LAYOUT);
-    expect(page.firstDifference(want, got)).toBe(firstDifference(want, got));
-    expect(page.firstRowShown(44, 16, 2)).toBe(firstRowShown(44, 16, 2));
-    expect(page.rowCount(want, got, 16)).toBe(rowCount(want, got, 16));
-    for (const r of [0, 1, 2, 3]) expect(page.hexRow(want, got, r, 16)).toEqual(hexRow(want, got, r, 16));
   });
 });

@@ -1,10 +1,8 @@
 /**
  * The one layout of a hex diff: where two byte strings first differ, which rows show it, and each row's
  * cells, expected beside actual. The verdict's text diff (hex-diff.ts, in messages and report.json) and
- * the report page's grid (reporters/html/client/hex-diff.ts) both draw these rows.
- *
- * The page runs these functions as they are (their source is inlined into report.html), so each one stands
- * alone: no imports, no Node, no names from outside the function but its arguments and HEX_LAYOUT's values.
+ * the report page's grid (reporters/html/client/hex-diff.ts, bundled into report.html) both draw these
+ * rows, so this file imports nothing and uses nothing of Node's.
  */
 export const HEX_LAYOUT = {
   /** Bytes in a row. */
@@ -61,9 +59,4 @@ export function hexRow(expected: ArrayLike<number>, actual: ArrayLike<number>, r
     return out;
   };
   return { offset: row * rowBytes, expected: cells(expected, actual), actual: cells(actual, expected) };
-}
-
-/** The functions above as source text, for a page script that cannot import them (see the top of this file). */
-export function hexRowsSource(): string {
-  return [`var HEX_LAYOUT = ${JSON.stringify(HEX_LAYOUT)};`, firstDifference, firstRowShown, rowCount, hexRow].map(String).join('\n');
 }

@@ -6,13 +6,13 @@ import { judgeCase } from './judge-case.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const reflect = (s: string): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 0x22e004 }, input: { pattern: text(s), length: s.length }, outLength: 0, inPointer: 'heap', outPointer: 'heap', expect: { error: 0 } });
-const read = (expect: Extract<CaseStep, { kind: 'ioctl' }>['expect']): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 0x22e008 }, input: { pattern: new Uint8Array(), length: 0, nullPointer: true }, outLength: 1024, expect });
+const read = (expect: Extract<CaseStep, { kind: 'ioctl' }>['expect']): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 0x22e008 }, input: { pattern: new Uint8Array(), length: 0, nullPointer: true }, outLength: 1024, inPointer: 'heap', outPointer: 'heap', expect });
 const ioctl = (error: number, n: number, out = '', status: number | null = null): IoctlOutcome => ({ kind: 'ioctl', error, status, bytesReturned: n, elapsedUs: 300, output: text(out), outputTruncated: false, guardDamaged: false });
-const open = (expect: Extract<CaseStep, { kind: 'open' }>['expect'] = {}, required = true): CaseStep => ({ kind: 'open', slot: 0, access: 'rw', expect, required });
+const open = (expect: Extract<CaseStep, { kind: 'open' }>['expect'] = {}, required = true): CaseStep => ({ kind: 'open', slot: 0, access: 'rw', share: ['read', 'write'], disposition: 'open-existing', overlapped: false, expect, required });
 const opened = (error: number, status: number | null): StepOutcome => ({ kind: 'open', error, status });
 
 function kase(steps: CaseStep[]): Case {
-  return { index: 4, id: 'echo/x', name: 'x', params: {}, timeoutMs: 1000, tags: [], steps, source: 'suites/echo.yaml:1' };
+  return { index: 4, id: 'echo/x', name: 'x', params: {}, timeoutMs: 1000, tags: [], steps, source: 'suites/echo.yaml:1', template: 0 };
 }
 function event(steps: StepOutcome[], more: { fresh?: FreshLoad; stopped?: number; pending?: number[] } = {}): Extract<GuestEvent, { t: 'case' }> {
   return { t: 'case', index: 4, id: 'echo/x', elapsedUs: 2500, log: null, steps, ...more };
@@ -59,10 +59,10 @@ describe('judgeCase', () => {
   });
 
   it('judges parallel aggregates: every call, and every output one some thread sent', () => {
-    const put: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 1 }, input: { pattern: Uint8Array.of(0x41), length: 4, perThread: true }, outLength: 0, expect: { error: 0 } };
-    const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, expect: { error: 0, output: { equals: { sameAsStep: 0, from: 'put' } } } };
+    const put: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 1 }, input: { pattern: Uint8Array.of(0x41), length: 4, perThread: true }, outLength: 0, inPointer: 'heap', outPointer: 'heap', expect: { error: 0 } };
+    const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, inPointer: 'heap', outPointer: 'heap', expect: { error: 0, output: { equals: { sameAsStep: 0, from: 'put' } } } };
     const c = kase([{ kind: 'parallel', threads: 2, iterations: 3, steps: [put as never, get as never] }]);
-    const sub = (outs: string[]) => ({ kind: 'ioctl' as const, calls: 6, errors: { '0': 6 }, returned: { '4': 6 }, outputs: outs.map((o) => ({ bytes: text(o), count: 3 })), outputsMore: 0, p50Us: 1, p99Us: 2, maxUs: 3, guardDamaged: 0 });
+    const sub = (outs: string[]) => ({ kind: 'ioctl' as const, calls: 6, errors: { '0': 6 }, statuses: {}, returned: { '4': 6 }, outputs: outs.map((o) => ({ bytes: text(o), count: 3 })), outputsMore: 0, p50Us: 1, p99Us: 2, maxUs: 3, guardDamaged: 0 });
     const ok = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AAAA', 'BBBB'])] }] });
     expect(ok.status).toBe('passed');
     const torn = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AABB'])] }] });

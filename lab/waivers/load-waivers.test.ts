@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aCase } from '../testing/report-fixtures.js';
@@ -7,10 +6,11 @@ import { loadWaivers } from './load-waivers.js';
 import { daysSince, isExpired, utcDay } from './waiver.js';
 import { expiredMessage, realStatus, unwaived, WaiverBook } from './waiver-book.js';
 import { WaiversError } from './waivers-error.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-waivers-'));
+  dir = await tempDir('waivers');
 });
 
 async function file(name: string, text: string): Promise<string> {

@@ -2,11 +2,11 @@
  * Test support: builds parts of the guest runner natively (the host's gcc or clang) under AddressSanitizer
  * and UndefinedBehaviorSanitizer, for tests that check them without Windows, and runs what it built.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { tempDir } from '../../../lab/testing/temp-dir.js';
 
 export const GUEST_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -28,7 +28,7 @@ export interface NativeBuild {
 
 /** Sources relative to driver/guest/; include folders are searched first, in order. */
 export async function buildNative(name: string, sources: string[], includes: string[] = []): Promise<NativeBuild> {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-native-'));
+  const dir = await tempDir('native');
   const program = join(dir, name);
   try {
     const cc = await hostCompiler();

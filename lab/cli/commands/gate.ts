@@ -15,17 +15,34 @@ export interface GateFlags {
   json?: boolean;
 }
 
+/** What `lab gate` prints and exits with. */
+export interface GateOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
 /**
  * `lab gate <new> <baseline>`: the same classification `lab run --baseline` makes, on two finished runs.
  * With --waivers the new run's waivers are replaced by the file's (its cases are seen as they really
  * were, then waived again); without, the waivers the run applied stand.
  */
 export async function gateCommand(newPath: string, baselinePath: string, flags: GateFlags): Promise<void> {
+  const outcome = await gateRuns(newPath, baselinePath, flags);
+  process.stderr.write(outcome.stderr);
+  process.stdout.write(outcome.stdout);
+  process.exitCode = outcome.exitCode;
+}
+
+/** The gate of two runs, as text and an exit code (in process, so tests need no CLI). */
+export async function gateRuns(newPath: string, baselinePath: string, flags: GateFlags, today = utcDay()): Promise<GateOutcome> {
   const baseline = await loadBaseline(baselinePath, 'lab gate: baseline');
   const { report } = await readReport(newPath, 'lab gate: new run');
-  const waivers = flags.waivers ? new WaiverBook(await loadWaivers(flags.waivers), utcDay()) : undefined;
+  const waivers = flags.waivers ? new WaiverBook(await loadWaivers(flags.waivers), today) : undefined;
   const options: GateOptions = { baseline, ...(waivers ? { waivers } : {}), allowNewFailures: Boolean(flags.allowNewFailures) };
-  if (baseline.info.suite !== report.suite) process.stderr.write(visible(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`));
+  let stdout = '';
+  let stderr = '';
+  if (baseline.info.suite !== report.suite) stderr += visible(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`);
 
   const tally = new GateTally(options);
   const details = new Map<string, NamedCase>();
@@ -37,10 +54,10 @@ export async function gateCommand(newPath: string, baselinePath: string, flags: 
   // A run that did not finish cannot vouch for the cases it did not reach: the harness's problem (exit 3).
   const unfinished = report.status === 'interrupted' ? { code: 'LAB_INTERRUPTED' satisfies ErrorCode, message: 'the new run was interrupted' } : report.error;
   const result = tally.result({ status: report.status, ...(unfinished ? { error: unfinished } : {}) });
-  if (flags.json) process.stdout.write(`${JSON.stringify(result.section, null, 2)}\n`);
+  if (flags.json) stdout += `${JSON.stringify(result.section, null, 2)}\n`;
   else {
-    if (unfinished) process.stdout.write(visible(`lab: the new run did not finish (${unfinished.message}); cases it did not reach count as removed.\n`));
-    process.stdout.write(visible(`${gateLines(result.section, details).join('\n')}\n`));
+    if (unfinished) stdout += visible(`lab: the new run did not finish (${unfinished.message}); cases it did not reach count as removed.\n`);
+    stdout += visible(`${gateLines(result.section, details).join('\n')}\n`);
   }
-  process.exitCode = gateExitCode(result);
+  return { stdout, stderr, exitCode: gateExitCode(result) };
 }

@@ -1,10 +1,10 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarnessError } from '../../errors/lab-error.js';
 import { LocalHypervHost } from './local-hyperv-host.js';
 import { restoreCheckpointScript } from './scripts/restore-checkpoint-script.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 /**
  * lab on the Hyper-V host itself: PowerShell started directly. There is no PowerShell here, so a stand-in
@@ -13,7 +13,7 @@ import { restoreCheckpointScript } from './scripts/restore-checkpoint-script.js'
 describe('LocalHypervHost (with a stand-in powershell, not PowerShell)', () => {
   let path: string | undefined;
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-fake-ps-'));
+    const dir = await tempDir('fake-ps');
     await writeFile(
       join(dir, 'powershell'),
       `#!${process.execPath}

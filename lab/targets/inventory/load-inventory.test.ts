@@ -1,17 +1,17 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors/lab-error.js';
 import { InventoryError } from './inventory-error.js';
 import { inventoryPath } from './inventory-path.js';
 import { loadInventory, resolveTarget } from './load-inventory.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 /** The error a promise was expected to reject with. */
 const refusal = (p: Promise<unknown>): Promise<Error> => p.then(() => { throw new Error('expected a refusal'); }, (e: Error) => e);
 
 async function inventoryFile(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-inventory-'));
+  const dir = await tempDir('inventory');
   const file = join(dir, 'targets.yaml');
   await writeFile(file, text);
   return file;
@@ -84,7 +84,7 @@ describe('the inventory (infra/targets.yaml)', () => {
     const text = (error as InventoryError).message;
     expect(text).toMatch(/targets\.yaml:6:11: targets\.box\.port: expected at most 65535, found 99999/);
     expect(text).toMatch(/targets\.yaml:8:\d+: targets\.box\.auth\.agnet: unknown field `agnet`; did you mean `agent`\?/);
-    expect(text).toMatch(/targets\.yaml:15:11: targets\.other\.kind: expected one of "wine", "ssh", "hyperv", found "docker"/);
+    expect(text).toMatch(/targets\.yaml:15:11: targets\.other\.kind: expected one of "wine", "ssh", "hyperv", "qemu", found "docker"/);
   });
 
   it('applies the cross-field rules after the schema: a Hyper-V host that does not exist, no auth, a VM guest without a pinned key', async () => {

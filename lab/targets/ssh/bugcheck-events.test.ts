@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWindowsArgv } from '../../testing/windows-shell/argv-parser.js';
@@ -7,6 +6,7 @@ import { parseCmdLine } from '../../testing/windows-shell/cmd-parser.js';
 import { bugcheckQuery, parseBugcheckEvents } from './bugcheck-events.js';
 import { dbgviewArgv } from './dbgview-capture.js';
 import { planServices } from './plan-services.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 describe('what the SSH target reads from Windows', () => {
   it('parses BugCheck events (System 1001) from wevtutil XML, newest first, ignoring other providers', () => {
@@ -32,11 +32,10 @@ describe('what the SSH target reads from Windows', () => {
   });
 
   it('learns the services a plan loads from its header and its load steps, and nothing from other files', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-plan-'));
+    const dir = await tempDir('plan');
     await writeFile(join(dir, 'plan.txt'), 'lab-plan 1\ndevice \\\\.\\object_device\ndriver objdev C:\\lab dir\\objdev.sys\nlog C:\\objdev.log\ncase 0 x\ndriver not-a-header C:\\x\nload second image=433a5c782e737973\nload objdev\nend\n');
     await writeFile(join(dir, 'other.bin'), 'MZ\0driver x y\n');
     expect(await planServices(join(dir, 'plan.txt'))).toEqual(['objdev', 'second']);
     expect(await planServices(join(dir, 'other.bin'))).toEqual([]);
-    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HostKeyCheck } from './host-key-check.js';
 import { fingerprintOf, keyTypeOf } from './host-key-fingerprint.js';
 import { knownHostsName, parseKnownHosts } from './known-hosts.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 const blob = (type: string, body: string) => {
   const t = Buffer.from(type);
@@ -49,7 +49,7 @@ describe('known_hosts and the host-key check', () => {
   });
 
   it('decides: trusted, changed (with what was expected), revoked, unknown, or trusted on first use and recorded after login', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-hostkey-'));
+    const dir = await tempDir('hostkey');
     const file = join(dir, 'known_hosts');
     await writeFile(file, `[h]:2222 ssh-ed25519 ${KEY.toString('base64')}\n@revoked [bad]:2222 ssh-ed25519 ${OTHER.toString('base64')}\n`);
     const check = async (host: string, key: Buffer, tofu = false) => {

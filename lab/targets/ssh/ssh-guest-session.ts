@@ -97,8 +97,12 @@ export class SshGuestSession implements GuestSession {
     const last = this.out.end();
     if (last !== null) this.pending.push(last);
     if (ending.kind === 'lost') {
-      await this.onLost();
+      const crash = await this.onLost();
+      // What arrived before the loss (result lines still held for the debug log, the log up to the fault)
+      // belongs to the cases that finished: deliver it first, so the crash lands on the case that was
+      // running, not on the one that had just passed.
       await this.finish();
+      if (crash && this.input.listening()) this.input.hooks.onCrash(crash);
       this.resolveExit({ exitCode: null });
       return;
     }
@@ -119,9 +123,9 @@ export class SshGuestSession implements GuestSession {
     });
   }
 
-  /** The connection dropped mid-session: did the machine crash? */
-  private async onLost(): Promise<void> {
-    if (this.killed) return;
+  /** The connection dropped mid-session: did the machine crash? The crash's signature, when it did. */
+  private async onLost(): Promise<string | undefined> {
+    if (this.killed) return undefined;
     const where = endpointText(this.input.link.endpoint);
     this.debug(`lab: the SSH connection to ${where} was lost during the session; reconnecting to see whether the machine crashed`);
     try {
@@ -129,7 +133,7 @@ export class SshGuestSession implements GuestSession {
       if (finding) {
         this.input.onFinding(finding);
         this.debug(`lab: ${finding.signature} (${finding.how})${finding.dumpGuestPath ? `; dump at ${finding.dumpGuestPath}` : ''}`);
-        if (this.input.listening()) this.input.hooks.onCrash(finding.signature);
+        return finding.signature;
       } else {
         this.debug(`lab: reconnected to ${where}: no bugcheck since the run began, so the connection broke for another reason (a harness problem, not the driver)`);
       }

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonReporter } from '../../reporters/json.js';
@@ -10,6 +9,7 @@ import { loadSuite } from '../../suite/load-suite.js';
 import { buildDir } from '../../package-root/package-root.js';
 import { WineTarget } from './wine-target.js';
 import { resolveGuestPath } from './guest-path.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 /** A prefix-shaped folder: C:\ with a profile folder linked to a "home" outside it, as wineboot makes them. */
 let dir: string;
@@ -17,7 +17,7 @@ let prefix: string;
 let home: string;
 const same = (path: string) => path;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lab-guest-path-'));
+  dir = await tempDir('guest-path');
   prefix = join(dir, 'prefix');
   home = join(dir, 'home');
   await mkdir(join(prefix, 'drive_c', 'users', 'lab'), { recursive: true });

@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimRunDir, ownsRunDir, reapAbandonedRuns } from './wine-reaper.js';
 import { buildDir } from '../../package-root/package-root.js';
 import { WineTarget } from './wine-target.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 /** Run folders under the cache: lab removes only what it made and marked, whatever a run.json says. */
 let runs: string;
 beforeAll(async () => {
-  runs = join(await mkdtemp(join(tmpdir(), 'lab-reaper-')), 'runs');
+  runs = join(await tempDir('reaper'), 'runs');
   await mkdir(runs);
 });
 afterAll(() => rm(join(runs, '..'), { recursive: true, force: true }));

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { WineLine } from '../../logs/wine-debug-parser.js';
 import { isAlive } from './process-tree.js';
 import { hostPath, statePaths, type ShimConfig } from './shim-config.js';
+import type { ShimSession } from './shim-session.js';
 
 interface DbgViewState {
   pid: number;
@@ -20,28 +21,23 @@ export function isDbgView(program: string): boolean {
   return /(^|[\\/])dbgview(64)?(\.exe)?$/i.test(program);
 }
 
-/** Runs as the DbgView process: until taskkill (a signal) or the connection's end. */
-export async function runDbgView(config: ShimConfig, argv: string[]): Promise<number> {
+/** Runs as the DbgView process (the session's client): until taskkill (a signal to it) or the connection's end. */
+export async function runDbgView(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
   const flags = argv.slice(1).map((a) => a.toLowerCase());
   const logArg = argv[flags.indexOf("/l") + 2];
   const log = flags.includes('/l') && logArg ? hostPath(config, logArg) : undefined;
   if (!log) {
-    process.stderr.write('DbgView (loopback double): expected /l <C:\\ log path>\r\n');
+    session.stderr('DbgView (loopback double): expected /l <C:\\ log path>\r\n');
     return 1;
   }
   mkdirSync(dirname(log), { recursive: true });
   if (!flags.includes('/p') || !existsSync(log)) writeFileSync(log, '');
-  const state: DbgViewState = { pid: process.pid, image: argv[0]!.split(/[\\/]/).pop()!, log };
+  const state: DbgViewState = { pid: session.pid, image: argv[0]!.split(/[\\/]/).pop()!, log };
   const file = statePaths(config).dbgview;
   writeFileSync(file, JSON.stringify(state));
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => resolve());
-    process.stdin.once('end', () => resolve());
-    process.stdin.once('close', () => resolve());
-    process.stdin.resume();
-  });
+  await session.stopped;
   const now = readState(config);
-  if (now?.pid === process.pid) rmSync(file, { force: true });
+  if (now?.pid === session.pid) rmSync(file, { force: true });
   return 0;
 }
 

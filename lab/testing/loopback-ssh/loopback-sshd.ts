@@ -1,15 +1,16 @@
 /**
  * TEST INFRASTRUCTURE: a real OpenSSH server (Debian's /usr/sbin/sshd) on 127.0.0.1, started for a test
  * file with throwaway keys generated into a temporary folder, running as the current user. Its
- * ForceCommand is guest-shim.ts: the "Windows machine" behind it is a Wine prefix cloned from lab's cached
- * template, and `powershell -EncodedCommand` reaches a Hyper-V host DOUBLE. lab's SSH code talks to it
- * exactly as it would talk to Windows: real ssh2, real host-key checks, real SFTP.
+ * ForceCommand (shim-client.c, compiled here) hands every command to one long-lived shim server
+ * (shim-server.ts, guest-shim.ts): the "Windows machine" behind it is a Wine prefix cloned from lab's
+ * cached template, and `powershell -EncodedCommand` reaches a Hyper-V host DOUBLE. lab's SSH code talks to
+ * it exactly as it would talk to Windows: real ssh2, real host-key checks, real SFTP.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { stringify } from 'yaml';
@@ -18,14 +19,17 @@ import { labCacheDir } from '../../targets/wine/cache-dir.js';
 import { copyPrefix } from '../../targets/wine/copied-prefix.js';
 import { ensureTemplate } from '../../targets/wine/prefix-template.js';
 import { wineEnv } from '../../targets/wine/wine-env.js';
+import { tempDir } from '../temp-dir.js';
 import type { BugcheckRecord } from './event-log.js';
 import type { DoubleState, DoubleVm } from './hyperv-host-double.js';
 import { descendants, isAlive, killAll, prefixProcesses } from './process-tree.js';
 import { statePaths, type ShimCall, type ShimConfig } from './shim-config.js';
 
 const LAB = join(import.meta.dirname, '..', '..');
-/** The shim and what it imports, transpiled to JavaScript for sshd's sessions (node runs no TypeScript). */
+/** The shim server and what it imports, transpiled to JavaScript (node runs no TypeScript). */
 const SHIM_SOURCES = [
+  'testing/loopback-ssh/shim-server.ts',
+  'testing/loopback-ssh/shim-session.ts',
   'testing/loopback-ssh/guest-shim.ts',
   'testing/loopback-ssh/shim-config.ts',
   'testing/loopback-ssh/windows-guest.ts',
@@ -80,7 +84,7 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
   const asRoot = process.getuid?.() === 0;
   // In lab's cache: the prefix is a hard-link clone of the template, which needs the same file system.
   await mkdir(labCacheDir(), { recursive: true });
-  const dir = await mkdtemp(join(labCacheDir(), 'loopback-sshd-'));
+  const dir = await tempDir('loopback-sshd', { under: labCacheDir() });
   const keys = join(dir, 'keys');
   await mkdir(keys, { mode: 0o700 });
   const user = userInfo().username;
@@ -126,7 +130,7 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
     await writeFile(local, 'MZ (placeholder: the loopback shim plays DbgView)');
   }
 
-  const shim = await transpileShim(join(dir, 'shim'));
+  const shim = await startShim(join(dir, 'shim'), configFile);
   const port = await freePort();
   const sshdConfig = join(dir, 'sshd_config');
   await writeFile(
@@ -151,7 +155,12 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
       // Whatever variables a client sends are let through, so the tests see any lab would send.
       'AcceptEnv *',
       `Subsystem sftp ${SFTP_SERVER}`,
-      `ForceCommand ${process.execPath} ${shim} ${configFile}`,
+      `ForceCommand ${shim.client} ${shim.socket}`,
+      // sshd runs the ForceCommand through the user's shell; bash, seeing itself started by sshd at shell
+      // level 1, reads the user's ~/.bashrc first (here: a version manager's init, about 0.2 s per
+      // command). A Windows machine's cmd.exe reads nothing of the kind: level 2 skips it.
+      // TMPDIR: the test run's, so what Wine leaves in it behind this server goes with the run.
+      `SetEnv SHLVL=1 "TMPDIR=${tmpdir()}"`,
       '',
     ].join('\n'),
   );
@@ -249,11 +258,31 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
       const children = sshd?.pid ? descendants(sshd.pid) : [];
       sshd?.kill('SIGTERM');
       killAll([...children, ...orphans]);
+      shim.server.kill('SIGKILL');
       killAll(prefixProcesses(prefix));
       await rm(dir, { recursive: true, force: true });
     },
   };
   return server;
+}
+
+/**
+ * The shim server, listening on a Unix socket in `outDir`, and the compiled client sshd runs for each
+ * command. The server lives as long as the loopback server.
+ */
+async function startShim(outDir: string, configFile: string): Promise<{ client: string; socket: string; server: ChildProcess }> {
+  const client = join(outDir, 'shim-client');
+  await mkdir(outDir, { recursive: true });
+  execFileSync('cc', ['-O2', '-Wall', '-o', client, join(LAB, 'testing', 'loopback-ssh', 'shim-client.c')]);
+  const entry = await transpileShim(outDir);
+  const socket = join(outDir, 'shim.sock');
+  const server = spawn(process.execPath, [entry, configFile, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`the loopback shim server exited (${code}) before it listened`)));
+    server.stdout!.once('data', () => resolve());
+  });
+  server.removeAllListeners('exit');
+  return { client, socket, server };
 }
 
 async function transpileShim(outDir: string): Promise<string> {
@@ -265,7 +294,7 @@ async function transpileShim(outDir: string): Promise<string> {
     await writeFile(out, js);
   }
   await writeFile(join(outDir, 'package.json'), '{ "type": "module" }\n');
-  return join(outDir, 'testing', 'loopback-ssh', 'guest-shim.js');
+  return join(outDir, 'testing', 'loopback-ssh', 'shim-server.js');
 }
 
 async function freePort(): Promise<number> {

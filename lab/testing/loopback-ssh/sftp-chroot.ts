@@ -4,7 +4,6 @@
  * and /etc read-only, /dev/null, and drive_c at `/C:` inside a skeleton, then chroots there; the mounts vanish with the
  * session. As root that is `unshare -m`; as another user, `unshare -Urm` (a user namespace) does the same.
  */
-import { spawn } from 'node:child_process';
 import type { ShimConfig } from './shim-config.js';
 
 const SCRIPT = [
@@ -21,11 +20,8 @@ const SCRIPT = [
   'exec chroot "$root" "$server"',
 ].join('\n');
 
-export function runSftp(config: ShimConfig): Promise<number> {
+/** The command the SSH session becomes (it keeps the session's stdin and stdout for the SFTP protocol). */
+export function sftpCommand(config: ShimConfig): string[] {
   const unshare = config.asRoot ? ['--mount', '--propagation', 'private'] : ['--user', '--map-root-user', '--mount', '--propagation', 'private'];
-  const child = spawn('unshare', [...unshare, '--', '/bin/sh', '-c', SCRIPT, 'sh', config.sftpRoot, config.driveC, config.sftpServer], { stdio: 'inherit' });
-  return new Promise((resolve) => {
-    child.on('exit', (code) => resolve(code ?? 1));
-    child.on('error', () => resolve(127));
-  });
+  return ['unshare', ...unshare, '--', '/bin/sh', '-c', SCRIPT, 'sh', config.sftpRoot, config.driveC, config.sftpServer];
 }

@@ -3,8 +3,9 @@
  * ForceCommand is guest-shim.ts, which plays a Windows machine by running the Windows programs under Wine,
  * and (for `powershell -EncodedCommand`) a Hyper-V host double. Nothing here is Windows or Hyper-V.
  *
- * The files of this folder run inside sshd's sessions, transpiled to JavaScript by loopback-sshd.ts, so
- * they import only node built-ins and each other (plus the self-contained parsers they name).
+ * The files of this folder run in the shim server (shim-server.ts, one process per loopback server),
+ * transpiled to JavaScript by loopback-sshd.ts, so they import only node built-ins and each other (plus the
+ * self-contained parsers they name).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,10 +49,10 @@ export interface ShimCall {
   env?: string[];
 }
 
-/** The Wine environment of the emulated machine (the same channels lab's Wine target uses). */
-export function shimWineEnv(config: ShimConfig): NodeJS.ProcessEnv {
+/** The Wine environment of the emulated machine (the same channels lab's Wine target uses), over a session's. */
+export function shimWineEnv(config: ShimConfig, sessionEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    ...sessionEnv,
     WINEPREFIX: config.prefix,
     WINEDEBUG: '-all,warn+debugstr,+pid',
     WINEDLLOVERRIDES: 'winemenubuilder.exe=d;mshtml=d;mscoree=d',

@@ -19,33 +19,34 @@ import { addBugcheck, wevtutil } from './event-log.js';
 import { guestBugchecked, runPowerShell } from './hyperv-host-double.js';
 import { isAlive, killAll, killPrefix, prefixProcesses, sshdConnectionAncestors } from './process-tree.js';
 import { hostPath, shimWineEnv, statePaths, type ShimConfig } from './shim-config.js';
+import type { ShimSession } from './shim-session.js';
 
 /** Variables every Windows machine has: a quoting bug that lets cmd expand one shows up. */
 const GUEST_ENV = { PATH: 'C:\\windows\\system32;C:\\windows', PATHEXT: '.COM;.EXE;.BAT', USERNAME: 'lab', COMSPEC: 'C:\\windows\\system32\\cmd.exe', SystemRoot: 'C:\\windows', windir: 'C:\\windows', TEMP: 'C:\\users\\lab\\Temp', CD: 'C:\\users\\lab', OS: 'Windows_NT' };
 
-export async function runCommandLine(config: ShimConfig, line: string): Promise<number> {
+export async function runCommandLine(config: ShimConfig, session: ShimSession, line: string): Promise<number> {
   const parsed = parseCmdLine(line, GUEST_ENV);
   if (parsed.operators.length > 0 || parsed.expanded.length > 0) {
-    process.stderr.write(`loopback shim: REFUSED: cmd.exe would have acted on ${[...parsed.operators, ...parsed.expanded.map((v) => `%${v}%`)].join(' ')} in: ${line}\r\n`);
+    session.stderr(`loopback shim: REFUSED: cmd.exe would have acted on ${[...parsed.operators, ...parsed.expanded.map((v) => `%${v}%`)].join(' ')} in: ${line}\r\n`);
     return 9;
   }
   const argvs = parsed.commands.map(parseWindowsArgv);
-  logCall(config, { kind: 'exec', line, argv: argvs });
+  logCall(config, session, { kind: 'exec', line, argv: argvs });
   let code = 0;
-  for (const argv of argvs) code = await runProgram(config, argv);
+  for (const argv of argvs) code = await runProgram(config, session, argv);
   return code;
 }
 
-export function logCall(config: ShimConfig, call: { kind: string; line: string; argv?: string[][]; script?: string }): void {
+export function logCall(config: ShimConfig, session: ShimSession, call: { kind: string; line: string; argv?: string[][]; script?: string }): void {
   // The names of the session's variables: the server accepts any a client sends (AcceptEnv *), so a test
   // can tell that lab sends none of its own.
-  appendFileSync(statePaths(config).calls, `${JSON.stringify({ time: new Date().toISOString(), ...call, env: Object.keys(process.env).sort() })}\n`);
+  appendFileSync(statePaths(config).calls, `${JSON.stringify({ time: new Date().toISOString(), ...call, env: Object.keys(session.env).sort() })}\n`);
 }
 
-async function runProgram(config: ShimConfig, argv: string[]): Promise<number> {
+async function runProgram(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
   const program = argv[0] ?? '';
   const name = program.split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '');
-  const out = (text: string) => process.stdout.write(text);
+  const out = (text: string) => session.stdout(text);
   switch (name) {
     case 'ver':
       out(`\r\n${config.windowsVersion}\r\n`);
@@ -63,41 +64,46 @@ async function runProgram(config: ShimConfig, argv: string[]): Promise<number> {
       out('The system reboot is not required for the changes to take effect.\r\n');
       return 0;
     case 'taskkill':
-      return taskkill(config, argv);
+      return taskkill(config, session, argv);
     case 'sc':
-      return sc(config, argv);
+      return sc(config, session, argv);
     case 'reg':
-      return underWine(config, ['reg', ...argv.slice(1)]);
+      return underWine(config, session, ['reg', ...argv.slice(1)]);
     case 'powershell':
     case 'pwsh': {
       const r = await runPowerShell(config, argv);
-      if (r.script) logCall(config, { kind: 'powershell', line: '(decoded)', script: r.script });
+      if (r.script) logCall(config, session, { kind: 'powershell', line: '(decoded)', script: r.script });
       out(r.stdout);
       return r.code;
     }
   }
   if (/^[a-z]:\\/i.test(program)) {
-    if (isDbgView(program)) return runDbgView(config, argv);
+    if (isDbgView(program)) return runDbgView(config, session, argv);
     const local = hostPath(config, program);
-    if (local && existsSync(local)) return runGuestProgram(config, argv);
+    if (local && existsSync(local)) return runGuestProgram(config, session, argv);
   }
-  process.stderr.write(`'${program}' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n`);
+  session.stderr(`'${program}' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n`);
   return 9009;
 }
 
 /** A Windows program of the run (the guest runner) under Wine, with its debug output going to DbgView if one runs. */
-async function runGuestProgram(config: ShimConfig, argv: string[]): Promise<number> {
+async function runGuestProgram(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
   const sessions = statePaths(config).sessions;
   mkdirSync(sessions, { recursive: true });
-  const record = join(sessions, `${process.pid}.json`);
-  writeFileSync(record, JSON.stringify({ image: argv[0]!.split('\\').pop(), sshd: sshdConnectionAncestors(), started: new Date().toISOString() }));
+  const record = join(sessions, `${session.pid}.json`);
+  writeFileSync(record, JSON.stringify({ image: argv[0]!.split('\\').pop(), sshd: sshdConnectionAncestors(session.pid), started: new Date().toISOString() }));
   try {
     const writer = DbgViewWriter.forRunning(config);
-    const code = await underWine(config, argv, {
+    // After a simulated bugcheck the machine is down: nothing it printed later reaches DbgView's log.
+    let down = false;
+    const code = await underWine(config, session, argv, {
       onStderr: async (raw) => {
+        if (down) return;
         const line = parseWineLine(raw);
-        if (line.kind === 'crash') await simulateBugcheck(config, line.text);
-        else writer?.wine(line);
+        if (line.kind === 'crash') {
+          down = true;
+          await simulateBugcheck(config, session, line.text);
+        } else writer?.wine(line);
       },
     });
     return code;
@@ -106,9 +112,9 @@ async function runGuestProgram(config: ShimConfig, argv: string[]): Promise<numb
   }
 }
 
-function underWine(config: ShimConfig, argv: string[], options: { onStderr?: (line: string) => Promise<void> } = {}): Promise<number> {
-  const child = spawn('wine', argv, { env: shimWineEnv(config), cwd: config.driveC, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+function underWine(config: ShimConfig, session: ShimSession, argv: string[], options: { onStderr?: (line: string) => Promise<void> } = {}): Promise<number> {
+  const child = spawn('wine', argv, { env: shimWineEnv(config, session.env), cwd: config.driveC, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (chunk: Buffer) => session.stdout(chunk));
   // The pipe may close before the process is reaped: note it now rather than wait for an event that came.
   const stdoutClosed = new Promise((r) => child.stdout.once('close', r));
   let partial = '';
@@ -135,7 +141,7 @@ function underWine(config: ShimConfig, argv: string[], options: { onStderr?: (li
  * What Windows does when a driver faults: the machine stops (every process, DbgView too, the SSH
  * connection with it), writes a dump, and after the reboot logs event 1001 naming the stop code and dump.
  */
-async function simulateBugcheck(config: ShimConfig, crash: string): Promise<void> {
+async function simulateBugcheck(config: ShimConfig, session: ShimSession, crash: string): Promise<void> {
   const fault = /at address ([0-9a-fA-F]+)/.exec(crash)?.[1] ?? '0';
   const target = /access to ([0-9a-fA-F]+)/.exec(crash)?.[1] ?? '0';
   const hex = (v: string) => `0x${BigInt(`0x${v}`).toString(16).padStart(16, '0')}`;
@@ -148,9 +154,11 @@ async function simulateBugcheck(config: ShimConfig, crash: string): Promise<void
   guestBugchecked(config, codes.map((c) => c.replace(/^0x0+(?=[0-9a-f])/i, '0x').toUpperCase().replace(/^0X/, '0x')));
   stopDbgView(config, readDbgViewImage(config) ?? '', true);
   killAll(prefixProcesses(config.prefix));
-  // The machine is gone: its connections drop without a goodbye.
-  killAll(sshdConnectionAncestors());
-  process.exit(1);
+  // The machine is gone: its connections drop without a goodbye. What the runner printed before the fault
+  // had left the machine already (it is the client's to write, as it was sshd's on a real one).
+  await session.flush();
+  killAll(sshdConnectionAncestors(session.pid));
+  session.drop();
 }
 
 function readDbgViewImage(config: ShimConfig): string | undefined {
@@ -162,15 +170,15 @@ function readDbgViewImage(config: ShimConfig): string | undefined {
 }
 
 /** `taskkill [/F] [/T] /IM name`: the DbgView double by its pid, the guest runner by ending the prefix's processes. */
-async function taskkill(config: ShimConfig, argv: string[]): Promise<number> {
+async function taskkill(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
   const flags = argv.slice(1).map((a) => a.toUpperCase());
   const image = argv[flags.indexOf('/IM') + 2];
   if (!flags.includes('/IM') || !image) {
-    process.stderr.write('ERROR: Invalid syntax.\r\n');
+    session.stderr('ERROR: Invalid syntax.\r\n');
     return 1;
   }
   if (stopDbgView(config, image, flags.includes('/F'))) {
-    process.stdout.write(`SUCCESS: Sent termination signal to the process "${image}".\r\n`);
+    session.stdout(`SUCCESS: Sent termination signal to the process "${image}".\r\n`);
     return 0;
   }
   const dir = statePaths(config).sessions;
@@ -182,23 +190,23 @@ async function taskkill(config: ShimConfig, argv: string[]): Promise<number> {
       })
     : [];
   if (running.length === 0) {
-    process.stderr.write(`ERROR: The process "${image}" not found.\r\n`);
+    session.stderr(`ERROR: The process "${image}" not found.\r\n`);
     return 128;
   }
   await killPrefix(config.prefix);
-  process.stdout.write(`SUCCESS: The process "${image}" has been terminated.\r\n`);
+  session.stdout(`SUCCESS: The process "${image}" has been terminated.\r\n`);
   return 0;
 }
 
 /** `sc.exe stop|delete|query <name>`: a service that is not in the registry answers 1060 at once; others go to Wine's sc. */
-async function sc(config: ShimConfig, argv: string[]): Promise<number> {
+async function sc(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
   const service = argv[2];
   if (service && prefixProcesses(config.prefix).length === 0) {
     const registry = readFileSync(join(config.prefix, 'system.reg'), 'latin1').toLowerCase();
     if (!registry.includes(`[system\\\\currentcontrolset\\\\services\\\\${service.toLowerCase()}]`)) {
-      process.stdout.write(`[SC] OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n`);
+      session.stdout(`[SC] OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n`);
       return 1060;
     }
   }
-  return underWine(config, ['sc.exe', ...argv.slice(1)]);
+  return underWine(config, session, ['sc.exe', ...argv.slice(1)]);
 }

@@ -4,97 +4,124 @@
  * from the history page and from chat), `#print` lists every case and opens those that did not pass
  * (the PDF export).
  */
-export const CLIENT_CASE_LIST = String.raw`
-  var ATTENTION = { failed: 1, crashed: 1, hung: 1, error: 1, flaky: 1 };
-  var view = { status: 'all', gateClass: null, query: '' };
-  var open = {};
+import { all, byId, clear, el, ms } from '../../../page/client/dom.js';
+import type { GateClass } from '../../../verdict/case-result.js';
+import { caseDetail } from './case-detail.js';
+import { CLASS_ONE, CLASS_TITLE, data, MARK, STATUSES, type PageCase } from './page-data.js';
 
-  function attentionCount() {
-    return data.cases.filter(needsAttention).length;
+const ATTENTION: Record<string, true> = { failed: true, crashed: true, hung: true, error: true, flaky: true };
+
+/** `attention` and `all`, or one status. */
+type StatusFilter = string;
+const view: { status: StatusFilter; gateClass: GateClass | null; query: string } = { status: 'all', gateClass: null, query: '' };
+const open: Record<string, boolean> = {};
+
+function attentionCount(): number {
+  return data.cases.filter(needsAttention).length;
+}
+
+function needsAttention(c: PageCase): boolean {
+  return ATTENTION[c.status] === true || c.gate?.class === 'regression';
+}
+
+export function renderControls(): void {
+  const root = byId('controls');
+  const s = data.header.summary;
+  const buttons: Array<[string, string]> = [['attention', `\u26a0 needs attention ${attentionCount()}`], ['all', `all ${s.total}`]];
+  for (const k of STATUSES) if (s[k]) buttons.push([k, `${MARK[k]} ${k} ${s[k]}`]);
+  for (const [status, text] of buttons) {
+    root.appendChild(el('button', { type: 'button', className: 'filter', 'data-status': status, 'aria-pressed': 'false', text, onclick: () => setFilter({ status, gateClass: null }) }));
   }
-  function needsAttention(c) { return ATTENTION[c.status] === 1 || (c.gate && c.gate.class === 'regression'); }
+  root.appendChild(
+    el('input', {
+      type: 'search',
+      id: 'search',
+      placeholder: 'search id, name, message, parameters\u2026',
+      'aria-label': 'search cases',
+      oninput: (e: Event) => {
+        view.query = (e.target as HTMLInputElement).value.toLowerCase();
+        renderRows();
+      },
+    }),
+  );
+}
 
-  function renderControls() {
-    var root = document.getElementById('controls');
-    var s = data.header.summary;
-    var buttons = [['attention', '\u26a0 needs attention ' + attentionCount()], ['all', 'all ' + s.total]];
-    STATUSES.forEach(function (k) { if (s[k]) buttons.push([k, MARK[k] + ' ' + k + ' ' + s[k]]); });
-    buttons.forEach(function (b) {
-      root.appendChild(el('button', { type: 'button', className: 'filter', 'data-status': b[0], 'aria-pressed': 'false', text: b[1], onclick: function () { setFilter({ status: b[0], gateClass: null }); } }));
-    });
-    root.appendChild(el('input', { type: 'search', id: 'search', placeholder: 'search id, name, message, parameters\u2026', 'aria-label': 'search cases', oninput: function (e) { view.query = e.target.value.toLowerCase(); renderRows(); } }));
+export function setFilter(next: { status: StatusFilter; gateClass: GateClass | null }): void {
+  view.status = next.status;
+  view.gateClass = next.gateClass;
+  renderRows();
+}
+
+function matches(c: PageCase): boolean {
+  if (view.gateClass && c.gate?.class !== view.gateClass) return false;
+  if (view.status === 'attention' && !needsAttention(c)) return false;
+  if (view.status !== 'all' && view.status !== 'attention' && c.status !== view.status) return false;
+  if (!view.query) return true;
+  const hay = [c.id, c.name, c.message || '', c.params ? JSON.stringify(c.params) : '', c.waiver ? c.waiver.reason : ''].join(' ').toLowerCase();
+  return hay.includes(view.query);
+}
+
+export function renderRows(): void {
+  for (const b of all('#controls button.filter')) b.setAttribute('aria-pressed', String(!view.gateClass && b.getAttribute('data-status') === view.status));
+  for (const b of all('#gate-classes button')) b.setAttribute('aria-pressed', String(b.getAttribute('data-class') === view.gateClass));
+  const hasGate = Boolean(data.header.gate?.baseline);
+  const body = clear(byId('rows'));
+  let shown = 0;
+  for (const c of data.cases) {
+    if (!matches(c)) continue;
+    shown++;
+    const isOpen = Boolean(open[c.id]);
+    const toggle = () => {
+      open[c.id] = !open[c.id];
+      if (open[c.id]) location.hash = `case=${encodeURIComponent(c.id)}`;
+      renderRows();
+    };
+    const cells: HTMLElement[] = [el('td', { className: `st ${c.status}`, text: `${MARK[c.status]} ${c.status}` }), el('td', { className: 'id' }, [el('span', { className: 'twisty', text: isOpen ? '\u25be ' : '\u25b8 ' }), c.id])];
+    if (hasGate) cells.push(el('td', { className: c.gate ? `cls ${c.gate.class}` : '', text: c.gate ? CLASS_ONE[c.gate.class] : '' }));
+    cells.push(el('td', { text: c.blame || '' }), el('td', { className: 'num', text: ms(c.durationMs) }), el('td', { className: 'msg', text: firstLine(c), title: c.message || '' }));
+    const onkeydown = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        toggle();
+      }
+    };
+    body.appendChild(el('tr', { className: 'case', tabindex: '0', 'aria-expanded': String(isOpen), 'data-id': c.id, 'data-status': c.status, onclick: toggle, onkeydown }, cells));
+    if (isOpen) body.appendChild(el('tr', { className: 'detail', 'data-detail-for': c.id }, [el('td', { colspan: String(cells.length) }, [caseDetail(c)])]));
   }
+  byId('gate-col').hidden = !hasGate;
+  byId('empty').hidden = shown > 0;
+  const what = view.gateClass ? `gate: ${CLASS_TITLE[view.gateClass]}` : view.status === 'attention' ? 'cases that need attention' : view.status === 'all' ? 'all cases' : view.status;
+  byId('shown').textContent = `${shown} of ${data.cases.length} cases \u00b7 showing ${what}${view.query ? ` matching \u201c${view.query}\u201d` : ''}`;
+}
 
-  function setFilter(next) {
-    view.status = next.status;
-    view.gateClass = next.gateClass;
-    renderRows();
+function firstLine(c: PageCase): string {
+  if (c.status === 'waived' && c.waiver) return `waived (${c.waiver.status}): ${c.waiver.reason}`;
+  return (c.message || '').split('\n')[0] ?? '';
+}
+
+/** The first view: what needs attention when anything does, otherwise everything. */
+export function initialView(): void {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  if (hash === 'print') {
+    // On paper: every case listed, the ones that did not pass (or were waived, or could not be judged) opened.
+    view.status = 'all';
+    for (const c of data.cases) if (needsAttention(c) || c.status === 'waived' || c.status === 'inconclusive') open[c.id] = true;
+    return;
   }
-
-  function matches(c) {
-    if (view.gateClass && !(c.gate && c.gate.class === view.gateClass)) return false;
-    if (view.status === 'attention' && !needsAttention(c)) return false;
-    if (view.status !== 'all' && view.status !== 'attention' && c.status !== view.status) return false;
-    if (!view.query) return true;
-    var hay = [c.id, c.name, c.message || '', c.params ? JSON.stringify(c.params) : '', c.waiver ? c.waiver.reason : ''].join(' ').toLowerCase();
-    return hay.indexOf(view.query) >= 0;
-  }
-
-  function renderRows() {
-    Array.prototype.forEach.call(document.querySelectorAll('#controls button.filter'), function (b) {
-      b.setAttribute('aria-pressed', String(!view.gateClass && b.getAttribute('data-status') === view.status));
-    });
-    Array.prototype.forEach.call(document.querySelectorAll('#gate-classes button'), function (b) {
-      b.setAttribute('aria-pressed', String(b.getAttribute('data-class') === view.gateClass));
-    });
-    var hasGate = Boolean(data.header.gate && data.header.gate.baseline);
-    var body = clear(document.getElementById('rows'));
-    var shown = 0;
-    data.cases.forEach(function (c) {
-      if (!matches(c)) return;
-      shown++;
-      var isOpen = Boolean(open[c.id]);
-      var toggle = function () { open[c.id] = !open[c.id]; if (open[c.id]) location.hash = 'case=' + encodeURIComponent(c.id); renderRows(); };
-      var cells = [
-        el('td', { className: 'st ' + c.status, text: MARK[c.status] + ' ' + c.status }),
-        el('td', { className: 'id' }, [el('span', { className: 'twisty', text: isOpen ? '\u25be ' : '\u25b8 ' }), c.id]),
-      ];
-      if (hasGate) cells.push(el('td', { className: c.gate ? 'cls ' + c.gate.class : '', text: c.gate ? CLASS_ONE[c.gate.class] : '' }));
-      cells.push(el('td', { text: c.blame || '' }), el('td', { className: 'num', text: ms(c.durationMs) }), el('td', { className: 'msg', text: firstLine(c), title: c.message || '' }));
-      body.appendChild(el('tr', { className: 'case', tabindex: '0', 'aria-expanded': String(isOpen), 'data-id': c.id, 'data-status': c.status, onclick: toggle, onkeydown: function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } } }, cells));
-      if (isOpen) body.appendChild(el('tr', { className: 'detail', 'data-detail-for': c.id }, [el('td', { colspan: String(cells.length) }, [caseDetail(c)])]));
-    });
-    document.getElementById('gate-col').hidden = !hasGate;
-    document.getElementById('empty').hidden = shown > 0;
-    var what = view.gateClass ? 'gate: ' + CLASS_TITLE[view.gateClass] : view.status === 'attention' ? 'cases that need attention' : view.status === 'all' ? 'all cases' : view.status;
-    document.getElementById('shown').textContent = shown + ' of ' + data.cases.length + ' cases \u00b7 showing ' + what + (view.query ? ' matching \u201c' + view.query + '\u201d' : '');
-  }
-
-  function firstLine(c) {
-    if (c.status === 'waived' && c.waiver) return 'waived (' + c.waiver.status + '): ' + c.waiver.reason;
-    return (c.message || '').split('\n')[0];
-  }
-
-  /** The first view: what needs attention when anything does, otherwise everything. */
-  function initialView() {
-    var hash = decodeURIComponent(location.hash.slice(1));
-    if (hash === 'print') {
-      // On paper: every case listed, the ones that did not pass (or were waived, or could not be judged) opened.
+  if (hash.startsWith('case=')) {
+    const id = hash.slice(5);
+    if (data.cases.some((c) => c.id === id)) {
+      open[id] = true;
       view.status = 'all';
-      data.cases.forEach(function (c) { if (needsAttention(c) || c.status === 'waived' || c.status === 'inconclusive') open[c.id] = true; });
       return;
     }
-    if (hash.indexOf('case=') === 0) {
-      var id = hash.slice(5);
-      if (data.cases.some(function (c) { return c.id === id; })) { open[id] = true; view.status = 'all'; return; }
-    }
-    view.status = attentionCount() ? 'attention' : 'all';
   }
+  view.status = attentionCount() ? 'attention' : 'all';
+}
 
-  function scrollToOpen() {
-    var hash = decodeURIComponent(location.hash.slice(1));
-    if (hash.indexOf('case=') !== 0) return;
-    var row = Array.prototype.find.call(document.querySelectorAll('tr.case'), function (r) { return r.getAttribute('data-id') === hash.slice(5); });
-    if (row) row.scrollIntoView({ block: 'start' });
-  }
-`;
+export function scrollToOpen(): void {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  if (!hash.startsWith('case=')) return;
+  const row = all('tr.case').find((r) => r.getAttribute('data-id') === hash.slice(5));
+  if (row) row.scrollIntoView({ block: 'start' });
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { build, runGuest, stage } from '../../../driver/testing/guest-in-wine.js
 import { freshPrefix, runInWine, type FreshPrefix } from '../../testing/wine.js';
 import { labCacheDir } from './cache-dir.js';
 import { ensureTemplate } from './prefix-template.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 /**
  * The clean target stays clean: a hostile driver (driver/fixtures/write-everywhere.c) overwrites and
@@ -34,7 +35,7 @@ const saved = { cache: process.env.LAB_CACHE_DIR, isolation: process.env.LAB_WIN
 beforeAll(async () => {
   const shared = await ensureTemplate();
   await build(['fixtures']);
-  cache = await mkdtemp(join(labCacheDir(), 'isolation-test-'));
+  cache = await tempDir('isolation-test', { under: labCacheDir() });
   template = join(cache, relative(labCacheDir(), shared));
   await mkdir(dirname(template), { recursive: true });
   await execa('cp', ['-a', '--reflink=auto', shared, template]);

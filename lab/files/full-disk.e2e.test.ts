@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../package-root/package-root.js';
 import { aReport, aRichFailure } from '../testing/report-fixtures.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /**
  * A full disk, for real: each test runs a child process in a user and mount namespace of its own with a
@@ -16,15 +15,9 @@ const ROOT = packageRoot();
 const DIST = `${pathToFileURL(join(ROOT, 'lab', 'dist')).href}/`;
 const LAB = join(ROOT, 'lab', 'bin', 'lab.js');
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-
 /** Runs `command` with a 64 KiB tmpfs at $DISK (its first argument), after `prepare` (sh) ran there. */
 async function onSmallDisk(prepare: string, command: string[], env: Record<string, string> = {}) {
-  const disk = await mkdtemp(join(tmpdir(), 'lab-full-disk-'));
-  dirs.push(disk);
+  const disk = await tempDir('full-disk');
   const sh = `mount -t tmpfs -o size=64k lab-full-disk "$0" && cd "$0" && ${prepare} && exec "$@"`;
   const r = await execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', sh, disk, ...command], { reject: false, cwd: ROOT, env: { DISK: disk, LAB_DEBUG: '', ...env } });
   return { ...r, disk };

@@ -1,16 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lab, ROOT } from '../e2e/run-lab.js';
 import { aCase, aCrash, aReport, aRichFailure, writeRun } from '../testing/report-fixtures.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** `lab report <dir> --pdf --png`: report.html again from report.json alone, exported through real Chromium. */
 let run: string;
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-report-cmd-'));
+  const dir = await tempDir('report-cmd');
   const cases = [aCase('echo/seed-exchange', 'passed'), aRichFailure('echo/read-back'), aCrash('echo/reflect-length[len=666]'), ...Array.from({ length: 40 }, (_, i) => aCase(`echo/filler-${i}`, 'passed'))];
   run = await writeRun(join(dir, 'run'), aReport(cases, { suite: 'echo', status: 'failed' }));
 });

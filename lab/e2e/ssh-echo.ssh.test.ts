@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../report/run-report.js';
 import { startLoopbackSshd, type LoopbackServer } from '../testing/loopback-ssh/loopback-sshd.js';
 import { notPassed, readReport, ROOT } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const HOSTILE_DIR = "C:\\lab dir\\it's & (weird) ^! $(x) `id` ;,=";
 const SECRET = 'pw-Secr3t-\'"&|%PATH%-never-logged';
@@ -32,7 +32,7 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
   afterAll(async () => server?.stop());
 
   it('passes every case over SSH, with the DbgView stream and the driver log sliced per case', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'lab-ssh-e2e-')), 'run');
+    const out = join(await tempDir('ssh-e2e'), 'run');
     const started = Date.now();
     const result = await lab(['run', 'suites/echo.yaml', '--target', 'loopback', '--out', out]);
     const wallMs = Date.now() - started;
@@ -55,7 +55,7 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
   }, 300_000);
 
   it('deploys and runs from a folder named with every shell-special character Windows allows: no injection anywhere', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'lab-ssh-hostile-')), 'run');
+    const out = join(await tempDir('ssh-hostile'), 'run');
     const result = await lab(['run', 'suites/echo.yaml', '--target', 'hostile', '--out', out, '--filter', 'seed-*', 'reflect-length[len=11]', 'unload*']);
     const report = await readReport(out);
     if (process.env.LAB_DEBUG_E2E) console.log(result.stdout, result.stderr, JSON.stringify(report.cases.slice(0, 2), null, 1), (await server.calls()).slice(-8));
@@ -71,7 +71,7 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
   }, 300_000);
 
   it('never writes a password from the environment into a report, a log or the terminal', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'lab-ssh-secret-')), 'run');
+    const out = join(await tempDir('ssh-secret'), 'run');
     const ok = await lab(['run', 'suites/echo.yaml', '--target', 'secret', '--out', out, '--filter', 'seed-*'], { LAB_LOOPBACK_PASSWORD: SECRET });
     expect(ok.exitCode).toBe(0);
     const failed = await lab(['run', 'suites/echo.yaml', '--target', 'secret-unreachable', '--out', join(out, 'failed')], { LAB_LOOPBACK_PASSWORD: SECRET });
@@ -86,7 +86,7 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
   }, 300_000);
 
   it('forwards nothing of its own environment to the remote machine', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'lab-ssh-env-')), 'run');
+    const out = join(await tempDir('ssh-env'), 'run');
     const before = (await server.calls()).length;
     const run = await lab(['run', 'suites/echo.yaml', '--target', 'loopback', '--out', out, '--filter', 'seed-*'], { LAB_LEAK_PROBE: SECRET, LC_LAB_PROBE: SECRET });
     expect(run.exitCode).toBe(0);

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackSshd, type LoopbackServer } from '../testing/loopback-ssh/loopback-sshd.js';
 import { BUILD, notPassed, readReport, ROOT } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /**
  * The Hyper-V target's whole state machine (restore, boot, ready, deploy, run, crash, teardown, boot
@@ -23,7 +23,7 @@ describe('Hyper-V target against the host double (not Hyper-V)', () => {
 
   beforeAll(async () => {
     server = await startLoopbackSshd({ dbgview: 'C:\\Tools\\Dbgview.exe' });
-    dir = await mkdtemp(join(tmpdir(), 'lab-hyperv-double-'));
+    dir = await tempDir('hyperv-double');
     const guest = { ...server.connection(), dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] };
     delete (guest as Record<string, unknown>).reconnect;
     const vmEntry = (vm: string, extra: Record<string, unknown> = {}) => ({ kind: 'hyperv', hypervHost: 'double', vm, checkpoint: 'lab-clean', bootTimeoutMs: 20_000, pollMs: 100, rebootTimeoutMs: 20_000, guest, ...extra });

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackSshd, type LoopbackServer } from '../testing/loopback-ssh/loopback-sshd.js';
 import { BUILD, readReport, ROOT } from './run-lab.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /**
  * Faults over SSH, as a user meets them: the connection dropping in the middle of a case, a driver crash
@@ -54,7 +54,7 @@ ${middle}
 
   beforeAll(async () => {
     server = await startLoopbackSshd({ dbgview: 'C:\\Tools\\Dbgview.exe' });
-    dir = await mkdtemp(join(tmpdir(), 'lab-ssh-faults-'));
+    dir = await tempDir('ssh-faults');
     inventory = await server.writeInventory({
       targets: {
         loopback: { kind: 'ssh', host: '127.0.0.1', ...server.connection(), dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] },

@@ -1,13 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lab } from '../e2e/run-lab.js';
+import { aCase, aReport, writeRun } from '../testing/report-fixtures.js';
+import { tempDir } from '../testing/temp-dir.js';
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 /** User errors: one clear message, the documented exit code, never a stack trace. */
 describe('the lab command on bad input', () => {
-  const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
-
   it('exit 2: a suite file that does not exist', async () => {
     const r = await lab(['run', 'suites/nope.yaml']);
     expect(r.exitCode).toBe(2);
@@ -15,7 +16,7 @@ describe('the lab command on bad input', () => {
   });
 
   it('exit 2: a malformed suite, with file:line:column and the field', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-cli-'));
+    const dir = await tempDir('cli');
     const file = join(dir, 'bad.yaml');
     await writeFile(file, "suite: x\ndriver: { image: a.sys, device: 'd' }\ncases:\n  - name: a\n    timeoutMs: soon\n    steps: [{ sleep: 1 }]\n");
     const r = await lab(['list', file]);
@@ -71,5 +72,23 @@ describe('lab list and lab doctor', () => {
     expect(r.stdout).toMatch(/✓ driver\/build\/lab-guest\.exe: built/);
     expect(r.stdout).toMatch(/ready\.$/m);
     expect(r.exitCode).toBe(0);
+  });
+});
+
+/** The gate's rules are tested in process (lab/gate/gate.test.ts); here, that the command carries them out. */
+describe('lab gate', () => {
+  it('prints the gate and exits with its code; a report that is not lab\'s is exit 2 without a stack', async () => {
+    const dir = await tempDir('cli-gate');
+    const base = await writeRun(join(dir, 'base'), aReport([aCase('echo/a', 'passed')]));
+    const next = await writeRun(join(dir, 'new'), aReport([aCase('echo/a', 'failed')]));
+    const r = await lab(['gate', next, base]);
+    expect(r.stdout).toMatch(/^gate: FAIL: 1 regression$/m);
+    expect(r.exitCode).toBe(1);
+    await writeFile(join(dir, 'foreign.json'), JSON.stringify({ schemaVersion: 1, cases: [{ id: 7 }] }));
+    const foreign = await lab(['gate', next, join(dir, 'foreign.json')]);
+    expect(foreign.exitCode).toBe(2);
+    expect(foreign.stderr).toMatch(/^lab: lab gate: baseline .*foreign\.json: /);
+    expect(foreign.stdout).toBe('');
+    noStack(foreign.stderr);
   });
 });

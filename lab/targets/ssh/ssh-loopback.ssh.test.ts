@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackSshd, type LoopbackServer } from '../../testing/loopback-ssh/loopback-sshd.js';
@@ -10,6 +9,7 @@ import { cmdCommandLine } from './cmd-command-line.js';
 import { RemoteFiles } from './remote-files.js';
 import { sshChecks } from './ssh-checks.js';
 import { SshLink } from './ssh-link.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 /** The error a promise was expected to reject with. */
 const refusal = (p: Promise<unknown>): Promise<Error> => p.then(() => { throw new Error('expected a refusal'); }, (e: Error) => e);
@@ -35,7 +35,7 @@ describe('SSH to the loopback server', () => {
       expect(ver.exitCode).toBe(0);
       expect(ver.stdout).toMatch(/Microsoft Windows/);
       const files = new RemoteFiles(await (await link.connection()).sftp());
-      const local = join(await mkdtemp(join(tmpdir(), 'lab-sftp-')), 'x.bin');
+      const local = join(await tempDir('sftp'), 'x.bin');
       await writeFile(local, Buffer.from([0, 1, 2, 255]));
       await files.put(local, 'C:\\lab\\sub dir\\x.bin');
       expect(await readFile(join(server.config.driveC, 'lab', 'sub dir', 'x.bin'))).toEqual(Buffer.from([0, 1, 2, 255]));
@@ -60,7 +60,7 @@ describe('SSH to the loopback server', () => {
   });
 
   it('refuses a host whose key differs from its known_hosts entry', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-kh-'));
+    const dir = await tempDir('kh');
     const knownHosts = join(dir, 'known_hosts');
     // Another machine's key under this host's name: what a man in the middle looks like.
     await writeFile(knownHosts, `[127.0.0.1]:${server.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n`);
@@ -72,7 +72,7 @@ describe('SSH to the loopback server', () => {
   });
 
   it('refuses an unknown host unless trustOnFirstUse is set; then records the key and trusts only that key', async () => {
-    const knownHosts = join(await mkdtemp(join(tmpdir(), 'lab-kh-')), 'known_hosts');
+    const knownHosts = join(await tempDir('kh'), 'known_hosts');
     const strict = new SshLink((await specFor(server.connection({ hostKey: { knownHosts } }))).endpoint);
     const refused = await refusal(strict.connection());
     expect((refused as HarnessError).code).toBe('LAB_SSH_HOST_KEY_UNKNOWN');
@@ -96,7 +96,7 @@ describe('SSH to the loopback server', () => {
     expect((refused as HarnessError).code).toBe('LAB_SSH_UNREACHABLE');
     expect(refused.message).toMatch(/127\.0\.0\.1:1 \(.*targets\.box\): connection refused: nothing listens on port 1\. Fix: check host and port/);
 
-    const otherKey = join(await mkdtemp(join(tmpdir(), 'lab-key-')), 'id');
+    const otherKey = join(await tempDir('key'), 'id');
     const { execFileSync } = await import('node:child_process');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', otherKey]);
     const denied = await refusal(new SshLink((await specFor(server.connection({ auth: { keyFile: otherKey } }))).endpoint).connection());
@@ -150,7 +150,7 @@ describe('SSH to the loopback server', () => {
 
   it('logs in through the SSH agent at SSH_AUTH_SOCK (auth.agent), the key never read by lab', async () => {
     const { spawn, execFileSync } = await import('node:child_process');
-    const socket = join(await mkdtemp(join(tmpdir(), 'lab-agent-')), 'agent.sock');
+    const socket = join(await tempDir('agent'), 'agent.sock');
     const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     const previous = process.env.SSH_AUTH_SOCK;
     try {
