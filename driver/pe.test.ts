@@ -8,7 +8,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, BUILD_DIR, DRIVER_DIR } from './testing/guest-session.js';
+import { build, BUILD_DIR, DRIVER_DIR } from './testing/guest-in-wine.js';
 import { tempDir } from '../lab/testing/temp-dir.js';
 
 const ROOT = join(DRIVER_DIR, '..');

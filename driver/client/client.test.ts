@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecOutcome } from '../../lab/guest/result.js';
 import { freshPrefix, type FreshPrefix } from '../../lab/testing/wine.js';
-import { build, outcome, runGuest, stage, step, type GuestRun } from '../testing/guest-session.js';
+import { build, outcome, runGuest, stage, step, type GuestRun } from '../testing/guest-in-wine.js';
 
 const client = 'C:\\lab\\objdev-echo.exe';
 const tooLong = 'x'.repeat(1100);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPrefix, type FreshPrefix } from '../../lab/testing/wine.js';
 import type { StepOutcome } from '../../lab/guest/result.js';
-import { build } from '../testing/guest-session.js';
+import { build } from '../testing/guest-in-wine.js';
 import { BUILD, built, eventsOf, OBJDEV, RUNNER, runGuest } from './testing/guest-run.js';
 
 /** A step's Win32 error (a `par` step has none of its own). */

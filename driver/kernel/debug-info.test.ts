@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshPrefix, runInWine, type FreshPrefix } from '../../lab/testing/wine.js';
-import { build, onHandle, runGuest, stage, step } from '../testing/guest-session.js';
+import { build, onHandle, runGuest, stage, step } from '../testing/guest-in-wine.js';
 
 const AEDEBUG = 'HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DRIVER_DIR } from '../testing/guest-session.js';
+import { DRIVER_DIR } from '../testing/guest-in-wine.js';
 
 interface Mutant {
   name: string;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestStep } from '../../lab/guest/plan.js';
 import { freshPrefix, type FreshPrefix } from '../../lab/testing/wine.js';
-import { build, HELLO, ioctlText, onHandle, outcome, REFLECT, runGuest, stage, step, type GuestRun } from '../testing/guest-session.js';
+import { build, HELLO, ioctlText, onHandle, outcome, REFLECT, runGuest, stage, step, type GuestRun } from '../testing/guest-in-wine.js';
 
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const withNuls = Buffer.from('a\0b\0c\0');

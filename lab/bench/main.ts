@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { buildDir, packageRoot } from '../cli/package-root.js';
+import { buildDir, packageRoot } from '../package-root/package-root.js';
 import { SAME_SIGNAL_MS } from '../cli/signals.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';

@@ -41,8 +41,9 @@ async function open(context: Awaited<ReturnType<typeof launchChromium>>['context
   await page.goto(url, { timeout: READY_MS });
   try {
     await page.waitForSelector('body[data-ready=true]', { timeout: READY_MS });
-  } catch {
-    throw new HarnessError('LAB_PAGE_NOT_READY', `${url} did not finish rendering in Chromium${errors.length ? `: ${errors.join('; ')}` : ''}. Fix: open it in a browser and look at the console.`);
+  } catch (error) {
+    const why = errors.length ? errors.join('; ') : (error as Error).message.split('\n')[0];
+    throw new HarnessError('LAB_PAGE_NOT_READY', `${url} did not finish rendering in Chromium: ${why}. Fix: open it in a browser and look at the console.`, { cause: error });
   }
   return page;
 }

@@ -46,8 +46,11 @@ export async function requireFile(path: string, what: string, fix: string): Prom
   let info;
   try {
     info = await stat(path);
-  } catch {
-    throw new UsageError('LAB_FILE_MISSING', `${what} ${shown} does not exist. Fix: ${fix}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Only a missing file "does not exist"; a folder lab may not enter says so, with the system's reason.
+    const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new UsageError('LAB_FILE_MISSING', `${what} ${shown} ${why}. Fix: ${fix}`, { cause: error });
   }
   // A folder or a device (/dev/zero) would be copied and hashed forever.
   if (!info.isFile()) throw new UsageError('LAB_FILE_MISSING', `${what} ${shown} is not a regular file. Fix: ${fix}`);

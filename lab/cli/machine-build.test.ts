@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFor, imageFor, peMachine } from './machine-build.js';
-import { buildDir } from './package-root.js';
+import { buildDir } from '../package-root/package-root.js';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { MACHINE } from '../pe/pe-names.js';
 import { readPe } from '../pe/read-pe.js';
 import type { GuestMachine } from '../targets/kind-def.js';
-import { buildDir } from './package-root.js';
+import { buildDir } from '../package-root/package-root.js';
 
 /** The CPU a Windows image is built for, from lab/pe's reader; undefined when it is not a PE image. */
 export async function peMachine(path: string): Promise<GuestMachine | 'other' | undefined> {

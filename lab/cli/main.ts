@@ -1,8 +1,8 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { LabError } from '../errors/lab-error.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { labVersion } from '../run/lab-version.js';
+import { reportError } from './report-error.js';
 import { installSignalHandling } from './signals.js';
-import { visible } from '../text/visible.js';
+import { installUncaughtHandling } from './uncaught.js';
 
 /** Commands load on use, so `lab list` does not pay for Wine and the reporters, nor `--help` for anything. */
 const runCommand = async (...args: Parameters<typeof import('./commands/run.js').runCommand>) => (await import('./commands/run.js')).runCommand(...args);
@@ -17,7 +17,8 @@ const mutateCommand = async (...args: Parameters<typeof import('./commands/mutat
 
 /**
  * The `lab` command. Argument parsing is commander's; this file wires the commands and holds the one
- * top-level catch that turns errors into a message and a documented exit code (0 1 2 3 130).
+ * top-level catch that turns errors into a message and a documented exit code (0 1 2 3 130)
+ * (report-error.ts; uncaught.ts does the same for errors no code path caught).
  */
 export function program(): Command {
   const lab = new Command('lab')
@@ -35,7 +36,7 @@ export function program(): Command {
     .option('--driver <path>', 'test this driver image instead of the suite\'s (same device)')
     .option('--client <path>', 'use this client program for `run` steps instead of the suite\'s')
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
-    .option('--filter <pattern...>', 'run only cases whose id or name matches (substring, glob, or /regex/)')
+    .option('--filter <pattern...>', 'run only the cases a pattern selects: a glob matching the whole id, the id after the suite or the name; plain text found in them; or /regex/')
     .addOption(new Option('--timeout-case <ms>', 'timeout for every case, overriding the suite').argParser(positiveInt('--timeout-case')))
     .option('--reporter <name...>', 'reporters: terminal, json, junit, html, summary (default: all)')
     .option('--keep', 'keep the target\'s state (Wine prefixes) after the run, for debugging')
@@ -54,7 +55,7 @@ export function program(): Command {
     .description('print the cases a suite expands to, without running anything')
     .argument('<suite>', 'the suite file')
     .option('--target <name>', 'target whose skips apply', 'wine')
-    .option('--filter <pattern...>', 'only cases whose id or name matches')
+    .option('--filter <pattern...>', 'only the cases a pattern selects (as for lab run)')
     .option('--json', 'print JSON instead of a table')
     .option('--shard <i/n>', 'only the cases of shard i of n')
     .action(listCommand);
@@ -74,7 +75,7 @@ export function program(): Command {
     .argument('<suite>', 'the suite file')
     .option('--target <name>', 'where to run', 'wine')
     .option('--out <dir>', 'output folder (default reports/mutation-<time>)')
-    .option('--filter <pattern...>', 'only cases whose id or name matches')
+    .option('--filter <pattern...>', 'only the cases a pattern selects (as for lab run)')
     .addOption(new Option('--jobs <n>', 'mutants run at once (default: 2, or 1 on one core)').argParser(positiveInt('--jobs')))
     .action(mutateCommand);
 
@@ -122,28 +123,13 @@ export function program(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   installSignalHandling();
+  installUncaughtHandling();
   try {
     await program().parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (error) {
     return reportError(error);
   }
-}
-
-function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Help and version exit 0; every other parse problem is a usage error.
-    return error.exitCode === 0 ? 0 : 2;
-  }
-  if (error instanceof LabError) {
-    process.stderr.write(visible(`lab: ${error.message}\n`));
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(visible(`lab: internal error (a bug in lab, please report it): ${message}\n`));
-  if (process.env.LAB_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  else process.stderr.write('lab: set LAB_DEBUG=1 for the stack trace\n');
-  return 3;
 }
 
 function positiveInt(flag: string) {

@@ -41,6 +41,11 @@ function onSignal(name: NodeJS.Signals): void {
   process.exit(130);
 }
 
+/** Kills the processes of the run under way, if any, as a forced exit does; synchronous. */
+export function forceStopRun(): void {
+  active?.onForce();
+}
+
 /** Makes the run the signals' target until `dispose`; `onForce` runs on a forced exit and must be synchronous. */
 export function interruptSignal(onForce: () => void): { signal: AbortSignal; dispose(): void } {
   installSignalHandling();

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../driver/testing/guest-session.js';
+import { build } from '../../driver/testing/guest-in-wine.js';
 import { BUILD, lab, readReport } from './run-lab.js';
 import { tempDir } from '../testing/temp-dir.js';
 

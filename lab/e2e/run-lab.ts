@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { buildDir, packageRoot } from '../cli/package-root.js';
+import { buildDir, packageRoot } from '../package-root/package-root.js';
 import type { RunReport } from '../report/run-report.js';
 
 export const ROOT = packageRoot();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../driver/testing/guest-session.js';
+import { build } from '../../driver/testing/guest-in-wine.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { keeperEnvName, winePids } from '../targets/wine/wine-reaper.js';
 import { BUILD, readReport, ROOT } from './run-lab.js';

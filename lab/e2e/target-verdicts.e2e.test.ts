@@ -8,7 +8,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../driver/testing/guest-session.js';
+import { build } from '../../driver/testing/guest-in-wine.js';
 import type { RunReport } from '../report/run-report.js';
 import type { CaseResult } from '../verdict/case-result.js';
 import { BUILD, lab, readReport } from './run-lab.js';

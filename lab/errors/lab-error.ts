@@ -1,12 +1,16 @@
 /**
- * The few error classes lab throws on purpose. Each has a stable code (tests and scripts match on it),
+ * The few error classes lab throws on purpose. Each has a stable code from the registry (error-codes.ts),
  * an exit code from the documented set, and a message that names the file, field or host and the fix.
  * Anything else that escapes is a bug in lab and is reported as such by the CLI's one top-level catch.
  */
-export type ExitCode = 0 | 1 | 2 | 3 | 130;
+import type { ErrorCode, HarnessCode, UsageCode } from './error-codes.js';
+import type { ExitCode } from './exit-code.js';
+
+export type { ExitCode } from './exit-code.js';
+export type { ErrorCode, HarnessCode, UsageCode } from './error-codes.js';
 
 export abstract class LabError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   abstract readonly exitCode: ExitCode;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -14,10 +18,10 @@ export abstract class LabError extends Error {
   }
 }
 
-/** The command line or the suite is wrong (exit 2). */
+/** The command line, the suite or another file the user gave is wrong (exit 2). */
 export class UsageError extends LabError {
   readonly exitCode = 2 as const;
-  constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
+  constructor(readonly code: UsageCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
@@ -25,7 +29,7 @@ export class UsageError extends LabError {
 /** The lab itself could not run: a tool is missing, the target is not ready (exit 3). */
 export class HarnessError extends LabError {
   readonly exitCode = 3 as const;
-  constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
+  constructor(readonly code: HarnessCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }

@@ -1,5 +1,6 @@
-import { constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors/lab-error.js';
+import { writeError } from './write-error.js';
 
 /**
  * Opens a file lab appends to (results.jsonl, dbgview.log, a collected driver log) without following a
@@ -13,5 +14,25 @@ export function openForAppend(path: string): number {
       throw new UsageError('LAB_OUT_SYMLINK', `${path} is a symbolic link; lab writes its run files itself and never through a link. Fix: remove the link, or use a new --out folder.`);
     }
     throw error;
+  }
+}
+
+/** Appends to a file opened by openForAppend; a write that fails (a full disk) names the file (LAB_WRITE_FAILED). */
+export function appendTo(fd: number, path: string, data: string | Uint8Array): void {
+  try {
+    if (typeof data === 'string') writeSync(fd, data);
+    else writeSync(fd, data);
+  } catch (error) {
+    throw writeError(path, error);
+  }
+}
+
+/** Opens, appends and closes: for a file lab appends to once in a while. */
+export function appendOnce(path: string, data: string | Uint8Array): void {
+  const fd = openForAppend(path);
+  try {
+    appendTo(fd, path, data);
+  } finally {
+    closeSync(fd);
   }
 }

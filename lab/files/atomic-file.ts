@@ -1,6 +1,7 @@
 import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { writeError } from './write-error.js';
 
 /** Temp files not yet renamed into place: a forced exit (a second Ctrl-C) removes them on its way out. */
 const pending = new Set<string>();
@@ -12,6 +13,7 @@ let exitHook = false;
  * O_EXCL, so a planted symlink or file is never followed or reused), then `commit` renames it over the
  * final name. rename(2) replaces a symlink at the final name, never the file it points to. A reader sees
  * the old file or the whole new one; an interrupted writer leaves neither half a file nor its temp file.
+ * A write that fails (a full disk) throws LAB_WRITE_FAILED naming the file; `abandon` then removes the temp file.
  */
 export class AtomicFile {
   private fd: number | undefined;
@@ -27,7 +29,11 @@ export class AtomicFile {
         for (const temp of pending) tryUnlink(temp);
       });
     }
-    this.fd = openSync(this.temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    try {
+      this.fd = openSync(this.temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    } catch (error) {
+      throw writeError(path, error);
+    }
     pending.add(this.temp);
   }
 
@@ -47,17 +53,27 @@ export class AtomicFile {
     const data = Buffer.concat(this.buffered);
     this.buffered = [];
     this.size = 0;
-    for (let at = 0; at < data.length; ) at += writeSync(this.fd!, data, at, data.length - at);
+    try {
+      for (let at = 0; at < data.length; ) at += writeSync(this.fd!, data, at, data.length - at);
+    } catch (error) {
+      throw writeError(this.path, error);
+    }
   }
 
   /** Makes the file what was written (flushed to disk first, so a power cut cannot leave it empty). */
   commit(): void {
     if (this.fd === undefined) throw new Error(`${this.path}: committed twice`);
     this.flush();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = undefined;
-    renameSync(this.temp, this.path);
+    const fd = this.fd;
+    try {
+      fsyncSync(fd);
+      // Forgotten before it is closed: Linux frees the descriptor even when close fails, so `abandon` must not close it again.
+      this.fd = undefined;
+      closeSync(fd);
+      renameSync(this.temp, this.path);
+    } catch (error) {
+      throw writeError(this.path, error);
+    }
     pending.delete(this.temp);
   }
 

@@ -2,7 +2,8 @@ import { open } from 'node:fs/promises';
 
 /**
  * Why a file was refused, as the end of a sentence that starts with what was expected: "found text that
- * is not JSON (...)", "found 300.0 MiB (at most 256.0 MiB)".
+ * is not JSON (...)", "found 300.0 MiB (at most 256.0 MiB)". Its readers turn it into an error that names
+ * the file (LAB_REPORT_INVALID, LAB_RESUME_BAD_RECORD).
  */
 export class BoundedJsonError extends Error {}
 

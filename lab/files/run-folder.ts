@@ -2,6 +2,7 @@ import { constants, lstatSync, openSync, readFileSync, readdirSync, statSync, un
 import { join } from 'node:path';
 import { UsageError } from '../errors/lab-error.js';
 import { stillRunning, thisProcess, type ProcessIdentity } from './process-identity.js';
+import { writeError } from './write-error.js';
 
 const LOCK = '.lab-lock';
 /** Files that only lab writes into a run folder: finding one means the folder already holds a run. */
@@ -34,8 +35,7 @@ export function claimRunFolder(dir: string, options: { what: string; resume?: bo
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-      writeSync(fd, JSON.stringify(thisProcess()));
-      closeSync(fd);
+      writeOwner(fd, lock);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(error, dir, lock, options.what);
@@ -88,6 +88,18 @@ function prepareFolder(dir: string, what: string): void {
   }
 }
 
+/** The lock names its lab; a lock that could not be written (a full disk) is removed, not left to block the next run. */
+function writeOwner(fd: number, lock: string): void {
+  try {
+    writeSync(fd, JSON.stringify(thisProcess()));
+  } catch (error) {
+    unlinkSync(lock);
+    throw writeError(lock, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readOwner(lock: string): ProcessIdentity | undefined {
   try {
     const fd = openSync(lock, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -106,5 +118,5 @@ function lockError(error: unknown, dir: string, lock: string, what: string): Err
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EEXIST') return new UsageError('LAB_OUT_IN_USE', `${what} ${dir} is in use by another lab (${lock} appeared again). Fix: give another --out folder.`);
   if (code === 'ELOOP') return new UsageError('LAB_OUT_SYMLINK', `${what} ${dir}: ${LOCK} is a symbolic link. Fix: remove it.`);
-  return error as Error;
+  return writeError(lock, error);
 }

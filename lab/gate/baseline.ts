@@ -2,12 +2,12 @@ import { readReport } from '../report/read-report.js';
 import type { GateSection } from '../report/run-report.js';
 import type { Blame, CaseStatus } from '../verdict/case-result.js';
 import { realStatus } from '../waivers/waiver-book.js';
-import { outcomeOf, type Outcome } from './outcome.js';
+import { gateOutcomeOf, type GateOutcome } from './outcome.js';
 
 export interface BaselineCase {
   /** The status seen through any waiver. */
   status: CaseStatus;
-  outcome: Exclude<Outcome, 'waived'>;
+  outcome: Exclude<GateOutcome, 'waived'>;
 }
 
 /** A previous run's verdicts by stable case id: all a gate needs of it (not its steps or logs). */
@@ -21,7 +21,7 @@ export async function loadBaseline(path: string, what = '--baseline'): Promise<B
   const cases = new Map<string, BaselineCase>();
   for (const c of report.cases) {
     const status = realStatus(c);
-    const outcome = outcomeOf({ status, ...(c.blame ? { blame: c.blame as Blame } : {}) });
+    const outcome = gateOutcomeOf({ status, ...(c.blame ? { blame: c.blame as Blame } : {}) });
     // A `waived` without its mark (a hand-edited report) was a failure all the same.
     cases.set(c.id, { status, outcome: outcome === 'waived' ? 'fail' : outcome });
   }

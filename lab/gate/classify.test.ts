@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from './classify.js';
-import { outcomeOf } from './outcome.js';
+import { gateOutcomeOf } from './outcome.js';
 
 describe('one case against the baseline', () => {
   it('follows the table: regression, fixed, still failing, new, waived, unchanged, not run', () => {
@@ -21,9 +21,9 @@ describe('one case against the baseline', () => {
   });
 
   it('reads statuses as outcomes: flaky passes, harness errors were not run, product errors fail', () => {
-    expect(['passed', 'flaky', 'failed', 'crashed', 'hung', 'skipped', 'waived'].map((status) => outcomeOf({ status }))).toEqual(['pass', 'pass', 'fail', 'fail', 'fail', 'not-run', 'waived']);
-    expect(outcomeOf({ status: 'error', blame: 'harness' })).toBe('not-run');
-    expect(outcomeOf({ status: 'error', blame: 'test' })).toBe('fail');
-    expect(outcomeOf({ status: 'some-future-status' })).toBe('not-run');
+    expect(['passed', 'flaky', 'failed', 'crashed', 'hung', 'skipped', 'waived'].map((status) => gateOutcomeOf({ status }))).toEqual(['pass', 'pass', 'fail', 'fail', 'fail', 'not-run', 'waived']);
+    expect(gateOutcomeOf({ status: 'error', blame: 'harness' })).toBe('not-run');
+    expect(gateOutcomeOf({ status: 'error', blame: 'test' })).toBe('fail');
+    expect(gateOutcomeOf({ status: 'some-future-status' })).toBe('not-run');
   });
 });

@@ -1,5 +1,5 @@
 import type { GateClass } from '../verdict/case-result.js';
-import type { Outcome } from './outcome.js';
+import type { GateOutcome } from './outcome.js';
 
 /**
  * One case against the baseline. `before` is the baseline's outcome seen through any waiver (a waived
@@ -13,7 +13,7 @@ import type { Outcome } from './outcome.js';
  *
  * A baseline that did not run a case is no evidence either way, so the case counts as new.
  */
-export function classify(now: Outcome, before: Exclude<Outcome, 'waived'> | undefined): GateClass {
+export function classify(now: GateOutcome, before: Exclude<GateOutcome, 'waived'> | undefined): GateClass {
   if (now === 'waived') return 'waived';
   if (before === undefined) return 'new';
   if (now === 'not-run') return 'not-run';

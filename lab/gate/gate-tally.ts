@@ -2,7 +2,7 @@ import { countStatus, emptySummary, type GateSection, type RunStatus, type Summa
 import type { CaseResult, GateClass } from '../verdict/case-result.js';
 import { expiredMessage } from '../waivers/waiver-book.js';
 import { isNewFailure, type GateOptions } from './mark-case.js';
-import { outcomeOf } from './outcome.js';
+import { gateOutcomeOf } from './outcome.js';
 
 const CLASSES: GateClass[] = ['regression', 'fixed', 'still-failing', 'new', 'removed', 'waived', 'unchanged', 'not-run'];
 const NAMED = 5;
@@ -39,7 +39,7 @@ export class GateTally {
   add(c: CaseResult): void {
     countStatus(this.summary, c.status);
     this.seen.add(c.id);
-    const outcome = outcomeOf(c);
+    const outcome = gateOutcomeOf(c);
     if (outcome === 'fail') this.failing.push(c.id);
     if (outcome === 'waived') this.waived += 1;
     if (c.status === 'error' && c.blame === 'harness') this.harnessCases += 1;

@@ -2,7 +2,7 @@ import type { CaseResult } from '../verdict/case-result.js';
 import type { WaiverBook } from '../waivers/waiver-book.js';
 import type { Baseline } from './baseline.js';
 import { classify } from './classify.js';
-import { outcomeOf } from './outcome.js';
+import { gateOutcomeOf } from './outcome.js';
 
 export interface GateOptions {
   baseline?: Baseline;
@@ -19,10 +19,10 @@ export function markCase(c: CaseResult, options: GateOptions): CaseResult {
   const shown = options.waivers ? options.waivers.apply(c) : c;
   if (!options.baseline) return shown;
   const before = options.baseline.cases.get(shown.id);
-  return { ...shown, gate: { class: classify(outcomeOf(shown), before?.outcome), ...(before ? { baselineStatus: before.status } : {}) } };
+  return { ...shown, gate: { class: classify(gateOutcomeOf(shown), before?.outcome), ...(before ? { baselineStatus: before.status } : {}) } };
 }
 
 /** A new case blocks the gate only when it fails (unless new failures are allowed). */
 export function isNewFailure(c: CaseResult): boolean {
-  return c.gate?.class === 'new' && outcomeOf(c) === 'fail';
+  return c.gate?.class === 'new' && gateOutcomeOf(c) === 'fail';
 }

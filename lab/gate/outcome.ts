@@ -1,7 +1,7 @@
 import type { Blame, CaseStatus } from '../verdict/case-result.js';
 
 /** What a case's status means for a gate. `not-run`: skipped, or the harness kept it from running. */
-export type Outcome = 'pass' | 'fail' | 'waived' | 'not-run';
+export type GateOutcome = 'pass' | 'fail' | 'waived' | 'not-run';
 
 /**
  * passed and flaky pass (flaky passed on a rerun and is reported as such); failed, crashed and hung fail;
@@ -9,7 +9,7 @@ export type Outcome = 'pass' | 'fail' | 'waived' | 'not-run';
  * `inconclusive` case was not judged either (the target lacks what it needs): never a failure, never a
  * regression.
  */
-export function outcomeOf(c: { status: CaseStatus | string; blame?: Blame }): Outcome {
+export function gateOutcomeOf(c: { status: CaseStatus | string; blame?: Blame }): GateOutcome {
   switch (c.status) {
     case 'passed':
     case 'flaky':

@@ -5,17 +5,21 @@
  * run when a suite is read (check-plan.ts). Case by case (a generator), because suites expand to 10,000+
  * cases: write it with `pipeline(Readable.from(encodePlan(header, cases)), createWriteStream(path))`.
  */
+import { UsageError } from '../errors/lab-error.js';
 import { GUEST_LIMITS, type BufferOptions, type GuestCase, type GuestPayload, type GuestPlanHeader, type GuestStep, type Pointer } from './plan.js';
 
-/** A plan that cannot be encoded: names the case (if any) and the field. */
-export class PlanEncodeError extends Error {
+/**
+ * A plan that cannot be encoded: names the case (if any) and the field. check-plan.ts turns it into the
+ * suite's located issues when a suite is read, so it reaches the user on its own only from a plan made
+ * otherwise.
+ */
+export class PlanEncodeError extends UsageError {
   constructor(
     readonly caseId: string | null,
     readonly field: string,
     readonly problem: string,
   ) {
-    super(`${caseId === null ? 'plan header' : `case ${JSON.stringify(caseId)}`}: ${field} ${problem}`);
-    this.name = 'PlanEncodeError';
+    super('LAB_PLAN_INVALID', `${caseId === null ? 'plan header' : `case ${JSON.stringify(caseId)}`}: ${field} ${problem}`);
   }
 }
 

@@ -2,19 +2,12 @@
  * What the host asks the guest runner to do: the typed form of driver/guest/PROTOCOL.md's plan.
  * The guest knows nothing about expectations, so nothing here does either.
  */
-export type Access = 'rw' | 'r' | 'w' | 'none';
-/** Where a buffer of a step lives: the pointer the driver receives (PROTOCOL.md, "Buffers"). */
-export type Pointer = 'heap' | 'null' | 'invalid' | 'kernel' | 'unaligned' | 'readOnly' | 'noAccess' | 'guardPage';
-export type GuestDisposition = 'open' | 'create' | 'open-always' | 'create-always' | 'truncate';
+import type { Access, GuestPayload, Pointer } from '../suite/case.js';
 
-/** Input bytes: a pattern repeated (and cut) to `length`; `perThread` adds the thread index to each byte. */
-export interface GuestPayload {
-  pattern: Uint8Array;
-  length: number;
-  perThread?: boolean;
-  /** Pass a NULL input pointer. Meant for length 0; with a length the I/O manager fails the call (998). */
-  nullPointer?: boolean;
-}
+// The plan carries the case model's access modes, payloads and pointers as they are; they are defined with the case.
+export type { Access, GuestPayload, Pointer };
+
+export type GuestDisposition = 'open' | 'create' | 'open-always' | 'create-always' | 'truncate';
 
 /** The options of a step that moves bytes (all optional: the defaults are heap buffers, zero fill, sync). */
 export interface BufferOptions {

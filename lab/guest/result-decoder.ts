@@ -17,6 +17,7 @@ import type {
   StepOutcome,
 } from './result.js';
 
+/** A run turns it into a warning naming the line (lab/run/guest-session.ts); the case then ends as the runner's events say. */
 export class GuestLineError extends Error {
   constructor(
     readonly problem: string,

@@ -1,4 +1,4 @@
-import { outcomeOf } from '../gate/outcome.js';
+import { gateOutcomeOf } from '../gate/outcome.js';
 import type { Summary } from '../report/run-report.js';
 
 /** One case in one run, as small as the page can afford for every case of every run. */
@@ -90,7 +90,7 @@ function historyCase(id: string, runs: HistoryRun[]): HistoryCase {
     const driver = runs[i]!.driverSha256;
     latest = cell.s;
     if (cell.s === 'flaky') flakyRuns += 1;
-    const outcome = outcomeOf({ status: cell.s, ...(cell.h ? { blame: 'harness' as const } : {}) });
+    const outcome = gateOutcomeOf({ status: cell.s, ...(cell.h ? { blame: 'harness' as const } : {}) });
     const passFail = outcome === 'pass' ? 'pass' : outcome === 'fail' || outcome === 'waived' ? 'fail' : undefined;
     if (passFail === 'fail') failures += 1;
     if (passFail) {
@@ -107,7 +107,7 @@ function historyCase(id: string, runs: HistoryRun[]): HistoryCase {
 }
 
 function isFailing(status: string | null): boolean {
-  return status !== null && outcomeOf({ status }) === 'fail';
+  return status !== null && gateOutcomeOf({ status }) === 'fail';
 }
 
 function median(values: number[]): number | null {

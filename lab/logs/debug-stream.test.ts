@@ -25,6 +25,16 @@ describe('dbgview.log', () => {
     expect(stream.take(0).lines().lines.at(-1)).toMatch(/noisy driver line 1999$/);
   });
 
+  it('on a full disk (/dev/full): the cases keep their lines, and close names the file as a harness error instead of crashing lab', async () => {
+    const stream = new DebugStream('/dev/full');
+    stream.push({ timeMs: 0, source: 'user', pid: 1, text: 'lab: case-begin 0 s/a' });
+    for (let i = 0; i < 600; i++) stream.push({ timeMs: i, source: 'kernel', pid: 2, text: `line ${i}` });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stream.push({ timeMs: 601, source: 'kernel', pid: 2, text: 'after the failure' });
+    await expect(stream.close()).rejects.toMatchObject({ code: 'LAB_WRITE_FAILED', exitCode: 3, message: '/dev/full could not be written: the disk is full. Fix: make room on that disk (or write elsewhere with --out), then run again.' });
+    expect(stream.take(0).lines().lines.at(-1)).toMatch(/after the failure$/);
+  });
+
   it('has the driver log copy\'s cap: 64 MiB', () => {
     expect(MAX_DBGVIEW_FILE_BYTES).toBe(64 * 1024 * 1024);
   });

@@ -1,5 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { openForAppend } from '../files/append-file.js';
+import { writeError } from '../files/write-error.js';
+import type { LabError } from '../errors/lab-error.js';
 import { CaseDebugBuffer } from './case-debug-buffer.js';
 import { parseMarker } from './case-markers.js';
 import { toDbgView, type DebugLine } from './debug-line.js';
@@ -25,10 +27,16 @@ export class DebugStream {
   /** Bytes left before the file is cut (the in-memory slices per case go on). */
   private room: number;
   private readonly cutMark: string;
+  /** Why the file could not be written (a full disk): the lines go on to the cases; close() reports it. */
+  private failure: LabError | undefined;
 
   constructor(logPath?: string, options: { maxFileBytes?: number } = {}) {
     // Never through a link planted at the name; appended to, so a resumed run keeps the first part.
     this.file = logPath ? createWriteStream('', { fd: openForAppend(logPath), highWaterMark: 1 << 20 }) : undefined;
+    // Without a listener a failed write would be an uncaught exception that ends lab mid-run.
+    this.file?.on('error', (error) => {
+      this.failure ??= writeError(logPath!, error);
+    });
     this.room = options.maxFileBytes ?? MAX_DBGVIEW_FILE_BYTES;
     this.cutMark = `---- lab: cut here, at ${this.room} bytes; each case keeps its own slice in the report ----\n`;
   }
@@ -90,7 +98,7 @@ export class DebugStream {
     if (this.pending.length === 0) return;
     const text = `${this.pending.join('\n')}\n`;
     this.pending = [];
-    if (this.room <= 0) return;
+    if (this.room <= 0 || this.failure) return;
     const bytes = Buffer.from(text);
     if (bytes.length <= this.room) {
       this.file?.write(bytes);
@@ -103,9 +111,11 @@ export class DebugStream {
     this.room = 0;
   }
 
+  /** Writes what is left; rejects with LAB_WRITE_FAILED, naming the file, when any of it could not be written. */
   async close(): Promise<void> {
     if (!this.file) return;
     this.flush();
-    await new Promise<void>((resolve) => this.file!.end(resolve));
+    if (!this.file.destroyed) await new Promise<void>((resolve) => this.file!.end(() => resolve()));
+    if (this.failure) throw this.failure;
   }
 }

@@ -1,12 +1,12 @@
 import { createReadStream, realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../errors/lab-error.js';
+import { UsageError, type ErrorCode } from '../errors/lab-error.js';
 import { readLines } from '../guest/line-splitter.js';
 import { parseCase, readReport } from '../report/read-report.js';
 import { ResultsStore } from '../report/results-store.js';
 import type { RunHeader, RunReport } from '../report/run-report.js';
-import { outcomeOfStore } from '../run/run-outcome.js';
+import { runOutcomeOfStore, withLostReports } from '../run/run-outcome.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { ReporterMultiplexer } from '../reporters/multiplexer.js';
 import { parseShard } from '../suite/shard.js';
@@ -49,9 +49,9 @@ export async function mergeReports(dirs: string[], outDir: string, reporters: Re
   }
   await store.close();
   const headers = runs.map(({ report }) => headerOf(report));
-  const partial = missing.length ? { code: 'LAB_MERGE_PARTIAL', message: `merged without shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (--allow-partial): their cases did not run here` } : undefined;
+  const partial = missing.length ? { code: 'LAB_MERGE_PARTIAL' satisfies ErrorCode, message: `merged without shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (--allow-partial): their cases did not run here` } : undefined;
   const interrupted = headers.some((h) => h.status === 'interrupted');
-  const outcome = await outcomeOfStore(store.path, { interrupted, harnessFailure: Boolean(partial) || headers.some((h) => h.error !== undefined) });
+  const outcome = await runOutcomeOfStore(store.path, { interrupted, harnessFailure: Boolean(partial) || headers.some((h) => h.error !== undefined) });
   const targets = [...new Set(headers.map((h) => h.target))];
   const started = Math.min(...headers.map((h) => Date.parse(h.startedAt)));
   const ended = Math.max(...headers.map((h) => Date.parse(h.startedAt) + (h.durationMs ?? 0)));
@@ -72,8 +72,9 @@ export async function mergeReports(dirs: string[], outDir: string, reporters: Re
   const error = partial ?? headers.find((h) => h.error)?.error;
   if (error) header.error = error;
   else delete header.error;
-  await new ReporterMultiplexer(reporters).onEnd({ header, outDir, reportStartedAt: Date.now(), cases: () => ResultsStore.read(store.path) });
-  return { header, exitCode: outcome.exitCode };
+  const multiplexer = new ReporterMultiplexer(reporters);
+  await multiplexer.onEnd({ header, outDir, reportStartedAt: Date.now(), cases: () => ResultsStore.read(store.path) });
+  return { header, exitCode: withLostReports(outcome.exitCode, multiplexer) };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, BUILD_DIR } from '../../driver/testing/guest-session.js';
+import { build, BUILD_DIR } from '../../driver/testing/guest-in-wine.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import { MACHINE, machineName, subsystemName, SUBSYSTEM_NATIVE } from './pe-names.js';
 import { readPe, rvaToOffset, type PeImage } from './read-pe.js';

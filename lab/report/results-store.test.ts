@@ -8,6 +8,12 @@ import { tempDir } from '../testing/temp-dir.js';
 const result = (index: number, status: CaseResult['status'] = 'passed'): CaseResult => ({ index, id: `s/c${index}`, name: `c${index}`, status, durationMs: 1, steps: [] });
 
 describe('ResultsStore', () => {
+  it('a line that cannot be written (a full disk: /dev/full) is a harness error naming the file', async () => {
+    const store = new ResultsStore('/dev/full');
+    await expect(store.append(result(0))).rejects.toMatchObject({ code: 'LAB_WRITE_FAILED', message: expect.stringMatching(/^\/dev\/full could not be written: the disk is full\./) });
+    await store.close();
+  });
+
   it('reads back in case order, the last line of a case winning, a torn last line ignored', async () => {
     const path = join(await tempDir('store'), 'results.jsonl');
     const store = new ResultsStore(path);

@@ -1,5 +1,5 @@
-import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
-import { openForAppend } from '../files/append-file.js';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { appendTo, openForAppend } from '../files/append-file.js';
 import type { CaseResult } from '../verdict/case-result.js';
 
 /**
@@ -20,7 +20,7 @@ export class ResultsStore {
   async append(result: CaseResult): Promise<void> {
     const { index, ...rest } = result;
     this.fd ??= openForAppend(this.path);
-    writeSync(this.fd, `${JSON.stringify({ index, ...rest })}\n`);
+    appendTo(this.fd, this.path, `${JSON.stringify({ index, ...rest })}\n`);
   }
 
   async close(): Promise<void> {

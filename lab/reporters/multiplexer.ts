@@ -7,7 +7,8 @@ import { visible } from '../text/visible.js';
 export class ReporterMultiplexer implements Reporter {
   readonly name = 'multiplexer';
   private active: Reporter[];
-  readonly failures: Array<{ reporter: string; error: string }> = [];
+  /** The reporters that failed; `file` when it was one that writes a report file (which is then missing or old). */
+  readonly failures: Array<{ reporter: string; error: string; file?: string }> = [];
 
   constructor(reporters: Reporter[], private readonly onFailure: (message: string) => void = (m) => process.stderr.write(`${visible(m)}\n`)) {
     this.active = [...reporters];
@@ -55,7 +56,7 @@ export class ReporterMultiplexer implements Reporter {
       } catch (error) {
         this.active = this.active.filter((r) => r !== reporter);
         const message = error instanceof Error ? error.message : String(error);
-        this.failures.push({ reporter: reporter.name, error: message });
+        this.failures.push({ reporter: reporter.name, error: message, ...(reporter.writes ? { file: reporter.writes } : {}) });
         this.onFailure(`lab: the ${reporter.name} reporter failed and was switched off: ${message}`);
       }
     }

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 /** A run whose driver logs to `log`, a file the scripted guest holds with `text`. */
-async function runWithDriverLog(log: string, text: string, prepare?: (outDir: string) => Promise<void>) {
+async function runWithDriverLog(log: string, text: string, prepare?: (outDir: string) => Promise<void>, Target = ScriptedTarget) {
   const dir = await tempDir('collected');
   dirs.push(dir);
   await writeFile(join(dir, 'x.sys'), 'MZ');
@@ -26,7 +26,7 @@ async function runWithDriverLog(log: string, text: string, prepare?: (outDir: st
   const outDir = join(dir, 'out');
   await prepare?.(outDir);
   // Case b fails: a forged `passed` line must not turn it into a pass.
-  const target = new ScriptedTarget((_, id) => (id === 's/b' ? 'fail' : 'pass'), {}, { [log]: text });
+  const target = new Target((_, id) => (id === 's/b' ? 'fail' : 'pass'), {}, { [log]: text });
   const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new SummaryMarkdownReporter(), new JsonReporter()], signal: new AbortController().signal, options: {} });
   const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
   return { dir, outDir, result, report };
@@ -47,6 +47,19 @@ describe('files collected from the guest', () => {
       for (const own of await readdir(outDir)) if (own !== 'collected') expect(await readFile(join(outDir, own), 'utf8')).not.toContain(FORGED.trim());
     });
   }
+
+  it('a driver log that cannot be read from the guest is a warning with the cause, not a silent gap; the cases keep their results', async () => {
+    class LostLog extends ScriptedTarget {
+      override async readGuestFile(): Promise<Buffer | undefined> {
+        throw new Error('the SFTP channel closed');
+      }
+    }
+    const { outDir, result, report } = await runWithDriverLog('C:\\objdev.log', 'driver line\n', undefined, LostLog);
+    expect(report.cases.map((c) => c.status)).toEqual(['passed', 'failed']);
+    expect(result.exitCode).toBe(1);
+    expect(report.warnings).toContain('the driver log C:\\objdev.log could not be collected from scripted (session 1): the SFTP channel closed');
+    expect(await readdir(outDir)).not.toContain('collected');
+  });
 
   it('are never written through a symlink planted in the run folder', async () => {
     const victim = join(tmpdir(), `lab-victim-${process.pid}.txt`);

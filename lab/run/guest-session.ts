@@ -6,6 +6,7 @@ import { encodePlan } from '../guest/plan-encoder.js';
 import type { GuestPlanHeader } from '../guest/plan.js';
 import type { GuestEvent } from '../guest/result.js';
 import { decodeGuestLine, GuestLineError } from '../guest/result-decoder.js';
+import { writeError } from '../files/write-error.js';
 import { parseMarker } from '../logs/case-markers.js';
 import type { DebugStream } from '../logs/debug-stream.js';
 import { driverLogLines, MAX_SLICE_BYTES } from '../logs/driver-log-slice.js';
@@ -76,7 +77,10 @@ export interface SessionOutcome {
 export async function runGuestSession(input: SessionInput, cases: Case[]): Promise<SessionOutcome> {
   const { target, debug } = input;
   const byIndex = new Map(cases.map((c) => [c.index, c]));
-  await pipeline(Readable.from(encodePlan(input.header, cases.map((c) => toGuestCase(c, { client: input.client, file: input.file })))), createWriteStream(input.localPlan));
+  // pipeline listens for the file stream's errors; a full disk becomes LAB_WRITE_FAILED naming plan.txt.
+  await pipeline(Readable.from(encodePlan(input.header, cases.map((c) => toGuestCase(c, { client: input.client, file: input.file })))), createWriteStream(input.localPlan)).catch((error: unknown) => {
+    throw writeError(input.localPlan, error);
+  });
   const guestPlan = target.guestPath('plan.txt');
   await target.put(input.localPlan, guestPlan);
 

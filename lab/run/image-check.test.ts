@@ -5,7 +5,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, BUILD_DIR } from '../../driver/testing/guest-session.js';
+import { build, BUILD_DIR } from '../../driver/testing/guest-in-wine.js';
 import { readKernelModules } from '../targets/wine/kernel-modules.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import { readPe } from '../pe/read-pe.js';

@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { closeSync, writeSync } from 'node:fs';
 import { AtomicFile } from '../files/atomic-file.js';
-import { openForAppend } from '../files/append-file.js';
+import { appendOnce } from '../files/append-file.js';
 import { readLines } from '../guest/line-splitter.js';
 import { parseCase } from '../report/read-report.js';
 import type { Case } from '../suite/case.js';
@@ -64,12 +63,7 @@ export async function matchFinishedResults(path: string, cases: Case[], warn: (m
       file.write(`${JSON.stringify({ index: c.index, ...rest })}\n`);
     }
     if (unmatched.length) {
-      const fd = openForAppend(join(dirname(path), UNMATCHED_RESULTS));
-      try {
-        writeSync(fd, `${unmatched.join('\n')}\n`);
-      } finally {
-        closeSync(fd);
-      }
+      appendOnce(join(dirname(path), UNMATCHED_RESULTS), `${unmatched.join('\n')}\n`);
     }
     file.commit();
   } finally {

@@ -1,11 +1,12 @@
 import { ResultsStore } from '../report/results-store.js';
 import { countStatus, emptySummary, type RunStatus, type Summary } from '../report/run-report.js';
 import type { CaseResult } from '../verdict/case-result.js';
+import type { ReporterMultiplexer } from '../reporters/multiplexer.js';
 
 /** What the verdict needs of a case; the run keeps these (not whole results) for every case. */
-export type Verdict = Pick<CaseResult, 'status' | 'blame'>;
+export type StatusAndBlame = Pick<CaseResult, 'status' | 'blame'>;
 
-export interface Outcome {
+export interface RunOutcome {
   summary: Summary;
   status: RunStatus;
   exitCode: 0 | 1 | 3 | 130;
@@ -24,7 +25,7 @@ interface How {
  * lacks what they need) count for neither, but a run in which the target could judge no case at all is
  * a 3: nothing was tested, and CI must not read that as a pass.
  */
-export function outcomeOf(verdicts: Iterable<Verdict>, how: How): Outcome {
+export function runOutcomeOf(verdicts: Iterable<StatusAndBlame>, how: How): RunOutcome {
   const summary = emptySummary();
   let productOrTest = 0;
   let harness = 0;
@@ -44,8 +45,16 @@ export function outcomeOf(verdicts: Iterable<Verdict>, how: How): Outcome {
 }
 
 /** The same verdict from a results.jsonl on disk (`lab merge`), keeping only status and blame in memory. */
-export async function outcomeOfStore(resultsPath: string, how: How): Promise<Outcome> {
-  const verdicts: Verdict[] = [];
+export async function runOutcomeOfStore(resultsPath: string, how: How): Promise<RunOutcome> {
+  const verdicts: StatusAndBlame[] = [];
   for await (const r of ResultsStore.read(resultsPath)) verdicts.push({ status: r.status, ...(r.blame ? { blame: r.blame } : {}) });
-  return outcomeOf(verdicts, how);
+  return runOutcomeOf(verdicts, how);
+}
+
+/**
+ * A report file that could not be written (a full disk: the multiplexer named it and why) is lab's failure:
+ * a run that would pass exits 3, since CI must not read a pass it cannot show. A failing run stays 1.
+ */
+export function withLostReports<E extends RunOutcome['exitCode']>(exitCode: E, reporters: Pick<ReporterMultiplexer, 'failures'>): E | 3 {
+  return exitCode === 0 && reporters.failures.some((f) => f.file !== undefined) ? 3 : exitCode;
 }

@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join, win32 } from 'node:path';
 import { HarnessError } from '../errors/lab-error.js';
-import { openForAppend } from '../files/append-file.js';
+import { appendOnce } from '../files/append-file.js';
 import type { GuestPlanHeader } from '../guest/plan.js';
 import type { DebugStream } from '../logs/debug-stream.js';
 import type { ReporterMultiplexer } from '../reporters/multiplexer.js';
@@ -242,7 +242,11 @@ async function collectDriverLog(input: SessionsInput, session: number): Promise<
   if (!logPath) return;
   // A runaway driver can log gigabytes; the run keeps the first 64 MiB of each session's log.
   const limit = 64 * 1024 * 1024;
-  const read = await input.target.readGuestFile(logPath, 0, limit + 1).catch(() => undefined);
+  // Undefined when the driver wrote no log; a read that fails (a lost connection) is said, and the run goes on.
+  const read = await input.target.readGuestFile(logPath, 0, limit + 1).catch((error: Error) => {
+    input.warn(`the driver log ${logPath} could not be collected from ${input.target.name} (session ${session}): ${error.message}`);
+    return undefined;
+  });
   if (!read) return;
   const bytes = read.length > limit ? Buffer.concat([read.subarray(0, limit), Buffer.from('\n---- lab: cut at 64 MiB ----\n')]) : read;
   const base = basename(logPath.replace(/\\/g, '/')).replace(/^\.+$/, '') || 'driver.log';
@@ -250,10 +254,5 @@ async function collectDriverLog(input: SessionsInput, session: number): Promise<
   const banner = session > 1 ? `---- lab: session ${session} (after a revert) ----\n` : '';
   const dir = join(input.outDir, COLLECTED_DIR);
   mkdirSync(dir, { recursive: true });
-  const fd = openForAppend(join(dir, name));
-  try {
-    writeSync(fd, Buffer.concat([Buffer.from(banner), bytes]));
-  } finally {
-    closeSync(fd);
-  }
+  appendOnce(join(dir, name), Buffer.concat([Buffer.from(banner), bytes]));
 }

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunReport } from '../report/run-report.js';
 import { JsonReporter } from '../reporters/json.js';
+import { JunitReporter } from '../reporters/junit.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { expandSuite } from '../suite/expand.js';
 import { loadSuite } from '../suite/load-suite.js';
@@ -150,6 +151,21 @@ describe('runSuite rules, against a scripted target double', () => {
     expect(r.report.cases.map((c) => c.status)).toEqual(['passed', 'passed', 'passed']);
     expect(r.report.status).toBe('passed');
     expect(r.exitCode).toBe(0);
+  });
+
+  it('a report file that could not be written makes a passing run exit 3, with the file named; the other reports are written', async () => {
+    const { dir, suite } = await setUp(['a']);
+    const outDir = join(dir, 'out');
+    // junit.xml cannot be put in place (a folder holds its name): a write failure like a full disk's, without root.
+    await mkdir(join(outDir, 'junit.xml'), { recursive: true });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const r = await runSuite({ suite, cases: suite.cases, target: new ScriptedTarget(() => 'pass'), runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new JunitReporter(), new JsonReporter()], signal: new AbortController().signal, options: {} });
+    const said = stderr.mock.calls.map(([text]) => String(text));
+    stderr.mockRestore();
+    expect(r.exitCode).toBe(3);
+    expect(said).toEqual([expect.stringMatching(new RegExp(`^lab: the junit reporter failed and was switched off: ${outDir}/junit\\.xml could not be written: EISDIR`))]);
+    expect((JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport).status).toBe('passed');
+    expect(await readdir(outDir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
   });
 
   it('tells the guest runner to start run steps in the folder the files were deployed to', async () => {

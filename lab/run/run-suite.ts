@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabError, UsageError } from '../errors/lab-error.js';
+import { LabError, UsageError, type ErrorCode } from '../errors/lab-error.js';
 import { DebugStream } from '../logs/debug-stream.js';
 import { ResultsStore } from '../report/results-store.js';
 import { REPORT_SCHEMA_VERSION, type RunHeader } from '../report/run-report.js';
@@ -16,7 +16,7 @@ import { PhaseClock } from './phase-clock.js';
 import { rerunFailures } from './rerun-failures.js';
 import { matchFinishedResults } from './resume-results.js';
 import { withRetry } from './retry.js';
-import { outcomeOf, type Verdict } from './run-outcome.js';
+import { runOutcomeOf, withLostReports, type StatusAndBlame } from './run-outcome.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
 
 export interface RunInput {
@@ -80,7 +80,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   };
   // The latest verdict of every case, by index: the summary and the exit code come from here, without
   // reading results.jsonl back.
-  const verdicts = new Map<number, Verdict>();
+  const verdicts = new Map<number, StatusAndBlame>();
   const record = async (result: CaseResult) => {
     verdicts.set(result.index, { status: result.status, ...(result.blame ? { blame: result.blame } : {}) });
     await store.append(result);
@@ -130,9 +130,14 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, blame));
   }
   await store.close();
-  await Promise.all(workers.map((w) => w.debug.close()));
+  // dbgview.log that could not be written (a full disk) leaves the cases judged, and the run a harness failure.
+  for (const closed of await Promise.allSettled(workers.map((w) => w.debug.close()))) {
+    if (closed.status === 'fulfilled') continue;
+    failure ??= closed.reason as Error;
+    if (failure !== closed.reason) warn((closed.reason as Error).message);
+  }
 
-  const outcome = outcomeOf(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
+  const outcome = runOutcomeOf(verdicts.values(), { interrupted, harnessFailure: Boolean(failure), driverFaults: faults.length });
   const driverFacts = await fileFacts(suite.driver.image);
   const clientFacts = suite.client ? await fileFacts(suite.client) : undefined;
   const header: RunHeader = {
@@ -144,7 +149,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     targetKind: target.kind,
     targetInfo: target.describe(),
     status: outcome.status,
-    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } } : {}),
+    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : ('LAB_INTERNAL' satisfies ErrorCode), message: failure.message } } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     driver: { path: suite.driver.image, sha256: driverFacts.sha256, signed: driverFacts.signed },
@@ -167,7 +172,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   await reporters.onEnd({ header, outDir, reportStartedAt, cases: () => ResultsStore.read(store.path) }, markInterrupted);
   header.timings.report = Date.now() - reportStartedAt;
   await teardown;
-  return { header, exitCode: input.signal.aborted ? 130 : failure instanceof UsageError ? 2 : outcome.exitCode };
+  return { header, exitCode: input.signal.aborted ? 130 : failure instanceof UsageError ? 2 : withLostReports(outcome.exitCode, reporters) };
 }
 
 type Shared = Pick<SessionsInput, 'signal' | 'clock' | 'reporters' | 'record' | 'warn' | 'fault'>;
@@ -204,7 +209,7 @@ function resourcesSince(cpuAtStart: NodeJS.CpuUsage): { cpuMs: number; maxRssMb:
 }
 
 /** --resume: the cases results.jsonl already holds (matched by id) are reported again and not run again. */
-async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer, verdicts: Map<number, Verdict>): Promise<Set<string>> {
+async function replayFinished(path: string, cases: Case[], reporters: ReporterMultiplexer, verdicts: Map<number, StatusAndBlame>): Promise<Set<string>> {
   const known = new Map(cases.map((c) => [c.index, c.id]));
   const finished = new Set<string>();
   for await (const r of ResultsStore.read(path)) {

@@ -1,31 +1,23 @@
 import { UsageError } from '../errors/lab-error.js';
 import type { Case } from './case.js';
+import { parseCasePattern, type CasePattern } from './case-pattern.js';
 
 /**
- * `--filter`: a case runs when any pattern matches its id or name. A pattern is a substring, a glob with
- * `*` and `?` (matching anywhere in the id or name, like a substring), or a /regular expression/.
+ * `--filter`: a case runs when any pattern (case-pattern.ts) matches its id, its id after the suite's
+ * name (`seed-*` for `echo/seed-exchange`), or its name; a pattern that is plain text also matches when
+ * one of them contains it (`boundary`, `seed exchange`), so a word from a name is enough to select.
  */
 export function caseFilter(patterns: readonly string[]): (c: Case) => boolean {
   if (patterns.length === 0) return () => true;
-  const tests = patterns.map(toTest);
-  return (c) => tests.some((t) => t(c.id) || t(c.name));
+  const parsed = patterns.map(toPattern);
+  return (c) => {
+    const texts = [c.id, c.id.slice(c.id.indexOf('/') + 1), c.name];
+    return parsed.some((p) => texts.some((t) => p.matches(t) || (p.plain && t.includes(p.text))));
+  };
 }
 
-function toTest(pattern: string): (text: string) => boolean {
-  const regex = /^\/(.+)\/([imsu]*)$/.exec(pattern);
-  if (regex) {
-    let re: RegExp;
-    try {
-      re = new RegExp(regex[1]!, regex[2]);
-    } catch (error) {
-      throw new UsageError('LAB_BAD_FILTER', `--filter ${pattern}: expected a valid regular expression, found an error: ${(error as Error).message}`);
-    }
-    return (text) => re.test(text);
-  }
-  if (/[*?]/.test(pattern)) {
-    const re = new RegExp(pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.'), 'i');
-    return (text) => re.test(text);
-  }
-  const needle = pattern.toLowerCase();
-  return (text) => text.toLowerCase().includes(needle);
+function toPattern(pattern: string): CasePattern {
+  const parsed = parseCasePattern(pattern);
+  if ('error' in parsed) throw new UsageError('LAB_BAD_FILTER', `--filter ${pattern}: ${parsed.error}`);
+  return parsed;
 }

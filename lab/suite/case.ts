@@ -2,7 +2,18 @@
  * A concrete case: what expansion makes of the suite's templates for one combination of parameters.
  * Everything is resolved: numbers are numbers, payloads are bytes, labels are step indexes.
  */
-import type { Access, GuestPayload, Pointer } from '../guest/plan.js';
+export type Access = 'rw' | 'r' | 'w' | 'none';
+/** Where a buffer of a step lives: the pointer the driver receives (PROTOCOL.md, "Buffers"). */
+export type Pointer = 'heap' | 'null' | 'invalid' | 'kernel' | 'unaligned' | 'readOnly' | 'noAccess' | 'guardPage';
+
+/** Input bytes: a pattern repeated (and cut) to `length`; `perThread` adds the thread index to each byte. */
+export interface GuestPayload {
+  pattern: Uint8Array;
+  length: number;
+  perThread?: boolean;
+  /** Pass a NULL input pointer. Meant for length 0; with a length the I/O manager fails the call (998). */
+  nullPointer?: boolean;
+}
 
 /** A number, or a range of them (either bound may be missing). */
 export type Range = number | { min?: number; max?: number };

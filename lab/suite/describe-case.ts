@@ -4,7 +4,7 @@
  * disposition of an open, zero-filled output buffers, heap pointers, where a `run` step starts), so what
  * a step will do never has to be guessed from the suite file.
  */
-import type { GuestPayload } from '../guest/plan.js';
+import type { GuestPayload } from './case.js';
 import { describeNtStatus } from '../status-codes/ntstatus.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 import type { Case, CaseStep, ErrorExpectation, ExpectedBytes, ExpandedSuite, IoctlExpectation, IoctlRef, ThreadStep } from './case.js';

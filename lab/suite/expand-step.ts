@@ -4,7 +4,7 @@
  * fills into bytes, the `when` alternative chosen, every default written out. Problems go to `where`.
  */
 import { basename } from 'node:path';
-import type { Access } from '../guest/plan.js';
+import type { Access } from './case.js';
 import { parseNtStatus } from '../status-codes/ntstatus.js';
 import { parseWin32Error } from '../status-codes/win32-errors.js';
 import type { AsyncRef, CaseStep, Disposition, ErrorExpectation, ExpectedBytes, IoctlExpectation, IoctlRef, Range, ShareMode, ThreadStep } from './case.js';

@@ -4,13 +4,20 @@
  * strings, no property access, so a hostile suite cannot run code; anything else is an error that names
  * the expression.
  */
+import { UsageError } from '../errors/lab-error.js';
+
 export type Params = Readonly<Record<string, unknown>>;
 
 const PLACEHOLDER = /^\$\{([^{}]+)\}$/;
 const EMBEDDED = /\$\{([^{}]+)\}/g;
 const MAX_LENGTH = 200;
 
-export class ExpressionError extends Error {}
+/** Expansion and the suite's rules turn it into a located issue of the suite (LAB_SUITE_INVALID). */
+export class ExpressionError extends UsageError {
+  constructor(message: string) {
+    super('LAB_SUITE_EXPRESSION', message);
+  }
+}
 
 export function isPlaceholder(value: unknown): boolean {
   return typeof value === 'string' && PLACEHOLDER.test(value);

@@ -1,4 +1,4 @@
-import type { GuestPayload } from '../guest/plan.js';
+import type { GuestPayload } from './case.js';
 
 /** A payload generator after placeholders are resolved (schema.ts's PayloadSchema, with numbers). */
 export interface PayloadSpec {

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/lab-error.js';
+import { UsageError, type UsageCode } from '../errors/lab-error.js';
 
 /** One problem in a suite file, located as precisely as the file allows. */
 export interface SuiteIssue {
@@ -22,7 +22,7 @@ const SHOWN = 20;
  */
 export class FileIssuesError extends UsageError {
   constructor(
-    code: string,
+    code: UsageCode,
     readonly issues: SuiteIssue[],
   ) {
     const lines = issues.slice(0, SHOWN).map(formatIssue);

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packageRoot } from '../cli/package-root.js';
+import { packageRoot } from '../package-root/package-root.js';
 import { suiteJsonSchema } from './json-schema.js';
 
 export const schemaFile = () => join(packageRoot(), 'lab', 'suite', 'suite.schema.json');

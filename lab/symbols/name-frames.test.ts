@@ -3,7 +3,7 @@ import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, BUILD_DIR } from '../../driver/testing/guest-session.js';
+import { build, BUILD_DIR } from '../../driver/testing/guest-in-wine.js';
 import { nameFrames } from './name-frames.js';
 import { tempDir } from '../testing/temp-dir.js';
 

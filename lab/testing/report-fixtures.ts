@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunReport } from '../report/run-report.js';
-import { outcomeOf } from '../run/run-outcome.js';
+import { runOutcomeOf } from '../run/run-outcome.js';
 import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
 
 export const HOSTILE = `</script><script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=2;alert(2)"><svg onload="window.__pwned=3">`;
@@ -26,7 +26,7 @@ export function aCase(id: string, status: CaseStatus, extra: Partial<CaseResult>
 
 export function aReport(cases: CaseResult[], extra: Partial<RunReport> = {}): RunReport {
   const indexed = cases.map((c, index) => ({ ...c, index }));
-  const { summary, status } = outcomeOf(indexed, { interrupted: false, harnessFailure: false });
+  const { summary, status } = runOutcomeOf(indexed, { interrupted: false, harnessFailure: false });
   return {
     schemaVersion: 1,
     runId: 'run-1',

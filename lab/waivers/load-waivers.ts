@@ -6,7 +6,7 @@ import { located } from '../suite/load-suite.js';
 import { explainIssues, type RawIssue } from '../suite/schema-issues.js';
 import { SourceMap } from '../suite/source-map.js';
 import type { SuiteIssue } from '../suite/suite-error.js';
-import { compilePattern } from './case-pattern.js';
+import { parseCasePattern } from '../suite/case-pattern.js';
 import type { Waiver, WaiverList } from './waiver.js';
 import { WAIVER_FIELDS, WaiversFileSchema, type WaiverEntry } from './waiver-schema.js';
 import { WaiversError } from './waivers-error.js';
@@ -77,9 +77,10 @@ function toWaiver(entry: WaiverEntry, source: string): Waiver | { issue: { field
     const id = entry.case;
     matches = (other) => other === id;
   } else {
-    const compiled = compilePattern(entry.pattern!);
-    if ('error' in compiled) return { issue: { field: 'pattern', message: `${compiled.error}, found ${JSON.stringify(entry.pattern)}` } };
-    matches = compiled.test;
+    // A waiver's pattern must match the whole case id (case-pattern.ts): it covers only what it names.
+    const pattern = parseCasePattern(entry.pattern!);
+    if ('error' in pattern) return { issue: { field: 'pattern', message: `${pattern.error}, found ${JSON.stringify(entry.pattern)}` } };
+    matches = pattern.matches;
   }
   return {
     match: entry.case ?? entry.pattern!,

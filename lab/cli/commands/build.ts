@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { HarnessError } from '../../errors/lab-error.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root/package-root.js';
 
 export interface BuildFlags {
   mutants?: boolean;

@@ -1,7 +1,7 @@
 import { HarnessError } from '../../errors/lab-error.js';
 import { printChecks } from '../../doctor/print-checks.js';
 import { checksOf, createTarget } from '../../targets/create-target.js';
-import { buildDir } from '../package-root.js';
+import { buildDir } from '../../package-root/package-root.js';
 
 export interface DoctorFlags {
   target: string;

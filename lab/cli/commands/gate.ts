@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../errors/lab-error.js';
 import { loadBaseline } from '../../gate/baseline.js';
 import { gateLines, type NamedCase } from '../../gate/gate-lines.js';
 import { GateTally, gateExitCode } from '../../gate/gate-tally.js';
@@ -51,7 +52,7 @@ export async function gateRuns(newPath: string, baselinePath: string, flags: Gat
     if (c.gate?.class === 'regression' || isNewFailure(c)) details.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
   }
   // A run that did not finish cannot vouch for the cases it did not reach: the harness's problem (exit 3).
-  const unfinished = report.status === 'interrupted' ? { code: 'LAB_INTERRUPTED', message: 'the new run was interrupted' } : report.error;
+  const unfinished = report.status === 'interrupted' ? { code: 'LAB_INTERRUPTED' satisfies ErrorCode, message: 'the new run was interrupted' } : report.error;
   const result = tally.result({ status: report.status, ...(unfinished ? { error: unfinished } : {}) });
   if (flags.json) stdout += `${JSON.stringify(result.section, null, 2)}\n`;
   else {

@@ -9,7 +9,7 @@ import { mapLimited, runAgainst } from '../../mutate/run-mutants.js';
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases } from '../load-cases.js';
 import { buildFor, forMachine } from '../machine-build.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root/package-root.js';
 import { interruptSignal } from '../signals.js';
 import { visible } from '../../text/visible.js';
 

@@ -6,7 +6,7 @@ import { runSuite } from '../../run/run-suite.js';
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases, requireFile } from '../load-cases.js';
 import { buildFor, forMachine } from '../machine-build.js';
-import { buildDir } from '../package-root.js';
+import { buildDir } from '../../package-root/package-root.js';
 import { interruptSignal } from '../signals.js';
 import { UsageError } from '../../errors/lab-error.js';
 import { readRunRecord, writeRunRecord, type RunRecord } from '../../run/run-record.js';
@@ -47,7 +47,7 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   const { target: _name, ...selection } = flags;
   const loaded = await loadCases(suiteFile, { ...selection, target: targetRef });
   // The gate (and its waivers) loads only for gated runs: an ungated run does not pay for it.
-  const gate = flags.baseline || flags.waivers ? await (await import('../../gate/run-gate.js')).RunGate.fromFlags(flags) : undefined;
+  const gate = flags.baseline || flags.waivers ? await (await import('../../run/run-gate.js')).RunGate.fromFlags(flags) : undefined;
   await requireFile(loaded.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
   if (loaded.client) await requireFile(loaded.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
   for (const file of loaded.files) await requireFile(file.path, `the suite's file ${file.name}`, 'check `files:` in the suite, or run `lab build` first.');

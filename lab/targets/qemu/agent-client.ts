@@ -5,9 +5,12 @@ import { HarnessError } from '../../errors/lab-error.js';
 import { encodeFrame, type Frame, FrameDecoder, FRAME_MAX_PAYLOAD, FrameType } from './agent-frame.js';
 
 /** The agent answered a request with an error: the Win32 code and what it was doing. */
-export class AgentRequestError extends Error {
-  constructor(readonly win32: number, message: string) {
-    super(message);
+export class AgentRequestError extends HarnessError {
+  constructor(
+    readonly win32: number,
+    message: string,
+  ) {
+    super('LAB_QEMU_REQUEST', message);
   }
 }
 

@@ -86,10 +86,16 @@ async function bootAndSave(iso: string, dir: string, input: CleanImageInput): Pr
   input.onProgress?.(`booting ${basename(input.image)} under ${input.machine.accelerator.toUpperCase()} to make the clean snapshot (once; about a minute under TCG)`);
   // The kernel's debug port during the boot, kept beside the cache for when a boot fails.
   const log = createWriteStream(`${dir}.boot.log`);
+  // A log that cannot be written (a full disk) must not end lab: the boot goes on without it, and says so.
+  let logFailed = false;
+  log.on('error', (error) => {
+    logFailed = true;
+    input.onProgress?.(`the boot log ${dir}.boot.log could not be written: ${error.message}`);
+  });
   let agentReady!: () => void;
   const ready = new Promise<void>((resolve) => (agentReady = resolve));
   const onDebugText = (text: string) => {
-    log.write(`${text}\n`);
+    if (!logFailed) log.write(`${text}\n`);
     if (text.startsWith(AGENT_READY)) agentReady();
   };
   const machine = await QemuMachine.start({ ...input.machine, iso, disk, socketDir: dir }, dir, { onDebugText, onDebuggerPrompt: () => undefined, onPanic: () => undefined, onExit: () => undefined });

@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors/lab-error.js';
 import { quoteArgument } from '../../guest/windows-command-line.js';
 
 /**
@@ -50,7 +51,11 @@ export function escapeForCmd(text: string): string {
 }
 
 /** Raised for text no quoting can carry through cmd.exe (a bug in the caller, or hostile input). */
-export class CmdQuotingError extends Error {}
+export class CmdQuotingError extends UsageError {
+  constructor(message: string) {
+    super('LAB_CMD_QUOTING', message);
+  }
+}
 
 function refuseUnquotable(arg: string): void {
   // cmd.exe ends a command at a line break and C strings end at NUL: no quoting carries them.

@@ -1,3 +1,4 @@
+import { HarnessError } from '../../errors/lab-error.js';
 import { parseDbgView, type DebugLine } from '../../logs/debug-line.js';
 import { cmdCommandLine } from './cmd-command-line.js';
 import type { RemoteFiles } from './remote-files.js';
@@ -46,7 +47,7 @@ export class DbgViewCapture {
       if (await files.stat(this.logPath)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`DbgView (${this.exe}) did not create ${this.logPath} within ${waitMs} ms`);
+    throw new HarnessError('LAB_DBGVIEW', `DbgView (${this.exe}) did not create ${this.logPath} within ${waitMs} ms. Fix: check the inventory's dbgview path and that DbgView runs on the machine (\`lab doctor --target <name>\`).`);
   }
 
   /** Complete lines written since the last read, as debug-stream lines. */

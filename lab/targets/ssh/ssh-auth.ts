@@ -18,8 +18,8 @@ export async function authConfig(endpoint: SshEndpoint, env: NodeJS.ProcessEnv =
   if (auth.keyFile) {
     try {
       config.privateKey = await readFile(auth.keyFile);
-    } catch {
-      throw new UsageError('LAB_SSH_KEY_MISSING', `${label}: auth.keyFile ${auth.keyFile} cannot be read. Fix: check the path (relative paths start at the inventory's folder, ~ is your home).`);
+    } catch (error) {
+      throw new UsageError('LAB_SSH_KEY_MISSING', `${label}: auth.keyFile ${auth.keyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Fix: check the path (relative paths start at the inventory's folder, ~ is your home).`, { cause: error });
     }
     if (auth.passphraseEnv) config.passphrase = requireEnv(env, auth.passphraseEnv, label, 'auth.passphraseEnv');
   }

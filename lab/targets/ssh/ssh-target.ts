@@ -66,9 +66,11 @@ export class SshTarget implements Target {
     Object.assign(this.facts, { host: endpoint.host, port: String(endpoint.port), user: endpoint.user, guestDir: this.options.guest.guestDir });
     if (connection.hostKey) this.facts.hostKey = `${'keyType' in connection.hostKey ? `${connection.hostKey.keyType} ` : ''}${connection.hostKey.fingerprint}`;
     // Independent round trips, so they go out at once (each costs a channel on the server).
-    const [version] = await Promise.all([this.link.run('ver', { what: 'asking the Windows version (ver)' }).catch(() => undefined), this.clean(), this.probe.baseline(signal)]);
-    const ver = version?.stdout.trim().split(/\r?\n/).find((l) => l.trim());
-    if (ver) this.facts.windows = ver.trim();
+    // The version only describes the target in the report: a `ver` that fails says why there, and the run goes on.
+    const [version] = await Promise.all([this.link.run('ver', { what: 'asking the Windows version (ver)' }).catch((error: Error) => error), this.clean(), this.probe.baseline(signal)]);
+    const ver = version instanceof Error ? undefined : version.stdout.trim().split(/\r?\n/).find((l) => l.trim());
+    if (version instanceof Error) this.facts.windows = `unknown: \`ver\` failed: ${version.message}`;
+    else if (ver) this.facts.windows = ver.trim();
   }
 
   guestPath(name: string): string {
@@ -78,7 +80,7 @@ export class SshTarget implements Target {
   async put(localPath: string, guestPath: string): Promise<void> {
     const files = await this.files();
     await files.put(localPath, checkWindowsPath(guestPath));
-    for (const service of await planServices(localPath).catch(() => [])) this.services.add(service);
+    for (const service of await planServices(localPath)) this.services.add(service);
   }
 
   /**

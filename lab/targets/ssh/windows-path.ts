@@ -3,7 +3,13 @@
  * checked before they reach SFTP or a command line, and turned into the form Windows' OpenSSH SFTP
  * server uses (`/C:/lab/x.sys`).
  */
-export class WindowsPathError extends Error {}
+import { UsageError } from '../../errors/lab-error.js';
+
+export class WindowsPathError extends UsageError {
+  constructor(message: string) {
+    super('LAB_WINDOWS_PATH', message);
+  }
+}
 
 /** Characters Windows does not allow in a file name, plus control characters. */
 const FORBIDDEN = /[<>"|?*\u0000-\u001f]/;

@@ -6,7 +6,7 @@ import { runSuite } from '../../run/run-suite.js';
 import { ScriptedTarget } from '../../run/testing/scripted-target.js';
 import { expandSuite } from '../../suite/expand.js';
 import { loadSuite } from '../../suite/load-suite.js';
-import { buildDir } from '../../cli/package-root.js';
+import { buildDir } from '../../package-root/package-root.js';
 import { WineTarget } from './wine-target.js';
 import { resolveGuestPath } from './guest-path.js';
 import { tempDir } from '../../testing/temp-dir.js';

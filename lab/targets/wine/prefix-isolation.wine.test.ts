@@ -3,7 +3,7 @@ import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, runGuest, stage } from '../../../driver/testing/guest-session.js';
+import { build, runGuest, stage } from '../../../driver/testing/guest-in-wine.js';
 import { freshPrefix, runInWine, type FreshPrefix } from '../../testing/wine.js';
 import { labCacheDir } from './cache-dir.js';
 import { ensureTemplate } from './prefix-template.js';

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimRunDir, ownsRunDir, reapAbandonedRuns } from './wine-reaper.js';
-import { buildDir } from '../../cli/package-root.js';
+import { buildDir } from '../../package-root/package-root.js';
 import { WineTarget } from './wine-target.js';
 import { tempDir } from '../../testing/temp-dir.js';
 

@@ -1,15 +1,17 @@
 /**
  * The hex diff of a step's output against the expected bytes, as a grid people can read: offset, the
  * expected and the actual 16 bytes of each row with differing bytes marked, and both as ASCII. Starts a
- * couple of rows above the first difference; the rest is one click away.
+ * couple of rows above the first difference; the rest is one click away. The rows are laid out by
+ * lab/verdict/hex-rows.ts, as the verdict's text diff is.
  */
 import { clear, el, plural } from '../../../page/client/dom.js';
 import type { StepReport } from '../../../verdict/case-result.js';
+import { firstDifference, firstRowShown, HEX_LAYOUT, hexRow, rowCount, type HexCell, type HexRow } from '../../../verdict/hex-rows.js';
 
 const HEX_ROWS = 12;
 
-function hexBytes(hex: unknown): string[] {
-  return hex ? String(hex).match(/../g) || [] : [];
+function hexBytes(hex: unknown): number[] {
+  return hex ? (String(hex).match(/../g) || []).map((h) => parseInt(h, 16)) : [];
 }
 
 export function hexDiff(s: StepReport): HTMLElement | null {
@@ -17,16 +19,11 @@ export function hexDiff(s: StepReport): HTMLElement | null {
   if (ex.output === undefined || s.output === undefined) return s.diff ? el('pre', { className: 'diff', text: s.diff.text }) : null;
   const want = hexBytes(ex.output);
   const got = hexBytes(s.output);
-  let first = -1;
-  for (let i = 0; i < Math.max(want.length, got.length); i++) {
-    if (want[i] !== got[i]) {
-      first = i;
-      break;
-    }
-  }
+  const first = firstDifference(want, got);
   if (first < 0 && !s.diff) return null;
-  const rows = Math.max(1, Math.ceil(Math.max(want.length, got.length) / 16));
-  let from = Math.max(0, Math.floor(Math.max(first, 0) / 16) - 2);
+  const size = HEX_LAYOUT.row;
+  const rows = rowCount(want, got, size);
+  let from = firstRowShown(first, size, HEX_LAYOUT.context);
   const box = el('div', { className: 'hexdiff' });
   const lengths = `expected ${plural(s.diff ? s.diff.expectedLength : want.length, 'byte')}, got ${plural(s.diff ? s.diff.actualLength : got.length, 'byte')}`;
   box.appendChild(el('div', { className: 'meta', text: (first >= 0 ? `first difference at byte ${first} (0x${first.toString(16)}) \u00b7 ` : '') + lengths }));
@@ -36,7 +33,7 @@ export function hexDiff(s: StepReport): HTMLElement | null {
   table.appendChild(body);
   const shownTo = Math.min(rows, from + HEX_ROWS);
   const fill = (to: number) => {
-    for (let r = body.childNodes.length + from; r < to; r++) body.appendChild(hexRow(r, want, got));
+    for (let r = body.childNodes.length + from; r < to; r++) body.appendChild(rowElement(hexRow(want, got, r, size)));
   };
   fill(shownTo);
   box.appendChild(table);
@@ -52,23 +49,8 @@ export function hexDiff(s: StepReport): HTMLElement | null {
   return box;
 }
 
-function hexRow(r: number, want: string[], got: string[]): HTMLElement {
-  const cells = (bytes: string[], other: string[]) => {
-    const td = el('td', { className: 'bytes' });
-    for (let i = r * 16; i < r * 16 + 16; i++) {
-      const b = bytes[i];
-      const differs = b !== other[i];
-      td.appendChild(el('span', { className: b === undefined ? (differs ? 'b missing' : 'b') : differs ? 'b d' : 'b', text: b === undefined ? '..' : b }));
-    }
-    return td;
-  };
-  const ascii = (bytes: string[], other: string[]) => {
-    const td = el('td', { className: 'ascii' });
-    for (let i = r * 16; i < r * 16 + 16 && i < bytes.length; i++) {
-      const code = parseInt(bytes[i]!, 16);
-      td.appendChild(el('span', { className: bytes[i] !== other[i] ? 'd' : '', text: code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '.' }));
-    }
-    return td;
-  };
-  return el('tr', null, [el('td', { className: 'off', text: (r * 16).toString(16).padStart(8, '0') }), cells(want, got), cells(got, want), ascii(want, got), ascii(got, want)]);
+function rowElement(row: HexRow): HTMLElement {
+  const cells = (side: HexCell[]) => el('td', { className: 'bytes' }, side.map((c) => el('span', { className: c.text === '' ? (c.differs ? 'b missing' : 'b') : c.differs ? 'b d' : 'b', text: c.hex })));
+  const ascii = (side: HexCell[]) => el('td', { className: 'ascii' }, side.filter((c) => c.text !== '').map((c) => el('span', { className: c.differs ? 'd' : '', text: c.text })));
+  return el('tr', null, [el('td', { className: 'off', text: row.offset.toString(16).padStart(8, '0') }), cells(row.expected), cells(row.actual), ascii(row.expected), ascii(row.actual)]);
 }

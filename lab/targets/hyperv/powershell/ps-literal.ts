@@ -3,7 +3,13 @@
  * is expanded and the only special characters are the quotes themselves: PowerShell treats U+2018,
  * U+2019, U+201A and U+201B as single quotes too, so every one of them is doubled, not just `'`.
  */
-export class PsLiteralError extends Error {}
+import { UsageError } from '../../../errors/lab-error.js';
+
+export class PsLiteralError extends UsageError {
+  constructor(message: string) {
+    super('LAB_POWERSHELL_VALUE', message);
+  }
+}
 
 const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-/** The repository root (where package.json is), from the compiled lab/dist/cli/ or the sources in lab/cli/. */
+/** The repository root (where package.json is), from the compiled lab/dist/package-root/ or the sources in lab/package-root/. */
 export function packageRoot(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
   return here.includes(`${join('lab', 'dist')}`) ? join(here, '..', '..', '..') : join(here, '..', '..');

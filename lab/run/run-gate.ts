@@ -4,9 +4,9 @@ import type { CaseResult } from '../verdict/case-result.js';
 import { loadWaivers } from '../waivers/load-waivers.js';
 import { utcDay } from '../waivers/waiver.js';
 import { WaiverBook } from '../waivers/waiver-book.js';
-import { loadBaseline } from './baseline.js';
-import { GateTally, gateExitCode, type GateResult } from './gate-tally.js';
-import { markCase, type GateOptions } from './mark-case.js';
+import { loadBaseline } from '../gate/baseline.js';
+import { GateTally, gateExitCode, type GateResult } from '../gate/gate-tally.js';
+import { markCase, type GateOptions } from '../gate/mark-case.js';
 import { visible } from '../text/visible.js';
 
 export interface RunGateFlags {
@@ -72,12 +72,14 @@ export class RunGate {
     const mark = (c: CaseResult) => markCase(c, this.options);
     return {
       name: inner.name,
+      ...(inner.writes ? { writes: inner.writes } : {}),
       onBegin: (run) => inner.onBegin?.(run),
       onPhase: (phase, detail) => inner.onPhase?.(phase, detail),
       onCaseBegin: (c) => inner.onCaseBegin?.(c),
       onCaseEnd: (result) => inner.onCaseEnd?.(mark(result)),
       onWarning: (message) => inner.onWarning?.(message),
       onEnd: (report) => inner.onEnd?.(this.gated(report, mark)),
+      onWritten: (files, report) => inner.onWritten?.(files, this.gated(report, mark)),
     };
   }
 
