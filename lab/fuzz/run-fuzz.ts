@@ -1,0 +1,363 @@
+/**
+ * One fuzz run: search (explore.ts) until the budget is spent, shrink each distinct sighting to the
+ * smallest case that still shows it (shrink.ts), write findings.yaml and confirm it by running it, then
+ * fuzz.json and fuzz.html. Everything is written whatever happened (an interruption, a harness fault); the
+ * exit code is 1 with a finding, 0 when the budget ran out clean, 3 when lab or the target could not run,
+ * 130 on Ctrl-C.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LabError, UsageError } from '../errors/lab-error.js';
+import { openForAppend } from '../files/append-file.js';
+import { writeFileAtomic } from '../files/atomic-file.js';
+import { ReporterMultiplexer } from '../reporters/multiplexer.js';
+import { fileFacts } from '../run/file-facts.js';
+import { PhaseClock } from '../run/phase-clock.js';
+import type { ExpandedSuite } from '../suite/case.js';
+import { hexCode } from '../suite/ioctl-code.js';
+import type { LoadedSuite } from '../suite/load-suite.js';
+import type { Target } from '../targets/target.js';
+import type { CaseResult } from '../verdict/case-result.js';
+import { confirmFindings } from './confirm-findings.js';
+import { Coverage } from './coverage.js';
+import { explore, type Budget, type Chunk } from './explore.js';
+import { caseYaml, findingsYaml, type FindingCase } from './findings-yaml.js';
+import { ACCESS_NAMES, codeParts, METHOD_NAMES, totalCalls, type FuzzOp } from './fuzz-op.js';
+import { renderFuzzPage } from './fuzz-page.js';
+import type { FuzzProgress } from './fuzz-progress.js';
+import { FUZZ_SCHEMA_VERSION, type FindingReport, type FuzzReport, type SightingReport } from './fuzz-report.js';
+import { FuzzWorker } from './fuzz-sessions.js';
+import { fuzzSpace, type SpaceOptions } from './fuzz-space.js';
+import { batchAt, fuzzPlan, planDigest, type GenerateOptions } from './generate.js';
+import { shrink } from './shrink.js';
+import { crashSite, sightingsOf, type Sighting } from './sighting.js';
+import { Trials } from './trials.js';
+
+export interface FuzzInput {
+  suite: ExpandedSuite;
+  loaded: LoadedSuite;
+  /** One target per worker. */
+  targets: Target[];
+  runId: string;
+  outDir: string;
+  guestRunner: string;
+  seed: number;
+  budget: Budget;
+  /** The budget as the user wrote it, for the report. */
+  budgetText: string;
+  hangMs: number;
+  /** Time for shrinking and confirming every finding, after the search. */
+  shrinkMs: number;
+  generate: GenerateOptions;
+  space: SpaceOptions;
+  replay?: { from: string; chunks: Chunk[]; planDigest: string };
+  /** Ctrl-C. */
+  signal: AbortSignal;
+  progress: FuzzProgress;
+  /** suite.schema.json relative to the output folder, for editors opening findings.yaml. */
+  schemaPath?: string;
+}
+
+export interface FuzzOutcome {
+  report: FuzzReport;
+  exitCode: 0 | 1 | 2 | 3 | 130;
+}
+
+/** The guest runner's own lines are kept up to this size (a driver returning megabytes per call fills it fast). */
+const GUEST_OUTPUT_CAP = 64 * 1024 * 1024;
+/** Batches before a sighting's own that a shrink may replay when the batch alone does not show it. */
+const HISTORY_CAP = 64;
+
+interface Seen {
+  sighting: Sighting;
+  batch: number;
+  worker: number;
+  atMs: number;
+  afterCalls: number;
+  count: number;
+  history: number[];
+}
+
+export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
+  const { suite, progress, outDir } = input;
+  await mkdir(outDir, { recursive: true });
+  const started = Date.now();
+  const clock = new PhaseClock();
+  const space = fuzzSpace(suite, input.loaded.raw, input.space);
+  const plan = fuzzPlan(input.seed, space, input.generate);
+  const digest = planDigest(plan);
+  if (input.replay && input.replay.planDigest !== digest) {
+    throw new UsageError('LAB_REPLAY', `--replay ${input.replay.from}: that run's calls came from another suite, other options or another version of lab fuzz (its plan digest ${input.replay.planDigest.slice(0, 12)}, this one ${digest.slice(0, 12)}), so they cannot be sent again byte for byte. Fix: replay with the suite file and lab that made it.`);
+  }
+  const warnings: string[] = [];
+  const faults: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    progress.line(`lab fuzz: warning: ${message}`);
+  };
+  const reporters = new ReporterMultiplexer([progress.reporter(warn)]);
+  const guestOutput = boundedAppender(join(outDir, 'guest-output.jsonl'), GUEST_OUTPUT_CAP);
+  const workers = input.targets.map(
+    (target, i) =>
+      new FuzzWorker({
+        suite,
+        target,
+        outDir,
+        fileTag: i === 0 ? '' : `.worker-${i + 1}`,
+        guestRunner: input.guestRunner,
+        signal: input.signal,
+        clock,
+        reporters,
+        warn,
+        fault: (message) => {
+          faults.push(message);
+          warn(`driver fault outside any call: ${message}`);
+        },
+        onGuestLine: guestOutput.write,
+      }),
+  );
+
+  const coverage = new Coverage();
+  const seen = new Map<string, Seen>();
+  let calls = 0;
+  let batches = 0;
+  let failure: Error | undefined;
+  let chunks: Chunk[] = [];
+  let exploreMs = 0;
+  let loadBlame: CaseResult['blame'] | undefined;
+  const findings: FindingReport[] = [];
+  const notReproduced: SightingReport[] = [];
+
+  try {
+    progress.line(`lab fuzz: ${suite.name} (${suite.driver.image}) on ${input.targets[0]!.name}${input.targets.length > 1 ? ` ×${input.targets.length}` : ''}, seed ${plan.seed}, budget ${input.budgetText}${input.replay ? `, replaying ${input.replay.from}` : ''}`);
+    progress.line(`lab fuzz: ${space.named.length} named IOCTLs, ${plan.sweep.length} codes to sweep, ${space.corpus.length} calls from the suite, lengths up to ${space.maxLength}`);
+    progress.searchBegan(input.budget.kind === 'time' ? input.budget.ms : undefined);
+    const searchStart = Date.now();
+    const explored = await explore({
+      plan,
+      workers,
+      budget: input.budget,
+      ...(input.replay ? { replay: input.replay.chunks } : {}),
+      hangMs: input.hangMs,
+      onResult(batch, result, worker, history) {
+        batches += 1;
+        const finished = result.status === 'passed' || result.status === 'failed';
+        if (finished) {
+          calls += totalCalls(batch.ops);
+          coverage.addBatch(batch.ops, result.steps);
+        }
+        if (result.status === 'error' && result.message) warn(`batch ${batch.index}: ${result.message.split('\n')[0]} (lab's or the target's fault, not the driver's)`);
+        for (const sighting of sightingsOf(result)) {
+          const known = seen.get(sighting.key);
+          if (known) {
+            known.count += 1;
+            continue;
+          }
+          seen.set(sighting.key, { sighting, batch: batch.index, worker, atMs: Date.now() - searchStart, afterCalls: calls, count: 1, history: history.slice(-HISTORY_CAP) });
+          progress.line(`  ✗ ${sighting.kind}: ${sighting.summary.split('\n')[0]} (batch ${batch.index}, ${((Date.now() - searchStart) / 1000).toFixed(1)} s in)`);
+        }
+        progress.update(calls, coverage.codeCount, seen.size);
+      },
+    });
+    progress.searchEnded();
+    chunks = explored.chunks;
+    exploreMs = explored.durationMs;
+    loadBlame = explored.loadBlame;
+
+    if (!loadBlame && !input.signal.aborted && seen.size > 0) {
+      await clock.time('shrink', () => shrinkAll(input, plan, workers[0]!, seen, findings, notReproduced));
+    }
+  } catch (error) {
+    progress.searchEnded();
+    if (!input.signal.aborted) failure = error as Error;
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await guestOutput.close();
+  }
+
+  const interrupted = input.signal.aborted;
+  const driverFacts = await fileFacts(suite.driver.image);
+  const crashOnce = notReproduced.some((s) => s.kind === 'crash');
+  const status: FuzzReport['status'] = interrupted ? 'interrupted' : failure || loadBlame ? 'error' : findings.length || crashOnce || faults.length ? 'findings' : 'clean';
+  const names = space.names;
+  const report: FuzzReport = {
+    schemaVersion: FUZZ_SCHEMA_VERSION,
+    kind: 'lab-fuzz',
+    runId: input.runId,
+    suite: suite.name,
+    suiteFile: suite.file,
+    driver: { path: suite.driver.image, sha256: driverFacts.sha256, signed: driverFacts.signed },
+    target: input.targets[0]!.name,
+    targetKind: input.targets[0]!.kind,
+    targetInfo: input.targets[0]!.describe(),
+    seed: plan.seed,
+    planDigest: digest,
+    ...(input.replay ? { replayOf: input.replay.from } : {}),
+    options: {
+      budget: input.budgetText,
+      workers: input.targets.length,
+      hangMs: input.hangMs,
+      batchCalls: plan.batchCalls,
+      threads: plan.threads,
+      functions: space.functions.map(([a, b]) => `${hex3(a)}-${hex3(b)}`),
+      deviceTypes: space.deviceTypes.map((d) => `0x${d.toString(16).toUpperCase()}`),
+      maxLength: space.maxLength,
+    },
+    status,
+    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } } : loadBlame ? { error: { code: 'LAB_FUZZ_NO_LOAD', message: `the driver did not load (${loadBlame === 'harness' ? "the target's fault" : "the driver's fault"}); see the warnings` } } : {}),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    exploration: { batches, calls, callsPerSecond: exploreMs > 0 ? Math.round((calls / exploreMs) * 1000) : 0, codes: coverage.codeCount, durationMs: exploreMs, chunks },
+    findings,
+    notReproduced,
+    coverage: coverage.table().map((row) => {
+      const p = codeParts(row.code);
+      const name = names.get(row.code);
+      return { ...row, ...(name ? { name } : {}), deviceType: p.deviceType, function: p.function, method: METHOD_NAMES[p.method]!, access: ACCESS_NAMES[p.access]! };
+    }),
+    warnings,
+    faults,
+    timings: { ...clock.timings(), explore: exploreMs },
+  };
+  writeFileAtomic(join(outDir, 'fuzz.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(join(outDir, 'fuzz.html'), renderFuzzPage(report));
+  summary(progress, report, outDir);
+  const exitCode = interrupted ? 130 : failure ? (failure instanceof LabError ? failure.exitCode : 3) : loadBlame ? (loadBlame === 'harness' ? 3 : 1) : status === 'findings' ? 1 : 0;
+  return { report, exitCode };
+
+  function hex3(n: number): string {
+    return `0x${n.toString(16).toUpperCase().padStart(3, '0')}`;
+  }
+}
+
+/** Each distinct sighting, first seen first, shrunk on the first worker's target; then findings.yaml, written and run. */
+async function shrinkAll(input: FuzzInput, plan: ReturnType<typeof fuzzPlan>, worker: FuzzWorker, seen: Map<string, Seen>, findings: FindingReport[], notReproduced: SightingReport[]): Promise<void> {
+  const { progress } = input;
+  const deadline = AbortSignal.timeout(input.shrinkMs);
+  const cases: FindingCase[] = [];
+  const shrunk: Array<{ finding: FindingReport; kind: Sighting['kind'] }> = [];
+  const order = [...seen.values()].sort((a, b) => a.atMs - b.atMs);
+  for (const s of order) {
+    const base: SightingReport = {
+      kind: s.sighting.kind,
+      summary: s.sighting.summary,
+      first: { batch: s.batch, worker: s.worker, atMs: s.atMs, afterCalls: s.afterCalls },
+      seen: s.count,
+      ...(s.sighting.evidence ? { evidence: s.sighting.evidence } : {}),
+      ...(s.sighting.problem ? { problem: s.sighting.problem } : {}),
+    };
+    if (input.signal.aborted) break;
+    if (deadline.aborted) {
+      notReproduced.push({ ...base, summary: `${base.summary} (not shrunk: the time for shrinking ran out)` });
+      continue;
+    }
+    progress.line(`lab fuzz: shrinking ${s.sighting.kind} from batch ${s.batch}: ${s.sighting.summary.split('\n')[0]}`);
+    const trials = new Trials(worker, plan.space.names, input.hangMs, deadline);
+    const batch = batchAt(plan, s.batch).ops;
+    const history = s.history.map((b) => batchAt(plan, b).ops);
+    const outcome = await shrink(trials, s.sighting, batch, history);
+    if (!outcome.reproduced) {
+      progress.line(`  not reproduced from a fresh load of the driver (${trials.count} trials)`);
+      notReproduced.push(base);
+      continue;
+    }
+    const id = `F${cases.length + 1}`;
+    const evidence = outcome.result?.evidence;
+    const site = s.sighting.kind === 'crash' ? crashSite(evidence ?? s.sighting.evidence) : undefined;
+    const finding: FindingReport = {
+      ...base,
+      id,
+      ...(site ? { site } : {}),
+      minimized: { calls: totalCalls(outcome.ops), yaml: '', steps: outcome.steps, trials: trials.count, ...(evidence ? { evidence } : {}) },
+      confirmed: false,
+      confirmation: 'not run',
+    };
+    cases.push(findingCase(id, s, outcome.ops, plan.space.names, input, evidence));
+    shrunk.push({ finding, kind: s.sighting.kind });
+    progress.line(`  ${id}: ${describeOps(outcome.ops, plan.space.names)} (${trials.count} trials)`);
+  }
+  if (cases.length === 0) return;
+
+  const file = join(input.outDir, 'findings.yaml');
+  const write = () =>
+    writeFileAtomic(
+      file,
+      findingsYaml({
+        suite: input.suite,
+        raw: input.loaded.raw,
+        names: plan.space.names,
+        dir: input.outDir,
+        ...(input.schemaPath ? { schemaPath: input.schemaPath } : {}),
+        header: [`lab fuzz findings for ${input.suite.file} (suite ${input.suite.name}), seed ${plan.seed}.`, 'Each case fails on the driver it was found on and passes once the defect is fixed: `lab run` this file to', 'replay them all, or paste a case into the suite to keep it.'],
+        cases,
+      }),
+    );
+  write();
+  if (!input.signal.aborted) {
+    progress.line(`lab fuzz: confirming ${cases.length} finding${cases.length === 1 ? '' : 's'} by running findings.yaml`);
+    const target = input.targets[0]!;
+    const confirmations = await confirmFindings(worker, file, shrunk.map((s) => s.kind), { kind: target.kind, name: target.name });
+    confirmations.forEach((c, i) => {
+      shrunk[i]!.finding.confirmed = c.confirmed;
+      shrunk[i]!.finding.confirmation = c.text;
+      if (!c.confirmed) cases[i]!.comments.push(`NOT CONFIRMED: ${c.text}`);
+      progress.line(`  ${shrunk[i]!.finding.id}: ${c.confirmed ? 'confirmed' : 'NOT confirmed'}: ${c.text}`);
+    });
+    write();
+  }
+  shrunk.forEach((s, i) => {
+    s.finding.minimized.yaml = caseYaml(cases[i]!, plan.space.names).join('\n');
+    findings.push(s.finding);
+  });
+}
+
+function findingCase(id: string, s: Seen, ops: FuzzOp[], names: ReadonlyMap<number, string>, input: FuzzInput, evidence: CaseResult['evidence']): FindingCase {
+  const what = describeOps(ops, names);
+  const comments = [`${id}: ${s.sighting.kind}, found by lab fuzz --seed ${input.seed} in batch ${s.batch} (${(s.atMs / 1000).toFixed(1)} s in), seen in ${s.count} batch${s.count === 1 ? '' : 'es'}`];
+  const ev = evidence ?? s.sighting.evidence;
+  if (s.sighting.problem) comments.push(`rule broken: ${s.sighting.problem}`);
+  if (ev) {
+    comments.push(`fault: ${ev.signature}`);
+    const frames = (ev.backtrace ?? '').split('\n').filter((l) => /^\s*=?>?\s*\d+\s/.test(l)).slice(0, 8);
+    if (frames.length) comments.push('backtrace:', ...frames.map((f) => `  ${f.trim()}`));
+    if (ev.lastLines.length) comments.push('debug lines before it:', ...ev.lastLines.slice(-6).map((l) => `  ${l}`));
+  }
+  return {
+    id,
+    name: `fuzz ${id} ${s.sighting.kind}: ${what}`.slice(0, 200),
+    description: `lab fuzz --seed ${input.seed} (batch ${s.batch}): ${s.sighting.summary.split('\n')[0]}`.slice(0, 4000),
+    ops,
+    ...(s.sighting.kind === 'hang' ? { timeoutMs: input.hangMs } : {}),
+    comments,
+  };
+}
+
+/** "READ outLength 5121", "REFLECT input 666, then READ ...": a short name for a sequence. */
+function describeOps(ops: FuzzOp[], names: ReadonlyMap<number, string>): string {
+  const calls = ops.flatMap((op) => (op.kind === 'par' ? [`${op.threads} threads of ${op.ops.filter((o) => o.kind === 'ioctl').length} call(s)`] : op.kind === 'ioctl' ? [`${names.get(op.code) ?? hexCode(op.code)} in ${op.input.length} out ${op.outLength}`] : []));
+  const shown = calls.slice(0, 3).join(', then ');
+  return calls.length > 3 ? `${shown} (+${calls.length - 3} more)` : shown || `${ops.length} open/close`;
+}
+
+function summary(progress: FuzzProgress, report: FuzzReport, outDir: string): void {
+  const e = report.exploration;
+  progress.line(`lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}; seed ${report.seed}`);
+  for (const f of report.findings) progress.line(`  ${f.id} ${f.kind}${f.site ? ` at ${f.site}` : ''}: ${f.minimized.calls} call${f.minimized.calls === 1 ? '' : 's'}${f.confirmed ? '' : ' (NOT confirmed)'}`);
+  progress.line(`reports: ${outDir}/fuzz.html (fuzz.json${report.findings.length ? ', findings.yaml' : ''})`);
+}
+
+/** An append-only file that stops at `cap` bytes with a marker. */
+function boundedAppender(path: string, cap: number): { write(line: string): void; close(): Promise<void> } {
+  const stream = createWriteStream('', { fd: openForAppend(path), highWaterMark: 1 << 20 });
+  let room = cap;
+  return {
+    write(line: string) {
+      if (room <= 0) return;
+      const bytes = Buffer.byteLength(line) + 1;
+      room -= bytes;
+      stream.write(room >= 0 ? `${line}\n` : `---- lab: cut here, at ${cap} bytes ----\n`);
+    },
+    close: () => new Promise<void>((resolve) => stream.end(resolve)),
+  };
+}
