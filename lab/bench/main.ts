@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: wall-clock figures for the README, measured the way a user meets them (the real CLI in
  * a child process). Sections: `echo` (time to verdict, warm and cold, per phase, against the floor),
- * `workers` (the echo suite on 1 and 2 workers), `scale` (generated suites of 100, 1,000 and 10,000 cases).
+ * `workers` (the echo suite on 1 and 2 workers), `scale` (generated suites of 100, 1,000 and 10,000 cases),
+ * `fuzz` (lab fuzz against a hand-written loop of the same calls).
  * `npm run bench -- echo` runs one section; figures print as a Markdown table and land in
  * reports/bench/<section>.json.
  */
@@ -13,6 +14,7 @@ import { buildDir, packageRoot } from '../cli/package-root.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import type { RunReport } from '../report/run-report.js';
+import { writeCallsFile } from './fuzz-calls.js';
 
 const ROOT = packageRoot();
 const BUILD = buildDir();
@@ -137,7 +139,56 @@ async function scaleSection(): Promise<Record<string, unknown>> {
   return { rows, floor10kMs: floorMs, lab10kJsonOnlyMs: labMs, wallOverheadUsPerCase: ((labMs - floorMs) * 1000) / 10_000 };
 }
 
-const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection };
+/**
+ * `lab fuzz` against a hand-written loop of the same calls (driver/bench/ioctl-loop.c) in a prefix made the
+ * same way: the run's calls per second over its whole wall time (Node, prefix, Wine, load, reports), and
+ * over the search alone, against the loop's over its whole session and over its loop alone. Without threads
+ * (the loop makes its calls from one thread), on the project's driver, which finds nothing to shrink.
+ */
+async function fuzzSection(): Promise<Record<string, unknown>> {
+  const calls = Number(process.env.LAB_BENCH_FUZZ_CALLS ?? 60_000);
+  await execa('make', ['-s', '-C', join(ROOT, 'driver'), 'bench']);
+  const template = await ensureTemplate({ cacheDir: labCacheDir() });
+  const work = await mkdtemp(join(tmpdir(), 'lab-bench-fuzz-'));
+  const rows: Array<{ labWallMs: number; labSearchMs: number; labCalls: number; loopWallMs: number; loopMs: number; loopCalls: number }> = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const out = join(work, `run-${i}`);
+      const start = performance.now();
+      const lab = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'fuzz', 'suites/echo.yaml', '--seed', '7', '--budget', `${calls} calls`, '--no-threads', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
+      const labWallMs = performance.now() - start;
+      if (lab.exitCode !== 0) throw new Error(`lab fuzz exited ${lab.exitCode}: ${lab.stdout}\n${lab.stderr}`);
+      const report = JSON.parse(await readFile(join(out, 'fuzz.json'), 'utf8')) as { exploration: { calls: number; durationMs: number } };
+      const callsFile = join(work, 'calls.txt');
+      await writeCallsFile(join(ROOT, 'suites', 'echo.yaml'), out, callsFile);
+      const loopStart = performance.now();
+      const loop = await execa(join(ROOT, 'lab', 'bench', 'fuzz-loop.sh'), [template, callsFile, BUILD, join(BUILD, 'objdev.sys'), 'objdev', '\\\\.\\object_device']);
+      const loopWallMs = performance.now() - loopStart;
+      const m = /^calls (\d+) us (\d+)/.exec(loop.stdout.trim());
+      if (!m) throw new Error(`the loop printed no result: ${loop.stdout} ${loop.stderr}`);
+      rows.push({ labWallMs, labSearchMs: report.exploration.durationMs, labCalls: report.exploration.calls, loopWallMs, loopMs: Number(m[2]) / 1000, loopCalls: Number(m[1]) });
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const rate = (n: number, ms: number) => (n / ms) * 1000;
+  const labWall = median(rows.map((r) => rate(r.labCalls, r.labWallMs)));
+  const labSearch = median(rows.map((r) => rate(r.labCalls, r.labSearchMs)));
+  const loopWall = median(rows.map((r) => rate(r.labCalls, r.loopWallMs)));
+  const loopOnly = median(rows.map((r) => rate(r.labCalls, r.loopMs)));
+  const lines = [
+    `| ${calls.toLocaleString('en')} calls, median of ${RUNS} | calls/s, whole command | calls/s, calls alone |`,
+    '|---|---:|---:|',
+    `| lab fuzz (seed 7, --no-threads) | ${labWall.toFixed(0)} | ${labSearch.toFixed(0)} (the search, Wine's start and the load included) |`,
+    `| hand-written loop (ioctl-loop.exe) | ${loopWall.toFixed(0)} | ${loopOnly.toFixed(0)} (the loop alone) |`,
+    '',
+    `lab fuzz / loop: ${(labWall / loopWall).toFixed(2)} over the whole command, ${(labSearch / loopOnly).toFixed(2)} for the calls alone`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return { calls, runs: rows, labCallsPerSecondWall: labWall, labCallsPerSecondSearch: labSearch, loopCallsPerSecondWall: loopWall, loopCallsPerSecondLoop: loopOnly, ratioWall: labWall / loopWall, ratioCalls: labSearch / loopOnly };
+}
+
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, fuzz: fuzzSection };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -46,7 +46,8 @@ const OPTIMISTIC_CALLS_PER_S = 6_000;
 export async function explore(input: ExploreInput): Promise<ExploreOutcome> {
   const started = Date.now();
   const chunks: Chunk[] = [];
-  const budgetEnd = input.budget.kind === 'time' ? AbortSignal.timeout(input.budget.ms) : undefined;
+  // A replay runs the recorded chunks whatever they take.
+  const budgetEnd = input.budget.kind === 'time' && !input.replay ? AbortSignal.timeout(input.budget.ms) : undefined;
   let loadBlame: ExploreOutcome['loadBlame'];
   const workers = input.workers.length;
   await Promise.all(

@@ -66,7 +66,6 @@ export function findingsYaml(input: FindingsSuite): string {
   // Every case starts on a fresh load of the driver, as each was shrunk: one finding cannot hide another.
   lines.push('isolation: case');
   lines.push('cases:');
-  if (input.cases.length === 0) lines.push('  []');
   for (const c of input.cases) {
     lines.push('');
     for (const line of c.comments) lines.push(`  ${comment(line)}`);

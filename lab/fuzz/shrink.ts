@@ -8,7 +8,7 @@
 import { cloneOp, FIRST_FREE_SLOT, totalCalls, type FuzzOp, type IoctlOp } from './fuzz-op.js';
 import type { Sighting } from './sighting.js';
 import type { CaseResult } from '../verdict/case-result.js';
-import { slotsUsed, type Trials } from './trials.js';
+import { slotsUsed, type TrialRunner } from './trials.js';
 
 export interface ShrinkOutcome {
   /** The smallest sequence found that still shows the sighting (before any open it needs). */
@@ -24,7 +24,7 @@ export interface ShrinkOutcome {
  * `batch`: the ops of the batch the sighting came from; `history`: the ops of the batches before it in the
  * same session (oldest first), for sightings the batch alone does not show.
  */
-export async function shrink(trials: Trials, sighting: Sighting, batch: FuzzOp[], history: FuzzOp[][]): Promise<ShrinkOutcome> {
+export async function shrink(trials: TrialRunner, sighting: Sighting, batch: FuzzOp[], history: FuzzOp[][]): Promise<ShrinkOutcome> {
   const steps: string[] = [];
   const start = await reproduce(trials, sighting, batch, history, steps);
   if (!start) return { ops: batch, reproduced: false, steps };
@@ -44,7 +44,7 @@ export async function shrink(trials: Trials, sighting: Sighting, batch: FuzzOp[]
 }
 
 /** A sequence that shows the sighting from a fresh load: the one call, the batch from its start, or the session's batches up to it. */
-async function reproduce(trials: Trials, sighting: Sighting, batch: FuzzOp[], history: FuzzOp[][], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function reproduce(trials: TrialRunner, sighting: Sighting, batch: FuzzOp[], history: FuzzOp[][], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   const body = withoutPrologue(batch);
   let at = sighting.step !== undefined ? sighting.step - (batch.length - body.length) : -1;
   if (at < 0) {
@@ -86,7 +86,7 @@ function withoutPrologue(ops: FuzzOp[]): FuzzOp[] {
  * Delta debugging (Zeller's ddmin), with every candidate of a round in one trial, smallest first: the
  * subsets, then the complements.
  */
-async function fewestOps(trials: Trials, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function fewestOps(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   let ops = start;
   let result: CaseResult | undefined;
   let n = 2;
@@ -123,7 +123,7 @@ function split<T>(items: T[], n: number): T[][] {
 }
 
 /** Threads at once made sequential, fewer, or shorter, when that still shows it. */
-async function simplerThreads(trials: Trials, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function simplerThreads(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   let ops = start;
   let result: CaseResult | undefined;
   for (let i = 0; i < ops.length && !trials.stopped; i++) {
@@ -148,7 +148,7 @@ function describePar(op: FuzzOp | undefined): string {
 }
 
 /** Every call's input and output length, each searched from below. */
-async function shortestLengths(trials: Trials, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function shortestLengths(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   let ops = start;
   let result: CaseResult | undefined;
   for (const at of callPaths(ops)) {
@@ -207,7 +207,7 @@ const LENGTH_ROUNDS = 8;
  * known not to show it and the current one, in ascending order; the first that shows it is the new current
  * length, the one tried before it the new floor. A defect at one exact length (666) keeps that length.
  */
-async function shortest(trials: Trials, sighting: Sighting, ops: FuzzOp[], at: CallPath, field: 'inLength' | 'outLength'): Promise<{ ops: FuzzOp[]; result?: CaseResult; from: number; value: number } | undefined> {
+async function shortest(trials: TrialRunner, sighting: Sighting, ops: FuzzOp[], at: CallPath, field: 'inLength' | 'outLength'): Promise<{ ops: FuzzOp[]; result?: CaseResult; from: number; value: number } | undefined> {
   const from = field === 'outLength' ? callAt(ops, at).outLength : callAt(ops, at).input.length;
   let current = from;
   let floor = -1;
@@ -239,10 +239,10 @@ async function shortest(trials: Trials, sighting: Sighting, ops: FuzzOp[], at: C
 }
 
 /** Zeros instead of the bytes sent, where that still shows it. */
-async function simplestContents(trials: Trials, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function simplestContents(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   const paths = callPaths(start).filter((at) => {
     const op = callAt(start, at);
-    return !op.input.nullPointer && op.input.pattern.some((b) => b !== 0);
+    return !op.input.nullPointer && op.input.length > 0 && op.input.pattern.some((b) => b !== 0);
   });
   if (paths.length === 0) return undefined;
   // All calls at once first, then one at a time.
@@ -266,7 +266,7 @@ async function simplestContents(trials: Trials, sighting: Sighting, start: FuzzO
 }
 
 /** Calls moved to the read-write handle (slot 0) where the handle's access does not matter. */
-async function simplestHandles(trials: Trials, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function simplestHandles(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   const paths = callPaths(start).filter((at) => {
     const op = callAt(start, at);
     return op.slot !== 0 && op.slot < FIRST_FREE_SLOT && at.length === 1;

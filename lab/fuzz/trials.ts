@@ -16,10 +16,21 @@ export interface TrialOutcome {
   result?: CaseResult;
 }
 
+/** What the shrinker needs of trials (a test drives the shrinker with a model of a driver instead). */
+export interface TrialRunner {
+  readonly stopped: boolean;
+  /** Trials run so far. */
+  readonly count: number;
+  /** The first of `candidates` (each run from a fresh load) that shows `sighting` again. */
+  first(candidates: FuzzOp[][], sighting: Sighting, limit?: number): Promise<TrialOutcome>;
+  /** The op of `ops` (run in order, state carried over) at which `sighting` shows, or -1. */
+  locate(ops: FuzzOp[], sighting: Sighting): Promise<number>;
+}
+
 /** Case indexes for trials start here, far from batch numbers, so debug slices never mix. */
 const TRIAL_INDEX_BASE = 1_000_000_000;
 
-export class Trials {
+export class Trials implements TrialRunner {
   private next = TRIAL_INDEX_BASE;
   /** Trials run so far (each is at least one guest session). */
   count = 0;
