@@ -3,7 +3,8 @@
  * `lab fuzz` to. A hand-written client doing the same calls a fuzz run made, as tightly as plain Win32 allows:
  * it loads the driver, reads the whole call list first, then opens, closes and calls DeviceIoControl in a
  * loop with one input and one output buffer reused, and unloads. It prints one line:
- * `calls <n> us <microseconds of the loop>`. Never shipped; built by `make -C driver bench`.
+ * `calls <n> us <microseconds of the loop> opened <n> failed-opens <n> ioctls <n>` (the last three say
+ * the calls really reached the driver). Never shipped; built by `make -C driver bench`.
  *
  * The calls file has the plan's words (driver/guest/PROTOCOL.md): `open <slot> <rw|r|w|none>`,
  * `close <slot>`, `ioctl <slot> <code> <inLen> <outLen> <-|x:hex>`.
@@ -110,6 +111,7 @@ int main(int argc, char **argv)
         return 3;
     }
     HANDLE slots[SLOTS] = {0};
+    unsigned long opened = 0, failed_opens = 0, ioctls = 0;
     LARGE_INTEGER hz, a, z;
     QueryPerformanceFrequency(&hz);
     QueryPerformanceCounter(&a);
@@ -120,19 +122,22 @@ int main(int argc, char **argv)
             if (slots[c->slot]) CloseHandle(slots[c->slot]);
             HANDLE h = CreateFileW(device, c->access, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
             slots[c->slot] = h == INVALID_HANDLE_VALUE ? NULL : h;
+            if (slots[c->slot]) opened++;
+            else failed_opens++;
         } else if (c->kind == 'c') {
             if (slots[c->slot]) CloseHandle(slots[c->slot]);
             slots[c->slot] = NULL;
         } else if (slots[c->slot]) {
             if (!c->null_input) fill(in, c);
             DeviceIoControl(slots[c->slot], c->code, c->null_input ? NULL : in, c->in_len, c->out_len ? out : NULL, c->out_len, &got, NULL);
+            ioctls++;
         }
     }
     QueryPerformanceCounter(&z);
     for (unsigned s = 0; s < SLOTS; s++)
         if (slots[s]) CloseHandle(slots[s]);
     svc_unload(argv[2]);
-    printf("calls %lu us %.0f\n", (unsigned long)n, (double)(z.QuadPart - a.QuadPart) * 1e6 / (double)hz.QuadPart);
+    printf("calls %lu us %.0f opened %lu failed-opens %lu ioctls %lu\n", (unsigned long)n, (double)(z.QuadPart - a.QuadPart) * 1e6 / (double)hz.QuadPart, opened, failed_opens, ioctls);
     fflush(stdout);
     return 0;
 }

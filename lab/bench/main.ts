@@ -141,16 +141,17 @@ async function scaleSection(): Promise<Record<string, unknown>> {
 
 /**
  * `lab fuzz` against a hand-written loop of the same calls (driver/bench/ioctl-loop.c) in a prefix made the
- * same way: the run's calls per second over its whole wall time (Node, prefix, Wine, load, reports), and
- * over the search alone, against the loop's over its whole session and over its loop alone. Without threads
- * (the loop makes its calls from one thread), on the project's driver, which finds nothing to shrink.
+ * same way, run back to back so both meet the same machine. Two ratios: over the whole command (Node, the
+ * prefix, Wine's start, the load, the reports, against the loop's whole session), and for the calls alone
+ * (from the first batch's begin marker to the last one's end in dbgview.log, against the loop's own timer).
+ * Without threads (the loop makes its calls from one thread), on the project's driver (nothing to shrink).
  */
 async function fuzzSection(): Promise<Record<string, unknown>> {
   const calls = Number(process.env.LAB_BENCH_FUZZ_CALLS ?? 60_000);
   await execa('make', ['-s', '-C', join(ROOT, 'driver'), 'bench']);
   const template = await ensureTemplate({ cacheDir: labCacheDir() });
   const work = await mkdtemp(join(tmpdir(), 'lab-bench-fuzz-'));
-  const rows: Array<{ labWallMs: number; labSearchMs: number; labCalls: number; loopWallMs: number; loopMs: number; loopCalls: number }> = [];
+  const rows: Array<{ labWallMs: number; labCallsMs: number; calls: number; loopWallMs: number; loopMs: number }> = [];
   try {
     for (let i = 0; i < RUNS; i++) {
       const out = join(work, `run-${i}`);
@@ -158,34 +159,48 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
       const lab = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'fuzz', 'suites/echo.yaml', '--seed', '7', '--budget', `${calls} calls`, '--no-threads', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
       const labWallMs = performance.now() - start;
       if (lab.exitCode !== 0) throw new Error(`lab fuzz exited ${lab.exitCode}: ${lab.stdout}\n${lab.stderr}`);
-      const report = JSON.parse(await readFile(join(out, 'fuzz.json'), 'utf8')) as { exploration: { calls: number; durationMs: number } };
+      const report = JSON.parse(await readFile(join(out, 'fuzz.json'), 'utf8')) as { exploration: { calls: number } };
       const callsFile = join(work, 'calls.txt');
       await writeCallsFile(join(ROOT, 'suites', 'echo.yaml'), out, callsFile);
       const loopStart = performance.now();
       const loop = await execa(join(ROOT, 'lab', 'bench', 'fuzz-loop.sh'), [template, callsFile, BUILD, join(BUILD, 'objdev.sys'), 'objdev', '\\\\.\\object_device']);
       const loopWallMs = performance.now() - loopStart;
-      const m = /^calls (\d+) us (\d+)/.exec(loop.stdout.trim());
-      if (!m) throw new Error(`the loop printed no result: ${loop.stdout} ${loop.stderr}`);
-      rows.push({ labWallMs, labSearchMs: report.exploration.durationMs, labCalls: report.exploration.calls, loopWallMs, loopMs: Number(m[2]) / 1000, loopCalls: Number(m[1]) });
+      const m = /^calls \d+ us (\d+) opened \d+ failed-opens 0 ioctls \d+/.exec(loop.stdout.trim());
+      if (!m) throw new Error(`the loop did not make its calls: ${loop.stdout} ${loop.stderr}`);
+      rows.push({ labWallMs, labCallsMs: markerSpanMs(await readFile(join(out, 'dbgview.log'), 'utf8')), calls: report.exploration.calls, loopWallMs, loopMs: Number(m[1]) / 1000 });
     }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
   const rate = (n: number, ms: number) => (n / ms) * 1000;
-  const labWall = median(rows.map((r) => rate(r.labCalls, r.labWallMs)));
-  const labSearch = median(rows.map((r) => rate(r.labCalls, r.labSearchMs)));
-  const loopWall = median(rows.map((r) => rate(r.labCalls, r.loopWallMs)));
-  const loopOnly = median(rows.map((r) => rate(r.labCalls, r.loopMs)));
+  const wallRatios = rows.map((r) => r.loopWallMs / r.labWallMs);
+  const callRatios = rows.map((r) => r.loopMs / r.labCallsMs);
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)}`;
   const lines = [
-    `| ${calls.toLocaleString('en')} calls, median of ${RUNS} | calls/s, whole command | calls/s, calls alone |`,
+    `| ${calls.toLocaleString('en')} calls, median of ${RUNS} pairs | calls/s, whole command | calls/s, calls alone |`,
     '|---|---:|---:|',
-    `| lab fuzz (seed 7, --no-threads) | ${labWall.toFixed(0)} | ${labSearch.toFixed(0)} (the search, Wine's start and the load included) |`,
-    `| hand-written loop (ioctl-loop.exe) | ${loopWall.toFixed(0)} | ${loopOnly.toFixed(0)} (the loop alone) |`,
+    `| lab fuzz (seed 7, --no-threads) | ${median(rows.map((r) => rate(r.calls, r.labWallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r.labCallsMs))).toFixed(0)} |`,
+    `| hand-written loop (ioctl-loop.exe) | ${median(rows.map((r) => rate(r.calls, r.loopWallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r.loopMs))).toFixed(0)} |`,
     '',
-    `lab fuzz / loop: ${(labWall / loopWall).toFixed(2)} over the whole command, ${(labSearch / loopOnly).toFixed(2)} for the calls alone`,
+    `lab fuzz / loop, pair by pair: ${median(wallRatios).toFixed(2)} over the whole command (${range(wallRatios)}), ${median(callRatios).toFixed(2)} for the calls alone (${range(callRatios)})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  return { calls, runs: rows, labCallsPerSecondWall: labWall, labCallsPerSecondSearch: labSearch, loopCallsPerSecondWall: loopWall, loopCallsPerSecondLoop: loopOnly, ratioWall: labWall / loopWall, ratioCalls: labSearch / loopOnly };
+  return { calls, runs: rows, ratioWall: median(wallRatios), ratioCalls: median(callRatios), wallRatios, callRatios };
+}
+
+/** From the first case-begin marker to the last case-end marker of a dbgview.log, in ms (its clock has 1 ms steps). */
+function markerSpanMs(log: string): number {
+  const at = (line: string) => {
+    const m = /^\d+\t(\d+):(\d+):(\d+\.\d+)\t/.exec(line);
+    return m ? (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000 : undefined;
+  };
+  const lines = log.split('\n');
+  const first = lines.find((l) => l.includes('lab: case-begin'));
+  const last = [...lines].reverse().find((l) => l.includes('lab: case-end'));
+  const a = first ? at(first) : undefined;
+  const z = last ? at(last) : undefined;
+  if (a === undefined || z === undefined || z <= a) throw new Error('dbgview.log has no case markers to time the calls by');
+  return z - a;
 }
 
 const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, fuzz: fuzzSection };
