@@ -7,6 +7,7 @@ import type { CaseStep, ThreadStep } from '../suite/case.js';
 import { expandSuite } from '../suite/expand.js';
 import { loadSuite } from '../suite/load-suite.js';
 import { materialize } from '../suite/payload.js';
+import { opsCase } from './batch-case.js';
 import { findingsYaml, type FindingCase } from './findings-yaml.js';
 import { fuzzSpace } from './fuzz-space.js';
 import type { FuzzOp } from './fuzz-op.js';
@@ -33,7 +34,7 @@ const ops: FuzzOp[] = [
   { kind: 'par', threads: 3, iterations: 2, ops: [{ kind: 'open', slot: 9, access: 'rw' }, { kind: 'ioctl', slot: 9, code: 0x22e008, input: { pattern: bytes('0102'), length: 4 }, outLength: 16 }, { kind: 'close', slot: 9 }] },
 ];
 
-/** What the guest would be asked to do for a step, to compare with the ops (slots renumbered, so by access). */
+/** What the guest is asked to do, step by step (slots are renumbered in findings.yaml, so handles by access). */
 function shape(steps: ReadonlyArray<CaseStep | ThreadStep>, access = new Map<number, string>()): unknown[] {
   return steps.flatMap((s): unknown[] => {
     switch (s.kind) {
@@ -48,22 +49,6 @@ function shape(steps: ReadonlyArray<CaseStep | ThreadStep>, access = new Map<num
         return [{ threads: s.threads, iterations: s.iterations, steps: shape(s.steps, new Map(access)) }];
       default:
         return [s.kind];
-    }
-  });
-}
-
-function opsShape(list: FuzzOp[], access = new Map<number, string>()): unknown[] {
-  return list.flatMap((op): unknown[] => {
-    switch (op.kind) {
-      case 'open':
-        access.set(op.slot, op.access);
-        return [];
-      case 'close':
-        return ['close'];
-      case 'ioctl':
-        return [{ code: op.code, in: Buffer.from(materialize(op.input)).toString('hex'), nullIn: Boolean(op.input.nullPointer), out: op.outLength, handle: access.get(op.slot) ?? 'rw' }];
-      case 'par':
-        return [{ threads: op.threads, iterations: op.iterations, steps: opsShape(op.ops, new Map(access)) }];
     }
   });
 }
@@ -86,7 +71,7 @@ describe('findings.yaml', () => {
     expect(suite.driver).toEqual(echoSuite.driver);
     expect(loaded.raw.ioctls).toEqual(echo.raw.ioctls);
     expect(suite.cases).toHaveLength(1);
-    expect(shape(suite.cases[0]!.steps)).toEqual(opsShape(withOpens(ops)));
+    expect(shape(suite.cases[0]!.steps)).toEqual(shape(opsCase(withOpens(ops), names, { index: 0, id: 'x', timeoutMs: 1, source: 'x' }).steps));
     // It uses the suite's names, so it can be pasted into it.
     const text = await import('node:fs/promises').then((fs) => fs.readFile(file, 'utf8'));
     expect(text).toMatch(/- ioctl: READ\n\s+outLength: 20417\n/);

@@ -6,31 +6,14 @@
  */
 import { join } from 'node:path';
 import { DebugStream } from '../logs/debug-stream.js';
-import type { ReporterMultiplexer } from '../reporters/multiplexer.js';
-import type { PhaseClock } from '../run/phase-clock.js';
-import { HARNESS_RETRY, runSessions } from '../run/run-sessions.js';
+import { HARNESS_RETRY, runSessions, type SessionsInput } from '../run/run-sessions.js';
 import { withRetry } from '../run/retry.js';
 import type { Case, ExpandedSuite } from '../suite/case.js';
 import type { Target } from '../targets/target.js';
 import type { Blame, CaseResult } from '../verdict/case-result.js';
 
-export interface FuzzWorkerInput {
-  suite: ExpandedSuite;
-  target: Target;
-  outDir: string;
-  /** '' for the first worker, '.worker-2' for the second: names its dbgview log, plan and driver log. */
-  fileTag: string;
-  guestRunner: string;
-  /** Ctrl-C. */
-  signal: AbortSignal;
-  clock: PhaseClock;
-  reporters: ReporterMultiplexer;
-  warn(message: string): void;
-  /** A fault of the driver outside any case (a crash while unloading, an unload that hangs). */
-  fault(message: string): void;
-  /** Every stdout line of the guest runner, as it came (guest-output.jsonl). */
-  onGuestLine?(line: string): void;
-}
+/** What a worker shares with `lab run`'s sessions: the suite, its target and files, Ctrl-C, the clock, warnings. */
+export type FuzzWorkerInput = Pick<SessionsInput, 'suite' | 'target' | 'outDir' | 'fileTag' | 'guestRunner' | 'signal' | 'clock' | 'reporters' | 'warn' | 'fault' | 'onGuestLine'>;
 
 /** One worker's target and debug stream, kept across exploration and shrinking. */
 export class FuzzWorker {
