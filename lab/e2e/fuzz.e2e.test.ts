@@ -106,6 +106,18 @@ describe.concurrent('lab fuzz on Wine', () => {
     expect(r.stdout).toMatch(/lab fuzz: CLEAN: [\d,]+ calls in [\d.]+ s \([\d,]+\/s\), [\d,]+ codes, 0 findings; seed 7/);
   }, 400_000);
 
+  it('a driver that does not load: one warning saying why, no finding, exit 1 (the driver\'s fault)', async () => {
+    const image = join(work, 'not-a-driver.sys');
+    await writeFile(image, await readFile(join(BUILD, 'objdev-echo.exe')));
+    const { r, report } = await fuzz('no-load', ['--driver', image, '--seed', '1', '--budget', '5s']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(1);
+    expect(report!.status).toBe('error');
+    expect(report!.error?.code).toBe('LAB_FUZZ_NO_LOAD');
+    expect(report!.findings).toEqual([]);
+    expect(r.stdout.match(/warning:/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/the driver did not load: StartService failed/);
+  }, 120_000);
+
   it('--replay sends the same calls again byte for byte: the guest runner\'s results and the driver\'s log are the same', async () => {
     const first = await fuzz('replay-a', ['--seed', '11', '--budget', '3000 calls', '--no-threads']);
     expect(first.r.exitCode, first.r.stdout + first.r.stderr).toBe(0);

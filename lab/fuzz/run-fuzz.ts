@@ -120,6 +120,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
 
   const coverage = new Coverage();
   const seen = new Map<string, Seen>();
+  const batchErrors = new Set<string>();
   let calls = 0;
   let batches = 0;
   let failure: Error | undefined;
@@ -147,7 +148,12 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
           calls += totalCalls(batch.ops);
           coverage.addBatch(batch.ops, result.steps);
         }
-        if (result.status === 'error' && result.message) warn(`batch ${batch.index}: ${result.message.split('\n')[0]} (lab's or the target's fault, not the driver's)`);
+        // A batch lab or the target could not run is said once per reason (a driver that does not load has said why already).
+        if (result.status === 'error' && result.blame !== 'product' && result.message) {
+          const why = result.message.split('\n')[0]!;
+          if (!batchErrors.has(why)) warn(`batch ${batch.index}: ${why} (lab's or the target's fault, not the driver's; said once)`);
+          batchErrors.add(why);
+        }
         for (const sighting of sightingsOf(result)) {
           const known = seen.get(sighting.key);
           if (known) {
@@ -343,6 +349,7 @@ function describeOps(ops: FuzzOp[], names: ReadonlyMap<number, string>): string 
 function summary(progress: FuzzProgress, report: FuzzReport, outDir: string): void {
   const e = report.exploration;
   progress.line(`lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}; seed ${report.seed}`);
+  if (report.error) progress.line(`lab fuzz: ${report.error.message}`);
   for (const f of report.findings) progress.line(`  ${f.id} ${f.kind}${f.site ? ` at ${f.site}` : ''}: ${f.minimized.calls} call${f.minimized.calls === 1 ? '' : 's'}${f.confirmed ? '' : ' (NOT confirmed)'}`);
   progress.line(`reports: ${outDir}/fuzz.html (fuzz.json${report.findings.length ? ', findings.yaml' : ''})`);
 }
