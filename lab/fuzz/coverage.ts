@@ -71,7 +71,22 @@ function answerOf(status: number | null | undefined, error: number | null): stri
   return `error ${error ?? 'none'}`;
 }
 
-/** A row is part of the attack surface when some call got an answer other than "not handled". */
+const ACCESS_DENIED = '0xC0000022';
+
+/**
+ * A row is part of the attack surface when some call reached the driver and got an answer other than "not
+ * handled". Access denied on a handle without the access the code's CTL_CODE bits ask for is the I/O
+ * manager's answer, before the driver sees the request.
+ */
 export function handled(row: CoverageRow): boolean {
-  return Object.keys(row.answers).some((a) => !NOT_HANDLED.has(a));
+  const refusedByIoManager = ioManagerRefuses(row.code, row.handle);
+  return Object.keys(row.answers).some((a) => !NOT_HANDLED.has(a) && !(a === ACCESS_DENIED && refusedByIoManager));
+}
+
+/** FILE_READ_ACCESS needs a handle with read access, FILE_WRITE_ACCESS one with write access. */
+function ioManagerRefuses(code: number, handle: Access): boolean {
+  const access = (code >>> 14) & 3;
+  const canRead = handle === 'rw' || handle === 'r';
+  const canWrite = handle === 'rw' || handle === 'w';
+  return (Boolean(access & 1) && !canRead) || (Boolean(access & 2) && !canWrite);
 }

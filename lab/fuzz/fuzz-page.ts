@@ -15,7 +15,8 @@ export function renderFuzzPage(report: FuzzReport): string {
   const answers = new Set(report.coverage.flatMap((row) => Object.keys(row.answers)));
   const answerNames: Record<string, string> = {};
   for (const a of answers) answerNames[a] = a.startsWith('0x') ? describeNtStatus(Number(a)) : a.startsWith('error ') ? `error ${describeWin32Error(Number(a.slice(6)))}` : a;
-  const surface = report.coverage.filter(handled).length;
+  // Which rows are the attack surface is decided here, once, with the rule the report's readers share.
+  const surface = report.coverage.map(handled);
   return renderStaticPage({ fallbackTitle: 'lab fuzz', styles: STYLES, skeleton: SKELETON, data: { report, answerNames, surface }, script: SCRIPT });
 }
 
@@ -131,9 +132,9 @@ const SCRIPT = `
 
   function coverage() {
     var root = document.getElementById('coverage');
-    var live = r.coverage.filter(function (c) { return Object.keys(c.answers).some(function (a) { return !NOT_HANDLED[a]; }); });
+    var live = r.coverage.filter(function (c, i) { return data.surface[i]; });
     root.appendChild(el('h2', { text: 'Coverage: what answered' }));
-    root.appendChild(el('div', { className: 'meta', text: plural(live.length, '(code, handle access) pair') + ' answered something other than "not handled" (invalid device request, not supported, not implemented); ' + (r.coverage.length - live.length) + ' answered only that.' }));
+    root.appendChild(el('div', { className: 'meta', text: plural(live.length, '(code, handle access) pair') + ' reached the driver and answered something other than "not handled" (invalid device request, not supported, not implemented); ' + (r.coverage.length - live.length) + ' answered only that, or were refused by the I/O manager (a handle without the access the code asks for).' }));
     root.appendChild(table(live, 5000));
     var all = el('details', null, [el('summary', { text: 'every (code, handle) called (' + r.coverage.length + (r.coverage.length > 5000 ? ', the first 5000 shown' : '') + ')' }), table(r.coverage, 5000)]);
     root.appendChild(all);
