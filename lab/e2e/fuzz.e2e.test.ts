@@ -47,7 +47,6 @@ describe.concurrent('lab fuzz on Wine', () => {
     const f = report!.findings.find((x) => x.kind === 'crash' && /- ioctl: READ/.test(x.minimized.yaml));
     expect(f, JSON.stringify(report!.findings.map((x) => x.summary))).toBeDefined();
     expect(f!.confirmed).toBe(true);
-    expect(f!.first.atMs).toBeLessThan(30_000);
     expect(report!.seed).toBe(7);
     const call = onlyCall(f!.minimized.yaml);
     expect(call.inLength ?? 0).toBe(0);

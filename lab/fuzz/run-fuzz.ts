@@ -37,7 +37,7 @@ import { Trials } from './trials.js';
 export interface FuzzInput {
   suite: ExpandedSuite;
   loaded: LoadedSuite;
-  /** One target per worker. */
+  /** One target per worker; disposed of here once the search and the shrinking are done. */
   targets: Target[];
   runId: string;
   outDir: string;
@@ -183,6 +183,8 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   }
 
   const interrupted = input.signal.aborted;
+  // The targets are done with: they tear down (Wine's processes, the prefixes) while the reports are written.
+  const teardown = Promise.all(input.targets.map((t) => t.dispose().catch((error: Error) => warnings.push(`tearing down ${t.name} failed: ${error.message}`))));
   const driverFacts = await fileFacts(suite.driver.image);
   const crashOnce = notReproduced.some((s) => s.kind === 'crash');
   const status: FuzzReport['status'] = interrupted ? 'interrupted' : failure || loadBlame ? 'error' : findings.length || crashOnce || faults.length ? 'findings' : 'clean';
@@ -229,6 +231,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   writeFileAtomic(join(outDir, 'fuzz.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileAtomic(join(outDir, 'fuzz.html'), renderFuzzPage(report));
   summary(progress, report, outDir);
+  await teardown;
   const exitCode = interrupted ? 130 : failure ? (failure instanceof LabError ? failure.exitCode : 3) : loadBlame ? (loadBlame === 'harness' ? 3 : 1) : status === 'findings' ? 1 : 0;
   return { report, exitCode };
 
