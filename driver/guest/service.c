@@ -8,23 +8,42 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #define STOP_WAIT_MS 10000
+
+/*
+ * Under the Wine target, lab-monitor (driver/monitor) sets LAB_SERVICE_GROUP_PREFIX: service S goes into
+ * load-order group prefix + S, the group whose driver host the monitor is attached to. Elsewhere: none.
+ */
+static wchar_t *service_group(const wchar_t *name)
+{
+    const wchar_t *prefix = _wgetenv(L"LAB_SERVICE_GROUP_PREFIX");
+    if (!prefix || !*prefix) return NULL;
+    size_t n = wcslen(prefix) + wcslen(name) + 1;
+    wchar_t *group = malloc(n * sizeof *group);
+    if (group) {
+        wcscpy(group, prefix);
+        wcscat(group, name);
+    }
+    return group;
+}
 
 static DWORD load_once(const char *service, const wchar_t *image)
 {
     DWORD e = 0;
     int created = 1;
     SC_HANDLE scm = NULL, svc = NULL;
-    wchar_t *name = utf8_to_wide(service, strlen(service));
+    wchar_t *name = utf8_to_wide(service, strlen(service)), *group = NULL;
     if (!name) return ERROR_INVALID_NAME;
+    group = service_group(name);
     scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
     if (!scm) {
         e = GetLastError();
         goto done;
     }
     svc = CreateServiceW(scm, name, name, SERVICE_ALL_ACCESS, SERVICE_KERNEL_DRIVER, SERVICE_DEMAND_START,
-                         SERVICE_ERROR_NORMAL, image, NULL, NULL, NULL, NULL, NULL);
+                         SERVICE_ERROR_NORMAL, image, group, NULL, NULL, NULL, NULL);
     if (!svc) {
         e = GetLastError();
         if (e != ERROR_SERVICE_EXISTS) goto done;
@@ -36,7 +55,7 @@ static DWORD load_once(const char *service, const wchar_t *image)
             e = GetLastError();
             goto done;
         }
-        if (!ChangeServiceConfigW(svc, SERVICE_KERNEL_DRIVER, SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, image, NULL,
+        if (!ChangeServiceConfigW(svc, SERVICE_KERNEL_DRIVER, SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, image, group,
                                   NULL, NULL, NULL, NULL, NULL)) {
             e = GetLastError();
             goto done;
@@ -51,6 +70,7 @@ done:
     if (svc) CloseServiceHandle(svc);
     if (scm) CloseServiceHandle(scm);
     free(name);
+    free(group);
     return e;
 }
 

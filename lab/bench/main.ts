@@ -2,7 +2,8 @@
  * `npm run bench`: wall-clock figures for the README, measured the way a user meets them (the real CLI in
  * a child process). Sections: `echo` (time to verdict, warm and cold, per phase, against the floor),
  * `workers` (the echo suite on 1 and 2 workers), `scale` (generated suites of 100, 1,000 and 10,000 cases),
- * `fuzz` (lab fuzz against a hand-written loop of the same calls).
+ * `fuzz` (lab fuzz against a hand-written loop of the same calls),
+ * `monitor` (what watching the driver hosts costs a session and a case, and a crash's cost to the next case).
  * `npm run bench -- echo` runs one section; figures print as a Markdown table and land in
  * reports/bench/<section>.json.
  */
@@ -61,7 +62,7 @@ async function echoSection(): Promise<Record<string, unknown>> {
   const floor: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
-    await execa(join(ROOT, 'lab', 'bench', 'floor.sh'), [template, join(planDir, 'plan.txt'), BUILD, join(BUILD, 'objdev.sys')]);
+    await execa(join(ROOT, 'lab', 'bench', 'floor.sh'), [template, join(planDir, 'plan.txt'), BUILD, join(BUILD, 'objdev.sys'), 'objdev']);
     floor.push(performance.now() - start);
   }
   await rm(planDir, { recursive: true, force: true });
@@ -99,9 +100,10 @@ async function workersSection(): Promise<Record<string, unknown>> {
 }
 
 /** A generated suite of n cases (REFLECT + READ each): how the run grows with the number of cases. */
+let suitesDir: string | undefined;
 async function generatedSuite(n: number): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lab-bench-suite-'));
-  const file = join(dir, `scale-${n}.yaml`);
+  suitesDir ??= await mkdtemp(join(tmpdir(), 'lab-bench-suite-'));
+  const file = join(suitesDir, `scale-${n}.yaml`);
   await writeFile(
     file,
     `suite: scale\ndriver: { image: ${join(BUILD, 'objdev.sys')}, service: objdev, device: '\\\\.\\object_device', log: 'C:\\objdev.log' }\nioctls:\n  REFLECT: { function: 0x801 }\n  READ: { function: 0x802 }\ncases:\n  - name: echo\n    matrix: { i: { range: { from: 1, to: ${n} } } }\n    steps:\n      - { ioctl: REFLECT, label: put, input: { repeat: '\${i % 256}', length: 64 }, expect: { error: 0 } }\n      - { ioctl: READ, outLength: 1024, expect: { error: 0, bytesReturned: 64, output: { sameAs: put } } }\n`,
@@ -130,7 +132,7 @@ async function scaleSection(): Promise<Record<string, unknown>> {
   const labJsonOnly = JSON.parse(await readFile(join(planDir, 'report.json'), 'utf8')) as RunReport;
   const template = await ensureTemplate({ cacheDir: labCacheDir() });
   const start = performance.now();
-  await execa(join(ROOT, 'lab', 'bench', 'floor.sh'), [template, join(planDir, 'plan.txt'), BUILD, join(BUILD, 'objdev.sys')]);
+  await execa(join(ROOT, 'lab', 'bench', 'floor.sh'), [template, join(planDir, 'plan.txt'), BUILD, join(BUILD, 'objdev.sys'), 'objdev']);
   const floorMs = performance.now() - start;
   const labMs = labJsonOnly.durationMs;
   await rm(planDir, { recursive: true, force: true });
@@ -203,7 +205,74 @@ function markerSpanMs(log: string): number {
   return z - a;
 }
 
-const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, fuzz: fuzzSection };
+/** The plan lab writes for a generated suite of n cases (for the floor script to run). */
+async function planOf(n: number): Promise<{ plan: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-bench-plan-'));
+  await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', await generatedSuite(n), '--reporter', 'json', '--out', dir], { cwd: ROOT, reject: false, env: { CI: '1' } });
+  return { plan: join(dir, 'plan.txt'), dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * What the Wine target's watch over the driver hosts costs (lab-monitor, driver/monitor/): the same plan
+ * run by floor.sh without and with it, on 1 case (the session's fixed cost: the anchor host, the attach)
+ * and on 1,000 (the cost per case: every DbgPrint is a debug event); and from a crash to the next case
+ * (the crash-on-length mutant: the monitor's report of the host's end to the next case's begin marker).
+ */
+async function monitorSection(): Promise<Record<string, unknown>> {
+  const template = await ensureTemplate({ cacheDir: labCacheDir() });
+  const floor = async (plan: string, watched: boolean) => {
+    const start = performance.now();
+    await execa(join(ROOT, 'lab', 'bench', 'floor.sh'), [template, plan, BUILD, join(BUILD, 'objdev.sys'), ...(watched ? ['objdev'] : [])]);
+    return performance.now() - start;
+  };
+  const sized: Record<number, { bare: number; watched: number }> = {};
+  for (const n of [1, 1000]) {
+    const { plan, dispose } = await planOf(n);
+    const bare: number[] = [];
+    const watched: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      bare.push(await floor(plan, false));
+      watched.push(await floor(plan, true));
+    }
+    await dispose();
+    sized[n] = { bare: median(bare), watched: median(watched) };
+  }
+  const fixedMs = sized[1]!.watched - sized[1]!.bare;
+  const perCaseUs = ((sized[1000]!.watched - sized[1000]!.bare - fixedMs) * 1000) / 999;
+
+  const gaps: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = await mkdtemp(join(tmpdir(), 'lab-bench-crash-'));
+    await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', 'suites/echo.yaml', '--driver', join(BUILD, 'mutants', 'crash-on-length.sys'), '--reporter', 'json', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
+    const lines = (await readFile(join(out, 'dbgview.log'), 'utf8')).split('\n');
+    await rm(out, { recursive: true, force: true });
+    const at = (line: string | undefined) => {
+      const [h, m, sec] = (line?.split('\t')[1] ?? '').split(':').map(Number);
+      return ((h! * 60 + m!) * 60 + sec!) * 1000;
+    };
+    // The next case that counts is the one after the crashed case, in the session after the revert: its
+    // last begin marker (the dead session's runner may have begun it too).
+    const crash = lines.findIndex((l) => l.includes('is ending:'));
+    const crashed = [...lines.slice(0, crash).join('\n').matchAll(/ lab: case-begin (\d+) /g)].at(-1)?.[1];
+    const next = lines.findLastIndex((l) => l.includes(` lab: case-begin ${Number(crashed) + 1} `));
+    if (crash >= 0 && crashed !== undefined && next > crash) gaps.push(at(lines[next]) - at(lines[crash]));
+  }
+  const crashToNextMs = median(gaps);
+  process.stdout.write(
+    [
+      `| floor.sh (objdev, REFLECT + READ per case), median of ${RUNS} | without lab-monitor | with it | difference |`,
+      '|---|---:|---:|---:|',
+      `| 1 case | ${s(sized[1]!.bare)} | ${s(sized[1]!.watched)} | ${fixedMs.toFixed(0)} ms |`,
+      `| 1,000 cases | ${s(sized[1000]!.bare)} | ${s(sized[1000]!.watched)} | ${(sized[1000]!.watched - sized[1000]!.bare).toFixed(0)} ms |`,
+      '',
+      `per session: ${fixedMs.toFixed(0)} ms; per case: ${perCaseUs.toFixed(0)} µs; from a crash to the next case: ${s(crashToNextMs)} (median of ${gaps.length})`,
+      '',
+    ].join('\n'),
+  );
+  return { runs: RUNS, sized, sessionMs: fixedMs, perCaseUs, crashToNextMs, crashToNextRunsMs: gaps };
+}
+
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection, fuzz: fuzzSection };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -219,4 +288,8 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+try {
+  await main();
+} finally {
+  if (suitesDir) await rm(suitesDir, { recursive: true, force: true });
+}

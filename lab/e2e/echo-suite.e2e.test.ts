@@ -111,9 +111,15 @@ describe('lab run against original-demo mutants', () => {
     expect(notPassed(report)).toEqual(['echo/reflect-length[len=666]']);
     const crashed = report.cases.find((c) => c.status === 'crashed')!;
     expect(crashed.blame).toBe('product');
-    expect(crashed.evidence?.signature).toMatch(/^wine: Unhandled page fault on write access to 0+ at address/);
-    expect(crashed.evidence?.backtrace).toMatch(/Backtrace:\n=>0 0x[0-9a-f]+ in crash-on-length\.sys \(\+0x[0-9a-f]+\)/);
+    expect(crashed.message).toMatch(/^the driver crashed during this case: page fault on write access to 0x0 at crash-on-length\.sys\+0x[0-9a-f]+$/);
+    expect(crashed.evidence?.signature).toMatch(/^page fault on write access to 0x0 at crash-on-length\.sys\+0x[0-9a-f]+$/);
+    // Named from the debug information the build keeps beside the image.
+    expect(crashed.evidence?.backtrace).toMatch(/^ {2}0 {2}crash-on-length\.sys\+0x[0-9a-f]+ +fault_on_length {2}driver\/kernel\/ioctl\.c:\d+$/m);
     expect(crashed.evidence?.lastLines.join('\n')).toMatch(/lab: case-begin \d+ echo\/reflect-length\[len=666\]/);
+    // The cases after it ran again on a clean target: each keeps the debug lines of the attempt that counted.
+    for (const c of report.cases) expect(c.log?.debug.filter((l) => / lab: case-begin /.test(l))).toHaveLength(1);
+    // The time it ran until the host ended, not its timeout (the suite's 10,000 ms).
+    expect(crashed.durationMs).toBeLessThan(10_000);
   }, 300_000);
 
   it('a driver that hangs on one length: that case is hung, every other case passes, the run ends', async () => {

@@ -5,7 +5,9 @@ export type Outcome = 'pass' | 'fail' | 'waived' | 'not-run';
 
 /**
  * passed and flaky pass (flaky passed on a rerun and is reported as such); failed, crashed and hung fail;
- * an `error` fails unless the harness is to blame, because then the driver was never judged.
+ * an `error` fails unless the harness is to blame, because then the driver was never judged. An
+ * `inconclusive` case was not judged either (the target lacks what it needs): never a failure, never a
+ * regression.
  */
 export function outcomeOf(c: { status: CaseStatus | string; blame?: Blame }): Outcome {
   switch (c.status) {

@@ -42,7 +42,11 @@ export class DebugStream {
       else this.flushTimer ??= setTimeout(() => this.flush(), 100);
     }
     const marker = line.source === 'user' ? parseMarker(line.text) : undefined;
-    if (marker?.edge === 'begin') this.current = marker.index;
+    if (marker?.edge === 'begin') {
+      this.current = marker.index;
+      // A case run again (after a crash cut its session short) keeps only the attempt that counts.
+      this.cases.set(marker.index, new CaseDebugBuffer());
+    }
     const bucket = this.current === undefined ? this.session : this.bufferOf(this.current);
     bucket.push(text);
     if (marker?.edge === 'end' && this.current === marker.index) this.current = undefined;

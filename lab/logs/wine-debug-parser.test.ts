@@ -22,6 +22,18 @@ describe('parseWineLine', () => {
     expect(parseWineLine('wine: Unhandled page fault on write access to 0000000000000000 at address 00000000021A10B6 (thread 00e0), starting debugger...')).toMatchObject({ kind: 'crash', thread: 0xe0 });
   });
 
+  it('reads Wine\'s own channel lines with the process that wrote them', () => {
+    expect(parseWineLine('00cc:00dc:fixme:ntoskrnl:MmMapLockedPagesSpecifyCache (0000000000348B00, 0, 1, 0000000000000000, 0, 16): stub')).toEqual({
+      kind: 'channel',
+      pid: 0xcc,
+      level: 'fixme',
+      channel: 'ntoskrnl',
+      fn: 'MmMapLockedPagesSpecifyCache',
+      text: '(0000000000348B00, 0, 1, 0000000000000000, 0, 16): stub',
+    });
+    expect(parseWineLine('00c8:00d8:err:ntoskrnl:KeBugCheckEx dead0001 1 2 3 4')).toMatchObject({ kind: 'channel', level: 'err', fn: 'KeBugCheckEx', text: 'dead0001 1 2 3 4' });
+  });
+
   it('drops the noise of Wine without 32-bit support or a display', () => {
     expect(parseWineLine('it looks like wine32 is missing, you should install it.')).toEqual({ kind: 'noise' });
     expect(parseWineLine('multiarch needs to be enabled first.  as root, please')).toEqual({ kind: 'noise' });

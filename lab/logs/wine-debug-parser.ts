@@ -1,18 +1,23 @@
 /**
- * Classifies the lines Wine prints on stderr with WINEDEBUG=-all,warn+debugstr,+pid:
+ * Classifies the lines Wine prints on stderr with WINEDEBUG=-all,warn+debugstr,+pid (and, for the driver
+ * hosts of the Wine target, err+all,fixme+all):
  *   0030:0034:warn:debugstr:vDbgPrintExWithPrefix 00000000:00000001: objdev: ...   (DbgPrint)
  *   0020:0024:warn:debugstr:OutputDebugStringA "lab: case-begin 0 echo/x\n"        (OutputDebugString)
- *   wine: Unhandled page fault on write access to 0000000000000000 at address ...   (a crash)
- * plus the noise of a Wine without 32-bit support or a display, which is dropped.
+ *   00c8:00d8:fixme:ntoskrnl:MmMapLockedPagesSpecifyCache (...): stub            (Wine's own word: a channel line)
+ *   wine: Unhandled page fault on write access to 0000000000000000 at address ...   (a crash, as text)
+ * plus the noise of a Wine without 32-bit support or a display, which is dropped. Text is only text: the
+ * Wine target learns that a driver host died from the host's debugger (lab-monitor), never from a line.
  */
 export type WineLine =
   | { kind: 'kernel'; pid: number; text: string }
   | { kind: 'user'; pid: number; text: string }
+  | { kind: 'channel'; pid: number; level: 'fixme' | 'err' | 'warn' | 'trace'; channel: string; fn: string; text: string }
   | { kind: 'crash'; text: string; thread?: number }
   | { kind: 'other'; text: string }
   | { kind: 'noise' };
 
 const PREFIX = /^([0-9a-f]{4,8}):([0-9a-f]{4,8}):warn:debugstr:(\w+) (.*)$/;
+const CHANNEL = /^([0-9a-f]{4,8}):([0-9a-f]{4,8}):(fixme|err|warn|trace):([\w.]+):(\S+) ?(.*)$/;
 const DBGPRINT = /^[0-9a-f]{8}:[0-9a-f]{8}: ?(.*)$/;
 const CRASH = /^wine: Unhandled (.*)$/;
 /** The guest runner's case markers, written to stderr under Wine (`markers stderr`) in DbgView's "[pid] text". */
@@ -48,6 +53,11 @@ export function parseWineLine(raw: string): WineLine {
     return { kind: 'crash', text: line, ...(thread ? { thread: parseInt(thread[1]!, 16) } : {}) };
   }
   if (line.trim() === '' || NOISE.some((re) => re.test(line))) return { kind: 'noise' };
+  const channel = CHANNEL.exec(line);
+  if (channel) {
+    const level = channel[3] as 'fixme' | 'err' | 'warn' | 'trace';
+    return { kind: 'channel', pid: parseInt(channel[1]!, 16), level, channel: channel[4]!, fn: channel[5]!, text: channel[6]! };
+  }
   return { kind: 'other', text: line };
 }
 

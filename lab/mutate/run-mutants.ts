@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ResultsStore } from '../report/results-store.js';
 import { JsonReporter } from '../reporters/json.js';
 import { newRunId } from '../run/run-id.js';
@@ -17,7 +17,7 @@ export interface DriverRun {
 export async function runAgainst(suite: ExpandedSuite, image: string, targetRef: TargetRef, outDir: string, guestRunner: string, signal: AbortSignal): Promise<DriverRun> {
   const withImage: ExpandedSuite = { ...suite, driver: { ...suite.driver, image } };
   const runId = newRunId(suite.name, targetRef.name);
-  const target = createTarget(targetRef, { runId, keep: false });
+  const target = createTarget(targetRef, { runId, keep: false, toolsDir: dirname(guestRunner) });
   const started = Date.now();
   try {
     const { exitCode } = await runSuite({ suite: withImage, cases: suite.cases, target, runId, outDir, guestRunner, reporters: [new JsonReporter()], signal, options: { mutation: image } });

@@ -19,11 +19,11 @@ const hostile: Record<string, (report: Record<string, unknown>) => unknown> = {
   'bad-blame': (r) => ((r.cases as Array<Record<string, unknown>>)[1]!.blame = 'nobody', r),
 };
 const EXPECTED: Record<string, RegExp> = {
-  'unknown-status': /unknown-status\/report\.json: cases\[1\]\.status: expected one of "passed", "failed", "crashed", "hung", "skipped", "error", "flaky", "waived", found "definitely-not-a-status"/,
+  'unknown-status': /unknown-status\/report\.json: cases\[1\]\.status: expected one of "passed", "failed", "crashed", "hung", "skipped", "error", "flaky", "waived", "inconclusive", found "definitely-not-a-status"/,
   'message-not-text': /message-not-text\/report\.json: cases\[1\]\.message: expected a string, found 42/,
   'schema-0': /schema-0\/report\.json: schemaVersion: .*found 0/,
   'schema-minus-1': /schema-minus-1\/report\.json: schemaVersion: .*found -1/,
-  'bad-blame': /bad-blame\/report\.json: cases\[1\]\.blame: expected one of "product", "test", "harness", found "nobody"/,
+  'bad-blame': /bad-blame\/report\.json: cases\[1\]\.blame: expected one of "product", "test", "harness", "target", found "nobody"/,
   deep: /deep\/report\.json: expected report\.json as lab writes it, found nesting deeper than 64 levels/,
 };
 

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { Blame, CaseStatus, GateClass } from '../verdict/case-result.js';
 import { REPORT_SCHEMA_VERSION, type RunStatus } from './run-report.js';
 
-export const CASE_STATUSES = ['passed', 'failed', 'crashed', 'hung', 'skipped', 'error', 'flaky', 'waived'] as const;
-export const BLAMES = ['product', 'test', 'harness'] as const;
+export const CASE_STATUSES = ['passed', 'failed', 'crashed', 'hung', 'skipped', 'error', 'flaky', 'waived', 'inconclusive'] as const;
+export const BLAMES = ['product', 'test', 'harness', 'target'] as const;
 export const RUN_STATUSES = ['passed', 'failed', 'error', 'interrupted'] as const;
 export const GATE_CLASSES = ['regression', 'fixed', 'still-failing', 'new', 'removed', 'waived', 'unchanged', 'not-run'] as const;
 
@@ -57,10 +57,11 @@ export const CaseSchema = z.looseObject({
   params: z.record(z.string(), z.unknown()).optional(),
   source: text.optional(),
   log: z.looseObject({ debug: lines, driverLog: lines, truncated: z.boolean().optional() }).optional(),
-  evidence: z.looseObject({ signature: text, backtrace: text.optional(), lastLines: lines, dumpPath: text.optional() }).optional(),
+  evidence: z.looseObject({ signature: text, exitCode: z.number().optional(), backtrace: text.optional(), lastLines: lines, dumpPath: text.optional() }).optional(),
   attempts: z.array(z.looseObject({ status: Status, message: text.optional(), blame: BlameSchema.optional() })).optional(),
   waiver: z.looseObject({ status: Status, reason: text, link: text.optional(), expires: text, match: text, source: text }).optional(),
   gate: z.looseObject({ class: z.enum(GATE_CLASSES), baselineStatus: Status.optional() }).optional(),
+  targetGap: z.looseObject({ functions: lines, detail: text, runOn: text, was: z.looseObject({ status: Status, blame: BlameSchema.optional(), message: text.optional() }) }).optional(),
 });
 
 const GateSectionSchema = z.looseObject({
@@ -89,7 +90,7 @@ export const ReportHeaderSchema = z.looseObject({
   durationMs: z.number().min(0).optional(),
   driver: z.looseObject({ path: text, sha256: text, signed: z.boolean() }).optional(),
   client: z.looseObject({ path: text, sha256: text }).optional(),
-  summary: z.looseObject({ total: count, passed: count.optional(), failed: count.optional(), crashed: count.optional(), hung: count.optional(), skipped: count.optional(), error: count.optional(), flaky: count.optional(), waived: count.optional() }),
+  summary: z.looseObject({ total: count, passed: count.optional(), failed: count.optional(), crashed: count.optional(), hung: count.optional(), skipped: count.optional(), error: count.optional(), flaky: count.optional(), waived: count.optional(), inconclusive: count.optional() }),
   timings: z.record(z.string(), z.number()).optional(),
   warnings: lines.optional(),
   lab: z.looseObject({ version: text, node: text }).optional(),

@@ -19,6 +19,8 @@ export interface Summary {
   flaky: number;
   /** Failures a live waiver covers (added in lab 0.1; absent in older reports, read as 0). */
   waived: number;
+  /** Cases the target could not judge: a gap of the target, not a failure of the driver (absent in older reports, read as 0). */
+  inconclusive: number;
 }
 
 export interface RunReport {
@@ -78,7 +80,7 @@ export interface GateSection {
 export type RunHeader = Omit<RunReport, 'cases'>;
 
 export function emptySummary(): Summary {
-  return { total: 0, passed: 0, failed: 0, crashed: 0, hung: 0, skipped: 0, error: 0, flaky: 0, waived: 0 };
+  return { total: 0, passed: 0, failed: 0, crashed: 0, hung: 0, skipped: 0, error: 0, flaky: 0, waived: 0, inconclusive: 0 };
 }
 
 export function countStatus(summary: Summary, status: CaseStatus): void {

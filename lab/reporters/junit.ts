@@ -20,8 +20,9 @@ export class JunitReporter implements Reporter {
   async onEnd(report: FinalReport): Promise<void> {
     const h = report.header;
     const s = h.summary;
-    // A waived case is a known failure: CI tools should not fail on it, so it is reported as skipped.
-    const counts = { '@_tests': s.total, '@_failures': s.failed, '@_errors': s.crashed + s.hung + s.error, '@_skipped': s.skipped + (s.waived ?? 0), '@_time': seconds(h.durationMs) };
+    // A waived case is a known failure, an inconclusive one was not judged: CI tools should fail on
+    // neither, so both are reported as skipped (with the reason).
+    const counts = { '@_tests': s.total, '@_failures': s.failed, '@_errors': s.crashed + s.hung + s.error, '@_skipped': s.skipped + (s.waived ?? 0) + (s.inconclusive ?? 0), '@_time': seconds(h.durationMs) };
     const shell = builder.build({
       '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
       testsuites: {
@@ -55,6 +56,8 @@ function testcase(c: CaseResult, suite: string): Record<string, unknown> {
     const detail = [message, c.evidence?.signature, c.evidence?.backtrace].filter(Boolean).join('\n\n');
     node.error = { '@_message': firstLine, '@_type': `${c.status}${c.blame ? `/${c.blame}` : ''}`, '#text': clean(detail) };
   } else if (c.status === 'skipped') node.skipped = { '@_message': firstLine };
+  // JUnit has no "could not judge": skipped, with the target's gap as the reason, never a failure.
+  else if (c.status === 'inconclusive') node.skipped = { '@_message': clean(`inconclusive (${c.blame ?? 'target'}): ${firstLine}`) };
   else if (c.status === 'waived' && c.waiver) node.skipped = { '@_message': clean(`waived (${c.waiver.status}): ${c.waiver.reason}${c.waiver.link ? ` ${c.waiver.link}` : ''}`) };
   const out = [...(c.status === 'flaky' ? [`flaky: ${message}`] : []), ...(c.log?.debug ?? []), ...(c.log?.driverLog.length ? ['--- driver log ---', ...c.log.driverLog] : [])];
   if (out.length) node['system-out'] = clean(out.join('\n'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chromium } from '../browser/chromium.js';
 import { openPage, startChromium, type WatchedPage, expectQuietPagesAndClose } from '../testing/chromium-page.js';
-import { aCase, aCrash, aReport, aRichFailure, HOSTILE } from '../testing/report-fixtures.js';
+import { aCase, aCrash, anInconclusive, aReport, aRichFailure, HOSTILE } from '../testing/report-fixtures.js';
 import type { GateSection } from '../report/run-report.js';
 import { renderHtml } from './html.js';
 
@@ -45,6 +45,7 @@ const cases = [
   // A hand-edited report: the page must not turn this link into a javascript: href.
   aCase('echo/edited', 'waived', { waiver: { status: 'failed', reason: 'edited', link: 'javascript:window.__pwned=9', expires: '2099-12-31', match: 'echo/edited', source: 'w.yaml:9:5' }, gate: { class: 'waived' } }),
   aCase('echo/later', 'skipped', { message: 'not on wine', gate: { class: 'not-run', baselineStatus: 'passed' }, params: { payload: HOSTILE } }),
+  { ...anInconclusive('echo/neither'), gate: { class: 'not-run' as const, baselineStatus: 'passed' as const } },
 ];
 
 let dir: string;
@@ -79,16 +80,16 @@ describe('report.html in Chromium', () => {
     expect(await page.locator('#gate h2').textContent()).toBe('Gate fails against the baseline');
     expect(await page.locator('#gate .reasons').textContent()).toContain('1 regression: passed in the baseline, failing now (echo/read-back)');
     expect(await page.locator('#gate .expired').textContent()).toContain('its last day was 2026-01-31, 297 days ago');
-    expect(await page.locator('#summary .chips').textContent()).toBe('✗ 1 failed☠ 1 crashed≈ 2 waived✓ 2 passed- 1 skipped');
+    expect(await page.locator('#summary .chips').textContent()).toBe('✗ 1 failed☠ 1 crashed≈ 2 waived? 1 inconclusive✓ 2 passed- 1 skipped');
     expect(await rowIds({ page } as WatchedPage)).toEqual(['echo/read-back', 'echo/boom']);
-    expect(await page.locator('#shown').textContent()).toBe('2 of 7 cases · showing cases that need attention');
+    expect(await page.locator('#shown').textContent()).toBe('2 of 8 cases · showing cases that need attention');
     await page.screenshot({ path: join(dir, 'first-view.png'), fullPage: true });
   });
 
   it('filters by status, by class against the baseline, and by search', async () => {
     const p = await open();
     await p.page.click('#controls button[data-status=all]');
-    expect(await rowIds(p)).toHaveLength(7);
+    expect(await rowIds(p)).toHaveLength(8);
     await p.page.click('#summary button[data-status=waived]');
     expect(await rowIds(p)).toEqual(['echo/known', 'echo/edited']);
     await p.page.click('#gate-classes button[data-class=fixed]');
@@ -173,6 +174,18 @@ describe('report.html in Chromium', () => {
     expect(await edited.textContent()).toContain('javascript:window.__pwned=9');
   });
 
+  it('shows a case the target could not judge apart from the failures, with what the target lacks', async () => {
+    const p = await open();
+    await p.page.click('#summary button[data-status=inconclusive]');
+    expect(await rowIds(p)).toEqual(['echo/neither']);
+    await p.page.click('tr.case[data-id="echo/neither"]');
+    const detail = p.page.locator('tr.detail[data-detail-for="echo/neither"]');
+    expect(await detail.locator('.target-gap').textContent()).toBe(
+      'Inconclusive: the target does not implement MmMapLockedPagesSpecifyCache. Wine 8 maps no MDL on this target it would have been failed (product); run it on a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)',
+    );
+    expect(await detail.locator('.meta').first().textContent()).toContain('blame: target');
+  });
+
   it('the probe works: the same payload parsed as HTML does run (a control, on a blank page)', async () => {
     const page = await browser.context.newPage();
     const dialogs: string[] = [];
@@ -191,8 +204,8 @@ describe('report.html in Chromium', () => {
 
   it('keeps driver output inert: markup shows as text, no script runs, no dialog opens', async () => {
     const p = await open('#print');
-    // #print opens every case that needs attention or was waived: all hostile text is in the DOM.
-    expect(await p.page.locator('tr.detail').count()).toBe(4);
+    // #print opens every case that needs attention, was waived or could not be judged: all hostile text is in the DOM.
+    expect(await p.page.locator('tr.detail').count()).toBe(5);
     await p.page.click('#controls button[data-status=all]');
     await p.page.click('tr.case[data-id="echo/later"]');
     expect(await p.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

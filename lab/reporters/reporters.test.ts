@@ -1,10 +1,11 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptySummary, countStatus, type RunHeader } from '../report/run-report.js';
 import type { CaseResult } from '../verdict/case-result.js';
+import { anInconclusive, aReport } from '../testing/report-fixtures.js';
 import { HtmlReporter } from './html.js';
 import { JsonReporter } from './json.js';
 import { JunitReporter } from './junit.js';
@@ -131,5 +132,30 @@ describe('terminal', () => {
     out = '';
     await new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), new HtmlReporter(), new JsonReporter()], () => {}).onEnd(report);
     expect(out.split('\n').find((l) => l.startsWith('reports: '))).toMatch(/\/report\.html \(report\.json\)$/);
+  });
+});
+
+describe('a case the target could not judge', () => {
+  it('is shown apart from the failures: in the terminal, summary.md and junit.xml (skipped, not failed)', async () => {
+    const gapDir = await mkdtemp(join(tmpdir(), 'lab-reporters-gap-'));
+    const gapCases: CaseResult[] = [cases[0]!, cases[1]!, anInconclusive('echo/neither')];
+    const { cases: reportCases, ...header } = aReport(gapCases);
+    const gapReport: FinalReport = { header, outDir: gapDir, reportStartedAt: Date.now(), cases: async function* () { yield* reportCases; } };
+    for (const r of [new JunitReporter(), new SummaryMarkdownReporter()]) await r.onEnd(gapReport);
+    let out = '';
+    const t = new TerminalReporter({ live: false, write: (s) => (out += s) });
+    t.onBegin({ runId: 'r1', suite: 'echo', target: 'wine', outDir: gapDir, total: 3 });
+    await t.onEnd(gapReport);
+    expect(out).toContain('Cases that did not pass:\n  ✗ echo/bad (failed, product)');
+    expect(out).toContain('Cases wine could not judge (inconclusive: a gap of the target, not a failure of the driver):\n  ? echo/neither\n      inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache');
+    expect(out).toMatch(/echo on wine: FAILED: 3 cases: 1 passed, 1 failed, 1 inconclusive/);
+    const md = await readFile(join(gapDir, 'summary.md'), 'utf8');
+    expect(md).toContain('| 3 | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |');
+    expect(md).toContain('**Inconclusive on `wine`** (a gap of the target, not a failure of the driver):\n\n- `echo/neither`: `MmMapLockedPagesSpecifyCache`; run it on ``a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)``');
+    expect(md).not.toMatch(/\| \? inconclusive \|/);
+    const xml = new XMLParser({ ignoreAttributes: false }).parse(await readFile(join(gapDir, 'junit.xml'), 'utf8'));
+    expect(xml.testsuites.testsuite).toMatchObject({ '@_tests': '3', '@_failures': '1', '@_skipped': '1' });
+    expect(xml.testsuites.testsuite.testcase[2].skipped['@_message']).toMatch(/^inconclusive \(target\): inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache/);
+    await rm(gapDir, { recursive: true, force: true });
   });
 });

@@ -10,4 +10,5 @@ export const STATUS_MARK: Record<CaseStatus, string> = {
   error: '!',
   flaky: '~',
   waived: '≈',
+  inconclusive: '?',
 };

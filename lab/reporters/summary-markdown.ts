@@ -20,19 +20,22 @@ export class SummaryMarkdownReporter implements Reporter {
     const lines = [
       `## lab: ${code(h.suite)} on ${code(h.target)}: ${h.status}${h.gate ? `, gate ${h.gate.verdict}` : ''}`,
       '',
-      `| total | passed | failed | crashed | hung | error | skipped | flaky | waived |`,
-      `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
-      `| ${s.total} | ${s.passed} | ${s.failed} | ${s.crashed} | ${s.hung} | ${s.error} | ${s.skipped} | ${s.flaky} | ${s.waived ?? 0} |`,
+      `| total | passed | failed | crashed | hung | error | skipped | flaky | waived | inconclusive |`,
+      `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+      `| ${s.total} | ${s.passed} | ${s.failed} | ${s.crashed} | ${s.hung} | ${s.error} | ${s.skipped} | ${s.flaky} | ${s.waived ?? 0} | ${s.inconclusive ?? 0} |`,
       '',
       `Driver ${code(h.driver.path)} (sha256 ${code(`${h.driver.sha256.slice(0, 16)}…`)}${h.driver.signed ? ', signed' : ', not signed'}) · ${(h.durationMs / 1000).toFixed(1)} s · run ${code(h.runId)}`,
     ];
     if (h.error) lines.push('', `**The lab could not run:** ${code(h.error.message)}`);
     if (h.gate) lines.push('', ...gateMarkdown(h.gate));
     const bad: CaseResult[] = [];
+    const unjudged: CaseResult[] = [];
     let more = 0;
     for await (const c of report.cases()) {
       if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
-      if (bad.length < LISTED) bad.push(c);
+      if (c.status === 'inconclusive') {
+        if (unjudged.length < LISTED) unjudged.push(c);
+      } else if (bad.length < LISTED) bad.push(c);
       else more++;
     }
     if (bad.length) {
@@ -40,6 +43,10 @@ export class SummaryMarkdownReporter implements Reporter {
       lines.push('', `| | case |${gated ? ' baseline |' : ''} blame | why |`, `|---|---|${gated ? '---|' : ''}---|---|`);
       for (const c of bad) lines.push(`| ${STATUS_MARK[c.status]} ${c.status} | ${code(c.id, true)} |${gated ? ` ${c.gate?.class ?? ''} |` : ''} ${c.blame ?? ''} | ${code((c.message ?? '').split('\n')[0] ?? '', true)} |`);
       if (more) lines.push('', `… and ${more} more; see report.html.`);
+    }
+    if (unjudged.length) {
+      lines.push('', `**Inconclusive on ${code(h.target)}** (a gap of the target, not a failure of the driver):`, '');
+      for (const c of unjudged) lines.push(`- ${code(c.id)}: ${code(c.targetGap?.functions.join(', ') || (c.message ?? '').split('\n')[0] || '')}; run it on ${code(c.targetGap?.runOn ?? 'another target')}`);
     }
     if (h.warnings.length) lines.push('', '**Warnings**', '', ...h.warnings.map((w) => `- ${code(w)}`));
     writeFileAtomic(join(report.outDir, 'summary.md'), `${lines.join('\n')}\n`);

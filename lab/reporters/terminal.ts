@@ -95,26 +95,23 @@ export class TerminalReporter implements Reporter {
     this.clear();
     const h = report.header;
     const s = h.summary;
-    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'skipped'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${k}`);
+    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'skipped'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${k}`);
     // Cases that did not pass, grouped: one entry per distinct reason, with how many more share it.
-    const groups: Array<{ first: CaseResult; more: number }> = [];
-    const byReason = new Map<string, { first: CaseResult; more: number }>();
+    // Cases the target could not judge are not failures: listed apart, after them.
     const limit = this.options.listLimit ?? 30;
-    let unlisted = 0;
+    const failures = new Grouping(limit);
+    const gapCases = new Grouping(limit);
     // The cases the gate names get their status and first line of why.
     const named = new Map<string, NamedCase>();
     for await (const c of report.cases()) {
       if (h.gate && (c.gate?.class === 'regression' || c.gate?.class === 'new')) named.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
       if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
-      const key = `${c.status}\n${c.message ?? ''}`;
-      const group = byReason.get(key);
-      if (group) group.more += 1;
-      else if (groups.length < limit) {
-        const made = { first: c, more: 0 };
-        byReason.set(key, made);
-        groups.push(made);
-      } else unlisted += 1;
+      if (c.status === 'inconclusive') gapCases.add(c.targetGap?.functions.join(',') ?? c.message ?? '', c);
+      else failures.add(`${c.status}\n${c.message ?? ''}`, c);
     }
+    const groups = failures.groups;
+    const gaps = gapCases.groups;
+    const unlisted = failures.unlisted;
     this.say('\n');
     if (groups.length) {
       this.say('Cases that did not pass:\n');
@@ -123,6 +120,14 @@ export class TerminalReporter implements Reporter {
         for (const l of (c.message ?? '').split('\n').slice(0, 12)) this.say(`      ${l}\n`);
       }
       if (unlisted > 0) this.say(`  ... and ${unlisted} more (see report.html)\n`);
+      this.say('\n');
+    }
+    if (gaps.length) {
+      this.say(`Cases ${h.target} could not judge (inconclusive: a gap of the target, not a failure of the driver):\n`);
+      for (const { first: c, more } of gaps) {
+        this.say(`  ${STATUS_MARK[c.status]} ${c.id}${more ? ` and ${more} more like it` : ''}\n`);
+        for (const l of (c.message ?? '').split('\n').slice(0, 6)) this.say(`      ${l}\n`);
+      }
       this.say('\n');
     }
     if (h.error) this.say(`lab could not finish the run: ${h.error.message}\n`);
@@ -167,6 +172,25 @@ export class TerminalReporter implements Reporter {
       this.write('\r\x1b[2K');
       this.drawn = false;
     }
+  }
+}
+
+/** Cases by reason, the first of each with how many more share it, up to `limit` reasons. */
+class Grouping {
+  readonly groups: Array<{ first: CaseResult; more: number }> = [];
+  private readonly byKey = new Map<string, { first: CaseResult; more: number }>();
+  unlisted = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(key: string, c: CaseResult): void {
+    const group = this.byKey.get(key);
+    if (group) group.more += 1;
+    else if (this.groups.length < this.limit) {
+      const made = { first: c, more: 0 };
+      this.byKey.set(key, made);
+      this.groups.push(made);
+    } else this.unlisted += 1;
   }
 }
 

@@ -9,8 +9,11 @@ import type { Case, ExpandedSuite } from '../suite/case.js';
 import type { Target } from '../targets/target.js';
 import type { Blame, CaseResult } from '../verdict/case-result.js';
 import { unfinishedCase } from '../verdict/judge-case.js';
+import { describeNtStatus } from '../status-codes/ntstatus.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
-import { runGuestSession } from './guest-session.js';
+import { describeGaps, RUN_ON_WINDOWS } from '../verdict/target-gap.js';
+import { runGuestSession, type SessionOutcome } from './guest-session.js';
+import { checkImage, type ImageCheck } from './image-check.js';
 import type { PhaseClock } from './phase-clock.js';
 import { withRetry } from './retry.js';
 
@@ -75,6 +78,21 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     }
     reporters.onPhase('deploy');
     const paths = await clock.time('deploy', () => withRetry(() => deploy(input), { ...HARNESS_RETRY, signal, onRetry: retryWarning(input, 'deploying') }));
+    if (sessions === 0) {
+      // Before loading (on a target that took the deploy): a file that is not a driver, or one this target
+      // cannot run, gets its own message.
+      const image: ImageCheck = await checkImage(suite.driver.image, target).catch((error: Error) => {
+        input.warn(`the driver image could not be checked against ${target.name} before loading: ${error.message}`);
+        return { ok: true };
+      });
+      if (image.ok && image.warning) input.warn(image.warning);
+      if (!image.ok) {
+        input.warn(image.message);
+        const status = image.blame === 'target' ? 'inconclusive' : 'error';
+        for (const c of remaining) await input.record(notLoaded(c, status, image.message, image.blame, image.functions));
+        return { stopped: false, loadBlame: image.blame };
+      }
+    }
     reporters.onPhase('execute', `${remaining.length} cases`);
     const outcome = await runGuestSession(
       {
@@ -97,7 +115,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     clock.add('load', (marks.firstBegin ?? marks.stopped) - marks.start);
     if (marks.firstBegin) clock.add('execute', marks.stopped - marks.firstBegin);
     await clock.time('collect', () => collectDriverLog(input, sessions));
-    for (const line of outcome.badLines) input.warn(line);
+    for (const line of [...outcome.badLines, ...outcome.warnings]) input.warn(line);
     warnAboutUnload(input, outcome.unload);
 
     const stop = outcome.stop;
@@ -106,11 +124,11 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     // A load refused for the machine's reasons (1722: the service manager not answering) is a harness
     // fault like a runner that dies: it goes through the bounded retries on a clean target below.
     const machineRefusedLoad = stop.kind === 'load-failed' && ENVIRONMENT_LOAD_ERRORS.has(stop.error) && fruitless + 1 < MAX_FRUITLESS_SESSIONS;
-    if (!machineRefusedLoad && (stop.kind === 'load-failed' || stop.kind === 'load-hung' || (stop.kind === 'crash' && stop.index === undefined && !progressed))) {
-      return { stopped: false, loadBlame: await failLoad(input, stop, outcome.remaining) };
+    if (!machineRefusedLoad && (stop.kind === 'load-failed' || stop.kind === 'load-hung' || stop.kind === 'load-crashed' || (stop.kind === 'crash' && stop.index === undefined && !progressed))) {
+      return { stopped: false, loadBlame: await failLoad(input, outcome, outcome.remaining) };
     }
     if (stop.kind === 'unload-hung') input.fault(`the driver did not unload within ${stop.afterMs / 1000} s after the last case: its unload routine hangs (the guest was killed)`);
-    if (stop.kind === 'crash' && stop.index === undefined) input.fault('the driver crashed between cases or while unloading; see dbgview.log');
+    if (stop.kind === 'crash' && stop.index === undefined) input.fault(`the driver crashed between cases or while unloading: ${stop.signature}${outcome.evidence?.backtrace ? `\n${outcome.evidence.backtrace}` : ''}`);
     if (!progressed) {
       fruitless += 1;
       const code = stop.kind === 'runner-exit' ? stop.exitCode : null;
@@ -129,26 +147,57 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
   return { stopped: false };
 }
 
-async function failLoad(input: SessionsInput, stop: Extract<Awaited<ReturnType<typeof runGuestSession>>['stop'], { kind: 'load-failed' | 'load-hung' | 'crash' }>, cases: Case[]): Promise<Blame> {
+/**
+ * Every case of a driver that did not load, with why: the Win32 error of the load and, when the target can
+ * tell, DriverEntry's NTSTATUS or its crash (with the backtrace), and the debug lines of the load. A load
+ * that failed on a gap of the target (a stub the driver called in DriverEntry) is the target's.
+ */
+async function failLoad(input: SessionsInput, outcome: SessionOutcome, cases: Case[]): Promise<Blame> {
   const { suite, target } = input;
+  const stop = outcome.stop;
   const error = stop.kind === 'load-failed' ? stop.error : null;
-  const blame: Blame = error !== null && ENVIRONMENT_LOAD_ERRORS.has(error) ? 'harness' : 'product';
-  const why =
-    stop.kind === 'load-failed'
-      ? `the driver did not load: StartService failed with ${describeWin32Error(stop.error)}${stop.message ? ` (${stop.message.trim()})` : ''}`
-      : stop.kind === 'load-hung'
-        ? `the driver did not finish loading within ${stop.afterMs / 1000} s: DriverEntry did not return (the guest was killed)`
-        : 'the driver crashed while loading (DriverEntry)';
+  const gaps = stop.kind === 'load-failed' || stop.kind === 'load-crashed' ? [...(stop.kind === 'load-crashed' && stop.gap ? [stop.gap] : []), ...stop.gaps] : [];
+  let blame: Blame = error !== null && ENVIRONMENT_LOAD_ERRORS.has(error) ? 'harness' : 'product';
+  let why: string;
+  if (stop.kind === 'load-failed') {
+    const service = `StartService failed with ${describeWin32Error(stop.error)}${stop.message ? ` (${stop.message.trim()})` : ''}`;
+    why = stop.status !== undefined ? `the driver did not load: DriverEntry returned ${describeNtStatus(stop.status)} (${service})` : `the driver did not load: ${service}`;
+  } else if (stop.kind === 'load-hung') {
+    why = `the driver did not finish loading within ${stop.afterMs / 1000} s: DriverEntry did not return (the guest was killed)`;
+  } else {
+    why = `the driver crashed while loading (in DriverEntry): ${stop.kind === 'load-crashed' || stop.kind === 'crash' ? stop.signature : 'see dbgview.log'}`;
+  }
+  if (gaps.length > 0) {
+    const { functions, detail } = describeGaps(gaps);
+    blame = 'target';
+    why = `inconclusive on ${target.name}: while loading, the driver called ${functions.join(', ')}, which ${target.name} does not implement (${detail}); ${why}. Run it on ${RUN_ON_WINDOWS}`;
+  }
   const fix =
     blame === 'harness'
       ? 'Fix: check the target (test signing on, the image deployed) with `lab doctor`.'
-      : 'Fix: DriverEntry failed, or the file is not a valid kernel-mode image; see dbgview.log and check it with `x86_64-w64-mingw32-objdump -p`.';
-  input.warn(`${suite.driver.image}: ${why} on ${target.name}. ${fix}`);
-  for (const c of cases) await input.record(unfinishedCase(c, 'error', `not run: ${why}`, blame));
+      : blame === 'target'
+        ? ''
+        : stop.kind === 'load-crashed'
+          ? 'Fix: see the backtrace in each case\'s evidence, and the load\'s debug lines.'
+          : 'Fix: see why DriverEntry failed in the load\'s debug lines (each case has them, and dbgview.log).';
+  input.warn(`${suite.driver.image}: ${why} on ${target.name}.${fix ? ` ${fix}` : ''}`);
+  for (const c of cases) {
+    const result = notLoaded(c, blame === 'target' ? 'inconclusive' : 'error', `not run: ${why}`, blame, gaps.map((g) => g.function));
+    result.log = { debug: outcome.loadLines, driverLog: [] };
+    if (outcome.evidence) result.evidence = outcome.evidence;
+    await input.record(result);
+  }
   return blame;
 }
 
-function warnAboutUnload(input: SessionsInput, unload: Awaited<ReturnType<typeof runGuestSession>>['unload']): void {
+/** A case that could not run because the driver did not load. */
+function notLoaded(c: Case, status: 'error' | 'inconclusive', message: string, blame: Blame, functions: string[] = []): CaseResult {
+  const result = unfinishedCase(c, status, message, blame);
+  if (status === 'inconclusive') result.targetGap = { functions, detail: message, runOn: RUN_ON_WINDOWS, was: { status: 'error', blame: 'product', message } };
+  return result;
+}
+
+function warnAboutUnload(input: SessionsInput, unload: SessionOutcome['unload']): void {
   if (!unload) return;
   // 1060 / 1062: a case already unloaded the service and did not load it again; the suite's doing.
   if (unload.error !== 0 && unload.error !== 1060 && unload.error !== 1062) {
@@ -169,6 +218,7 @@ async function deploy(input: SessionsInput): Promise<{ runner: string; client?: 
   // mistake: the target refuses it (a usage error) before any case runs, and never reads the file.
   if (suite.driver.log) await target.checkGuestPath?.(suite.driver.log);
   const runner = target.guestPath('lab-guest.exe');
+  await target.putTools?.();
   await target.put(input.guestRunner, runner);
   await target.put(suite.driver.image, target.guestPath(basename(suite.driver.image)));
   if (!suite.client) return { runner };

@@ -36,7 +36,15 @@ describe('runSuite rules, against a scripted target double', () => {
     expect(r.target.reverts).toBe(1);
     expect(r.target.ran).toEqual(['s/a', 's/b', 's/c']);
     expect(r.report.cases[1]!.evidence?.backtrace).toMatch(/scripted\.sys/);
+    expect(r.report.cases[1]!.message).toBe('the driver crashed during this case: page fault on write access to 0x0 at scripted.sys+0x10');
     expect(r.exitCode).toBe(1);
+  });
+
+  it('crash evidence that cannot be collected is a warning in the report, and the case is still crashed', async () => {
+    const r = await run(['a', 'b'], (session, id) => (id === 's/a' && session === 1 ? 'crash' : 'pass'), {}, { evidenceFails: true });
+    expect(r.status).toEqual({ a: 'crashed', b: 'passed' });
+    expect(r.report.cases[0]!.evidence).toMatchObject({ signature: 'page fault on write access to 0x0 at scripted.sys+0x10' });
+    expect(r.report.warnings).toEqual(['the crash evidence could not be collected from scripted: the scripted evidence is unreadable']);
   });
 
   it('--repeat-failures: a case that passes on a rerun is flaky with its attempts; one that never does stays failed', async () => {

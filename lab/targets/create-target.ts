@@ -22,6 +22,8 @@ export interface TargetRef {
 export interface TargetContext {
   runId: string;
   keep: boolean;
+  /** The local folder with lab's Windows programs (driver/build). */
+  toolsDir: string;
   onProgress?: (line: string) => void;
 }
 
@@ -29,7 +31,7 @@ export interface TargetContext {
 export function createTarget(ref: TargetRef, context: TargetContext): Target {
   switch (ref.kind) {
     case 'wine':
-      return new WineTarget({ name: ref.name, runId: context.runId, keep: context.keep, ...(context.onProgress ? { onProgress: context.onProgress } : {}) });
+      return new WineTarget({ name: ref.name, runId: context.runId, keep: context.keep, toolsDir: context.toolsDir, ...(context.onProgress ? { onProgress: context.onProgress } : {}) });
     case 'ssh':
       if (ref.spec?.kind === 'ssh' && remote.ssh) return remote.ssh(ref.spec, context);
       break;

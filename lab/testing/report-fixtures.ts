@@ -97,3 +97,13 @@ export function aCrash(id = 'echo/boom'): CaseResult {
     log: { debug: ['19\t04:00:00.999\t[32] lab: case-begin 1 echo/boom', '20\t04:00:01.000\tobjdev: IOCTL REFLECT in=666', '21\t04:00:01.003\t[target] wine: Unhandled page fault on write access to 0000000000000000'], driverLog: [] },
   });
 }
+
+/** A case the target could not judge: it called a function Wine only stubs. */
+export function anInconclusive(id = 'echo/neither'): CaseResult {
+  const was = 'step 1 NEITHER: expected error 0 (ERROR_SUCCESS), got 1450';
+  return aCase(id, 'inconclusive', {
+    blame: 'target',
+    message: `inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache, which wine does not implement (Wine 8 maps no MDL). What it did next says nothing about the driver; run this case on a Windows target.`,
+    targetGap: { functions: ['MmMapLockedPagesSpecifyCache'], detail: 'Wine 8 maps no MDL', runOn: 'a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)', was: { status: 'failed', blame: 'product', message: was } },
+  });
+}

@@ -2,10 +2,13 @@
  * The result of one case, as every reporter and report.json sees it. A tagged union on `status`, the
  * way vitest and Playwright model results: reporters switch on it and never guess.
  */
-export type CaseStatus = 'passed' | 'failed' | 'crashed' | 'hung' | 'skipped' | 'error' | 'flaky' | 'waived';
+export type CaseStatus = 'passed' | 'failed' | 'crashed' | 'hung' | 'skipped' | 'error' | 'flaky' | 'waived' | 'inconclusive';
 
-/** Whose fault a result that is not `passed` is (KernelCI's culprit, LAVA's error classes). */
-export type Blame = 'product' | 'test' | 'harness';
+/**
+ * Whose fault a result that is not `passed` is (KernelCI's culprit, LAVA's error classes). `target`: the
+ * target does not do what the driver asked (a Wine stub), so the result says nothing about the driver.
+ */
+export type Blame = 'product' | 'test' | 'harness' | 'target';
 
 export interface ByteDiff {
   /** Where the bytes first differ; -1 when they agree up to the shorter length but lengths differ. */
@@ -47,8 +50,10 @@ export interface StepReport {
 }
 
 export interface CrashEvidence {
-  /** The line that says what happened, e.g. Wine's "Unhandled page fault ..." or a bugcheck code. */
+  /** The line that says what happened, e.g. a page fault at module+offset, KeBugCheckEx, a bugcheck code. */
   signature: string;
+  /** The driver host's exit code, when the target hosts drivers in a process (Wine). */
+  exitCode?: number;
   /** Backtrace or analysis text, when the target could get one. */
   backtrace?: string;
   /** Debug-stream lines just before the crash. */
@@ -86,6 +91,20 @@ export interface CaseResult {
   waiver?: WaiverMark;
   /** Set when the run was compared with a baseline: how this case changed (lab/gate/). */
   gate?: CaseGateMark;
+  /** Set when status is `inconclusive`: what the target lacks, and what the case would otherwise have been. */
+  targetGap?: TargetGapMark;
+}
+
+/** An inconclusive case keeps what the target made of it, so nobody has to guess (lab/verdict/target-gap.ts). */
+export interface TargetGapMark {
+  /** The functions the target does not implement (or only stubs) that the driver called. */
+  functions: string[];
+  /** What the target does instead, one sentence. */
+  detail: string;
+  /** Which target can run the case. */
+  runOn: string;
+  /** The verdict the target's result would have given. */
+  was: { status: CaseStatus; blame?: Blame; message?: string };
 }
 
 /**

@@ -52,6 +52,8 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   const guestRunner = join(buildDir(), 'lab-guest.exe');
   try {
     await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
+    // The Wine target watches the driver hosts with its own programs (driver/monitor/).
+    if (targetRef.kind === 'wine') for (const tool of ['lab-monitor.exe', 'lab-anchor.sys']) await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
   } catch (error) {
     throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
   }
@@ -66,7 +68,7 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
     await writeRunRecord(outDir, { version: 1, runId, suiteFile: resolve(suiteFile), flags: absolutePaths(recorded), startedAt: new Date().toISOString() });
   }
   const interrupt = interruptSignal(() => target.killNow?.());
-  const target = createTarget(targetRef, { runId, keep: Boolean(flags.keep), onProgress: (line) => process.stderr.write(`lab: ${line}\n`) });
+  const target = createTarget(targetRef, { runId, keep: Boolean(flags.keep), toolsDir: buildDir(), onProgress: (line) => process.stderr.write(`lab: ${line}\n`) });
   try {
     const { exitCode } = await runSuite({
       suite,
@@ -80,7 +82,7 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
       ...(flags.deadline ? { deadlineMs: flags.deadline } : {}),
       ...(flags.repeatFailures ? { repeatFailures: flags.repeatFailures } : {}),
       ...(resumed ? { resume: true } : {}),
-      ...(flags.workers && flags.workers > 1 ? { workers: flags.workers, makeTarget: (worker: number) => createTarget(targetRef, { runId: `${runId}-w${worker}`, keep: Boolean(flags.keep) }) } : {}),
+      ...(flags.workers && flags.workers > 1 ? { workers: flags.workers, makeTarget: (worker: number) => createTarget(targetRef, { runId: `${runId}-w${worker}`, keep: Boolean(flags.keep), toolsDir: buildDir() }) } : {}),
       options: { target: flags.target, filter: flags.filter ?? [], timeoutCase: flags.timeoutCase ?? null, deadline: flags.deadline ?? null, repeatFailures: flags.repeatFailures ?? 0, workers: flags.workers ?? 1, shard: flags.shard ?? null, driverOverride: Boolean(flags.driver), resumed: Boolean(resumed) },
     });
     process.exitCode = gate ? gate.exitCode(exitCode) : exitCode;

@@ -4,8 +4,8 @@
  * numbers in a tooltip.
  */
 export const CLIENT_TREND_CHART = String.raw`
-  var ORDER = ['passed', 'flaky', 'waived', 'skipped', 'error', 'hung', 'crashed', 'failed'];
-  var COLOR = { passed: '#1a7f37', failed: '#cf222e', crashed: '#8250df', hung: '#bc4c00', error: '#9a6700', flaky: '#0969da', waived: '#8c959f', skipped: '#d0d7de' };
+  var ORDER = ['passed', 'flaky', 'waived', 'inconclusive', 'skipped', 'error', 'hung', 'crashed', 'failed'];
+  var COLOR = { passed: '#1a7f37', failed: '#cf222e', crashed: '#8250df', hung: '#bc4c00', error: '#9a6700', flaky: '#0969da', waived: '#8c959f', inconclusive: '#d4a72c', skipped: '#d0d7de' };
 
   function trendChart(runs) {
     var W = 1100, H = 270, left = 48, right = 56, top = 24, bottom = 66;

@@ -1,6 +1,6 @@
 /** The report's stylesheet, inlined so report.html is one file that works offline and as a CI artifact. */
 export const STYLES = `
-:root { --ok:#1a7f37; --bad:#cf222e; --crash:#8250df; --hang:#bc4c00; --skip:#6e7781; --err:#9a6700; --flaky:#0969da; --waived:#57606a; --line:#d0d7de; --muted:#57606a; --soft:#f6f8fa; }
+:root { --ok:#1a7f37; --bad:#cf222e; --crash:#8250df; --hang:#bc4c00; --skip:#6e7781; --err:#9a6700; --flaky:#0969da; --waived:#57606a; --gap:#7d4e00; --line:#d0d7de; --muted:#57606a; --soft:#f6f8fa; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #fff; }
 header { padding: 16px 24px 12px; border-bottom: 1px solid var(--line); background: var(--soft); }
@@ -16,7 +16,7 @@ main { padding: 14px 24px 40px; }
 .bar { display: flex; height: 12px; border-radius: 6px; overflow: hidden; background: var(--soft); }
 .bar .seg { min-width: 3px; }
 .bg-passed { background: var(--ok); } .bg-failed { background: var(--bad); } .bg-crashed { background: var(--crash); } .bg-hung { background: var(--hang); }
-.bg-error { background: var(--err); } .bg-flaky { background: var(--flaky); } .bg-skipped { background: #afb8c1; } .bg-waived { background: #8c959f; }
+.bg-error { background: var(--err); } .bg-flaky { background: var(--flaky); } .bg-skipped { background: #afb8c1; } .bg-waived { background: #8c959f; } .bg-inconclusive { background: #d4a72c; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; margin: 6px 0; }
 .chip { border: 1px solid var(--line); background: #fff; border-radius: 14px; padding: 2px 10px; cursor: pointer; font: inherit; font-size: 13px; }
 .chip[aria-pressed="true"] { outline: 2px solid #1f2328; }
@@ -43,11 +43,12 @@ td.id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 
 td.msg { color: var(--muted); max-width: 520px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .st { font-weight: 600; white-space: nowrap; }
 .st.passed { color: var(--ok); } .st.failed { color: var(--bad); } .st.crashed { color: var(--crash); } .st.hung { color: var(--hang); }
-.st.skipped { color: var(--skip); } .st.error { color: var(--err); } .st.flaky { color: var(--flaky); } .st.waived { color: var(--waived); }
+.st.skipped { color: var(--skip); } .st.error { color: var(--err); } .st.flaky { color: var(--flaky); } .st.waived { color: var(--waived); } .st.inconclusive { color: var(--gap); }
 tr.detail > td { background: #fbfcfd; padding: 12px 16px 18px; }
 .case-detail h3 { font-size: 15px; margin: 0 0 2px; }
 .case-detail h4 { font-size: 13px; margin: 14px 0 6px; }
 .waiver { background: #f6f8fa; border: 1px dashed #8c959f; border-radius: 6px; padding: 6px 10px; margin-top: 8px; }
+.target-gap { background: #fff8c5; border: 1px dashed #d4a72c; border-radius: 6px; padding: 6px 10px; margin-top: 8px; }
 .gate-mark { margin-top: 8px; }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow: auto; max-height: 420px; margin: 0; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre; }
 pre.message { white-space: pre-wrap; }

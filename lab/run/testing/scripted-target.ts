@@ -21,8 +21,8 @@ export class ScriptedTarget implements Target {
 
   constructor(
     private readonly script: (session: number, caseId: string) => Scripted,
-    /** A driver whose DriverEntry never returns, or whose unload never does; a load refused per session. */
-    private readonly hangs: { atLoad?: boolean; atUnload?: boolean; loadError?: (session: number) => number } = {},
+    /** A driver whose DriverEntry never returns, or whose unload never does; a load refused per session; crash evidence that cannot be read. */
+    private readonly hangs: { atLoad?: boolean; atUnload?: boolean; loadError?: (session: number) => number; evidenceFails?: boolean } = {},
     /** Files the guest holds, by guest path (the driver's log): what readGuestFile answers. */
     private readonly guestFiles: Record<string, string> = {},
   ) {}
@@ -42,7 +42,8 @@ export class ScriptedTarget implements Target {
     return text === undefined ? undefined : Buffer.from(text).subarray(start, end);
   }
   async crashEvidence(): Promise<{ backtrace: string }> {
-    return { backtrace: 'Backtrace:\n=>0 scripted.sys (+0x10)' };
+    if (this.hangs.evidenceFails) throw new Error('the scripted evidence is unreadable');
+    return { backtrace: '  0  scripted.sys+0x10' };
   }
   async revert(): Promise<void> {
     this.reverts += 1;
@@ -75,8 +76,8 @@ export class ScriptedTarget implements Target {
         await tick();
         if (what === 'hang') return;
         if (what === 'crash') {
-          // As under Wine: the crash line, then the runner's pending request fails once the host is gone.
-          hooks.onCrash('wine: Unhandled page fault (scripted)');
+          // As under Wine: the host's end reported by the target, then the runner's pending request fails.
+          hooks.onHostExit?.({ signature: 'page fault on write access to 0x0 at scripted.sys+0x10', exitCode: 0xc0000005 });
           await tick();
           say({ t: 'case', i: c.index, id: c.id, us: 10, log: null, steps: c.steps.map((k) => outcome(k, 5)) });
           return;

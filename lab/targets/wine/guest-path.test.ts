@@ -7,6 +7,7 @@ import { runSuite } from '../../run/run-suite.js';
 import { ScriptedTarget } from '../../run/testing/scripted-target.js';
 import { expandSuite } from '../../suite/expand.js';
 import { loadSuite } from '../../suite/load-suite.js';
+import { buildDir } from '../../cli/package-root.js';
 import { WineTarget } from './wine-target.js';
 import { resolveGuestPath } from './guest-path.js';
 
@@ -44,7 +45,7 @@ describe('a guest path', () => {
 
 describe('the Wine target with a profile folder linked to the host', () => {
   it('never reads the host file, and says the path is the suite\'s mistake', async () => {
-    const target = new WineTarget({ runId: `guest-path-${process.pid}` });
+    const target = new WineTarget({ runId: `guest-path-${process.pid}`, toolsDir: buildDir() });
     try {
       await target.prepare();
       await target.put(join(home, '.profile'), 'C:\\lab\\staged.txt');

@@ -14,7 +14,10 @@ const READY_MARK = '.lab-template-ready';
  * user's home; prefixes are overlays of the template, not hard-link clones.
  */
 const RECIPE = 3;
-/** Where winedbg writes a crashed driver host's registers and backtrace (read by WineTarget.crashEvidence). */
+/**
+ * Where winedbg writes the registers and backtrace of a crashed process no debugger watches (the guest
+ * runner, a client: lab-monitor watches the driver hosts and reports their crashes itself).
+ */
 export const CRASH_REPORT_PATH = 'C:\\lab\\crash.txt';
 
 export interface TemplateOptions {

@@ -11,6 +11,12 @@
  * user's home, no Gecko/Mono download prompts, no display.
  */
 export const WINE_DEBUG_CHANNELS = '-all,warn+debugstr,+pid';
+/**
+ * The channels of a Wine target session's first process, which Wine's services and so the driver hosts
+ * inherit: Wine's errors and fixme lines (a stub the driver called, why a load failed), and no debugstr,
+ * whose 1 KB line buffer ends a host that prints a longer DbgPrint (lab-monitor carries those instead).
+ */
+export const HOST_DEBUG_CHANNELS = '-all,err+all,fixme+all,+pid';
 
 const PASSED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'LC_ALL', 'TZ']);
 

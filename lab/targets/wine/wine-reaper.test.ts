@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimRunDir, ownsRunDir, reapAbandonedRuns } from './wine-reaper.js';
+import { buildDir } from '../../cli/package-root.js';
 import { WineTarget } from './wine-target.js';
 
 /** Run folders under the cache: lab removes only what it made and marked, whatever a run.json says. */
@@ -16,7 +17,7 @@ afterAll(() => rm(join(runs, '..'), { recursive: true, force: true }));
 describe('run folders', () => {
   it('a run id that is not one plain folder name is refused before anything is made or removed', () => {
     for (const runId of ['../../victimdir', '..', '.', 'a/b', '', '-x']) {
-      expect(() => new WineTarget({ runId, cacheDir: join(runs, '..') }), runId).toThrow(/not one plain folder name/);
+      expect(() => new WineTarget({ runId, cacheDir: join(runs, '..'), toolsDir: buildDir() }), runId).toThrow(/not one plain folder name/);
     }
   });
 

@@ -1,21 +1,22 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { basename, dirname, join } from 'node:path';
 import { HarnessError, UsageError } from '../../errors/lab-error.js';
-import { parseWineLine } from '../../logs/wine-debug-parser.js';
-import { LineSplitter } from '../../guest/line-splitter.js';
 import { isPlainFolderName } from '../../files/folder-name.js';
-import type { GuestSession, SessionHooks, Target } from '../target.js';
+import type { GuestSession, KernelModules, SessionHooks, SessionOptions, Target } from '../target.js';
 import { labCacheDir } from './cache-dir.js';
+import { crashReport } from './crash-report.js';
 import { hostPathOf, resolveGuestPath } from './guest-path.js';
+import type { HostWatch } from './host-watch.js';
 import { makePrefix } from './isolation.js';
+import { readKernelModules } from './kernel-modules.js';
 import type { Prefix } from './prefix.js';
-import { CRASH_REPORT_PATH, ensureTemplate, templateVersion } from './prefix-template.js';
-import { wineEnv } from './wine-env.js';
-import { claimRunDir, killPrefixProcesses, killProcessesUnderSync, ownsRunDir, reapAbandonedRuns } from './wine-reaper.js';
+import { ensureTemplate, templateVersion } from './prefix-template.js';
+import { startWineSession } from './wine-session.js';
+import { claimRunDir, killProcessesUnderSync, ownsRunDir, reapAbandonedRuns } from './wine-reaper.js';
 
-const CRASH_REPORT_WAIT_MS = 10_000;
+const MONITOR = 'lab-monitor.exe';
+const ANCHOR = 'lab-anchor.sys';
 
 export interface WineTargetOptions {
   name?: string;
@@ -24,18 +25,17 @@ export interface WineTargetOptions {
   cacheDir?: string;
   /** Keep the prefixes after the run, for debugging. */
   keep?: boolean;
+  /** The local folder with lab's Windows programs (driver/build): lab-monitor.exe and lab-anchor.sys come from there. */
+  toolsDir: string;
   onProgress?: (line: string) => void;
 }
-
-/** A debug-stream line (DbgPrint, a Wine message) is held up to this; a longer one is cut and marked. */
-const MAX_DEBUG_LINE_CHARS = 1024 * 1024;
 
 /**
  * The embedded target: Wine's kernel emulation on this machine. Each clean state is a new prefix made
  * from a cached template (isolation.ts: an overlay in a namespace of its own, or a copy), so nothing a
  * driver writes reaches the template or another run; revert throws the used prefix away and makes a new
- * one. One Wine session per guest-runner start; the session ends by killing the prefix's processes rather
- * than Wine's own slow shutdown.
+ * one. One Wine session per guest-runner start (wine-session.ts), watched by lab-monitor; the session ends
+ * by killing the prefix's processes rather than Wine's own slow shutdown.
  */
 export class WineTarget implements Target {
   readonly kind = 'wine' as const;
@@ -48,7 +48,10 @@ export class WineTarget implements Target {
   private readonly cacheDir: string;
   private readonly runDir: string;
   private readonly facts: Record<string, string> = {};
-  private session?: { child: ResultPromise; prefix: string; kill(): Promise<void> };
+  private session?: { kill(): Promise<void>; watch: HostWatch };
+  private lastWatch?: HostWatch;
+  /** The local file of each deployed image, by lower-cased file name: a crash's frames are named from it. */
+  private readonly images = new Map<string, string>();
   private readonly removals: Array<Promise<void>> = [];
   private readonly openFiles = new Map<string, number>();
 
@@ -89,6 +92,12 @@ export class WineTarget implements Target {
     // A file there already (a link a driver made) is replaced, never written through.
     await rm(dest, { force: true });
     await copyFile(localPath, dest, constants.COPYFILE_EXCL);
+    this.images.set(basename(guestPath.replace(/\\/g, '/')).toLowerCase(), localPath);
+  }
+
+  /** The target's own watch over the driver hosts (driver/monitor/), deployed into every clean prefix. */
+  async putTools(): Promise<void> {
+    for (const tool of [MONITOR, ANCHOR]) await this.put(join(this.options.toolsDir, tool), this.guestPath(tool));
   }
 
   async checkGuestPath(guestPath: string): Promise<void> {
@@ -132,68 +141,24 @@ export class WineTarget implements Target {
     this.openFiles.clear();
   }
 
-  startSession(argv: string[], hooks: SessionHooks): GuestSession {
-    const current = this.current();
-    const prefix = current.path;
-    const { file, args } = current.command('wine', argv, join(prefix, 'drive_c'));
-    // Only an allow-list of lab's environment reaches Wine, and through it the driver (wine-env.ts).
-    const child = execa(file, args, { env: wineEnv(prefix), extendEnv: false, buffer: false, stdin: 'ignore', reject: false, cleanup: true });
-    const onStderr = (raw: string) => {
-      const line = parseWineLine(raw);
-      const timeMs = Date.now();
-      if (line.kind === 'kernel' || line.kind === 'user') hooks.onDebug({ timeMs, source: line.kind, pid: line.pid, text: line.text });
-      else if (line.kind === 'crash') {
-        hooks.onDebug({ timeMs, source: 'target', text: line.text });
-        hooks.onCrash(line.text);
-      } else if (line.kind === 'other') hooks.onDebug({ timeMs, source: 'target', text: line.text });
-    };
-    const out = new LineSplitter();
-    const err = new LineSplitter(MAX_DEBUG_LINE_CHARS);
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk).forEach((l) => hooks.onStdout(l)));
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk).forEach(onStderr));
-    // Wine's services inherit the pipes and outlive the program, so "exited" is the process exit, not EOF.
-    const exited = new Promise<{ exitCode: number | null }>((resolve) => {
-      child.once('exit', (code) => resolve({ exitCode: code }));
-      child.once('error', () => resolve({ exitCode: null }));
-    });
-    let killed: Promise<void> | undefined;
-    const kill = () =>
-      (killed ??= (async () => {
-        await killPrefixProcesses(prefix);
-        child.kill('SIGKILL');
-        await exited;
-      })());
-    this.session = { child, prefix, kill };
-    return {
-      exited,
-      kill,
-      drain: async () => {
-        await kill();
-        // Lines written before the kill may still be in the pipes; they close as Wine's processes die.
-        await Promise.race([Promise.all([once(child.stdout), once(child.stderr)]), new Promise((r) => setTimeout(r, 500))]);
-        const lastOut = out.end();
-        if (lastOut !== null) hooks.onStdout(lastOut);
-        const lastErr = err.end();
-        if (lastErr !== null) onStderr(lastErr);
-      },
-    };
+  startSession(argv: string[], hooks: SessionHooks, options: SessionOptions = {}): GuestSession {
+    const session = startWineSession({ prefix: this.current(), argv, hooks, services: options.services ?? [], monitor: this.guestPath(MONITOR), anchor: this.guestPath(ANCHOR) });
+    this.session = { kill: session.kill, watch: session.watch };
+    return session;
   }
 
-  /** winedbg's report of the crashed driver host (the template points AeDebug at this file). */
+  /** The faulting thread's frames of the host that ended last, named from the driver's debug information. */
   async crashEvidence(): Promise<{ backtrace: string } | undefined> {
-    // winedbg may still be writing when the session stops (a loaded machine starts it late): wait,
-    // bounded, for the section after the backtrace before taking what is there.
-    const deadline = Date.now() + CRASH_REPORT_WAIT_MS;
-    let lines: string[] = [];
-    for (;;) {
-      const bytes = await this.readGuestFile(CRASH_REPORT_PATH);
-      lines = bytes ? bytes.toString('utf8').split(/\r?\n/) : [];
-      const end = lines.findIndex((l) => /^Modules:/.test(l));
-      if (end > 0) return { backtrace: lines.slice(0, end).join('\n').trimEnd() };
-      if (Date.now() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return lines.some((l) => l.trim()) ? { backtrace: lines.slice(0, 200).join('\n').trimEnd() } : undefined;
+    const crash = this.session?.watch.lastCrash ?? this.lastWatch?.lastCrash;
+    if (!crash) return undefined;
+    const backtrace = await crashReport(crash, this.images);
+    return backtrace ? { backtrace } : undefined;
+  }
+
+  /** The export tables of the modules Wine offers drivers (system32 and system32\\drivers of the prefix). */
+  async kernelModules(names: string[]): Promise<KernelModules> {
+    const prefix = this.current();
+    return readKernelModules(prefix.host(join(prefix.path, 'drive_c', 'windows', 'system32')), names);
   }
 
   async revert(): Promise<void> {
@@ -238,6 +203,7 @@ export class WineTarget implements Target {
   private async stopSession(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    if (session) this.lastWatch = session.watch;
     await session?.kill();
   }
 
@@ -249,13 +215,4 @@ export class WineTarget implements Target {
     this.generation += 1;
     this.prefix = await makePrefix(this.template!, join(this.runDir, `prefix-${this.generation}`), this.cacheDir);
   }
-}
-
-
-function once(stream: NodeJS.ReadableStream | null | undefined): Promise<void> {
-  if (!stream) return Promise.resolve();
-  return new Promise((resolve) => {
-    stream.once('end', resolve);
-    stream.once('close', resolve);
-  });
 }

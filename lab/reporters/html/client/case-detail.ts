@@ -31,6 +31,13 @@ export const CLIENT_CASE_DETAIL = String.raw`
         el('div', { className: 'meta', text: 'waiver ' + w.match + ' at ' + w.source + ', holds through ' + w.expires }),
       ]));
     }
+    if (c.targetGap) {
+      var g = c.targetGap;
+      box.appendChild(el('div', { className: 'target-gap' }, [
+        el('strong', { text: 'Inconclusive: ' }), 'the target does not implement ' + g.functions.join(', ') + '. ' + g.detail + ' ',
+        el('div', { className: 'meta', text: 'on this target it would have been ' + g.was.status + (g.was.blame ? ' (' + g.was.blame + ')' : '') + '; run it on ' + g.runOn }),
+      ]));
+    }
     if (c.gate) box.appendChild(el('div', { className: 'gate-mark cls ' + c.gate.class, text: 'Against the baseline: ' + CLASS_ONE[c.gate.class] + ' \u2014 ' + CLASS_EXPLAIN[c.gate.class] + (c.gate.baselineStatus ? ' (was ' + c.gate.baselineStatus + ')' : '') }));
     if (c.message) { box.appendChild(el('h4', { text: 'Why' })); box.appendChild(el('pre', { className: 'message', text: whyText(c) })); }
     if (c.notes && c.notes.length) box.appendChild(el('ul', { className: 'notes' }, c.notes.map(function (n) { return el('li', { text: n }); })));

@@ -79,9 +79,9 @@ export const CLIENT_CASE_LIST = String.raw`
   function initialView() {
     var hash = decodeURIComponent(location.hash.slice(1));
     if (hash === 'print') {
-      // On paper: every case listed, the ones that did not pass (or were waived) opened.
+      // On paper: every case listed, the ones that did not pass (or were waived, or could not be judged) opened.
       view.status = 'all';
-      data.cases.forEach(function (c) { if (needsAttention(c) || c.status === 'waived') open[c.id] = true; });
+      data.cases.forEach(function (c) { if (needsAttention(c) || c.status === 'waived' || c.status === 'inconclusive') open[c.id] = true; });
       return;
     }
     if (hash.indexOf('case=') === 0) {

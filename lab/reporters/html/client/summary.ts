@@ -3,8 +3,8 @@
  * facts, a bar of outcomes whose parts filter the list, and the gate panel (why it fails, each class).
  */
 export const CLIENT_SUMMARY = String.raw`
-  var STATUSES = ['failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'passed', 'skipped'];
-  var MARK = { passed: '\u2713', failed: '\u2717', crashed: '\u2620', hung: '\u29d7', skipped: '-', error: '!', flaky: '~', waived: '\u2248' };
+  var STATUSES = ['failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'passed', 'skipped'];
+  var MARK = { passed: '\u2713', failed: '\u2717', crashed: '\u2620', hung: '\u29d7', skipped: '-', error: '!', flaky: '~', waived: '\u2248', inconclusive: '?' };
   var CLASSES = ['regression', 'new', 'fixed', 'still-failing', 'removed', 'waived', 'not-run', 'unchanged'];
   var CLASS_TITLE = { regression: 'regressions', 'new': 'new', fixed: 'fixed', 'still-failing': 'still failing', removed: 'removed', waived: 'waived', 'not-run': 'not run', unchanged: 'unchanged' };
   var CLASS_ONE = { regression: 'regression', 'new': 'new', fixed: 'fixed', 'still-failing': 'still failing', removed: 'removed', waived: 'waived', 'not-run': 'not run', unchanged: 'unchanged' };
