@@ -105,7 +105,7 @@ describe.concurrent('lab fuzz on Wine', () => {
     expect(r.stdout).toMatch(/lab fuzz: CLEAN: [\d,]+ calls in [\d.]+ s \([\d,]+\/s\), [\d,]+ codes, 0 findings; seed 7/);
   }, 400_000);
 
-  it('a driver that does not load: one warning saying why, no finding, exit 1 (the driver\'s fault)', async () => {
+  it('a driver image that is not a driver: one warning saying why, no finding, exit 1 (as lab run)', async () => {
     const image = join(work, 'not-a-driver.sys');
     await writeFile(image, await readFile(join(BUILD, 'objdev-echo.exe')));
     const { r, report } = await fuzz('no-load', ['--driver', image, '--seed', '1', '--budget', '5s']);
@@ -114,7 +114,8 @@ describe.concurrent('lab fuzz on Wine', () => {
     expect(report!.error?.code).toBe('LAB_FUZZ_NO_LOAD');
     expect(report!.findings).toEqual([]);
     expect(r.stdout.match(/warning:/g)).toHaveLength(1);
-    expect(r.stdout).toMatch(/the driver did not load: StartService failed/);
+    expect(r.stdout).toMatch(/is not a kernel driver/);
+    expect(report!.error?.message).toMatch(/the --driver or the suite is wrong/);
   }, 120_000);
 
   it('--replay sends the same calls again byte for byte: the guest runner\'s results and the driver\'s log are the same', async () => {

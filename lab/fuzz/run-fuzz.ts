@@ -69,6 +69,14 @@ const GUEST_OUTPUT_CAP = 64 * 1024 * 1024;
 /** Batches before a sighting's own that a shrink may replay when the batch alone does not show it. */
 const HISTORY_CAP = 64;
 
+/** Why nothing was fuzzed, by whose fault the driver did not load. */
+const NO_LOAD: Record<NonNullable<CaseResult['blame']>, string> = {
+  product: "the driver did not load (the driver's fault)",
+  test: 'the driver image is not one a target loads (the --driver or the suite is wrong)',
+  harness: "the driver could not be loaded on the target (lab's or the target's fault)",
+  target: 'the target cannot run this driver (a gap of the target)',
+};
+
 interface Seen {
   sighting: Sighting;
   batch: number;
@@ -148,10 +156,11 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
           calls += totalCalls(batch.ops);
           coverage.addBatch(batch.ops, result.steps);
         }
-        // A batch lab or the target could not run is said once per reason (a driver that does not load has said why already).
-        if (result.status === 'error' && result.blame !== 'product' && result.message) {
-          const why = result.message.split('\n')[0]!;
-          if (!batchErrors.has(why)) warn(`batch ${batch.index}: ${why} (lab's or the target's fault, not the driver's; said once)`);
+        // A batch lab or the target could not run is said once per reason; a driver that did not load has
+        // said why already, in a warning every batch's result repeats.
+        if (result.status === 'error' && result.message && (result.blame === 'harness' || result.blame === 'test')) {
+          const why = result.message.split('\n')[0]!.replace(/^not run: /, '');
+          if (!batchErrors.has(why) && !warnings.some((w) => w.includes(why))) warn(`batch ${batch.index}: ${why} (lab's or the target's fault, not the driver's; said once)`);
           batchErrors.add(why);
         }
         for (const sighting of sightingsOf(result)) {
@@ -213,7 +222,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
       maxLength: space.maxLength,
     },
     status,
-    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } } : loadBlame ? { error: { code: 'LAB_FUZZ_NO_LOAD', message: `the driver did not load (${loadBlame === 'harness' ? "the target's fault" : "the driver's fault"}); see the warnings` } } : {}),
+    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } } : loadBlame ? { error: { code: 'LAB_FUZZ_NO_LOAD', message: `${NO_LOAD[loadBlame]}; nothing was fuzzed (see the warning above)` } } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     exploration: { batches, calls, callsPerSecond: exploreMs > 0 ? Math.round((calls / exploreMs) * 1000) : 0, codes: coverage.codeCount, durationMs: exploreMs, chunks },
@@ -232,7 +241,8 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   writeFileAtomic(join(outDir, 'fuzz.html'), renderFuzzPage(report));
   summary(progress, report, outDir);
   await teardown;
-  const exitCode = interrupted ? 130 : failure ? (failure instanceof LabError ? failure.exitCode : 3) : loadBlame ? (loadBlame === 'harness' ? 3 : 1) : status === 'findings' ? 1 : 0;
+  // As lab run: the driver's or the suite's fault is 1; the harness's, or a target that cannot run the driver, 3.
+  const exitCode = interrupted ? 130 : failure ? (failure instanceof LabError ? failure.exitCode : 3) : loadBlame ? (loadBlame === 'harness' || loadBlame === 'target' ? 3 : 1) : status === 'findings' ? 1 : 0;
   return { report, exitCode };
 
   function hex3(n: number): string {

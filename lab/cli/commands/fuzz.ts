@@ -71,7 +71,7 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
   const targets: Target[] = [];
   const interrupt = interruptSignal(() => targets.forEach((t) => t.killNow?.()));
   try {
-    for (let i = 0; i < workers; i++) targets.push(createTarget(targetRef, { runId: i === 0 ? runId : `${runId}-w${i + 1}`, keep: Boolean(flags.keep), ...(i === 0 ? { onProgress: (line: string) => process.stderr.write(`lab: ${line}\n`) } : {}) }));
+    for (let i = 0; i < workers; i++) targets.push(createTarget(targetRef, { runId: i === 0 ? runId : `${runId}-w${i + 1}`, keep: Boolean(flags.keep), toolsDir: buildDir(), ...(i === 0 ? { onProgress: (line: string) => process.stderr.write(`lab: ${line}\n`) } : {}) }));
     const { exitCode } = await runFuzz({
       suite,
       loaded,
