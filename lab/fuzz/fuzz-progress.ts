@@ -65,6 +65,7 @@ export class FuzzProgress {
   }
 
   searchEnded(): void {
+    if (!this.searching) return;
     this.searching = false;
     clearInterval(this.timer);
     this.clear();
