@@ -1,38 +1,33 @@
 /**
  * One fuzz run: search (explore.ts) until the budget is spent, shrink each distinct sighting to the
- * smallest case that still shows it (shrink.ts), write findings.yaml and confirm it by running it, then
+ * smallest case that still shows it and confirm findings.yaml by running it (shrink-findings.ts), then
  * fuzz.json and fuzz.html. Everything is written whatever happened (an interruption, a harness fault); the
  * exit code is 1 with a finding, 0 when the budget ran out clean, 3 when lab or the target could not run,
  * 130 on Ctrl-C.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError, UsageError } from '../errors/lab-error.js';
-import { openForAppend } from '../files/append-file.js';
+import { boundedAppender } from '../files/bounded-append.js';
 import { writeFileAtomic } from '../files/atomic-file.js';
 import { ReporterMultiplexer } from '../reporters/multiplexer.js';
 import { fileFacts } from '../run/file-facts.js';
 import { PhaseClock } from '../run/phase-clock.js';
 import type { ExpandedSuite } from '../suite/case.js';
-import { hexCode } from '../suite/ioctl-code.js';
 import type { LoadedSuite } from '../suite/load-suite.js';
 import type { Target } from '../targets/target.js';
 import type { CaseResult } from '../verdict/case-result.js';
-import { confirmFindings } from './confirm-findings.js';
 import { Coverage } from './coverage.js';
 import { explore, type Budget, type Chunk } from './explore.js';
-import { caseYaml, findingsYaml, type FindingCase } from './findings-yaml.js';
-import { ACCESS_NAMES, codeParts, METHOD_NAMES, totalCalls, type FuzzOp } from './fuzz-op.js';
+import { ACCESS_NAMES, codeParts, METHOD_NAMES, totalCalls } from './fuzz-op.js';
 import { renderFuzzPage } from './fuzz-page.js';
 import type { FuzzProgress } from './fuzz-progress.js';
 import { FUZZ_SCHEMA_VERSION, type FindingReport, type FuzzReport, type SightingReport } from './fuzz-report.js';
 import { FuzzWorker } from './fuzz-sessions.js';
 import { fuzzSpace, type SpaceOptions } from './fuzz-space.js';
-import { batchAt, fuzzPlan, planDigest, type GenerateOptions } from './generate.js';
-import { shrink } from './shrink.js';
-import { crashSite, sightingsOf, type Sighting } from './sighting.js';
-import { Trials } from './trials.js';
+import { fuzzPlan, planDigest, type GenerateOptions } from './generate.js';
+import { shrinkFindings, type SeenSighting } from './shrink-findings.js';
+import { sightingsOf } from './sighting.js';
 
 export interface FuzzInput {
   suite: ExpandedSuite;
@@ -77,15 +72,6 @@ const NO_LOAD: Record<NonNullable<CaseResult['blame']>, string> = {
   target: 'the target cannot run this driver (a gap of the target)',
 };
 
-interface Seen {
-  sighting: Sighting;
-  batch: number;
-  worker: number;
-  atMs: number;
-  afterCalls: number;
-  count: number;
-  history: number[];
-}
 
 export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   const { suite, progress, outDir } = input;
@@ -127,7 +113,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   );
 
   const coverage = new Coverage();
-  const seen = new Map<string, Seen>();
+  const seen = new Map<string, SeenSighting>();
   const batchErrors = new Set<string>();
   let calls = 0;
   let batches = 0;
@@ -181,7 +167,11 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
     loadBlame = explored.loadBlame;
 
     if (!loadBlame && !input.signal.aborted && seen.size > 0) {
-      await clock.time('shrink', () => shrinkAll(input, plan, workers[0]!, seen, findings, notReproduced));
+      const shrunk = await clock.time('shrink', () =>
+        shrinkFindings({ suite, raw: input.loaded.raw, plan, worker: workers[0]!, outDir, ...(input.schemaPath ? { schemaPath: input.schemaPath } : {}), hangMs: input.hangMs, shrinkMs: input.shrinkMs, signal: input.signal, progress }, seen.values()),
+      );
+      findings.push(...shrunk.findings);
+      notReproduced.push(...shrunk.notReproduced);
     }
   } catch (error) {
     progress.searchEnded();
@@ -250,134 +240,10 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   }
 }
 
-/** Each distinct sighting, first seen first, shrunk on the first worker's target; then findings.yaml, written and run. */
-async function shrinkAll(input: FuzzInput, plan: ReturnType<typeof fuzzPlan>, worker: FuzzWorker, seen: Map<string, Seen>, findings: FindingReport[], notReproduced: SightingReport[]): Promise<void> {
-  const { progress } = input;
-  const deadline = AbortSignal.timeout(input.shrinkMs);
-  const cases: FindingCase[] = [];
-  const shrunk: Array<{ finding: FindingReport; kind: Sighting['kind'] }> = [];
-  const order = [...seen.values()].sort((a, b) => a.atMs - b.atMs);
-  for (const s of order) {
-    const base: SightingReport = {
-      kind: s.sighting.kind,
-      summary: s.sighting.summary,
-      first: { batch: s.batch, worker: s.worker, atMs: s.atMs, afterCalls: s.afterCalls },
-      seen: s.count,
-      ...(s.sighting.evidence ? { evidence: s.sighting.evidence } : {}),
-      ...(s.sighting.problem ? { problem: s.sighting.problem } : {}),
-    };
-    if (input.signal.aborted) break;
-    if (deadline.aborted) {
-      notReproduced.push({ ...base, summary: `${base.summary} (not shrunk: the time for shrinking ran out)` });
-      continue;
-    }
-    progress.line(`lab fuzz: shrinking ${s.sighting.kind} from batch ${s.batch}: ${s.sighting.summary.split('\n')[0]}`);
-    const trials = new Trials(worker, plan.space.names, input.hangMs, deadline);
-    const batch = batchAt(plan, s.batch).ops;
-    const history = s.history.map((b) => batchAt(plan, b).ops);
-    const outcome = await shrink(trials, s.sighting, batch, history);
-    if (!outcome.reproduced) {
-      progress.line(`  not reproduced from a fresh load of the driver (${trials.count} trials)`);
-      notReproduced.push(base);
-      continue;
-    }
-    const id = `F${cases.length + 1}`;
-    const evidence = outcome.result?.evidence;
-    const site = s.sighting.kind === 'crash' ? crashSite(evidence ?? s.sighting.evidence) : undefined;
-    const finding: FindingReport = {
-      ...base,
-      id,
-      ...(site ? { site } : {}),
-      minimized: { calls: totalCalls(outcome.ops), yaml: '', steps: outcome.steps, trials: trials.count, ...(evidence ? { evidence } : {}) },
-      confirmed: false,
-      confirmation: 'not run',
-    };
-    cases.push(findingCase(id, s, outcome.ops, plan.space.names, input, evidence));
-    shrunk.push({ finding, kind: s.sighting.kind });
-    progress.line(`  ${id}: ${describeOps(outcome.ops, plan.space.names)} (${trials.count} trials)`);
-  }
-  if (cases.length === 0) return;
-
-  const file = join(input.outDir, 'findings.yaml');
-  const write = () =>
-    writeFileAtomic(
-      file,
-      findingsYaml({
-        suite: input.suite,
-        raw: input.loaded.raw,
-        names: plan.space.names,
-        dir: input.outDir,
-        ...(input.schemaPath ? { schemaPath: input.schemaPath } : {}),
-        header: [`lab fuzz findings for ${input.suite.file} (suite ${input.suite.name}), seed ${plan.seed}.`, 'Each case fails on the driver it was found on and passes once the defect is fixed: `lab run` this file to', 'replay them all, or paste a case into the suite to keep it.'],
-        cases,
-      }),
-    );
-  write();
-  if (!input.signal.aborted) {
-    progress.line(`lab fuzz: confirming ${cases.length} finding${cases.length === 1 ? '' : 's'} by running findings.yaml`);
-    const target = input.targets[0]!;
-    const confirmations = await confirmFindings(worker, file, shrunk.map((s) => s.kind), { kind: target.kind, name: target.name });
-    confirmations.forEach((c, i) => {
-      shrunk[i]!.finding.confirmed = c.confirmed;
-      shrunk[i]!.finding.confirmation = c.text;
-      if (!c.confirmed) cases[i]!.comments.push(`NOT CONFIRMED: ${c.text}`);
-      progress.line(`  ${shrunk[i]!.finding.id}: ${c.confirmed ? 'confirmed' : 'NOT confirmed'}: ${c.text}`);
-    });
-    write();
-  }
-  shrunk.forEach((s, i) => {
-    s.finding.minimized.yaml = caseYaml(cases[i]!, plan.space.names).join('\n');
-    findings.push(s.finding);
-  });
-}
-
-function findingCase(id: string, s: Seen, ops: FuzzOp[], names: ReadonlyMap<number, string>, input: FuzzInput, evidence: CaseResult['evidence']): FindingCase {
-  const what = describeOps(ops, names);
-  const comments = [`${id}: ${s.sighting.kind}, found by lab fuzz --seed ${input.seed} in batch ${s.batch} (${(s.atMs / 1000).toFixed(1)} s in), seen in ${s.count} batch${s.count === 1 ? '' : 'es'}`];
-  const ev = evidence ?? s.sighting.evidence;
-  if (s.sighting.problem) comments.push(`rule broken: ${s.sighting.problem}`);
-  if (ev) {
-    comments.push(`fault: ${ev.signature}`);
-    const frames = (ev.backtrace ?? '').split('\n').filter((l) => /^\s*=?>?\s*\d+\s/.test(l)).slice(0, 8);
-    if (frames.length) comments.push('backtrace:', ...frames.map((f) => `  ${f.trim()}`));
-    if (ev.lastLines.length) comments.push('debug lines before it:', ...ev.lastLines.slice(-6).map((l) => `  ${l}`));
-  }
-  return {
-    id,
-    name: `fuzz ${id} ${s.sighting.kind}: ${what}`.slice(0, 200),
-    description: `lab fuzz --seed ${input.seed} (batch ${s.batch}): ${s.sighting.summary.split('\n')[0]}`.slice(0, 4000),
-    ops,
-    ...(s.sighting.kind === 'hang' ? { timeoutMs: input.hangMs } : {}),
-    comments,
-  };
-}
-
-/** "READ outLength 5121", "REFLECT input 666, then READ ...": a short name for a sequence. */
-function describeOps(ops: FuzzOp[], names: ReadonlyMap<number, string>): string {
-  const calls = ops.flatMap((op) => (op.kind === 'par' ? [`${op.threads} threads of ${op.ops.filter((o) => o.kind === 'ioctl').length} call(s)`] : op.kind === 'ioctl' ? [`${names.get(op.code) ?? hexCode(op.code)} in ${op.input.length} out ${op.outLength}`] : []));
-  const shown = calls.slice(0, 3).join(', then ');
-  return calls.length > 3 ? `${shown} (+${calls.length - 3} more)` : shown || `${ops.length} open/close`;
-}
-
 function summary(progress: FuzzProgress, report: FuzzReport, outDir: string): void {
   const e = report.exploration;
   progress.line(`lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}; seed ${report.seed}`);
   if (report.error) progress.line(`lab fuzz: ${report.error.message}`);
   for (const f of report.findings) progress.line(`  ${f.id} ${f.kind}${f.site ? ` at ${f.site}` : ''}: ${f.minimized.calls} call${f.minimized.calls === 1 ? '' : 's'}${f.confirmed ? '' : ' (NOT confirmed)'}`);
   progress.line(`reports: ${outDir}/fuzz.html (fuzz.json${report.findings.length ? ', findings.yaml' : ''})`);
-}
-
-/** An append-only file that stops at `cap` bytes with a marker. */
-function boundedAppender(path: string, cap: number): { write(line: string): void; close(): Promise<void> } {
-  const stream = createWriteStream('', { fd: openForAppend(path), highWaterMark: 1 << 20 });
-  let room = cap;
-  return {
-    write(line: string) {
-      if (room <= 0) return;
-      const bytes = Buffer.byteLength(line) + 1;
-      room -= bytes;
-      stream.write(room >= 0 ? `${line}\n` : `---- lab: cut here, at ${cap} bytes ----\n`);
-    },
-    close: () => new Promise<void>((resolve) => stream.end(resolve)),
-  };
 }
