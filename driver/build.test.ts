@@ -12,7 +12,7 @@ import { DRIVER_DIR } from './testing/guest-session.js';
 
 const ROOT = join(DRIVER_DIR, '..');
 const CERT_SCRIPT = join(ROOT, 'infra', 'cert', 'make-test-cert.sh');
-const APT = 'sudo apt-get install -y --no-install-recommends gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 osslsigncode openssl';
+const APT = 'sudo apt-get install -y --no-install-recommends gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 osslsigncode openssl';
 
 const make = (args: string[], env: Record<string, string> = {}, extendEnv = true) =>
   execa('make', ['-C', DRIVER_DIR, ...args], { env, extendEnv, reject: false, timeout: 300_000 });

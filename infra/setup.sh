@@ -5,12 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# wine/wine64: the embedded target; mingw-w64: the driver and guest programs (i686: the 32-bit test
-# driver); osslsigncode + openssl: test signing; make: the incremental C build; openssh: the SSH target's
-# tests; chromium: the HTML report's browser tests; poppler-utils: the PDF export's tests; ca-certificates:
-# npm; gcc + libc6-dev: the native ASan/UBSan build of the guest runner's plan reader (its fuzz test);
-# cmark-gfm: GitHub's Markdown renderer, which the tests render summary.md with.
-required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 osslsigncode openssl make openssh-server openssh-client ca-certificates gcc libc6-dev cmark-gfm)
+# wine/wine64: the embedded target; mingw-w64 (x86-64 and i686): the driver and guest programs for 64-bit
+# and 32-bit guests; osslsigncode + openssl: test signing; make: the incremental C build; openssh: the SSH
+# target's tests; qemu-system-x86 + qemu-utils + mtools + xz-utils: the QEMU target (its VM, the C: drive
+# it adds to a live CD, the compressed ReactOS image); chromium: the HTML report's browser tests;
+# poppler-utils: the PDF export's tests; ca-certificates: npm; gcc + libc6-dev: the native ASan/UBSan
+# build of the guest runner's plan reader (its fuzz test); cmark-gfm: GitHub's Markdown renderer, which
+# the tests render summary.md with.
+required=(wine wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 osslsigncode openssl make openssh-server openssh-client qemu-system-x86 qemu-utils mtools xz-utils ca-certificates gcc libc6-dev cmark-gfm)
 optional=(chromium poppler-utils)
 
 missing=()

@@ -7,7 +7,8 @@
  * the calls really reached the driver). Never shipped; built by `make -C driver bench`.
  *
  * The calls file has the plan's words (driver/guest/PROTOCOL.md): `open <slot> <rw|r|w|none>`,
- * `close <slot>`, `ioctl <slot> <code> <inLen> <outLen> <-|x:hex>`.
+ * `close <slot>`, `ioctl <slot> <code> <inLen> <outLen> <-|x:hex> [fill=<hex>]` (the output buffer's bytes
+ * before the call, zeros without one, as the guest runner makes it).
  */
 #include "../guest/service.h"
 
@@ -22,13 +23,22 @@ typedef struct {
     unsigned slot;
     DWORD access, code, in_len, out_len;
     int null_input;
-    unsigned char *pattern;
-    size_t pattern_len;
+    unsigned char *pattern, *fill;
+    size_t pattern_len, fill_len;
 } call;
 
 static int hexval(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static unsigned char *unhex(const char *hex, size_t *len)
+{
+    size_t n = strlen(hex) / 2;
+    unsigned char *b = malloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++) b[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+    *len = n;
+    return b;
 }
 
 static int parse(char *line, call *c)
@@ -55,25 +65,28 @@ static int parse(char *line, call *c)
         return 1;
     }
     if (strncmp(payload, "x:", 2)) return 0;
-    size_t n = strlen(payload + 2) / 2;
-    c->pattern = malloc(n ? n : 1);
-    for (size_t i = 0; i < n; i++) c->pattern[i] = (unsigned char)(hexval(payload[2 + 2 * i]) << 4 | hexval(payload[3 + 2 * i]));
-    c->pattern_len = n;
+    c->pattern = unhex(payload + 2, &c->pattern_len);
+    const char *fill = strstr(line, " fill=");
+    if (fill) {
+        char word[64];
+        if (sscanf(fill, " fill=%63s", word) != 1) return 0;
+        c->fill = unhex(word, &c->fill_len);
+    }
     return 1;
 }
 
-/* The pattern repeated to the input length, by doubling (as the guest runner fills its buffers). */
-static void fill(unsigned char *in, const call *c)
+/* A pattern repeated to n bytes (zeros without one), by doubling, as the guest runner fills its buffers. */
+static void repeat(unsigned char *buf, DWORD n, const unsigned char *pattern, size_t len)
 {
-    if (c->pattern_len == 0) {
-        memset(in, 0, c->in_len);
+    if (len == 0) {
+        memset(buf, 0, n);
         return;
     }
-    size_t have = c->pattern_len < c->in_len ? c->pattern_len : c->in_len;
-    memcpy(in, c->pattern, have);
-    while (have < c->in_len) {
-        size_t more = have < c->in_len - have ? have : c->in_len - have;
-        memcpy(in + have, in, more);
+    size_t have = len < n ? len : n;
+    memcpy(buf, pattern, have);
+    while (have < n) {
+        size_t more = have < n - have ? have : n - have;
+        memcpy(buf + have, buf, more);
         have += more;
     }
 }
@@ -128,7 +141,8 @@ int main(int argc, char **argv)
             if (slots[c->slot]) CloseHandle(slots[c->slot]);
             slots[c->slot] = NULL;
         } else if (slots[c->slot]) {
-            if (!c->null_input) fill(in, c);
+            if (!c->null_input) repeat(in, c->in_len, c->pattern, c->pattern_len);
+            if (c->out_len) repeat(out, c->out_len, c->fill, c->fill_len);
             DeviceIoControl(slots[c->slot], c->code, c->null_input ? NULL : in, c->in_len, c->out_len ? out : NULL, c->out_len, &got, NULL);
             ioctls++;
         }

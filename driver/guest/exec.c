@@ -5,6 +5,7 @@
  */
 #include "exec.h"
 #include "clock.h"
+#include "newer-api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,15 +71,57 @@ static DWORD WINAPI drain(void *arg)
  * end on its own, which the shared capture makes safe. */
 static void cancel_read(HANDLE thread)
 {
-    typedef BOOL(WINAPI * cancel_fn)(HANDLE);
-    static cancel_fn cancel;
-    static int looked;
-    if (!looked) {
-        HMODULE k = GetModuleHandleW(L"kernel32.dll");
-        cancel = k ? (cancel_fn)(void (*)(void))GetProcAddress(k, "CancelSynchronousIo") : NULL;
-        looked = 1;
-    }
+    cancel_synchronous_io_fn cancel = api_cancel_synchronous_io();
     if (cancel) cancel(thread);
+}
+
+/* The step's working folder: its own (absolute, or under the header's workdir), or the workdir. */
+static wchar_t *working_folder(const plan_header *h, const step *s)
+{
+    const wchar_t *cwd = s->cwd;
+    if (!cwd) return h->workdir ? _wcsdup(h->workdir) : NULL;
+    int absolute = (cwd[0] && cwd[1] == L':') || (cwd[0] == L'\\' && cwd[1] == L'\\');
+    if (absolute || !h->workdir) return _wcsdup(cwd);
+    size_t a = wcslen(h->workdir), b = wcslen(cwd);
+    wchar_t *path = malloc((a + b + 2) * sizeof *path);
+    if (!path) return NULL;
+    memcpy(path, h->workdir, a * sizeof *path);
+    path[a] = L'\\';
+    memcpy(path + a + 1, cwd, (b + 1) * sizeof *path);
+    return path;
+}
+
+/* The runner's environment with the step's NAME=VALUE strings added (replacing a name it already has,
+ * whatever its case, as Windows compares names); NULL without memory. */
+static wchar_t *environment(const wchar_t *extra)
+{
+    wchar_t *own = GetEnvironmentStringsW();
+    size_t n = 0, own_len = 0, extra_len = 0;
+    for (const wchar_t *e = extra; *e; e += wcslen(e) + 1) extra_len += wcslen(e) + 1;
+    for (const wchar_t *e = own; own && *e; e += wcslen(e) + 1) own_len += wcslen(e) + 1;
+    wchar_t *block = malloc((own_len + extra_len + 1) * sizeof *block);
+    if (!block) {
+        if (own) FreeEnvironmentStringsW(own);
+        return NULL;
+    }
+    for (const wchar_t *e = own; own && *e; e += wcslen(e) + 1) {
+        /* Windows keeps its per-drive entries ("=C:=C:\\") first; they have no name before their `=`. */
+        const wchar_t *eq = wcschr(e + 1, L'=');
+        size_t name = eq ? (size_t)(eq - e) : wcslen(e);
+        int replaced = 0;
+        for (const wchar_t *x = extra; *x && !replaced; x += wcslen(x) + 1)
+            replaced = wcschr(x, L'=') - x == (ptrdiff_t)name && _wcsnicmp(x, e, name) == 0;
+        if (replaced) continue;
+        memcpy(block + n, e, (wcslen(e) + 1) * sizeof *block);
+        n += wcslen(e) + 1;
+    }
+    for (const wchar_t *x = extra; *x; x += wcslen(x) + 1) {
+        memcpy(block + n, x, (wcslen(x) + 1) * sizeof *block);
+        n += wcslen(x) + 1;
+    }
+    block[n] = 0;
+    if (own) FreeEnvironmentStringsW(own);
+    return block;
 }
 
 static void jb_exec(jbuf *b, DWORD e, int has_exit, DWORD exit_code, capture *c, double us)
@@ -114,9 +157,11 @@ void run_exec(const plan_header *h, const step *s, jbuf *b)
     capture *c = capture_new();
     size_t cmd_len = wcslen(s->command);
     wchar_t *cmd = malloc((cmd_len + 1) * sizeof *cmd); /* CreateProcessW may write into its command line */
+    wchar_t *cwd = working_folder(h, s);
+    wchar_t *env = s->env ? environment(s->env) : NULL;
 
     QueryPerformanceCounter(&a);
-    if (!c || !cmd) {
+    if (!c || !cmd || (s->cwd && !cwd) || (s->env && !env)) {
         e = ERROR_NOT_ENOUGH_MEMORY;
         goto report;
     }
@@ -134,7 +179,8 @@ void run_exec(const plan_header *h, const step *s, jbuf *b)
     si.hStdInput = nul;
     si.hStdOutput = wr;
     si.hStdError = wr;
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, h->workdir, &si, &pi)) {
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW | (env ? CREATE_UNICODE_ENVIRONMENT : 0), env,
+                        cwd, &si, &pi)) {
         e = GetLastError();
         goto report;
     }
@@ -189,4 +235,6 @@ report:
     if (nul != INVALID_HANDLE_VALUE) CloseHandle(nul);
     capture_release(c);
     free(cmd);
+    free(cwd);
+    free(env);
 }

@@ -15,6 +15,9 @@
 #define LAB_MAX_LINE        (64u * 1024u * 1024u)
 #define LAB_MAX_ID          1024u
 #define LAB_MAX_SERVICE     256u
+#define LAB_MAX_ASYNC       16u
+#define LAB_MAX_WAIT_MS     600000u
+#define LAB_ASYNC_DRAIN_MS  2000u
 #define LAB_GUARD_BYTES     64u
 #define LAB_GUARD_VALUE     0xCC
 #define LAB_OUT_CAP         (1024u * 1024u)

@@ -12,11 +12,19 @@
 
 #define SAFE_INTEGER 9007199254740991ull /* the host decodes indices as JS numbers */
 
-static const char *const KIND_NAMES[S_KIND_COUNT] = {"open", "close", "ioctl", "par", "exec", "load", "unload", "sleep"};
+static const char *const KIND_NAMES[S_KIND_COUNT] = {"open", "close", "ioctl", "par", "exec", "load", "unload", "sleep",
+                                                     "read", "write", "wait", "cancel"};
+static const char *const PTR_NAMES[PTR_KIND_COUNT] = {"heap", "null", "invalid", "kernel", "unaligned", "readonly", "noaccess", "pageend"};
+static const char *const DISPOSITION_NAMES[] = {"open", "create", "open-always", "create-always", "truncate", NULL};
 
 const char *step_kind_name(enum step_kind k)
 {
     return (unsigned)k < S_KIND_COUNT ? KIND_NAMES[k] : "?";
+}
+
+const char *ptr_kind_name(enum ptr_kind k)
+{
+    return (unsigned)k < PTR_KIND_COUNT ? PTR_NAMES[k] : "?";
 }
 
 /* What a step's parser gets: the words of its line and where to say what is wrong. */
@@ -74,16 +82,138 @@ static void length_limit(step *s, const char *what, uint64_t v)
         snprintf(s->refused, sizeof s->refused, "%s %llu is over the limit of %u bytes", what, (unsigned long long)v, LAB_MAX_BUFFER);
 }
 
-static int parse_open(const line_ctx *l, step *s)
+/*
+ * Options after a step's fixed words: bare flags (`required`) and key=value words (`fill=00ff`), in any
+ * order, each at most once. A step kind lists the ones it takes; anything else makes the case unrunnable.
+ */
+typedef struct {
+    const char *name;
+    int flag; /* 1: a bare word; 0: key=value */
+} option_def;
+
+typedef struct {
+    int present;
+    tok value;
+} option_val;
+
+static int options(const line_ctx *l, size_t first, const option_def *defs, size_t ndefs, option_val *vals, const char *usage)
 {
-    tok *t = l->t;
-    if (l->n == 4 && is(t[3], "required")) {
-        if (l->in_par) {
-            snprintf(l->err, l->size, "'required' is not allowed inside par");
+    for (size_t i = first; i < l->n; i++) {
+        tok t = l->t[i];
+        const char *eq = memchr(t.p, '=', t.n);
+        size_t klen = eq ? (size_t)(eq - t.p) : t.n, k;
+        char q[64];
+        quote(q, sizeof q, t);
+        for (k = 0; k < ndefs; k++)
+            if (defs[k].name[0] && strlen(defs[k].name) == klen && memcmp(defs[k].name, t.p, klen) == 0 && defs[k].flag == !eq) break;
+        if (k == ndefs) {
+            snprintf(l->err, l->size, "unknown option %s (expected '%s')", q, usage);
             return 0;
         }
-        s->required = 1;
-    } else if (!want(l, 3, "open <slot> <access> [required]")) {
+        if (vals[k].present) {
+            snprintf(l->err, l->size, "option '%s' is given twice", defs[k].name);
+            return 0;
+        }
+        vals[k].present = 1;
+        if (eq) {
+            vals[k].value.p = eq + 1;
+            vals[k].value.n = t.n - klen - 1;
+            if (vals[k].value.n == 0) {
+                snprintf(l->err, l->size, "option '%s' has no value", defs[k].name);
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+static int word_of(const line_ctx *l, tok t, const char *what, const char *const *names, size_t count, unsigned *out)
+{
+    char q[64];
+    for (size_t i = 0; i < count && names[i]; i++)
+        if (is(t, names[i])) {
+            *out = (unsigned)i;
+            return 1;
+        }
+    quote(q, sizeof q, t);
+    snprintf(l->err, l->size, "bad %s %s", what, q);
+    return 0;
+}
+
+/* A UTF-8 string given as hex (paths, a working folder): non-empty, no NUL, into UTF-16. */
+static int hex_text(const line_ctx *l, tok t, const char *what, wchar_t **out)
+{
+    unsigned char *bytes;
+    size_t len;
+    int oom;
+    if (!parse_hex(t.p, t.n, &bytes, &len, &oom)) {
+        snprintf(l->err, l->size, oom ? "out of memory" : "bad %s hex", what);
+        return 0;
+    }
+    if (len == 0 || memchr(bytes, 0, len) || !(*out = utf8_to_wide((char *)bytes, len))) {
+        snprintf(l->err, l->size, "the %s is empty, has a NUL byte or is not UTF-8", what);
+        free(bytes);
+        return 0;
+    }
+    free(bytes);
+    return 1;
+}
+
+static int fill_of(const line_ctx *l, tok t, step *s)
+{
+    int oom;
+    if (parse_hex(t.p, t.n, &s->fill, &s->fill_len, &oom) && s->fill_len > 0) return 1;
+    snprintf(l->err, l->size, oom ? "no memory for the fill" : "bad fill hex (an even, non-zero number of hex digits expected)");
+    return 0;
+}
+
+static int async_of(const line_ctx *l, tok t, unsigned *out)
+{
+    uint64_t v;
+    if (!number(l, t, "async slot", 0, LAB_MAX_ASYNC - 1, &v)) return 0;
+    *out = (unsigned)v;
+    return 1;
+}
+
+static int ptr_of(const line_ctx *l, tok t, enum ptr_kind *out)
+{
+    unsigned v;
+    if (!word_of(l, t, "pointer kind", PTR_NAMES, PTR_KIND_COUNT, &v)) return 0;
+    *out = (enum ptr_kind)v;
+    return 1;
+}
+
+static int share_of(const line_ctx *l, tok t, DWORD *out)
+{
+    char q[64];
+    *out = 0;
+    if (is(t, "none")) return 1;
+    for (size_t i = 0; i < t.n; i++) {
+        DWORD bit = t.p[i] == 'r' ? FILE_SHARE_READ : t.p[i] == 'w' ? FILE_SHARE_WRITE : t.p[i] == 'd' ? FILE_SHARE_DELETE : 0;
+        if (!bit || (*out & bit)) {
+            quote(q, sizeof q, t);
+            snprintf(l->err, l->size, "bad share %s (r, w, d once each, or none)", q);
+            return 0;
+        }
+        *out |= bit;
+    }
+    return 1;
+}
+
+static int parse_open(const line_ctx *l, step *s)
+{
+    static const option_def defs[] = {{"required", 1}, {"overlapped", 1}, {"path", 0}, {"device", 0}, {"share", 0}, {"disposition", 0}};
+    option_val v[6] = {{0}};
+    unsigned disposition = D_OPEN;
+    tok *t = l->t;
+    const char *usage = "open <slot> <access> [required] [overlapped] [path=<hex>] [device=<hex>] [share=<rwd>] [disposition=<word>]";
+    if (l->n < 3) {
+        snprintf(l->err, l->size, "expected '%s'", usage);
+        return 0;
+    }
+    if (!options(l, 3, defs, 6, v, usage)) return 0;
+    if (l->in_par && (v[0].present || v[1].present)) {
+        snprintf(l->err, l->size, "'%s' is not allowed inside par", v[0].present ? "required" : "overlapped");
         return 0;
     }
     if (!slot_of(l, t[1], &s->slot)) return 0;
@@ -97,6 +227,14 @@ static int parse_open(const line_ctx *l, step *s)
         snprintf(l->err, l->size, "bad access %s (rw, r, w or none)", q);
         return 0;
     }
+    s->required = v[0].present;
+    s->overlapped = v[1].present;
+    s->share = FILE_SHARE_READ | FILE_SHARE_WRITE;
+    if (v[2].present && !hex_text(l, v[2].value, "path", &s->path)) return 0;
+    if (v[3].present && !hex_text(l, v[3].value, "device", &s->device)) return 0;
+    if (v[4].present && !share_of(l, v[4].value, &s->share)) return 0;
+    if (v[5].present && !word_of(l, v[5].value, "disposition", DISPOSITION_NAMES, 5, &disposition)) return 0;
+    s->disposition = (enum open_disposition)disposition;
     return 1;
 }
 
@@ -123,18 +261,99 @@ static int parse_payload(const line_ctx *l, tok p, step *s)
     return 0;
 }
 
+/* The options of a step that moves bytes: where its buffers are, what the output holds first, async. */
+enum { O_FILL, O_IN, O_OUT, O_ASYNC, O_OFFSET, O_BUF, O_COUNT };
+static int io_options(const line_ctx *l, size_t first, step *s, const char *usage)
+{
+    static const option_def all[O_COUNT] = {{"fill", 0}, {"in", 0}, {"out", 0}, {"async", 0}, {"offset", 0}, {"buf", 0}};
+    /* ioctl has two buffers (in=, out=); read and write one (buf=) and an offset. */
+    static const unsigned char takes[][O_COUNT] = {
+        [S_IOCTL] = {1, 1, 1, 1, 0, 0}, [S_READ] = {1, 0, 0, 1, 1, 1}, [S_WRITE] = {0, 0, 0, 1, 1, 1}};
+    option_def defs[O_COUNT];
+    option_val v[O_COUNT] = {{0}};
+    for (int i = 0; i < O_COUNT; i++) {
+        defs[i] = all[i];
+        /* An option this kind does not take gets a name no word can have, so it reads as unknown. */
+        if (!takes[s->kind][i]) defs[i].name = "";
+    }
+    s->async = NO_ASYNC;
+    if (!options(l, first, defs, O_COUNT, v, usage)) return 0;
+    if (l->in_par && l->n > first) {
+        snprintf(l->err, l->size, "options are not allowed inside par");
+        return 0;
+    }
+    if (v[O_FILL].present && !fill_of(l, v[O_FILL].value, s)) return 0;
+    if (v[O_IN].present && !ptr_of(l, v[O_IN].value, &s->in_ptr)) return 0;
+    if (v[O_OUT].present && !ptr_of(l, v[O_OUT].value, &s->out_ptr)) return 0;
+    if (v[O_BUF].present && !ptr_of(l, v[O_BUF].value, s->kind == S_WRITE ? &s->in_ptr : &s->out_ptr)) return 0;
+    if (v[O_ASYNC].present && !async_of(l, v[O_ASYNC].value, &s->async)) return 0;
+    if (v[O_OFFSET].present) {
+        if (!number(l, v[O_OFFSET].value, "offset", 0, SAFE_INTEGER, &s->offset)) return 0;
+        s->has_offset = 1;
+    }
+    /* The payload `-` is a NULL input pointer already. */
+    if (s->payload == P_NULL && s->in_ptr != PTR_HEAP) {
+        snprintf(l->err, l->size, "the payload '-' is a NULL pointer already: it takes no other pointer kind");
+        return 0;
+    }
+    return 1;
+}
+
 static int parse_ioctl(const line_ctx *l, step *s)
 {
     tok *t = l->t;
     uint64_t v;
-    if (!want(l, 6, "ioctl <slot> <code> <inLen> <outLen> <payload>") || !slot_of(l, t[1], &s->slot) ||
-        !number(l, t[2], "code", 0, 0xFFFFFFFFu, &v))
+    const char *usage = "ioctl <slot> <code> <inLen> <outLen> <payload> [fill=<hex>] [in=<ptr>] [out=<ptr>] [async=<n>]";
+    if (l->n < 6) {
+        snprintf(l->err, l->size, "expected '%s'", usage);
         return 0;
+    }
+    if (!slot_of(l, t[1], &s->slot) || !number(l, t[2], "code", 0, 0xFFFFFFFFu, &v)) return 0;
     s->code = (DWORD)v;
     if (!number(l, t[3], "inLen", 0, UINT64_MAX, &s->in_len) || !number(l, t[4], "outLen", 0, UINT64_MAX, &s->out_len)) return 0;
     length_limit(s, "inLen", s->in_len);
     length_limit(s, "outLen", s->out_len);
-    return parse_payload(l, t[5], s);
+    return parse_payload(l, t[5], s) && io_options(l, 6, s, usage);
+}
+
+static int parse_read(const line_ctx *l, step *s)
+{
+    const char *usage = "read <slot> <length> [offset=<n>] [fill=<hex>] [buf=<ptr>] [async=<n>]";
+    if (l->n < 3) {
+        snprintf(l->err, l->size, "expected '%s'", usage);
+        return 0;
+    }
+    if (!slot_of(l, l->t[1], &s->slot) || !number(l, l->t[2], "length", 0, UINT64_MAX, &s->out_len)) return 0;
+    length_limit(s, "length", s->out_len);
+    s->payload = P_PATTERN;
+    return io_options(l, 3, s, usage);
+}
+
+static int parse_write(const line_ctx *l, step *s)
+{
+    const char *usage = "write <slot> <length> <payload> [offset=<n>] [buf=<ptr>] [async=<n>]";
+    if (l->n < 4) {
+        snprintf(l->err, l->size, "expected '%s'", usage);
+        return 0;
+    }
+    if (!slot_of(l, l->t[1], &s->slot) || !number(l, l->t[2], "length", 0, UINT64_MAX, &s->in_len)) return 0;
+    length_limit(s, "length", s->in_len);
+    return parse_payload(l, l->t[3], s) && io_options(l, 4, s, usage);
+}
+
+static int parse_wait(const line_ctx *l, step *s)
+{
+    uint64_t v;
+    if (!want(l, 3, "wait <async> <timeoutMs>") || !async_of(l, l->t[1], &s->target) ||
+        !number(l, l->t[2], "timeoutMs", 0, LAB_MAX_WAIT_MS, &v))
+        return 0;
+    s->timeout_ms = (DWORD)v;
+    return 1;
+}
+
+static int parse_cancel(const line_ctx *l, step *s)
+{
+    return want(l, 2, "cancel <async>") && async_of(l, l->t[1], &s->target);
 }
 
 static int parse_sleep(const line_ctx *l, step *s)
@@ -155,13 +374,63 @@ static int parse_par(const line_ctx *l, step *s)
     return 1;
 }
 
+/* `env=`: NAME=VALUE strings, NUL between them, each with a name before its `=`; into a UTF-16 block. */
+static int env_of(const line_ctx *l, tok t, step *s)
+{
+    unsigned char *bytes;
+    size_t len;
+    int oom;
+    if (!parse_hex(t.p, t.n, &bytes, &len, &oom)) {
+        snprintf(l->err, l->size, oom ? "out of memory" : "bad env hex");
+        return 0;
+    }
+    for (size_t i = 0, entry = 1; i < len; entry++) {
+        const unsigned char *end = memchr(bytes + i, 0, len - i);
+        size_t n = end ? (size_t)(end - (bytes + i)) : len - i;
+        const unsigned char *eq = memchr(bytes + i, '=', n);
+        if (n == 0 || !eq || eq == bytes + i) {
+            snprintf(l->err, l->size, "env entry %u is not NAME=VALUE", (unsigned)entry);
+            free(bytes);
+            return 0;
+        }
+        i += n + 1;
+    }
+    /* The block as Windows wants it: every entry NUL-ended, one more NUL at the end. */
+    unsigned char *block = malloc(len + 2);
+    if (!block) {
+        free(bytes);
+        snprintf(l->err, l->size, "out of memory");
+        return 0;
+    }
+    memcpy(block, bytes, len);
+    block[len] = 0;
+    block[len + 1] = 0;
+    free(bytes);
+    s->env = utf8_to_wide((char *)block, len + 2);
+    free(block);
+    if (!s->env) {
+        snprintf(l->err, l->size, "env is empty or not UTF-8");
+        return 0;
+    }
+    return 1;
+}
+
 static int parse_exec(const line_ctx *l, step *s)
 {
+    static const option_def defs[] = {{"cwd", 0}, {"env", 0}};
+    option_val o[2] = {{0}};
+    const char *usage = "exec <timeoutMs> <hex> [cwd=<hex>] [env=<hex>]";
     unsigned char *cmd;
     size_t len;
     int oom;
     uint64_t v;
-    if (!want(l, 3, "exec <timeoutMs> <hex>") || !number(l, l->t[1], "timeoutMs", 1, LAB_MAX_EXEC_MS, &v)) return 0;
+    if (l->n < 3) {
+        snprintf(l->err, l->size, "expected '%s'", usage);
+        return 0;
+    }
+    if (!options(l, 3, defs, 2, o, usage) || !number(l, l->t[1], "timeoutMs", 1, LAB_MAX_EXEC_MS, &v)) return 0;
+    if (o[0].present && !hex_text(l, o[0].value, "working folder", &s->cwd)) return 0;
+    if (o[1].present && !env_of(l, o[1].value, s)) return 0;
     s->timeout_ms = (DWORD)v;
     if (!parse_hex(l->t[2].p, l->t[2].n, &cmd, &len, &oom)) {
         snprintf(l->err, l->size, oom ? "no memory for the command line" : "bad command line hex");
@@ -178,14 +447,25 @@ static int parse_exec(const line_ctx *l, step *s)
 
 static int parse_service(const line_ctx *l, step *s)
 {
+    static const option_def defs[] = {{"image", 0}};
+    option_val o[1] = {{0}};
     tok *t = l->t;
-    if (!want(l, 2, s->kind == S_LOAD ? "load <service>" : "unload <service>")) return 0;
+    if (s->kind == S_LOAD) {
+        if (l->n < 2) {
+            snprintf(l->err, l->size, "expected 'load <service> [image=<hex>]'");
+            return 0;
+        }
+        if (!options(l, 2, defs, 1, o, "load <service> [image=<hex>]")) return 0;
+        if (o[0].present && !hex_text(l, o[0].value, "image path", &s->image)) return 0;
+    } else if (!want(l, 2, "unload <service>")) {
+        return 0;
+    }
     if (t[1].n > LAB_MAX_SERVICE) {
         snprintf(l->err, l->size, "the service name is longer than %u bytes", LAB_MAX_SERVICE);
         return 0;
     }
-    if (s->kind == S_LOAD && !l->h->image) {
-        snprintf(l->err, l->size, "'load' needs the header's 'driver' line (it names the image)");
+    if (s->kind == S_LOAD && !l->h->image && !s->image) {
+        snprintf(l->err, l->size, "'load' needs image= or the header's 'driver' line (it names the image)");
         return 0;
     }
     if (!(s->service = dup_tok(t[1]))) {
@@ -206,6 +486,8 @@ static const step_syntax STEP_SYNTAX[] = {
     {"open", S_OPEN, 1, parse_open},       {"close", S_CLOSE, 1, parse_close}, {"ioctl", S_IOCTL, 1, parse_ioctl},
     {"sleep", S_SLEEP, 1, parse_sleep},    {"par", S_PAR, 0, parse_par},       {"exec", S_EXEC, 0, parse_exec},
     {"load", S_LOAD, 0, parse_service},    {"unload", S_UNLOAD, 0, parse_service},
+    {"read", S_READ, 0, parse_read},       {"write", S_WRITE, 0, parse_write}, {"wait", S_WAIT, 0, parse_wait},
+    {"cancel", S_CANCEL, 0, parse_cancel},
 };
 
 /* Parses one step line into s. 0 with a message on a line the runner cannot run. */
@@ -255,8 +537,14 @@ static step *push_step(step_vec *sv)
 static void step_free(step *s)
 {
     free(s->pattern);
+    free(s->fill);
+    free(s->device);
+    free(s->path);
     free(s->command);
+    free(s->cwd);
+    free(s->env);
     free(s->service);
+    free(s->image);
     for (size_t i = 0; i < s->nsub; i++) step_free(&s->sub[i]);
     free(s->sub);
 }

@@ -4,7 +4,7 @@
 
 #include "win.h"
 
-#define MAX_TOKENS 8
+#define MAX_TOKENS 16
 
 typedef struct {
     const char *p;

@@ -13,34 +13,61 @@
  * A new step kind: a value here, its syntax in plan-case.c's STEP_SYNTAX table, its run in steps.c's
  * run_step (and par.c's run_inner when it may run inside par), its name in step_kind_name.
  */
-enum step_kind { S_OPEN, S_CLOSE, S_IOCTL, S_PAR, S_EXEC, S_LOAD, S_UNLOAD, S_SLEEP, S_KIND_COUNT };
+enum step_kind { S_OPEN, S_CLOSE, S_IOCTL, S_PAR, S_EXEC, S_LOAD, S_UNLOAD, S_SLEEP, S_READ, S_WRITE, S_WAIT, S_CANCEL, S_KIND_COUNT };
 enum payload_kind { P_NULL, P_PATTERN, P_THREAD };
+/*
+ * Where a buffer of a step lives, i.e. the pointer the driver receives (PROTOCOL.md, "Buffers"): the
+ * runner's heap (the default), or one of the bad kinds a driver must survive. The runner itself only ever
+ * touches the bytes of the readable kinds.
+ */
+enum ptr_kind { PTR_HEAP, PTR_NULL, PTR_INVALID, PTR_KERNEL, PTR_UNALIGNED, PTR_READONLY, PTR_NOACCESS, PTR_PAGEEND, PTR_KIND_COUNT };
+/* CreateFile's dispositions, as the plan names them. */
+enum open_disposition { D_OPEN, D_CREATE, D_OPEN_ALWAYS, D_CREATE_ALWAYS, D_TRUNCATE };
+#define NO_ASYNC 0xFFFFFFFFu
 
 const char *step_kind_name(enum step_kind k);
+const char *ptr_kind_name(enum ptr_kind k);
 
 typedef struct step {
     enum step_kind kind;
     unsigned line;                /* the plan line, for messages */
-    /* open, close, ioctl */
+    /* open, close, ioctl, read, write */
     unsigned slot;
-    DWORD access;                 /* open */
-    int required;                 /* open: a failure ends the case (the steps after it are not run) */
-    /* ioctl */
+    /* open */
+    DWORD access;
+    int required;                 /* a failure ends the case (the steps after it are not run) */
+    int overlapped;               /* FILE_FLAG_OVERLAPPED: the handle takes asynchronous requests */
+    DWORD share;                  /* FILE_SHARE_* (default read | write) */
+    enum open_disposition disposition;
+    wchar_t *device;              /* another device path than the header's; NULL: the header's */
+    wchar_t *path;                /* appended to the device path (`\sub\name`, `\`, `:stream`); NULL: none */
+    /* ioctl (in and out), read (out), write (in) */
     DWORD code;
     uint64_t in_len, out_len;
     enum payload_kind payload;
     unsigned char *pattern;
     size_t pattern_len;
+    unsigned char *fill;          /* the output buffer's bytes before the call, repeated; NULL: zeros */
+    size_t fill_len;
+    enum ptr_kind in_ptr, out_ptr;
+    int has_offset;               /* read, write: a byte offset; without one the handle's position */
+    uint64_t offset;
+    unsigned async;               /* start the request and go on (its async slot), or NO_ASYNC */
     char refused[128];            /* non-empty: the step is not run and reports this (a length over the limit) */
+    /* wait, cancel: the async slot; wait: timeout_ms below */
+    unsigned target;
     /* par */
     unsigned threads, iterations;
     struct step *sub;
     size_t nsub;
-    /* exec */
+    /* exec, wait */
     DWORD timeout_ms;
     wchar_t *command;
+    wchar_t *cwd;                 /* exec: where it starts, absolute or under the header's workdir; NULL: workdir */
+    wchar_t *env;                 /* exec: NAME=VALUE strings one after another, each NUL-ended, then a NUL */
     /* load, unload */
     char *service;
+    wchar_t *image;               /* load: another image than the header's; NULL: the header's */
     /* sleep */
     DWORD ms;
 } step;

@@ -94,7 +94,7 @@ static void jb_fresh(jbuf *b, const char *why, const driver_state *d, DWORD open
 
 void run_case(const plan_header *h, lab_case *c, driver_state *d, jbuf *b)
 {
-    HANDLE slots[LAB_MAX_SLOTS] = {0};
+    case_state cs;
     LARGE_INTEGER a, z;
     DWORD open_e, load_e = 0;
     double load_us = 0;
@@ -111,6 +111,7 @@ void run_case(const plan_header *h, lab_case *c, driver_state *d, jbuf *b)
     d->just_loaded = 0;
     int64_t log0 = h->log ? driver_log_size(h->log) : 0;
 
+    memset(&cs, 0, sizeof cs);
     QueryPerformanceCounter(&a);
     jb_case_head(b, "case", c);
     if (fresh) jb_fresh(b, fresh, d, open_e, load_e, load_us);
@@ -118,18 +119,20 @@ void run_case(const plan_header *h, lab_case *c, driver_state *d, jbuf *b)
     for (size_t i = 0; i < c->nsteps && !load_e; i++) {
         const step *s = &c->steps[i];
         if (i) jb_lit(b, ",");
-        run_step(h, s, slots, b);
+        run_step(h, s, &cs, b);
         jb_chunk(b);
-        if (s->kind == S_OPEN && s->required && !slots[s->slot]) {
+        if (s->kind == S_OPEN && s->required && !cs.slots[s->slot]) {
             stopped = (int64_t)i;
             break;
         }
     }
+    jb_lit(b, "]");
+    /* Requests still running are cancelled before their handles go (Wine 8 cancels nothing on a close). */
+    async_drain(&cs, b);
     for (unsigned i = 0; i < LAB_MAX_SLOTS; i++)
-        if (slots[i]) CloseHandle(slots[i]);
+        if (cs.slots[i]) CloseHandle(cs.slots[i]);
     QueryPerformanceCounter(&z);
 
-    jb_lit(b, "]");
     if (stopped >= 0) {
         jb_lit(b, ",\"stopped\":");
         jb_i64(b, stopped);

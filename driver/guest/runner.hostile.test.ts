@@ -232,8 +232,8 @@ describe('hostile uses of required, fresh and workdir', () => {
   const of = (index: number) => hostile.events.filter((e): e is Extract<GuestEvent, { t: 'case' | 'case-error' }> => (e.t === 'case' || e.t === 'case-error') && e.index === index);
 
   it.each<[number, string, number]>([
-    [0, "expected 'open <slot> <access> [required]'", 6],
-    [1, "expected 'open <slot> <access> [required]'", 9],
+    [0, "option 'required' is given twice", 6],
+    [1, "unknown option 'requird' (expected 'open <slot> <access> [required] [overlapped] [path=<hex>] [device=<hex>] [share=<rwd>] [disposition=<word>]')", 9],
     [2, "unknown case option 'freshly' (only 'fresh')", 11],
   ])('case %i is a case error, with its reason and line', (index, error, line) => {
     expect(of(index)).toEqual([{ t: 'case-error', index, id: expect.any(String), error, line }]);
@@ -249,5 +249,71 @@ describe('hostile uses of required, fresh and workdir', () => {
     expect(of(5)[0]).toMatchObject({ t: 'case', stopped: 1, steps: [{ kind: 'unload', error: 0 }, { kind: 'open', error: 2 }] });
     expect(of(6)[0]).toMatchObject({ t: 'case', fresh: { why: 'device-gone', after: 'required-on-a-missing-device' }, steps: [{ error: 0 }] });
     expect(hostile.events.at(-1)).toEqual({ t: 'end', cases: 7 });
+  });
+});
+
+describe('hostile uses of the words for real drivers', () => {
+  // [a step line, the error it must give]; each in a case of its own, one line after its case line.
+  const bad: Array<[string, string]> = [
+    ['ioctl 0 0x1 0 0 x: fill=', "option 'fill' has no value"],
+    ['ioctl 0 0x1 0 4 x: fill=zz', 'bad fill hex (an even, non-zero number of hex digits expected)'],
+    ['ioctl 0 0x1 0 0 x: in=wild', "bad pointer kind 'wild'"],
+    ['ioctl 0 0x1 0 0 x: in=null in=null', "option 'in' is given twice"],
+    ['ioctl 0 0x1 4 0 - in=kernel', "the payload '-' is a NULL pointer already: it takes no other pointer kind"],
+    ['ioctl 0 0x1 0 0 x: async=16', "async slot '16' is out of range (0..15)"],
+    ['ioctl 0 0x1 0 0 x: offset=1', "unknown option 'offset=1' (expected 'ioctl <slot> <code> <inLen> <outLen> <payload> [fill=<hex>] [in=<ptr>] [out=<ptr>] [async=<n>]')"],
+    ['read 0', "expected 'read <slot> <length> [offset=<n>] [fill=<hex>] [buf=<ptr>] [async=<n>]'"],
+    ['read 0 16 in=null', "unknown option 'in=null' (expected 'read <slot> <length> [offset=<n>] [fill=<hex>] [buf=<ptr>] [async=<n>]')"],
+    ['read 0 16 offset=9007199254740992', "offset '9007199254740992' is out of range (0..9007199254740991)"],
+    ['write 0 1 x:00 fill=00', "unknown option 'fill=00' (expected 'write <slot> <length> <payload> [offset=<n>] [buf=<ptr>] [async=<n>]')"],
+    ['wait 0', "expected 'wait <async> <timeoutMs>'"],
+    ['wait 16 1', "async slot '16' is out of range (0..15)"],
+    ['wait 0 600001', "timeoutMs '600001' is out of range (0..600000)"],
+    ['cancel x', "bad async slot 'x'"],
+    ['open 0 rw share=rr', "bad share 'rr' (r, w, d once each, or none)"],
+    ['open 0 rw disposition=replace', "bad disposition 'replace'"],
+    ['open 0 rw path=00', 'the path is empty, has a NUL byte or is not UTF-8'],
+    ['open 0 rw required=1', "unknown option 'required=1' (expected 'open <slot> <access> [required] [overlapped] [path=<hex>] [device=<hex>] [share=<rwd>] [disposition=<word>]')"],
+    ['exec 10 78 env=3d31', 'env entry 1 is not NAME=VALUE'],
+    ['exec 10 78 env=413d31003d32', 'env entry 2 is not NAME=VALUE'],
+    ['exec 10 78 cwd=', "option 'cwd' has no value"],
+    ['load objdev image=zz', 'bad image path hex'],
+    ['unload objdev image=00', "expected 'unload <service>'"],
+  ];
+  const lines = ['lab-plan 1', 'device \\\\.\\object_device', 'driver objdev C:\\lab\\objdev.sys'];
+  bad.forEach(([step], i) => lines.push(`case ${i} bad-${i}`, step, 'end'));
+  // Inside par: options and the steps that take them have no place there.
+  const parCases: Array<[string, string]> = [
+    ['ioctl 0 0x1 0 0 x: fill=00', 'options are not allowed inside par'],
+    ['read 0 1', "'read' is not allowed inside par"],
+    ['open 0 rw overlapped', "'overlapped' is not allowed inside par"],
+    ['wait 0 1', "'wait' is not allowed inside par"],
+  ];
+  parCases.forEach(([step], i) => lines.push(`case ${bad.length + i} par-${i}`, 'par 2 1', step, 'endpar', 'end'));
+  const last = bad.length + parCases.length;
+  lines.push(`case ${last} still-runs`, 'open 0 rw', 'ioctl 0 0x0022E004 2 0 x:6f6b', 'read 0 4', 'end');
+
+  let hostile: GuestRun;
+  beforeAll(async () => {
+    hostile = await runGuest(prefix, `${lines.join('\n')}\n`, { timeoutMs: 60_000 });
+  }, 90_000);
+
+  it.each(bad.map(([step, error], i) => [i, step, error] as const))('case %i (%s) is a case error at its line: %s', (index, _step, error) => {
+    const reported = hostile.events.filter((e) => (e.t === 'case' || e.t === 'case-error') && e.index === index);
+    expect(reported).toEqual([{ t: 'case-error', index, id: `bad-${index}`, error, line: 5 + 3 * index }]);
+  });
+
+  it('refuses inside par what only a case may do', () => {
+    parCases.forEach(([, error], i) => {
+      const index = bad.length + i;
+      expect(hostile.events.filter((e) => e.t === 'case-error' && e.index === index)).toEqual([{ t: 'case-error', index, id: `par-${i}`, error, line: 3 + 3 * bad.length + 5 * i + 3 }]);
+    });
+  });
+
+  it('runs the well-formed case after them: objdev answers a read with 1 (it has no IRP_MJ_READ)', () => {
+    expect(hostile.exitCode).toBe(0);
+    const ok = hostile.events.find((e) => e.t === 'case' && e.index === last);
+    expect(ok).toMatchObject({ steps: [{ kind: 'open', error: 0 }, { kind: 'ioctl', error: 0 }, { kind: 'read', error: 1 }] });
+    expect(hostile.events.at(-1)).toEqual({ t: 'end', cases: last + 1 });
   });
 });

@@ -2,10 +2,11 @@
 #ifndef LAB_STEPS_H
 #define LAB_STEPS_H
 
+#include "async.h"
 #include "out.h"
 #include "plan.h"
 
-/* slots: the case's LAB_MAX_SLOTS handles (NULL when not open). */
-void run_step(const plan_header *h, const step *s, HANDLE *slots, jbuf *b);
+/* cs: the case's handles (NULL when not open) and asynchronous requests. */
+void run_step(const plan_header *h, const step *s, case_state *cs, jbuf *b);
 
 #endif

@@ -24,11 +24,17 @@ static VOID fault_on_length(ULONG inLength)
     }
 #endif
 }
+#elif defined(FIXTURE_BUGCHECK_ON_LENGTH)
+/* driver/fixtures/bugcheck-on-length.c: a real bugcheck, for the VM target's tests. */
+static VOID fault_on_length(ULONG inLength)
+{
+    if (inLength == FIXTURE_BUGCHECK_ON_LENGTH) KeBugCheckEx(0xE2 /* MANUALLY_INITIATED_CRASH */, inLength, 0x1AB, 0, 0);
+}
 #else
 #define fault_on_length(inLength) ((void)(inLength))
 #endif
 
-NTSTATUS ObjdevDeviceControl(PDEVICE_OBJECT device, PIRP irp)
+NTSTATUS NTAPI ObjdevDeviceControl(PDEVICE_OBJECT device, PIRP irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
     ULONG code = stack->Parameters.DeviceIoControl.IoControlCode;

@@ -77,7 +77,7 @@ describe('mutants.json', () => {
       expect(m.description.length).toBeGreaterThan(10);
       expect(m.description).not.toContain('\n');
       expect(m.observableOn).toContain('windows');
-      expect(m.observableOn.every((t) => t === 'wine' || t === 'windows')).toBe(true);
+      expect(m.observableOn.every((t) => t === 'wine' || t === 'windows' || t === 'reactos')).toBe(true);
     }
     expect(new Set(catalog.map((m) => m.name)).size).toBe(catalog.length);
   });

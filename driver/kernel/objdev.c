@@ -7,7 +7,7 @@
 static DRIVER_UNLOAD ObjdevUnload;
 static DRIVER_DISPATCH ObjdevCreateClose;
 
-static NTSTATUS ObjdevCreateClose(PDEVICE_OBJECT device, PIRP irp)
+static NTSTATUS NTAPI ObjdevCreateClose(PDEVICE_OBJECT device, PIRP irp)
 {
     UNREFERENCED_PARAMETER(device);
     irp->IoStatus.Status = STATUS_SUCCESS;
@@ -48,7 +48,7 @@ static NTSTATUS create_device(PDRIVER_OBJECT driver)
     return STATUS_SUCCESS;
 }
 
-static VOID ObjdevUnload(PDRIVER_OBJECT driver)
+static VOID NTAPI ObjdevUnload(PDRIVER_OBJECT driver)
 {
     UNICODE_STRING link;
 
@@ -60,7 +60,7 @@ static VOID ObjdevUnload(PDRIVER_OBJECT driver)
     LogClose();
 }
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
+NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
 {
     NTSTATUS status;
 

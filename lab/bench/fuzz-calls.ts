@@ -14,7 +14,7 @@ export async function writeCallsFile(suiteFile: string, runDir: string, file: st
   const record = await readReplayRecord(runDir);
   const loaded = await loadSuite(suiteFile);
   const space = fuzzSpace(expandSuite(loaded, {}), loaded.raw, { functions: record.functions, deviceTypes: record.deviceTypes, maxLength: record.maxLength });
-  const plan = fuzzPlan(record.seed, space, { batchCalls: record.batchCalls, threads: record.threads });
+  const plan = fuzzPlan(record.seed, space, { batchCalls: record.batchCalls, threads: record.threads, badPointers: record.badPointers });
   const lines: string[] = [];
   for (const chunk of record.chunks) {
     for (const index of chunk.batches) {
@@ -34,11 +34,13 @@ export async function writeCallsFile(suiteFile: string, runDir: string, file: st
 function line(op: FuzzOp): string {
   switch (op.kind) {
     case 'open':
+      if (op.path !== undefined || op.share || op.disposition) throw new Error('the loop opens the device itself only: measure with --no-threads (no storms)');
       return `open ${op.slot} ${op.access}`;
     case 'close':
       return `close ${op.slot}`;
     case 'ioctl':
-      return `ioctl ${op.slot} 0x${op.code.toString(16)} ${op.input.length} ${op.outLength} ${op.input.nullPointer ? '-' : `x:${Buffer.from(op.input.pattern).toString('hex')}`}`;
+      if (op.inPointer || op.outPointer) throw new Error('the loop passes only ordinary buffers: measure on a target where lab fuzz sends no bad pointers (wine)');
+      return `ioctl ${op.slot} 0x${op.code.toString(16)} ${op.input.length} ${op.outLength} ${op.input.nullPointer ? '-' : `x:${Buffer.from(op.input.pattern).toString('hex')}`}${op.outFill ? ` fill=${Buffer.from(op.outFill).toString('hex')}` : ''}`;
     case 'par':
       throw new Error('the loop makes no calls from threads: measure with --no-threads');
   }

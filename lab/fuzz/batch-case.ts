@@ -39,10 +39,20 @@ function toStep(op: FuzzOp, names: ReadonlyMap<number, string>): CaseStep {
 function toThreadStep(op: FuzzOp, names: ReadonlyMap<number, string>): ThreadStep {
   switch (op.kind) {
     case 'ioctl':
-      return { kind: 'ioctl', slot: op.slot, ioctl: { name: names.get(op.code) ?? hexCode(op.code), code: op.code }, input: op.input, outLength: op.outLength, expect: {} };
+      return {
+        kind: 'ioctl',
+        slot: op.slot,
+        ioctl: { name: names.get(op.code) ?? hexCode(op.code), code: op.code },
+        input: op.input,
+        outLength: op.outLength,
+        inPointer: op.inPointer ?? 'heap',
+        outPointer: op.outPointer ?? 'heap',
+        ...(op.outFill ? { outFill: op.outFill } : {}),
+        expect: {},
+      };
     case 'open':
       // Not `required`: a refused open is an answer like any other, and the calls after it still run.
-      return { kind: 'open', slot: op.slot, access: op.access, expect: {}, required: false };
+      return { kind: 'open', slot: op.slot, access: op.access, share: op.share ?? ['read', 'write'], disposition: op.disposition ?? 'open-existing', overlapped: false, ...(op.path !== undefined ? { path: op.path } : {}), expect: {}, required: false };
     case 'close':
       return { kind: 'close', slot: op.slot };
     case 'par':

@@ -31,6 +31,11 @@ const ops: FuzzOp[] = [
   { kind: 'open', slot: 6, access: 'w' },
   { kind: 'ioctl', slot: 6, code: 0x8000e00c, input: { pattern: new Uint8Array(0), length: 0 }, outLength: 0 },
   { kind: 'close', slot: 6 },
+  // NULL with a length, a kernel output pointer, an output fill; an open under the device's name.
+  { kind: 'ioctl', slot: 0, code: 0x22e007, input: { pattern: new Uint8Array(0), length: 12 }, inPointer: 'null', outLength: 8, outPointer: 'kernel' },
+  { kind: 'ioctl', slot: 0, code: 0x22e005, input: { pattern: bytes('41'), length: 3 }, outLength: 32, outFill: bytes('deadbeef') },
+  { kind: 'open', slot: 7, access: 'rw', path: '\\sub\\"name"', share: [], disposition: 'open-always' },
+  { kind: 'ioctl', slot: 7, code: 0x22e004, input: { pattern: new Uint8Array(0), length: 0 }, outLength: 0, inPointer: 'guardPage' },
   { kind: 'par', threads: 3, iterations: 2, ops: [{ kind: 'open', slot: 9, access: 'rw' }, { kind: 'ioctl', slot: 9, code: 0x22e008, input: { pattern: bytes('0102'), length: 4 }, outLength: 16 }, { kind: 'close', slot: 9 }] },
 ];
 
@@ -40,11 +45,11 @@ function shape(steps: ReadonlyArray<CaseStep | ThreadStep>, access = new Map<num
     switch (s.kind) {
       case 'open':
         access.set(s.slot, s.access);
-        return [];
+        return s.path !== undefined ? [{ open: s.path, share: s.share, disposition: s.disposition }] : [];
       case 'close':
         return ['close'];
       case 'ioctl':
-        return [{ code: s.ioctl.code, in: Buffer.from(materialize(s.input)).toString('hex'), nullIn: Boolean(s.input.nullPointer), out: s.outLength, handle: access.get(s.slot) ?? 'rw' }];
+        return [{ code: s.ioctl.code, in: Buffer.from(materialize(s.input)).toString('hex'), nullIn: Boolean(s.input.nullPointer), out: s.outLength, handle: access.get(s.slot) ?? 'rw', inPointer: s.inPointer, outPointer: s.outPointer, fill: s.outFill ? Buffer.from(s.outFill).toString('hex') : '' }];
       case 'parallel':
         return [{ threads: s.threads, iterations: s.iterations, steps: shape(s.steps, new Map(access)) }];
       default:
@@ -77,6 +82,10 @@ describe('findings.yaml', () => {
     expect(text).toMatch(/- ioctl: READ\n\s+outLength: 20417\n/);
     expect(text).toMatch(/- ioctl: REFLECT\n\s+handle: 1\n\s+input: \{ repeat: 0x5A, length: 666 \}\n\s+outLength: 3\n/);
     expect(text).toMatch(/- ioctl: 0x8000E00C\n/);
+    // `null` quoted, or YAML would read no pointer kind at all.
+    expect(text).toMatch(/- ioctl: REFLECT_AS_NEITHER\n\s+input: \{ length: 12 \}\n\s+inPointer: "null"\n\s+outLength: 8\n\s+outPointer: "kernel"\n/);
+    expect(text).toMatch(/outFill: \{ hex: 'deadbeef' \}/);
+    expect(text).toMatch(/- open: \{ handle: 4, access: read-write, path: "\\\\sub\\\\\\"name\\"", share: \[\], disposition: open-always \}/);
     expect(suite.cases[0]!.fresh).toBe(true);
   });
 

@@ -99,9 +99,14 @@ function caseSteps(ops: FuzzOp[], names: ReadonlyMap<number, string>): string[][
         const h = handle(op.slot);
         const first = !opened.has(h);
         opened.add(h);
+        const plain = op.path === undefined && op.share === undefined && op.disposition === undefined;
         // A handle the case never opens gets a read-write open first: that is the default, so leave it out.
-        if (first && op.access === 'rw' && !inThreads) return undefined;
-        return [`- open: { handle: ${h}, access: ${ACCESS_WORD[op.access]} }`];
+        if (first && plain && op.access === 'rw' && !inThreads) return undefined;
+        const fields = [`handle: ${h}`, `access: ${ACCESS_WORD[op.access]}`];
+        if (op.path !== undefined) fields.push(`path: ${q(op.path)}`);
+        if (op.share) fields.push(`share: [${op.share.join(', ')}]`);
+        if (op.disposition) fields.push(`disposition: ${op.disposition}`);
+        return [`- open: { ${fields.join(', ')} }`];
       }
       case 'close':
         return [`- close: ${handle(op.slot)}`];
@@ -111,7 +116,11 @@ function caseSteps(ops: FuzzOp[], names: ReadonlyMap<number, string>): string[][
         if (h !== 0) lines.push(`  handle: ${h}`);
         const input = inputYaml(op.input);
         if (input) lines.push(`  input: ${input}`);
+        // Quoted: `null` would be YAML's null, not the pointer kind.
+        if (op.inPointer && op.inPointer !== 'heap') lines.push(`  inPointer: ${q(op.inPointer)}`);
         if (op.outLength) lines.push(`  outLength: ${op.outLength}`);
+        if (op.outPointer && op.outPointer !== 'heap') lines.push(`  outPointer: ${q(op.outPointer)}`);
+        if (op.outFill) lines.push(`  outFill: ${fillYaml(op.outFill)}`);
         return lines;
       }
       case 'par': {
@@ -135,6 +144,10 @@ function inputYaml(input: GuestPayload): string | undefined {
   if (pattern.length === 0 || pattern.every((b) => b === 0)) return `{ length: ${length} }`;
   if (pattern.length === 1 || pattern.every((b) => b === pattern[0])) return `{ repeat: ${hex(pattern[0]!, 2)}, length: ${length} }`;
   return `{ hex: '${Buffer.from(pattern).toString('hex')}', length: ${length} }`;
+}
+
+function fillYaml(fill: Uint8Array): string {
+  return fill.every((b) => b === fill[0]) ? `{ repeat: ${hex(fill[0]!, 2)} }` : `{ hex: '${Buffer.from(fill).toString('hex')}' }`;
 }
 
 function hex(n: number, width = 0): string {

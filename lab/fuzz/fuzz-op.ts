@@ -3,11 +3,14 @@
  * batch is a list of ops; the shrinker removes and simplifies ops; findings.yaml writes them as suite
  * steps. Everything here is plain data, so a batch can be compared, hashed and written out.
  */
-import type { Access, GuestPayload } from '../guest/plan.js';
+import type { Access, GuestPayload, Pointer } from '../guest/plan.js';
+import type { Disposition, ShareMode } from '../suite/case.js';
 
 export type FuzzOp =
-  | { kind: 'ioctl'; slot: number; code: number; input: GuestPayload; outLength: number }
-  | { kind: 'open'; slot: number; access: Access }
+  /** Absent pointers are heap buffers, an absent fill zeros: the suite language's defaults. */
+  | { kind: 'ioctl'; slot: number; code: number; input: GuestPayload; outLength: number; inPointer?: Pointer; outPointer?: Pointer; outFill?: Uint8Array }
+  /** `path`: a name under the device (a sub-open); absent share and disposition: read+write, open-existing. */
+  | { kind: 'open'; slot: number; access: Access; path?: string; share?: ShareMode[]; disposition?: Disposition }
   | { kind: 'close'; slot: number }
   /** `threads` threads each repeat `ops` `iterations` times, at once (the suite's `parallel`). */
   | { kind: 'par'; threads: number; iterations: number; ops: FuzzOp[] };
@@ -51,7 +54,9 @@ export function makeCode(deviceType: number, fn: number, method: number, access:
 export function cloneOp(op: FuzzOp): FuzzOp {
   switch (op.kind) {
     case 'ioctl':
-      return { ...op, input: { ...op.input, pattern: op.input.pattern.slice() } };
+      return { ...op, input: { ...op.input, pattern: op.input.pattern.slice() }, ...(op.outFill ? { outFill: op.outFill.slice() } : {}) };
+    case 'open':
+      return { ...op, ...(op.share ? { share: [...op.share] } : {}) };
     case 'par':
       return { ...op, ops: op.ops.map(cloneOp) };
     default:
@@ -65,10 +70,13 @@ export function opKey(op: FuzzOp): string {
     case 'ioctl': {
       const p = op.input;
       const payload = p.nullPointer ? 'null' : `${Buffer.from(p.pattern).toString('hex')}${p.perThread ? '+t' : ''}`;
-      return `ioctl ${op.slot} ${op.code} ${p.length} ${op.outLength} ${payload}`;
+      const options = [op.inPointer && `in=${op.inPointer}`, op.outPointer && `out=${op.outPointer}`, op.outFill && `fill=${Buffer.from(op.outFill).toString('hex')}`].filter(Boolean);
+      return `ioctl ${op.slot} ${op.code} ${p.length} ${op.outLength} ${payload}${options.length ? ` ${options.join(' ')}` : ''}`;
     }
-    case 'open':
-      return `open ${op.slot} ${op.access}`;
+    case 'open': {
+      const options = [op.path !== undefined && `path=${JSON.stringify(op.path)}`, op.share && `share=${op.share.join('+') || 'none'}`, op.disposition && `disposition=${op.disposition}`].filter(Boolean);
+      return `open ${op.slot} ${op.access}${options.length ? ` ${options.join(' ')}` : ''}`;
+    }
     case 'close':
       return `close ${op.slot}`;
     case 'par':

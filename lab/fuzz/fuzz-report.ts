@@ -59,6 +59,8 @@ export interface FuzzOptionsRecord {
   hangMs: number;
   batchCalls: number;
   threads: boolean;
+  /** Bad pointer kinds were sent (not on a target where they never reach the driver). */
+  badPointers: boolean;
   functions: string[];
   deviceTypes: string[];
   maxLength: number;

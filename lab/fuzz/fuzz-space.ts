@@ -8,7 +8,7 @@ import { GUEST_LIMITS } from '../runner-limits/limits.js';
 import type { CaseStep, ExpandedSuite, ThreadStep } from '../suite/case.js';
 import { ctlCode } from '../suite/ioctl-code.js';
 import type { RawSuite } from '../suite/schema.js';
-import { codeParts, makeCode, SLOT_ACCESS, type FuzzOp } from './fuzz-op.js';
+import { codeParts, makeCode, opKey, SLOT_ACCESS, type FuzzOp } from './fuzz-op.js';
 
 export interface SpaceOptions {
   /** Function numbers to sweep and draw random codes from, as inclusive ranges. */
@@ -95,6 +95,8 @@ function collect(steps: readonly CaseStep[], lengths: Set<number>, patterns: Map
     for (const s of list) {
       if (s.kind === 'parallel') visit(s.steps);
       else if (s.kind === 'open') access.set(s.slot, s.access);
+      else if (s.kind === 'read') lengths.add(s.length);
+      else if (s.kind === 'write') lengths.add(s.input.length);
       else if (s.kind === 'ioctl') {
         lengths.add(s.input.length);
         lengths.add(s.outLength);
@@ -104,8 +106,17 @@ function collect(steps: readonly CaseStep[], lengths: Set<number>, patterns: Map
         }
         const input: GuestPayload = { pattern: s.input.pattern, length: s.input.length, ...(s.input.nullPointer ? { nullPointer: true } : {}) };
         const slot = Math.max(0, SLOT_ACCESS.indexOf(access.get(s.slot) ?? 'rw'));
-        const op: FuzzOp = { kind: 'ioctl', slot, code: s.ioctl.code, input, outLength: s.outLength };
-        const key = `${slot} ${s.ioctl.code} ${input.length} ${s.outLength} ${input.nullPointer ? '-' : Buffer.from(input.pattern).toString('hex')}`;
+        const op: FuzzOp = {
+          kind: 'ioctl',
+          slot,
+          code: s.ioctl.code,
+          input,
+          outLength: s.outLength,
+          ...(s.inPointer !== 'heap' ? { inPointer: s.inPointer } : {}),
+          ...(s.outPointer !== 'heap' ? { outPointer: s.outPointer } : {}),
+          ...(s.outFill ? { outFill: s.outFill } : {}),
+        };
+        const key = opKey(op);
         if (!corpus.has(key)) corpus.set(key, op);
       }
     }

@@ -108,6 +108,41 @@ describe('batches from the seed', () => {
     expect(ops.filter((op) => op.kind === 'open').length).toBeGreaterThan(200 * 4);
   });
 
+  it('send bad pointers only where the driver sees the caller\'s pointers (METHOD_NEITHER, direct I/O), never from threads', () => {
+    const ops = Array.from({ length: 300 }, (_, i) => batchAt(plan, plan.corpusBatches + 2 * plan.sweepBatches + i).ops).flat();
+    const top = ops.filter((op): op is Extract<FuzzOp, { kind: 'ioctl' }> => op.kind === 'ioctl');
+    const bad = top.filter((op) => op.inPointer || op.outPointer);
+    expect(bad.length).toBeGreaterThan(20);
+    expect(bad.every((op) => codeParts(op.code).method !== 0)).toBe(true);
+    expect(new Set(bad.flatMap((op) => [op.inPointer, op.outPointer]).filter(Boolean))).toEqual(new Set(['null', 'invalid', 'kernel', 'unaligned', 'readOnly', 'noAccess', 'guardPage']));
+    // A pointer goes with a buffer of some length, and never with the NULL payload (a NULL pointer already).
+    expect(bad.every((op) => (!op.inPointer || (op.input.length > 0 && !op.input.nullPointer)) && (!op.outPointer || op.outLength > 0))).toBe(true);
+    const inThreads = ops.flatMap((op) => (op.kind === 'par' ? op.ops : [])).filter((op): op is Extract<FuzzOp, { kind: 'ioctl' }> => op.kind === 'ioctl');
+    expect(inThreads.every((op) => !op.inPointer && !op.outPointer && !op.outFill)).toBe(true);
+    // Output fills, most of all where the output buffer is a second input (METHOD_IN_DIRECT).
+    const fillRate = (method: number) => {
+      const withOutput = top.filter((op) => codeParts(op.code).method === method && op.outLength > 0 && !op.outPointer);
+      return withOutput.filter((op) => op.outFill).length / withOutput.length;
+    };
+    expect(fillRate(0)).toBeGreaterThan(0.03);
+    expect(fillRate(1)).toBeGreaterThan(3 * fillRate(0));
+    // Where they would never reach the driver, none at all.
+    const wine = fuzzPlan(7, space, { badPointers: false });
+    const calm = Array.from({ length: 300 }, (_, i) => ioctls(batchAt(wine, wine.corpusBatches + 2 * wine.sweepBatches + i).ops)).flat();
+    expect(calm.some((op) => op.inPointer || op.outPointer)).toBe(false);
+    expect(planDigest(wine)).not.toBe(planDigest(plan));
+  });
+
+  it('open under the device\'s name, with other shares and dispositions, in storms', () => {
+    const opens = Array.from({ length: 300 }, (_, i) => batchAt(plan, plan.corpusBatches + 2 * plan.sweepBatches + i).ops)
+      .flat()
+      .filter((op): op is Extract<FuzzOp, { kind: 'open' }> => op.kind === 'open' && op.slot >= 4);
+    expect(opens.filter((op) => op.path !== undefined).length).toBeGreaterThan(20);
+    expect(opens.some((op) => op.path === ':stream')).toBe(true);
+    expect(opens.some((op) => op.share?.length === 0)).toBe(true);
+    expect(opens.some((op) => op.disposition === 'create-new')).toBe(true);
+  });
+
   it('without threads: no calls at once and no storms', () => {
     const calm = fuzzPlan(7, space, { threads: false });
     const ops = Array.from({ length: 100 }, (_, i) => batchAt(calm, calm.corpusBatches + 2 * calm.sweepBatches + i).ops).flat();

@@ -2,11 +2,12 @@
  * Batches of calls from the seed. The run is a sequence of batches, each a function of (seed, number)
  * alone: first the suite's own calls (the corpus), then sweep batches (every code in the ranges with NULL,
  * zero-length buffers) alternating with deep batches (named and neighbouring codes, random codes, lengths at
- * and around the boundaries, random and structured contents, open/close storms,
- * threads at once).
+ * and around the boundaries, random and structured contents and output fills, bad pointers for METHOD_NEITHER
+ * and direct I/O, open/close storms with opens under the device's name, threads at once).
  */
 import { createHash } from 'node:crypto';
-import type { Access, GuestPayload } from '../guest/plan.js';
+import type { GuestPayload, Pointer } from '../guest/plan.js';
+import type { Disposition, ShareMode } from '../suite/case.js';
 import { codeParts, FIRST_FREE_SLOT, makeCode, opKey, prologue, SLOT_ACCESS, totalCalls, type FuzzOp, type IoctlOp } from './fuzz-op.js';
 import { sweepCodes, type FuzzSpace } from './fuzz-space.js';
 import { GUEST_LIMITS } from '../runner-limits/limits.js';
@@ -17,6 +18,8 @@ export interface GenerateOptions {
   batchCalls?: number;
   /** Several threads at once and open/close storms (default on). */
   threads?: boolean;
+  /** Bad pointer kinds for METHOD_NEITHER and direct I/O (default on; off where they never reach the driver). */
+  badPointers?: boolean;
 }
 
 export interface FuzzPlan {
@@ -24,6 +27,7 @@ export interface FuzzPlan {
   space: FuzzSpace;
   batchCalls: number;
   threads: boolean;
+  badPointers: boolean;
   sweep: number[];
   corpusBatches: number;
   sweepBatches: number;
@@ -43,7 +47,7 @@ export function fuzzPlan(seed: number, space: FuzzSpace, options: GenerateOption
   const batchCalls = Math.max(8, options.batchCalls ?? DEFAULT_BATCH_CALLS);
   const per = batchCalls - prologue().length;
   const sweep = sweepCodes(space);
-  return { seed: seed >>> 0, space, batchCalls, threads: options.threads ?? true, sweep, corpusBatches: Math.ceil(space.corpus.length / per), sweepBatches: Math.ceil(sweep.length / per) };
+  return { seed: seed >>> 0, space, batchCalls, threads: options.threads ?? true, badPointers: options.badPointers ?? true, sweep, corpusBatches: Math.ceil(space.corpus.length / per), sweepBatches: Math.ceil(sweep.length / per) };
 }
 
 export function batchAt(plan: FuzzPlan, index: number): Batch {
@@ -76,14 +80,34 @@ function deepBatch(plan: FuzzPlan, rng: Rng): FuzzOp[] {
   return ops;
 }
 
-function randomCall(plan: FuzzPlan, rng: Rng): IoctlOp {
+/** `plain`: no pointer kinds and no fill (what calls from several threads at once may not have). */
+function randomCall(plan: FuzzPlan, rng: Rng, plain = false): IoctlOp {
   const code = randomCode(plan, rng);
   const inLength = randomLength(plan, rng);
   const outLength = rng.chance(0.3) ? 0 : randomLength(plan, rng);
-  // A NULL input pointer goes with length 0 only: the suite language has no NULL-with-a-length yet, and every
-  // call the fuzzer makes must be one a findings.yaml case can say.
   const input = inLength === 0 && rng.chance(0.5) ? NULL_INPUT : randomPayload(plan, rng, inLength);
-  return { kind: 'ioctl', slot: randomSlot(rng), code, input, outLength };
+  const call: IoctlOp = { kind: 'ioctl', slot: randomSlot(rng), code, input, outLength };
+  return plain ? call : { ...call, ...buffers(plan, rng, call) };
+}
+
+/** The pointer kinds of the suite language that are not an ordinary buffer. */
+const BAD_POINTERS: readonly Pointer[] = ['null', 'invalid', 'kernel', 'unaligned', 'readOnly', 'noAccess', 'guardPage'];
+
+/**
+ * Bad pointers where the driver sees them: METHOD_NEITHER hands it the caller's pointers, direct I/O an MDL
+ * of them (for buffered codes the I/O manager copies, and the pointers never reach the driver). An output
+ * fill where the output is read: METHOD_IN_DIRECT's output buffer is a second input.
+ */
+function buffers(plan: FuzzPlan, rng: Rng, call: IoctlOp): Pick<IoctlOp, 'inPointer' | 'outPointer' | 'outFill'> {
+  const method = codeParts(call.code).method;
+  const out: Pick<IoctlOp, 'inPointer' | 'outPointer' | 'outFill'> = {};
+  if (method !== 0 && rng.chance(0.3) && plan.badPointers) {
+    const both = rng.chance(0.2);
+    if (call.input.length > 0 && !call.input.nullPointer && (both || rng.chance(0.5))) out.inPointer = rng.pick(BAD_POINTERS);
+    if (call.outLength > 0 && (both || !out.inPointer)) out.outPointer = rng.pick(BAD_POINTERS);
+  }
+  if (call.outLength > 0 && !out.outPointer && rng.chance(method === 1 ? 0.6 : 0.1)) out.outFill = rng.chance(0.5) ? rng.bytes(rng.between(1, 16)) : structured(plan, rng, call.outLength);
+  return out;
 }
 
 function randomSlot(rng: Rng): number {
@@ -177,10 +201,16 @@ function mutate(plan: FuzzPlan, rng: Rng, op: IoctlOp): IoctlOp {
       case 4: {
         const p = codeParts(out.code);
         out.code = makeCode(p.deviceType, p.function, rng.below(4), rng.below(4));
+        // The buffers go with the method: chosen again for the new one.
+        out.inPointer = out.outPointer = out.outFill = undefined;
+        Object.assign(out, buffers(plan, rng, out));
         break;
       }
     }
   }
+  // A pointer or a fill goes with a buffer of some length: a length changed to 0 takes them away.
+  if (out.input.length === 0 || out.input.nullPointer) out.inPointer = undefined;
+  if (out.outLength === 0) out.outPointer = out.outFill = undefined;
   return out;
 }
 
@@ -191,31 +221,43 @@ function nearby(plan: FuzzPlan, rng: Rng, n: number): number {
   return Math.min(max, Math.max(0, next));
 }
 
-/** Opens and closes on spare slots with every access, some handles used before they are closed. */
+/** Names under the device a driver's IRP_MJ_CREATE must judge: separators, streams, dots, long, odd. */
+const SUB_PATHS = ['\\', '\\sub', '\\a\\b', ':stream', '\\..\\x', '\\.', '\\con', '\\*', '\\?', '\\%s%n%x', '\\name with spaces', `\\${'A'.repeat(255)}`, `\\${'B'.repeat(1024)}`];
+const SHARES: ReadonlyArray<ShareMode[]> = [[], ['read'], ['write'], ['read', 'write', 'delete']];
+const DISPOSITIONS: readonly Disposition[] = ['create-new', 'open-always', 'create-always', 'truncate-existing'];
+
+/** Opens and closes on spare slots with every access, under the device's name too, some handles used before they are closed. */
 function storm(plan: FuzzPlan, rng: Rng): FuzzOp[] {
   const ops: FuzzOp[] = [];
   const n = rng.between(4, 24);
   for (let i = 0; i < n; i++) {
     const slot = FIRST_FREE_SLOT + rng.below(GUEST_LIMITS.maxSlots - FIRST_FREE_SLOT);
-    const access: Access = rng.pick(SLOT_ACCESS);
-    ops.push({ kind: 'open', slot, access });
+    ops.push(randomOpen(rng, slot));
     if (rng.chance(0.3)) ops.push({ ...randomCall(plan, rng), slot });
     if (rng.chance(0.7)) ops.push({ kind: 'close', slot });
   }
   return ops;
 }
 
+function randomOpen(rng: Rng, slot: number): FuzzOp {
+  const open: FuzzOp = { kind: 'open', slot, access: rng.pick(SLOT_ACCESS) };
+  if (rng.chance(0.4)) open.path = rng.chance(0.8) ? rng.pick(SUB_PATHS) : `\\${Buffer.from(rng.bytes(rng.between(1, 12))).toString('hex')}`;
+  if (rng.chance(0.15)) open.share = rng.pick(SHARES);
+  if (rng.chance(0.15)) open.disposition = rng.pick(DISPOSITIONS);
+  return open;
+}
+
 /** Several threads at once: on the batch's shared handle, or each on its own handle opened and closed. */
 function parallel(plan: FuzzPlan, rng: Rng): FuzzOp {
   const own = rng.chance(0.4);
   const slot = FIRST_FREE_SLOT + rng.below(GUEST_LIMITS.maxSlots - FIRST_FREE_SLOT);
-  const calls = Array.from({ length: rng.between(1, 3) }, (): FuzzOp => ({ ...randomCall(plan, rng), ...(own ? { slot } : {}) }));
+  const calls = Array.from({ length: rng.between(1, 3) }, (): FuzzOp => ({ ...randomCall(plan, rng, true), ...(own ? { slot } : {}) }));
   const ops: FuzzOp[] = own ? [{ kind: 'open', slot, access: 'rw' }, ...calls, { kind: 'close', slot }] : calls;
   return { kind: 'par', threads: rng.between(2, 8), iterations: rng.between(2, 12), ops };
 }
 
 /** Bump when a batch made from the same seed and suite would differ: a replay of an older run is then refused. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /**
  * What every batch depends on besides its number: the seed, the generator and the space learned from the
@@ -230,6 +272,7 @@ export function planDigest(plan: FuzzPlan): string {
     seed: plan.seed,
     batchCalls: plan.batchCalls,
     threads: plan.threads,
+    badPointers: plan.badPointers,
     named: space.named,
     functions: space.functions,
     deviceTypes: space.deviceTypes,
@@ -240,3 +283,11 @@ export function planDigest(plan: FuzzPlan): string {
   };
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
+
+/**
+ * Targets where a bad user pointer never reaches the driver, and why: lab fuzz sends none there, since what
+ * comes back is the target's answer, never the driver's.
+ */
+export const BAD_POINTERS_STOP_SHORT: Readonly<Record<string, string>> = {
+  wine: "Wine copies a request's buffers into the driver host, so no bad pointer reaches the driver: Wine's ntdll answers in its place (with byte counts that mean nothing, and once a hang)",
+};

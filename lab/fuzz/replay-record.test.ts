@@ -20,14 +20,14 @@ const record = {
   kind: 'lab-fuzz',
   seed: 7,
   planDigest: 'a'.repeat(64),
-  options: { hangMs: 5000, batchCalls: 256, threads: false, functions: ['0x7E1-0x823'], deviceTypes: ['0x22', '0x8000'], maxLength: 131072, workers: 1 },
+  options: { hangMs: 5000, batchCalls: 256, threads: false, badPointers: false, functions: ['0x7E1-0x823'], deviceTypes: ['0x22', '0x8000'], maxLength: 131072, workers: 1 },
   exploration: { chunks: [{ worker: 0, batches: [0, 1, 2] }] },
 };
 
 describe('--replay reads the earlier run', () => {
   it('gives its seed, options and sessions', async () => {
     const r = await readReplayRecord(await folder(JSON.stringify(record)));
-    expect(r).toMatchObject({ seed: 7, hangMs: 5000, batchCalls: 256, threads: false, functions: [[0x7e1, 0x823]], deviceTypes: [0x22, 0x8000], maxLength: 131072, chunks: [{ worker: 0, batches: [0, 1, 2] }] });
+    expect(r).toMatchObject({ seed: 7, hangMs: 5000, batchCalls: 256, threads: false, badPointers: false, functions: [[0x7e1, 0x823]], deviceTypes: [0x22, 0x8000], maxLength: 131072, chunks: [{ worker: 0, batches: [0, 1, 2] }] });
   });
 
   it('refuses a folder that is not a fuzz run, or a record that is not one, naming the file and the field', async () => {

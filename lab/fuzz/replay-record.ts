@@ -19,6 +19,7 @@ const RecordSchema = z.object({
     hangMs: z.number().int().positive(),
     batchCalls: z.number().int().min(8),
     threads: z.boolean(),
+    badPointers: z.boolean(),
     functions: z.array(z.string().regex(/^0x[0-9A-F]{3}-0x[0-9A-F]{3}$/)),
     deviceTypes: z.array(z.string().regex(/^0x[0-9A-F]{1,4}$/)),
     maxLength: z.number().int().min(0),
@@ -34,6 +35,7 @@ export interface ReplayRecord {
   hangMs: number;
   batchCalls: number;
   threads: boolean;
+  badPointers: boolean;
   functions: Array<[number, number]>;
   deviceTypes: number[];
   maxLength: number;
@@ -63,6 +65,7 @@ export async function readReplayRecord(dir: string): Promise<ReplayRecord> {
     hangMs: r.options.hangMs,
     batchCalls: r.options.batchCalls,
     threads: r.options.threads,
+    badPointers: r.options.badPointers,
     functions: r.options.functions.map((f) => f.split('-').map(Number) as [number, number]),
     deviceTypes: r.options.deviceTypes.map(Number),
     maxLength: r.options.maxLength,

@@ -25,7 +25,7 @@ import type { FuzzProgress } from './fuzz-progress.js';
 import { FUZZ_SCHEMA_VERSION, type FindingReport, type FuzzReport, type SightingReport } from './fuzz-report.js';
 import { FuzzWorker } from './fuzz-sessions.js';
 import { fuzzSpace, type SpaceOptions } from './fuzz-space.js';
-import { fuzzPlan, planDigest, type GenerateOptions } from './generate.js';
+import { BAD_POINTERS_STOP_SHORT, fuzzPlan, planDigest, type GenerateOptions } from './generate.js';
 import { shrinkFindings, type SeenSighting } from './shrink-findings.js';
 import { sightingsOf } from './sighting.js';
 
@@ -127,6 +127,8 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   try {
     progress.line(`lab fuzz: ${suite.name} (${suite.driver.image}) on ${input.targets[0]!.name}${input.targets.length > 1 ? ` ×${input.targets.length}` : ''}, seed ${plan.seed}, budget ${input.budgetText}${input.replay ? `, replaying ${input.replay.from}` : ''}`);
     progress.line(`lab fuzz: ${space.named.length} named IOCTLs, ${plan.sweep.length} codes to sweep, ${space.corpus.length} calls from the suite, lengths up to ${space.maxLength}`);
+    const noPointers = BAD_POINTERS_STOP_SHORT[input.targets[0]!.kind];
+    if (!plan.badPointers && noPointers) progress.line(`lab fuzz: no bad pointers on ${input.targets[0]!.name}: ${noPointers}`);
     progress.searchBegan(input.budget.kind === 'time' ? input.budget.ms : undefined);
     const searchStart = Date.now();
     const explored = await explore({
@@ -207,6 +209,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
       hangMs: input.hangMs,
       batchCalls: plan.batchCalls,
       threads: plan.threads,
+      badPointers: plan.badPointers,
       functions: space.functions.map(([a, b]) => `${hex3(a)}-${hex3(b)}`),
       deviceTypes: space.deviceTypes.map((d) => `0x${d.toString(16).toUpperCase()}`),
       maxLength: space.maxLength,

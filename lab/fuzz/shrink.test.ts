@@ -122,6 +122,24 @@ describe('shrink', () => {
     expect(moved.ops).toEqual([call(OTHER, 0, 3, 0)]);
   });
 
+  it('keeps a bad pointer or an open under the device only when the defect needs it', async () => {
+    const neither = 0x22e007;
+    const bad: FuzzOp = { kind: 'ioctl', slot: 0, code: neither, input: input(16, '41'), outLength: 8, inPointer: 'kernel', outPointer: 'unaligned', outFill: bytes('ff') };
+    // The driver dereferences the input pointer: the kernel pointer stays, the rest goes.
+    const needsIt = new Model((ops) => calls(ops).some((op) => op.code === neither && op.inPointer === 'kernel'));
+    const kept = await shrink(needsIt, crash, batch(4, bad, 10), []);
+    expect(kept.ops).toEqual([{ kind: 'ioctl', slot: 0, code: neither, input: { pattern: new Uint8Array(0), length: 0 }, outLength: 0, inPointer: 'kernel' }]);
+    // It crashes on the code whatever the buffers: ordinary ones show it.
+    const anyBuffers = new Model((ops) => calls(ops).some((op) => op.code === neither));
+    const plain = await shrink(anyBuffers, crash, batch(4, bad, 10), []);
+    expect(plain.ops).toEqual([{ kind: 'ioctl', slot: 0, code: neither, input: { pattern: new Uint8Array(0), length: 0 }, outLength: 0 }]);
+    expect(plain.steps).toContain('buffers and opens: ordinary ones show it');
+    // IRP_MJ_CREATE on a name under the device: the open's path stays, the disposition it does not need goes.
+    const subOpen = new Model((ops) => ops.some((op) => op.kind === 'open' && op.path === ':stream'));
+    const opened = await shrink(subOpen, crash, batch(2, { kind: 'open', slot: 9, access: 'r', path: ':stream', disposition: 'create-new' }, 8), []);
+    expect(opened.ops).toEqual([{ kind: 'open', slot: 9, access: 'r', path: ':stream' }]);
+  });
+
   it('says so when nothing shows it from a fresh load', async () => {
     const model = new Model(() => false);
     const out = await shrink(model, crash, batch(3, call(READ, 0, 10)), []);

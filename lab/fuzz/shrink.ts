@@ -38,6 +38,7 @@ export async function shrink(trials: TrialRunner, sighting: Sighting, batch: Fuz
   keep(await simplerThreads(trials, sighting, ops, steps));
   keep(await shortestLengths(trials, sighting, ops, steps));
   keep(await simplestContents(trials, sighting, ops, steps));
+  keep(await plainerBuffersAndOpens(trials, sighting, ops, steps));
   keep(await simplestHandles(trials, sighting, ops, steps));
   if (ops.length > 1) keep(await fewestOps(trials, sighting, ops, steps));
   return { ops, ...(result ? { result } : {}), reproduced: true, steps };
@@ -263,6 +264,59 @@ async function simplestContents(trials: TrialRunner, sighting: Sighting, start: 
     steps.push(`contents of call ${describePath(at)}: zeros show it`);
   }
   return ops === start ? undefined : { ops, ...(result ? { result } : {}) };
+}
+
+/**
+ * Ordinary buffers instead of bad pointers and fills, plain opens instead of opens under the device's name
+ * with a share or disposition, where that still shows it: everything at once, else op by op, each op as
+ * plain as it can be (no option at all, or without one option).
+ */
+async function plainerBuffersAndOpens(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+  const at = start.map((op, i) => (plainerForms(op).length ? i : -1)).filter((i) => i >= 0);
+  if (at.length === 0) return undefined;
+  const all = start.map((op) => plainerForms(op)[0] ?? op);
+  const allFound = await trials.first([all], sighting);
+  if (allFound.index >= 0) {
+    steps.push('buffers and opens: ordinary ones show it');
+    return { ops: all, ...(allFound.result ? { result: allFound.result } : {}) };
+  }
+  let ops = start;
+  let result: CaseResult | undefined;
+  for (const i of at) {
+    // One option less at a time, while that still shows it (at most three times: an op has three options).
+    for (let forms = plainerForms(ops[i]!); forms.length > 0 && !trials.stopped; forms = plainerForms(ops[i]!)) {
+      const candidates = forms.map((form) => ops.map((op, k) => (k === i ? form : op)));
+      const found = await trials.first(candidates, sighting);
+      if (found.index < 0) break;
+      ops = candidates[found.index]!;
+      result = found.result ?? result;
+      steps.push(`step ${i + 1}: ${found.index === 0 ? 'an ordinary one' : 'fewer options'} shows it`);
+    }
+  }
+  return ops === start ? undefined : { ops, ...(result ? { result } : {}) };
+}
+
+/** Plainer forms of an op, plainest first: without any buffer or open option, then without each one. */
+function plainerForms(op: FuzzOp): FuzzOp[] {
+  if (op.kind === 'ioctl') {
+    const options = (['inPointer', 'outPointer', 'outFill'] as const).filter((k) => op[k] !== undefined);
+    if (options.length === 0) return [];
+    const base: FuzzOp = { kind: 'ioctl', slot: op.slot, code: op.code, input: op.input, outLength: op.outLength };
+    return options.length === 1 ? [base] : [base, ...options.map((k) => without(op, k))];
+  }
+  if (op.kind === 'open') {
+    const options = (['path', 'share', 'disposition'] as const).filter((k) => op[k] !== undefined);
+    if (options.length === 0) return [];
+    const base: FuzzOp = { kind: 'open', slot: op.slot, access: op.access };
+    return options.length === 1 ? [base] : [base, ...options.map((k) => without(op, k))];
+  }
+  return [];
+}
+
+function without<T extends object>(op: T, key: keyof T): T {
+  const copy = { ...op };
+  delete copy[key];
+  return copy;
 }
 
 /** Calls moved to the read-write handle (slot 0) where the handle's access does not matter. */

@@ -38,7 +38,7 @@ export function checkPlan(loaded: LoadedSuite, suite: ExpandedSuite, origin: Pla
   const client = suite.client ? GUEST_FOLDER + basename(suite.client) : undefined;
   for (const c of suite.cases) {
     try {
-      checkPlanCase(toGuestCase(c, client ? { client } : {}), header);
+      checkPlanCase(toGuestCase(c, { ...(client ? { client } : {}), file: (name) => GUEST_FOLDER + name }), header);
     } catch (error) {
       if (!(error instanceof PlanEncodeError)) throw error;
       issues.push(caseIssue(loaded, c, error));
@@ -100,13 +100,20 @@ function stepPath(templates: readonly RawStep[], field: string, implicit: number
 function fieldOf(step: RawStep, names: string[]): PropertyKey[] {
   const [first, second] = names;
   if (first === 'slot') return 'open' in step ? ['open', 'handle'] : 'close' in step ? ['close'] : ['handle'];
-  if (first === 'access') return ['open', 'access'];
+  if (first === 'access' || first === 'path' || first === 'device' || first === 'share' || first === 'disposition' || first === 'overlapped') return ['open', first];
   if (first === 'code') return ['ioctl'];
-  if (first === 'input') return second === 'length' ? ['input', 'length'] : ['input'];
+  if (first === 'input') {
+    const key = 'write' in step ? 'write' : 'input';
+    return second === 'length' ? [key, 'length'] : [key];
+  }
   if (first === 'threads' || first === 'iterations') return ['parallel', first];
   if (first === 'commandLine') return ['run'];
   if (first === 'service') return 'load' in step ? ['load'] : ['unload'];
   if (first === 'ms') return ['sleep'];
-  if (first === 'outLength' || first === 'timeoutMs') return [first];
+  if (first === 'fill') return ['outFill'];
+  if (first === 'length') return ['read'];
+  if (first === 'env') return second !== undefined && 'env' in step && step.env && Object.hasOwn(step.env, second) ? ['env', second] : ['env'];
+  if (first === 'async') return 'wait' in step ? ['wait'] : 'cancel' in step ? ['cancel'] : ['async'];
+  if (['outLength', 'timeoutMs', 'inPointer', 'outPointer', 'offset', 'cwd', 'env', 'image'].includes(first ?? '')) return [first!];
   return [];
 }

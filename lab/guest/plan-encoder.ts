@@ -5,7 +5,7 @@
  * run when a suite is read (check-plan.ts). Case by case (a generator), because suites expand to 10,000+
  * cases: write it with `pipeline(Readable.from(encodePlan(header, cases)), createWriteStream(path))`.
  */
-import { GUEST_LIMITS, type GuestCase, type GuestPayload, type GuestPlanHeader, type GuestStep } from './plan.js';
+import { GUEST_LIMITS, type BufferOptions, type GuestCase, type GuestPayload, type GuestPlanHeader, type GuestStep, type Pointer } from './plan.js';
 
 /** A plan that cannot be encoded: names the case (if any) and the field. */
 export class PlanEncodeError extends Error {
@@ -23,6 +23,18 @@ export class PlanEncodeError extends Error {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const PAR_STEPS: ReadonlySet<GuestStep['kind']> = new Set(['open', 'close', 'ioctl', 'sleep']);
+/** The plan's words for the pointer kinds (driver/guest/plan-case.c's PTR_NAMES). */
+const POINTER_WORDS: Record<Pointer, string> = {
+  heap: 'heap',
+  null: 'null',
+  invalid: 'invalid',
+  kernel: 'kernel',
+  unaligned: 'unaligned',
+  readOnly: 'readonly',
+  noAccess: 'noaccess',
+  guardPage: 'pageend',
+};
+const DISPOSITION_WORDS = new Set(['open', 'create', 'open-always', 'create-always', 'truncate']);
 
 export function* encodePlan(header: GuestPlanHeader, cases: Iterable<GuestCase>): Generator<string, void, undefined> {
   yield encodeHeader(header);
@@ -80,18 +92,44 @@ function caseText(c: GuestCase, header: CaseHeader, emit: boolean): string {
 function encodeStep(id: string, at: string, s: GuestStep, header: CaseHeader, inPar: boolean, emit: boolean): string {
   if (inPar && !PAR_STEPS.has(s.kind)) fail(id, `${at}.kind`, `'${s.kind}' is not allowed inside par (only open, close, ioctl, sleep)`);
   switch (s.kind) {
-    case 'open':
+    case 'open': {
       if (!['rw', 'r', 'w', 'none'].includes(s.access)) fail(id, `${at}.access`, `must be rw, r, w or none, got ${JSON.stringify(s.access)}`);
       // Inside par a failed open is counted, never the end of anything.
       if (s.required && inPar) fail(id, `${at}.required`, 'is not allowed inside par');
-      return `open ${slot(id, at, s.slot)} ${s.access}${s.required ? ' required' : ''}\n`;
+      if (s.overlapped && inPar) fail(id, `${at}.overlapped`, 'is not allowed inside par');
+      let text = `open ${slot(id, at, s.slot)} ${s.access}${s.required ? ' required' : ''}${s.overlapped ? ' overlapped' : ''}`;
+      if (s.path !== undefined) text += ` path=${hexText(id, `${at}.path`, s.path, emit)}`;
+      if (s.device !== undefined) text += ` device=${hexText(id, `${at}.device`, s.device, emit)}`;
+      if (s.share !== undefined) {
+        if (!/^(?!.*(.).*\1)[rwd]*$/.test(s.share)) fail(id, `${at}.share`, `must be the letters r, w, d, each at most once, got ${JSON.stringify(s.share)}`);
+        text += ` share=${s.share === '' ? 'none' : s.share}`;
+      }
+      if (s.disposition !== undefined) {
+        if (!DISPOSITION_WORDS.has(s.disposition)) fail(id, `${at}.disposition`, `is unknown: ${JSON.stringify(s.disposition)}`);
+        text += ` disposition=${s.disposition}`;
+      }
+      return `${text}\n`;
+    }
     case 'close':
       return `close ${slot(id, at, s.slot)}\n`;
     case 'ioctl': {
       const code = int(id, `${at}.code`, s.code, 0, 0xffff_ffff);
       const out = int(id, `${at}.outLength`, s.outLength, 0, GUEST_LIMITS.maxBufferLength);
-      return `ioctl ${slot(id, at, s.slot)} 0x${code.toString(16).toUpperCase().padStart(8, '0')} ${payloadLength(id, at, s.input)} ${out} ${payload(id, at, s.input, emit)}\n`;
+      const options = bufferOptions(id, at, s, inPar, { fill: 'fill', inPointer: 'in', outPointer: 'out' }, emit);
+      return `ioctl ${slot(id, at, s.slot)} 0x${code.toString(16).toUpperCase().padStart(8, '0')} ${payloadLength(id, at, s.input)} ${out} ${payload(id, at, s.input, emit)}${options}\n`;
     }
+    case 'read': {
+      const length = int(id, `${at}.length`, s.length, 0, GUEST_LIMITS.maxBufferLength);
+      return `read ${slot(id, at, s.slot)} ${length}${offset(id, at, s.offset)}${bufferOptions(id, at, s, inPar, { fill: 'fill', outPointer: 'buf' }, emit)}\n`;
+    }
+    case 'write': {
+      const options = bufferOptions(id, at, s, inPar, { inPointer: 'buf' }, emit);
+      return `write ${slot(id, at, s.slot)} ${payloadLength(id, at, s.input)} ${payload(id, at, s.input, emit)}${offset(id, at, s.offset)}${options}\n`;
+    }
+    case 'wait':
+      return `wait ${asyncSlot(id, `${at}.async`, s.async)} ${int(id, `${at}.timeoutMs`, s.timeoutMs, 0, GUEST_LIMITS.maxWaitMs)}\n`;
+    case 'cancel':
+      return `cancel ${asyncSlot(id, `${at}.async`, s.async)}\n`;
     case 'par': {
       const threads = int(id, `${at}.threads`, s.threads, 1, GUEST_LIMITS.maxThreads);
       const iterations = int(id, `${at}.iterations`, s.iterations, 1, GUEST_LIMITS.maxIterations);
@@ -108,17 +146,69 @@ function encodeStep(id: string, at: string, s: GuestStep, header: CaseHeader, in
         fail(id, `${at}.commandLine`, 'must be a non-empty string without NUL');
       // UTF-8 would carry a lone surrogate as U+FFFD: the program would get another argument than written.
       if (LONE_SURROGATE.test(s.commandLine)) fail(id, `${at}.commandLine`, 'is not well-formed Unicode (a lone surrogate)');
-      return `exec ${timeout} ${emit ? Buffer.from(s.commandLine, 'utf8').toString('hex') : ''}\n`;
+      let text = `exec ${timeout} ${emit ? Buffer.from(s.commandLine, 'utf8').toString('hex') : ''}`;
+      if (s.cwd !== undefined) text += ` cwd=${hexText(id, `${at}.cwd`, s.cwd, emit)}`;
+      if (s.env !== undefined) text += ` env=${environment(id, `${at}.env`, s.env, emit)}`;
+      return `${text}\n`;
     }
     case 'load':
     case 'unload':
-      if (s.kind === 'load' && !header.driver) fail(id, `${at}.kind`, "'load' needs the plan header's driver (it names the image)");
-      return `${s.kind} ${token(id, `${at}.service`, s.service, GUEST_LIMITS.maxServiceBytes)}\n`;
+      if (s.kind === 'load' && !header.driver && s.image === undefined) fail(id, `${at}.kind`, "'load' needs an image, or the plan header's driver (it names the image)");
+      return `${s.kind} ${token(id, `${at}.service`, s.service, GUEST_LIMITS.maxServiceBytes)}${s.kind === 'load' && s.image !== undefined ? ` image=${hexText(id, `${at}.image`, s.image, emit)}` : ''}\n`;
     case 'sleep':
       return `sleep ${int(id, `${at}.ms`, s.ms, 0, GUEST_LIMITS.maxSleepMs)}\n`;
     default:
       return fail(id, `${at}.kind`, `is unknown: ${JSON.stringify((s as { kind: unknown }).kind)}`);
   }
+}
+
+/** ` key=value` words of a step that moves bytes; `names` maps each option this kind takes to its plan word. */
+function bufferOptions(id: string, at: string, s: BufferOptions & { input?: GuestPayload }, inPar: boolean, names: Partial<Record<'fill' | 'inPointer' | 'outPointer', string>>, emit: boolean): string {
+  let text = '';
+  const given = (['fill', 'inPointer', 'outPointer', 'async'] as const).filter((k) => s[k] !== undefined);
+  if (inPar && given.length) fail(id, `${at}.${given[0]}`, 'is not allowed inside par');
+  if (s.fill !== undefined) {
+    if (!names.fill) fail(id, `${at}.fill`, 'is not an option of this step');
+    if (!(s.fill instanceof Uint8Array) || s.fill.length === 0) fail(id, `${at}.fill`, 'must be at least one byte');
+    text += ` fill=${emit ? Buffer.from(s.fill.buffer, s.fill.byteOffset, s.fill.byteLength).toString('hex') : ''}`;
+  }
+  for (const key of ['inPointer', 'outPointer'] as const) {
+    const kind = s[key];
+    if (kind === undefined || kind === 'heap') continue;
+    if (!names[key]) fail(id, `${at}.${key}`, 'is not an option of this step');
+    if (!Object.hasOwn(POINTER_WORDS, kind)) fail(id, `${at}.${key}`, `is unknown: ${JSON.stringify(kind)}`);
+    if (key === 'inPointer' && s.input?.nullPointer) fail(id, `${at}.inPointer`, 'cannot go with a NULL payload, which is a NULL pointer already');
+    text += ` ${names[key]}=${POINTER_WORDS[kind]}`;
+  }
+  if (s.async !== undefined) text += ` async=${asyncSlot(id, `${at}.async`, s.async)}`;
+  return text;
+}
+
+function offset(id: string, at: string, value: number | undefined): string {
+  return value === undefined ? '' : ` offset=${int(id, `${at}.offset`, value, 0, Number.MAX_SAFE_INTEGER)}`;
+}
+
+function asyncSlot(id: string, field: string, value: number): number {
+  return int(id, field, value, 0, GUEST_LIMITS.maxAsync - 1);
+}
+
+/** A string the runner reads as hex of its UTF-8 (paths, a working folder): non-empty, no NUL, well-formed. */
+function hexText(id: string, field: string, value: string, emit: boolean): string {
+  if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) fail(id, field, 'must be a non-empty string without NUL');
+  if (LONE_SURROGATE.test(value)) fail(id, field, 'is not well-formed Unicode (a lone surrogate)');
+  return emit ? Buffer.from(value, 'utf8').toString('hex') : '';
+}
+
+/** NAME=VALUE strings, NUL between them: names without `=` or NUL, values without NUL. */
+function environment(id: string, field: string, env: Record<string, string>, emit: boolean): string {
+  const entries = Object.entries(env);
+  if (entries.length === 0) fail(id, field, 'must name at least one variable');
+  for (const [name, value] of entries) {
+    if (name.length === 0 || /[=\0]/.test(name)) fail(id, field, `has a bad variable name ${JSON.stringify(name)} (no = or NUL)`);
+    if (typeof value !== 'string' || value.includes('\0')) fail(id, `${field}.${name}`, 'must be a string without NUL');
+    if (LONE_SURROGATE.test(name) || LONE_SURROGATE.test(value)) fail(id, `${field}.${name}`, 'is not well-formed Unicode (a lone surrogate)');
+  }
+  return emit ? Buffer.from(entries.map(([n, v]) => `${n}=${v}`).join('\0'), 'utf8').toString('hex') : '';
 }
 
 function payloadLength(id: string, at: string, p: GuestPayload): number {

@@ -3,6 +3,9 @@
  * The guest knows nothing about expectations, so nothing here does either.
  */
 export type Access = 'rw' | 'r' | 'w' | 'none';
+/** Where a buffer of a step lives: the pointer the driver receives (PROTOCOL.md, "Buffers"). */
+export type Pointer = 'heap' | 'null' | 'invalid' | 'kernel' | 'unaligned' | 'readOnly' | 'noAccess' | 'guardPage';
+export type GuestDisposition = 'open' | 'create' | 'open-always' | 'create-always' | 'truncate';
 
 /** Input bytes: a pattern repeated (and cut) to `length`; `perThread` adds the thread index to each byte. */
 export interface GuestPayload {
@@ -13,14 +16,43 @@ export interface GuestPayload {
   nullPointer?: boolean;
 }
 
+/** The options of a step that moves bytes (all optional: the defaults are heap buffers, zero fill, sync). */
+export interface BufferOptions {
+  /** The output buffer's bytes before the call, repeated (ioctl, read). */
+  fill?: Uint8Array;
+  inPointer?: Pointer;
+  outPointer?: Pointer;
+  /** Start the request in this async slot (0..15) and go on. */
+  async?: number;
+}
+
 export type GuestStep =
   /** `required`: a failed open ends the case; the steps after it are not run. */
-  | { kind: 'open'; slot: number; access: Access; required?: boolean }
+  | {
+      kind: 'open';
+      slot: number;
+      access: Access;
+      required?: boolean;
+      overlapped?: boolean;
+      /** Appended to the device path. */
+      path?: string;
+      /** Another device path than the header's. */
+      device?: string;
+      /** Letters r, w, d; '' shares nothing; absent: rw. */
+      share?: string;
+      disposition?: GuestDisposition;
+    }
   | { kind: 'close'; slot: number }
-  | { kind: 'ioctl'; slot: number; code: number; input: GuestPayload; outLength: number }
+  | ({ kind: 'ioctl'; slot: number; code: number; input: GuestPayload; outLength: number } & BufferOptions)
+  | ({ kind: 'read'; slot: number; length: number; offset?: number } & Pick<BufferOptions, 'fill' | 'outPointer' | 'async'>)
+  | ({ kind: 'write'; slot: number; input: GuestPayload; offset?: number } & Pick<BufferOptions, 'inPointer' | 'async'>)
+  | { kind: 'wait'; async: number; timeoutMs: number }
+  | { kind: 'cancel'; async: number }
   | { kind: 'par'; threads: number; iterations: number; steps: GuestStep[] }
-  | { kind: 'exec'; timeoutMs: number; commandLine: string }
-  | { kind: 'load'; service: string }
+  /** cwd: under the header's workdir, or absolute; env: NAME → value added to the runner's environment. */
+  | { kind: 'exec'; timeoutMs: number; commandLine: string; cwd?: string; env?: Record<string, string> }
+  /** image: a guest path; absent: the header's driver image. */
+  | { kind: 'load'; service: string; image?: string }
   | { kind: 'unload'; service: string }
   | { kind: 'sleep'; ms: number };
 

@@ -117,6 +117,34 @@ describe('decodeGuestLine steps', () => {
     ]);
   });
 
+  it('read, write and wait, with the fields of an ioctl', () => {
+    const [r, w, wait, pending] = steps(
+      '{"k":"read","e":0,"s":0,"n":3,"us":2.5,"o":"78797a","g":0}',
+      '{"k":"write","e":1784,"s":3221225704,"n":0,"us":1,"o":"","g":0}',
+      '{"k":"wait","e":995,"s":3221225760,"n":0,"us":3367.8,"o":"","g":0}',
+      '{"k":"ioctl","e":997,"s":259,"n":0,"us":0,"o":"","g":0}',
+    );
+    expect(r).toEqual({ kind: 'read', error: 0, status: 0, bytesReturned: 3, elapsedUs: 2.5, output: u8(0x78, 0x79, 0x7a), outputTruncated: false, guardDamaged: false });
+    expect(w).toMatchObject({ kind: 'write', error: 1784, status: 0xc00000e8 });
+    expect(wait).toMatchObject({ kind: 'wait', error: 995, status: 0xc0000120, bytesReturned: 0 });
+    expect(pending).toMatchObject({ kind: 'ioctl', error: 997, status: 259 });
+    expect(steps('{"k":"read","e":null,"error":"async slot 3 already holds a request of this case"}')[0]).toMatchObject({ kind: 'read', error: null, refused: 'async slot 3 already holds a request of this case' });
+  });
+
+  it('cancel, with the call that cancelled, or refused', () => {
+    expect(steps('{"k":"cancel","e":1168,"via":"CancelIo"}', '{"k":"cancel","e":null,"error":"async slot 4 holds no request"}')).toEqual([
+      { kind: 'cancel', error: 1168, status: null, via: 'CancelIo' },
+      { kind: 'cancel', error: null, status: null, refused: 'async slot 4 holds no request' },
+    ]);
+    expect(problemOf('{"t":"case","i":3,"id":"x","steps":[{"k":"cancel","e":0}],"us":1,"log":null}')).toBe('steps[0].via is not a string');
+  });
+
+  it('a case with requests still pending after the runner cancelled them', () => {
+    const event = decodeGuestLine('{"t":"case","i":3,"id":"x","steps":[],"pending":[0,5],"us":1,"log":null}');
+    expect(event).toMatchObject({ t: 'case', pending: [0, 5] });
+    expect(problemOf('{"t":"case","i":3,"id":"x","steps":[],"pending":["0"],"us":1,"log":null}')).toBe('pending[0] is not a number');
+  });
+
   it('exec, finished and timed out', () => {
     expect(steps('{"k":"exec","e":0,"exit":0,"out":"68690d0a","us":80000.5}', '{"k":"exec","e":1460,"exit":null,"out":"","ot":1,"us":5000}')).toEqual([
       { kind: 'exec', error: 0, exitCode: 0, output: u8(0x68, 0x69, 13, 10), outputTruncated: false, elapsedUs: 80000.5 },

@@ -6,6 +6,7 @@
  * Hand-written checks instead of a schema library: the host decodes 10,000+ lines per run.
  */
 import type {
+  CancelOutcome,
   ExecOutcome,
   FreshLoad,
   GuestEvent,
@@ -69,6 +70,7 @@ function decodeEvent(o: Json, raw: string): GuestEvent {
         steps: arr(o, 'steps').map((s, i) => step(s, `steps[${i}]`)),
         ...(o.fresh !== undefined ? { fresh: fresh(o.fresh) } : {}),
         ...(o.stopped !== undefined ? { stopped: num(o, 'stopped') } : {}),
+        ...(o.pending !== undefined ? { pending: arr(o, 'pending').map((v, i) => numValue(v, `pending[${i}]`)) } : {}),
       };
     case 'unload':
       return {
@@ -103,7 +105,13 @@ function step(s: unknown, at: string): StepOutcome {
   if (!isObject(s) || typeof s.k !== 'string') throw new FieldError(`${at} is not a step object`);
   switch (s.k) {
     case 'ioctl':
+    case 'read':
+    case 'write':
+    case 'wait':
       return ioctl(s, at);
+    case 'cancel':
+      if (s.e === null) return { kind: 'cancel', error: null, status: null, refused: str(s, 'error', at) } satisfies CancelOutcome;
+      return { kind: 'cancel', error: num(s, 'e', at), status: null, via: str(s, 'via', at) } satisfies CancelOutcome;
     case 'open':
     case 'close':
       return { kind: s.k, error: errorCode(s, at), status: statusCode(s, at) } satisfies SimpleOutcome;
@@ -129,9 +137,10 @@ function step(s: unknown, at: string): StepOutcome {
 }
 
 function ioctl(s: Json, at: string): IoctlOutcome {
+  const kind = s.k as IoctlOutcome['kind'];
   if (s.e === null) {
     return {
-      kind: 'ioctl',
+      kind,
       error: null,
       status: null,
       bytesReturned: 0,
@@ -143,7 +152,7 @@ function ioctl(s: Json, at: string): IoctlOutcome {
     };
   }
   return {
-    kind: 'ioctl',
+    kind,
     error: num(s, 'e', at),
     status: statusCode(s, at),
     bytesReturned: num(s, 'n', at),
@@ -214,8 +223,11 @@ function name(at: string | undefined, key: string): string {
 }
 
 function num(o: Json, key: string, at?: string): number {
-  const v = o[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new FieldError(`${name(at, key)} is not a number`);
+  return numValue(o[key], name(at, key));
+}
+
+function numValue(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new FieldError(`${field} is not a number`);
   return v;
 }
 

@@ -2,8 +2,9 @@
  * What the guest runner reports: the typed form of driver/guest/PROTOCOL.md's result lines, as decoded
  * by result-decoder.ts. Byte strings are decoded from hex.
  */
+/** An ioctl, read or write, or the `wait` that saw an async one end: the same fields. */
 export interface IoctlOutcome {
-  kind: 'ioctl';
+  kind: 'ioctl' | 'read' | 'write' | 'wait';
   /** Win32 error (0 = success); null when the runner did not run the step. */
   error: number | null;
   /** The NTSTATUS the call returned (unsigned); null when the step was not run or the runner did not say. */
@@ -24,6 +25,16 @@ export interface SimpleOutcome {
   status: number | null;
   message?: string;
   service?: string;
+}
+
+export interface CancelOutcome {
+  kind: 'cancel';
+  /** CancelIoEx's (or CancelIo's) Win32 error; null when the step was not run. */
+  error: number | null;
+  status: null;
+  /** Which call cancelled: CancelIoEx, or CancelIo where Windows has none (NT 5.2). */
+  via?: string;
+  refused?: string;
 }
 
 export interface ExecOutcome {
@@ -66,7 +77,7 @@ export interface ParallelOutcome {
   refused?: string;
 }
 
-export type StepOutcome = IoctlOutcome | SimpleOutcome | ExecOutcome | ParallelOutcome;
+export type StepOutcome = IoctlOutcome | SimpleOutcome | ExecOutcome | ParallelOutcome | CancelOutcome;
 
 /** Why and how the runner loaded the driver again before a case. */
 export interface FreshLoad {
@@ -97,6 +108,8 @@ export type GuestEvent =
       fresh?: FreshLoad;
       /** The index of a required open that failed: the steps after it were not run. */
       stopped?: number;
+      /** Async slots whose requests were still pending after the runner cancelled them at the case's end. */
+      pending?: number[];
     }
   /** A case the runner could not run as written; index -1 and id '' for a line outside any case. */
   | { t: 'case-error'; index: number; id: string; error: string; line: number }

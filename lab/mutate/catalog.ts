@@ -11,6 +11,8 @@ const Mutant = z.object({
   description: z.string(),
   observableOn: z.array(z.string()).min(1),
   why: z.string().optional(),
+  /** Why a target the mutant is not observable on cannot show it, by what the target stands for (e.g. `reactos`); `why` is Wine's. */
+  whyNot: z.record(z.string(), z.string()).optional(),
 });
 export type Mutant = z.infer<typeof Mutant>;
 

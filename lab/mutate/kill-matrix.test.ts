@@ -15,7 +15,7 @@ describe('killMatrix', () => {
   ];
 
   it('counts only cases that pass on the real driver as killers, and keeps unobservable mutants apart', () => {
-    const m = killMatrix('wine', baseline, runs);
+    const m = killMatrix(['wine'], baseline, runs);
     expect(m.rows.map((r) => [r.mutant.name, r.fate, r.killedBy.map((k) => k.id)])).toEqual([
       ['killed', 'killed', ['b']],
       ['survivor', 'survived', []],
@@ -25,6 +25,13 @@ describe('killMatrix', () => {
   });
 
   it('on a Windows target every mutant counts', () => {
-    expect(killMatrix('ssh', baseline, runs).observable).toBe(3);
+    expect(killMatrix(['windows'], baseline, runs).observable).toBe(3);
+  });
+
+  it('gives the reason of the target at hand for a mutant it cannot show, Wine\'s otherwise', () => {
+    const onlyWindows = { ...mutant('no-lock', ['windows']), whyNot: { reactos: 'one CPU' } };
+    const hidden = [{ mutant: onlyWindows, cases: [result('a', 'passed'), result('b', 'passed')], exitCode: 0, durationMs: 1 }];
+    expect(killMatrix(['reactos'], baseline, hidden).rows[0]).toMatchObject({ fate: 'not-observable', why: 'one CPU' });
+    expect(killMatrix(['wine'], baseline, hidden).rows[0]).toMatchObject({ fate: 'not-observable', why: 'serial IRP dispatch' });
   });
 });

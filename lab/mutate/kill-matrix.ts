@@ -10,6 +10,8 @@ export interface MutantRow {
   killedBy: Array<{ id: string; status: CaseResult['status'] }>;
   exitCode: number;
   durationMs: number;
+  /** For a mutant this target cannot observe: why, for this target. */
+  why?: string;
 }
 
 export interface KillMatrix {
@@ -23,14 +25,16 @@ export interface KillMatrix {
 /**
  * A mutant is killed when a case that passes on the real driver does not pass on it. A mutant the catalog
  * says this target cannot observe (Wine's serial IRP dispatch hides a missing lock) is counted apart,
+ * `observes` being what the target stands for in the catalog (its kind's registry entry says),
  * with its reason, instead of as a survivor the suite could have caught.
  */
-export function killMatrix(targetKind: string, baselinePassed: ReadonlySet<string>, runs: Array<{ mutant: Mutant; cases: CaseResult[]; exitCode: number; durationMs: number }>): KillMatrix {
-  const observableHere = (m: Mutant) => m.observableOn.includes(targetKind) || (targetKind !== 'wine' && m.observableOn.includes('windows'));
+export function killMatrix(observes: readonly string[], baselinePassed: ReadonlySet<string>, runs: Array<{ mutant: Mutant; cases: CaseResult[]; exitCode: number; durationMs: number }>): KillMatrix {
+  const observableHere = (m: Mutant) => m.observableOn.some((o) => observes.includes(o));
   const rows = runs.map(({ mutant, cases, exitCode, durationMs }): MutantRow => {
     const killedBy = cases.filter((c) => baselinePassed.has(c.id) && c.status !== 'passed' && c.status !== 'skipped').map((c) => ({ id: c.id, status: c.status }));
     const fate: MutantFate = killedBy.length > 0 ? 'killed' : observableHere(mutant) ? 'survived' : 'not-observable';
-    return { mutant, fate, killedBy, exitCode, durationMs };
+    const why = fate === 'not-observable' ? (observes.map((o) => mutant.whyNot?.[o]).find(Boolean) ?? mutant.why) : undefined;
+    return { mutant, fate, killedBy, exitCode, durationMs, ...(why ? { why } : {}) };
   });
   const observable = rows.filter((r) => r.fate !== 'not-observable').length;
   const killed = rows.filter((r) => r.fate === 'killed').length;

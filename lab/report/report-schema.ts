@@ -43,6 +43,7 @@ const StepSchema = z.looseObject({
   parallel: z.looseObject({ threads: z.number(), iterations: z.number(), sub: z.array(z.looseObject({ kind: text })) }).optional(),
   exitCode: z.number().nullable().optional(),
   stdout: text.optional(),
+  async: text.optional(),
 });
 
 export const CaseSchema = z.looseObject({

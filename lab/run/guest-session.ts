@@ -24,6 +24,8 @@ export interface SessionInput {
   /** Guest paths of what deploy put there. */
   runner: string;
   client?: string;
+  /** Guest paths of the suite's `files` (and the driver image), by name. */
+  file?: (name: string) => string;
   /** Local file the plan is written to before it is put into the guest. */
   localPlan: string;
   debug: DebugStream;
@@ -74,7 +76,7 @@ export interface SessionOutcome {
 export async function runGuestSession(input: SessionInput, cases: Case[]): Promise<SessionOutcome> {
   const { target, debug } = input;
   const byIndex = new Map(cases.map((c) => [c.index, c]));
-  await pipeline(Readable.from(encodePlan(input.header, cases.map((c) => toGuestCase(c, { client: input.client })))), createWriteStream(input.localPlan));
+  await pipeline(Readable.from(encodePlan(input.header, cases.map((c) => toGuestCase(c, { client: input.client, file: input.file })))), createWriteStream(input.localPlan));
   const guestPlan = target.guestPath('plan.txt');
   await target.put(input.localPlan, guestPlan);
 

@@ -93,13 +93,19 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         return { stopped: false, loadBlame: image.blame };
       }
     }
-    reporters.onPhase('execute', `${remaining.length} cases`);
+    // `isolation: vm`: such a case runs alone, on a target reverted to its clean state (the revert above;
+    // the first session's target is clean from prepare), and the case after it gets a revert too.
+    const cut = remaining[0]!.cleanTarget ? 1 : remaining.findIndex((c) => c.cleanTarget);
+    const batch = cut < 0 ? remaining : remaining.slice(0, cut);
+    const rest = remaining.slice(batch.length);
+    reporters.onPhase('execute', `${batch.length} cases`);
     const outcome = await runGuestSession(
       {
         target,
         header,
         runner: paths.runner,
         ...(paths.client ? { client: paths.client } : {}),
+        file: (name: string) => target.guestPath(name),
         localPlan: join(input.outDir, `plan${input.fileTag}.txt`),
         debug: input.debug,
         signal,
@@ -108,7 +114,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         ...(input.sessionTimeouts ? { timeouts: input.sessionTimeouts } : {}),
         ...(input.onGuestLine ? { onGuestLine: input.onGuestLine } : {}),
       },
-      remaining,
+      batch,
     );
     sessions += 1;
     const { marks } = outcome;
@@ -120,12 +126,13 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
 
     const stop = outcome.stop;
     if (stop.kind === 'interrupted') return { stopped: true };
-    const progressed = outcome.remaining.length < remaining.length;
+    const progressed = outcome.remaining.length < batch.length;
+    const left = [...outcome.remaining, ...rest];
     // A load refused for the machine's reasons (1722: the service manager not answering) is a harness
     // fault like a runner that dies: it goes through the bounded retries on a clean target below.
     const machineRefusedLoad = stop.kind === 'load-failed' && ENVIRONMENT_LOAD_ERRORS.has(stop.error) && fruitless + 1 < MAX_FRUITLESS_SESSIONS;
     if (!machineRefusedLoad && (stop.kind === 'load-failed' || stop.kind === 'load-hung' || stop.kind === 'load-crashed' || (stop.kind === 'crash' && stop.index === undefined && !progressed))) {
-      return { stopped: false, loadBlame: await failLoad(input, outcome, outcome.remaining) };
+      return { stopped: false, loadBlame: await failLoad(input, outcome, left) };
     }
     if (stop.kind === 'unload-hung') input.fault(`the driver did not unload within ${stop.afterMs / 1000} s after the last case: its unload routine hangs (the guest was killed)`);
     if (stop.kind === 'crash' && stop.index === undefined) input.fault(`the driver crashed between cases or while unloading: ${stop.signature}${outcome.evidence?.backtrace ? `\n${outcome.evidence.backtrace}` : ''}`);
@@ -142,7 +149,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     } else {
       fruitless = 0;
     }
-    remaining = outcome.remaining;
+    remaining = left;
   }
   return { stopped: false };
 }
@@ -221,6 +228,8 @@ async function deploy(input: SessionsInput): Promise<{ runner: string; client?: 
   await target.putTools?.();
   await target.put(input.guestRunner, runner);
   await target.put(suite.driver.image, target.guestPath(basename(suite.driver.image)));
+  // The suite's `files` (a config file, a second driver, a program and its DLLs) go beside the driver.
+  for (const file of suite.files) await target.put(file.path, target.guestPath(file.name));
   if (!suite.client) return { runner };
   const client = target.guestPath(basename(suite.client));
   await target.put(suite.client, client);

@@ -40,6 +40,24 @@ describe('runSuite rules, against a scripted target double', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('isolation: vm runs the case alone on a target reverted to its clean state, and reverts after it', async () => {
+    const { dir } = await setUp(['placeholder']);
+    await writeFile(join(dir, 's.yaml'), `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n${['a', 'b', 'c', 'd'].map((n) => `  - name: ${n}\n${n === 'b' ? '    isolation: vm\n' : ''}    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n`).join('')}`);
+    const suite = expandSuite(await loadSuite(join(dir, 's.yaml')));
+    expect(suite.cases.map((c) => Boolean(c.cleanTarget))).toEqual([false, true, false, false]);
+    const target = new ScriptedTarget(() => 'pass');
+    const sessions: string[][] = [];
+    const put = target.put.bind(target);
+    target.put = async (local, guest) => {
+      if (guest.endsWith('plan.txt')) sessions.push([...(await readFile(local, 'utf8')).matchAll(/^case \d+ s\/(\w+)$/gm)].map((m) => m[1]!));
+      return put(local, guest);
+    };
+    const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir: join(dir, 'out'), guestRunner: join(dir, 'x.sys'), reporters: [new JsonReporter()], signal: new AbortController().signal, options: {} });
+    expect(result.exitCode).toBe(0);
+    expect(sessions).toEqual([['a'], ['b'], ['c', 'd']]);
+    expect(target.reverts).toBe(2);
+  });
+
   it('crash evidence that cannot be collected is a warning in the report, and the case is still crashed', async () => {
     const r = await run(['a', 'b'], (session, id) => (id === 's/a' && session === 1 ? 'crash' : 'pass'), {}, { evidenceFails: true });
     expect(r.status).toEqual({ a: 'crashed', b: 'passed' });

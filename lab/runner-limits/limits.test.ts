@@ -26,6 +26,9 @@ describe('the guest runner limits', () => {
       maxExecTimeoutMs: c.get('LAB_MAX_EXEC_MS'),
       maxIdBytes: c.get('LAB_MAX_ID'),
       maxServiceBytes: c.get('LAB_MAX_SERVICE'),
+      maxAsync: c.get('LAB_MAX_ASYNC'),
+      maxWaitMs: c.get('LAB_MAX_WAIT_MS'),
+      asyncDrainMs: c.get('LAB_ASYNC_DRAIN_MS'),
       maxLineBytes: c.get('LAB_MAX_LINE'),
     }).toEqual(GUEST_LIMITS);
   });

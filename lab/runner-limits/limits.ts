@@ -17,6 +17,11 @@ export const GUEST_LIMITS = {
   /** LAB_MAX_ID, LAB_MAX_SERVICE: UTF-8 bytes of a case id and of a service name. */
   maxIdBytes: 1024,
   maxServiceBytes: 256,
+  /** LAB_MAX_ASYNC: asynchronous requests a case may have started (slots 0..15); LAB_MAX_WAIT_MS: a `wait` step's bound. */
+  maxAsync: 16,
+  maxWaitMs: 600_000,
+  /** LAB_ASYNC_DRAIN_MS: how long the runner waits for the requests it cancels at a case's end. */
+  asyncDrainMs: 2_000,
   /** LAB_MAX_LINE: bytes of one plan line. */
   maxLineBytes: 64 * 1024 * 1024,
 } as const;

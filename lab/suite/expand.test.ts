@@ -82,7 +82,7 @@ describe('expandSuite', () => {
     const steps = suite.cases[0]!.steps;
     expect(steps[0]).toMatchObject({ kind: 'open', slot: 0, access: 'rw', implicit: true });
     const read = steps[2]!;
-    expect(read.kind === 'ioctl' && read.expect.output).toEqual({ sameAsStep: 1, from: 'put' });
+    expect(read.kind === 'ioctl' && read.expect.output).toEqual({ equals: { sameAsStep: 1, from: 'put' } });
   });
 
   it('builds every payload generator deterministically', async () => {

@@ -1,7 +1,8 @@
 /**
  * `${...}` placeholders: integer arithmetic over matrix parameters (`${len}`, `${len + 1}`,
- * `${size * 2 - 1}`). Deliberately tiny: no calls, no strings, no property access, so a hostile
- * suite cannot run code; anything else is an error that names the expression.
+ * `${size * 2 - 1}`, `${min(len + 5, out)}`). Deliberately tiny: the only calls are min() and max(), no
+ * strings, no property access, so a hostile suite cannot run code; anything else is an error that names
+ * the expression.
  */
 export type Params = Readonly<Record<string, unknown>>;
 
@@ -15,9 +16,13 @@ export function isPlaceholder(value: unknown): boolean {
   return typeof value === 'string' && PLACEHOLDER.test(value);
 }
 
-/** The parameter names an expression uses (for rules.ts). */
+/** The functions a placeholder may call: each takes one or more integers. */
+const FUNCTIONS: Record<string, (values: number[]) => number> = { min: (v) => Math.min(...v), max: (v) => Math.max(...v) };
+
+/** The parameter names an expression uses (for rules.ts); function names are not parameters. */
 export function referencedNames(expression: string): string[] {
-  return tokenize(expression).filter((t) => /^[A-Za-z_]/.test(t));
+  const tokens = tokenize(expression);
+  return tokens.filter((t, i) => /^[A-Za-z_]/.test(t) && !(Object.hasOwn(FUNCTIONS, t) && tokens[i + 1] === '('));
 }
 
 /** `${name}` yields the parameter's value as is (any type); anything else must compute an integer. */
@@ -47,13 +52,16 @@ function namesOf(params: Params): string {
 
 function tokenize(expression: string): string[] {
   if (expression.length > MAX_LENGTH) throw new ExpressionError(`expression longer than ${MAX_LENGTH} characters`);
-  const tokens = expression.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%()]|\S/g) ?? [];
-  const bad = tokens.find((t) => !/^(0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%()])$/.test(t));
-  if (bad) throw new ExpressionError(`unexpected \`${bad}\` in \${${expression}}; placeholders allow parameters, integers and + - * / % ( )`);
+  const tokens = expression.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%(),]|\S/g) ?? [];
+  const bad = tokens.find((t) => !/^(0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%(),])$/.test(t));
+  if (bad) throw new ExpressionError(`unexpected \`${bad}\` in \${${expression}}; placeholders allow parameters, integers, + - * / % ( ) and min(a, b, ...), max(a, b, ...)`);
   return tokens;
 }
 
-/** Recursive descent over: sum := product (('+'|'-') product)*; product := unary (('*'|'/'|'%') unary)*. */
+/**
+ * Recursive descent over: sum := product (('+'|'-') product)*; product := unary (('*'|'/'|'%') unary)*;
+ * atom := number | name | '(' sum ')' | ('min'|'max') '(' sum (',' sum)* ')'.
+ */
 function evaluate(expression: string, params: Params): number {
   const tokens = tokenize(expression);
   let pos = 0;
@@ -91,6 +99,16 @@ function evaluate(expression: string, params: Params): number {
       return value;
     }
     if (/^(0x[0-9a-fA-F]+|\d+)$/.test(token)) return Number(token);
+    if (Object.hasOwn(FUNCTIONS, token) && tokens[pos] === '(') {
+      pos++;
+      const args = [sum()];
+      while (tokens[pos] === ',') {
+        pos++;
+        args.push(sum());
+      }
+      if (tokens[pos++] !== ')') fail(`missing \`)\` after the arguments of ${token}()`);
+      return FUNCTIONS[token]!(args);
+    }
     if (/^[A-Za-z_]/.test(token)) {
       if (!(token in params)) fail(`unknown parameter \`${token}\` (the case's matrix defines ${namesOf(params)})`);
       const value = params[token];

@@ -12,6 +12,17 @@ export interface PayloadSpec {
   perThread?: boolean;
 }
 
+/** An output buffer's fill (schema.ts's FillSchema, with numbers): a pattern, no length of its own. */
+export type FillSpec = Omit<PayloadSpec, 'length' | 'perThread'>;
+
+/**
+ * The bytes an output buffer holds before the call: the pattern (the runner repeats it to the buffer's
+ * length), or for `random` the whole `length` bytes, since a seeded sequence does not repeat.
+ */
+export function fillBytes(spec: FillSpec, length: number): Uint8Array {
+  return spec.random ? seededBytes(spec.random.seed, Math.max(length, 1)) : patternOf(spec);
+}
+
 /** A short message with NULs inside, so strlen-based code visibly cuts it. */
 const WITH_NULS = new TextEncoder().encode('ab\0cd\0\0ef\0');
 

@@ -55,6 +55,13 @@ function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: Fi
     case 'invalid_value':
       out.push({ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(found)}` });
       return;
+    case 'invalid_key': {
+      // The key itself is wrong (a record's key pattern): say so at the key, with what it must look like.
+      const key = String(path[path.length - 1]);
+      const wanted = issue.issues.map((i) => i.message.replace(/^Invalid (string|input): /, '').replace(/^expected /, '')).join(' and ') || 'another key';
+      out.push({ path: path.slice(0, -1), key, message: `expected ${wanted} as the key, found \`${key}\`` });
+      return;
+    }
     case 'invalid_format':
     case 'not_multiple_of':
     case 'invalid_key':
@@ -73,10 +80,19 @@ function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: Fi
 /** What else a field that takes a placeholder accepts, for messages. */
 const PLACEHOLDER_ALTERNATIVE: Record<string, string> = {
   input: 'a payload mapping (text, hex, repeat, allBytes, withNuls, random, length) or null',
+  write: 'a payload mapping (text, hex, repeat, allBytes, withNuls, random, length) or null',
+  outFill: 'a fill mapping (text, hex, repeat, allBytes, withNuls, random)',
   expect: 'an expectation mapping or list',
   error: 'a Win32 error number or name',
   access: 'read-write, read, write or none',
-  ...Object.fromEntries(['outLength', 'length', 'bytesReturned', 'handle', 'timeoutMs', 'threads', 'iterations', 'sleep', 'repeat', 'seed', 'exitCode', 'close'].map((k) => [k, 'a number'])),
+  inPointer: 'one of heap, null, invalid, kernel, unaligned, readOnly, noAccess, guardPage',
+  outPointer: 'one of heap, null, invalid, kernel, unaligned, readOnly, noAccess, guardPage',
+  disposition: 'one of open-existing, create-new, open-always, create-always, truncate-existing',
+  share: 'a list of read, write, delete',
+  path: 'a path such as \\sub\\name',
+  exitCode: 'a number or `any`',
+  bytesReturned: 'a number or { min, max }',
+  ...Object.fromEntries(['outLength', 'length', 'handle', 'timeoutMs', 'threads', 'iterations', 'sleep', 'repeat', 'seed', 'close', 'read', 'offset', 'min', 'max'].map((k) => [k, 'a number'])),
 };
 
 function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], found: unknown, data: unknown, knownKeys: FieldsAt, out: RawIssue[]): void {
@@ -95,7 +111,7 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Pr
   // Otherwise: the branch that got furthest (fewest issues, none at the top) explains best, but when the
   // value has the wrong type for every branch, list what each branch wanted.
   const deep = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
-  if (isRecord(found) && deep.length > 0) {
+  if ((isRecord(found) || Array.isArray(found)) && deep.length > 0) {
     const best = deep.reduce((a, b) => (b.length < a.length ? b : a));
     for (const inner of best) explain(inner, path, data, knownKeys, out);
     return;
@@ -118,8 +134,9 @@ function expectedOf(issue: Issue): string {
   if (issue.code === 'invalid_format' && 'pattern' in issue && String(issue.pattern).includes('\\$\\{')) return 'a ${...} placeholder';
   if (issue.code === 'invalid_format') return issue.message.replace(/^Invalid string: /, '').replace(/^expected /, '');
   if (issue.code === 'invalid_value') return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'too_big') return `at most ${String(issue.maximum)}`;
-  if (issue.code === 'too_small') return `at least ${String(issue.minimum)}`;
+  const unit = 'origin' in issue && issue.origin === 'string' ? ' characters' : 'origin' in issue && issue.origin === 'array' ? ' entries' : '';
+  if (issue.code === 'too_big') return `at most ${String(issue.maximum)}${unit}`;
+  if (issue.code === 'too_small') return `at least ${String(issue.minimum)}${unit}`;
   return issue.message;
 }
 

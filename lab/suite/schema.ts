@@ -45,13 +45,39 @@ export const PayloadSchema = z
   })
   .describe('Input bytes: exactly one generator (text, hex, repeat, allBytes, withNuls, random) or only a length (zeros).');
 
+/** The bytes of an output buffer before the call: a pattern repeated to `outLength` (default zeros). */
+export const FillSchema = z
+  .strictObject({
+    text: z.string().max(1_048_576).optional(),
+    hex: z.string().regex(/^(?:[0-9a-fA-F]{2})+$/, 'expected an even, non-zero number of hex digits').max(2_097_152).optional(),
+    repeat: intOr(z.number().int().min(0).max(255)).optional().describe('One byte value.'),
+    allBytes: z.literal(true).optional(),
+    withNuls: z.literal(true).optional(),
+    random: z.strictObject({ seed: intOr(z.number().int().min(0).max(0xffffffff)) }).optional(),
+    label: z.string().max(64).optional().describe('A short name used in case ids when the fill is a matrix value.'),
+  })
+  .describe("The output buffer's bytes before the call, repeated to its length (default: zeros). For METHOD_IN_DIRECT it is a second input.");
+
+const SameAs = z.union([z.string().min(1), z.number().int().min(0)]);
+/** Bytes an output is compared with: text, hex, or what an earlier step sent. */
+const Hex = z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, 'expected an even number of hex digits');
+const ExpectedBytes = z.strictObject({
+  sameAs: SameAs.optional().describe('What an earlier step (by label or index) sent.'),
+  text: z.string().optional(),
+  hex: Hex.optional(),
+});
+/** A number, a range of numbers, or a placeholder. */
+const Range = (max: number) => z.union([Count(max), z.strictObject({ min: Count(max).optional(), max: Count(max).optional() })]);
+
 export const OutputExpectSchema = z
   .strictObject({
-    sameAs: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('Equal to what an earlier step (by label or index) sent.'),
+    sameAs: SameAs.optional().describe('Equal to what an earlier step (by label or index) sent.'),
     text: z.string().optional(),
-    hex: z.string().regex(/^(?:[0-9a-fA-F]{2})*$/).optional(),
+    hex: Hex.optional(),
+    prefix: z.union([z.string(), ExpectedBytes]).optional().describe('The output starts with these bytes (a string is text).'),
+    length: Range(GUEST_LIMITS.maxBufferLength).optional().describe('How many output bytes came back (min(bytesReturned, outLength)): a number or { min, max }.'),
   })
-  .describe('What the returned bytes must be.');
+  .describe('What the returned bytes must be: equal to `sameAs`, `text` or `hex`; start with `prefix`; be `length` long.');
 
 const Condition = z.union([
   z.union([z.number(), z.string(), z.boolean()]),
@@ -66,9 +92,9 @@ export const WhenSchema = z.record(z.string(), Condition).describe('Parameter co
 
 const statusField = NtStatusValue.optional().describe('The NTSTATUS the call must return (the driver\'s, or the I/O manager\'s), by name or value.');
 const ioctlExpectFields = {
-  error: Win32ErrorValue.optional().describe('The Win32 error DeviceIoControl must report (0 = success).'),
+  error: Win32ErrorValue.optional().describe('The Win32 error DeviceIoControl (ReadFile, WriteFile) must report (0 = success).'),
   status: statusField,
-  bytesReturned: Length().optional(),
+  bytesReturned: Range(GUEST_LIMITS.maxBufferLength).optional().describe('The IO_STATUS_BLOCK\'s Information: a number or { min, max }.'),
   output: OutputExpectSchema.optional(),
 };
 export const IoctlExpectSchema = z.strictObject(ioctlExpectFields);
@@ -86,23 +112,85 @@ export const Access = z.enum(['read-write', 'read', 'write', 'none']);
 const Handle = intOr(z.number().int().min(0).max(GUEST_LIMITS.maxSlots - 1));
 const label = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a label like `put` or `first_read`').optional();
 
+/** The pointer a driver receives for a buffer: the runner's heap (the default), or a bad one it must survive. */
+export const POINTER_KINDS = ['heap', 'null', 'invalid', 'kernel', 'unaligned', 'readOnly', 'noAccess', 'guardPage'] as const;
+export const PointerKind = z
+  .enum(POINTER_KINDS)
+  .describe('heap (default), null (with the length), invalid (a range never committed), kernel (a kernel-space address), unaligned (an odd address), readOnly, noAccess (a page of that protection), guardPage (the buffer ends exactly where a page that is not there begins).');
+const pointer = z.union([PointerKind, Placeholder]).optional();
+const asyncName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a name like `pending` or `read_1`')
+  .optional()
+  .describe('Start the request and go on: a later `wait` or `cancel` step names it. Needs a handle opened with `overlapped: true`.');
+const Offset = intOr(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+
 export const IoctlStep = z.strictObject({
   ioctl: z.union([z.string().min(1), z.number().int().min(0).max(0xffffffff)]).describe('A name from `ioctls`, or a raw 32-bit code.'),
   label,
   handle: Handle.optional().describe('Handle slot (default 0, opened read-write when the case does not open it).'),
   input: z.union([PayloadSchema, Placeholder, z.null()]).optional().describe('Input bytes; null passes a NULL pointer.'),
+  inPointer: pointer.describe('The kind of input pointer (default heap).'),
   outLength: Length().optional().describe('Output buffer length (default 0: a NULL output pointer).'),
+  outFill: z.union([FillSchema, Placeholder]).optional(),
+  outPointer: pointer.describe('The kind of output pointer (default heap).'),
+  async: asyncName,
   expect: z.union([IoctlExpectValue, Placeholder]).optional(),
 });
+export const ReadStep = z.strictObject({
+  read: Length().describe('ReadFile of this many bytes.'),
+  label,
+  handle: Handle.optional().describe('Handle slot (default 0).'),
+  offset: Offset.optional().describe("Byte offset (default: the handle's position; 0 on an overlapped handle)."),
+  outFill: z.union([FillSchema, Placeholder]).optional(),
+  outPointer: pointer.describe('The kind of buffer pointer (default heap).'),
+  async: asyncName,
+  expect: z.union([IoctlExpectValue, Placeholder]).optional(),
+});
+const writeExpectFields = { error: ioctlExpectFields.error, status: statusField, bytesReturned: ioctlExpectFields.bytesReturned };
+export const WriteStep = z.strictObject({
+  write: z.union([PayloadSchema, Placeholder, z.null()]).describe('WriteFile of these bytes; null passes a NULL pointer.'),
+  label,
+  handle: Handle.optional().describe('Handle slot (default 0).'),
+  offset: Offset.optional().describe("Byte offset (default: the handle's position; 0 on an overlapped handle)."),
+  inPointer: pointer.describe('The kind of buffer pointer (default heap).'),
+  async: asyncName,
+  expect: z.union([z.strictObject(writeExpectFields), z.array(z.strictObject({ when: WhenSchema.optional(), ...writeExpectFields })).min(1), Placeholder]).optional(),
+});
+export const WaitStep = z.strictObject({
+  wait: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected the `async` name of an earlier step').describe('Waits for the request an earlier step started with `async`.'),
+  label,
+  timeoutMs: Count(GUEST_LIMITS.maxWaitMs).optional().describe('How long to wait (default 5000); a request still pending then gives status STATUS_PENDING.'),
+  expect: z.union([IoctlExpectValue, Placeholder]).optional().describe("The request's outcome, as its step's expect would say it."),
+});
+export const CancelStep = z.strictObject({
+  cancel: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected the `async` name of an earlier step').describe('CancelIoEx of a request an earlier step started (CancelIo where Windows has no CancelIoEx).'),
+  label,
+  expect: errorExpectValue.optional().describe("CancelIoEx's error: 0, or 1168 (ERROR_NOT_FOUND) for a request that already ended."),
+});
+
+export const SHARE_MODES = ['read', 'write', 'delete'] as const;
+export const DISPOSITIONS = ['open-existing', 'create-new', 'open-always', 'create-always', 'truncate-existing'] as const;
 export const OpenStep = z.strictObject({
-  open: z.strictObject({ handle: Handle.optional(), access: z.union([Access, Placeholder]).optional() }),
+  open: z.strictObject({
+    handle: Handle.optional(),
+    access: z.union([Access, Placeholder]).optional().describe('Default read-write.'),
+    path: z.union([z.string().min(1).max(4096), Placeholder]).optional().describe('Appended to the device path: `\\sub\\name`, a trailing `\\`, a `:stream`.'),
+    device: z.string().min(1).max(4096).optional().describe("Another device than the suite's, e.g. a second driver's."),
+    share: z.union([z.array(z.enum(SHARE_MODES)).max(3), Placeholder]).optional().describe('FILE_SHARE_* modes (default [read, write]; [] shares nothing).'),
+    disposition: z.union([z.enum(DISPOSITIONS), Placeholder]).optional().describe("CreateFile's disposition (default open-existing)."),
+    overlapped: z.boolean().optional().describe('FILE_FLAG_OVERLAPPED: the handle takes `async` requests (default false).'),
+  }),
   label,
   expect: openExpectValue.optional().describe('Without one the open must succeed: a failed open ends its case, the steps after it are not run.'),
 });
 export const CloseStep = z.strictObject({ close: Handle, label });
 export const SleepStep = z.strictObject({ sleep: Count(GUEST_LIMITS.maxSleepMs).describe('Milliseconds.'), label });
+/** A file the suite deploys (`files`) or the driver image, by the name it has in the guest folder. */
+const DeployedName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_. -]{0,127}$/, 'expected a file name of letters, digits, _ . - and spaces');
 export const LoadStep = z.strictObject({
   load: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a service name of letters, digits, _ . -'),
+  image: DeployedName.optional().describe("The image to load: the driver's, or one of `files` by its name (default the driver's)."),
   label,
   expect: errorExpectValue.optional(),
 });
@@ -112,12 +200,15 @@ export const UnloadStep = z.strictObject({
   expect: errorExpectValue.optional(),
 });
 export const RunStep = z.strictObject({
-  run: z.array(z.string().max(4096)).max(64).describe("Arguments for the suite's client program."),
+  run: z.array(z.string().max(4096)).max(64).describe("Arguments for the program (the suite's client unless `program` says another)."),
+  program: DeployedName.optional().describe('One of `files` by its name (default: the client).'),
+  cwd: z.string().min(1).max(1024).optional().describe('Where it starts: a folder under the deploy folder, or an absolute guest path (default: the deploy folder).'),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_()]*$/, 'expected a variable name'), z.string().max(32_767)).optional().describe("Variables added to the runner's environment."),
   label,
-  timeoutMs: Count(GUEST_LIMITS.maxExecTimeoutMs, 1).optional(),
+  timeoutMs: Count(GUEST_LIMITS.maxExecTimeoutMs, 1).optional().describe('Default 30000.'),
   expect: z
     .strictObject({
-      exitCode: intOr(z.number().int()).optional(),
+      exitCode: z.union([z.number().int(), z.literal('any'), Placeholder]).optional().describe('Default 0; `any` checks none.'),
       stdout: z
         .strictObject({
           contains: z.union([z.string(), z.array(z.string())]).optional(),
@@ -138,9 +229,9 @@ export const ParallelStep = z.strictObject({
 });
 
 /** Order matters: issue formatting matches union branches to these keys. */
-export const STEP_KINDS = ['ioctl', 'open', 'close', 'sleep', 'load', 'unload', 'run', 'parallel'] as const;
+export const STEP_KINDS = ['ioctl', 'open', 'close', 'sleep', 'load', 'unload', 'run', 'parallel', 'read', 'write', 'wait', 'cancel'] as const;
 export const THREAD_STEP_KINDS = ['ioctl', 'open', 'close', 'sleep'] as const;
-export const Step = z.union([IoctlStep, OpenStep, CloseStep, SleepStep, LoadStep, UnloadStep, RunStep, ParallelStep]);
+export const Step = z.union([IoctlStep, OpenStep, CloseStep, SleepStep, LoadStep, UnloadStep, RunStep, ParallelStep, ReadStep, WriteStep, WaitStep, CancelStep]);
 
 const ScalarList = z.array(z.unknown()).min(1).max(100_000);
 export const MatrixValues = z.union([
@@ -150,8 +241,21 @@ export const MatrixValues = z.union([
 ]);
 
 export const Isolation = z
-  .enum(['case', 'suite'])
-  .describe('`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load.');
+  .enum(['case', 'suite', 'vm'])
+  .describe('`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load; `vm`: the target is reverted to its clean state (a VM snapshot, a fresh Wine prefix) before the case, which runs in a session of its own.');
+
+/** Where a skip or only applies: matrix values (`when`) and targets (`on`: kinds or names); both must hold. */
+const TargetList = z.array(z.string().min(1).max(64)).min(1).max(32).describe('Target kinds (wine, ssh, hyperv) or inventory names.');
+export const SkipRule = z.strictObject({
+  when: WhenSchema.optional(),
+  on: TargetList.optional(),
+  reason: z.string().min(1).max(1000),
+});
+export const OnlyRule = z.strictObject({
+  when: WhenSchema.optional(),
+  on: TargetList.optional(),
+  reason: z.string().min(1).max(1000).optional().describe('Why the case runs nowhere else (shown when it is skipped).'),
+});
 
 export const CaseSchema = z.strictObject({
   name: z.string().min(1).max(200).describe('Shown in reports; with the parameters, it makes the case id.'),
@@ -159,8 +263,13 @@ export const CaseSchema = z.strictObject({
   description: z.string().max(4000).optional(),
   tags: z.array(z.string().max(64)).max(32).optional(),
   matrix: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), MatrixValues).optional().describe('Parameters: every combination becomes a case.'),
+  exclude: z.array(WhenSchema).min(1).max(1000).optional().describe('Combinations of the matrix that are not cases: each entry a `when`.'),
   timeoutMs: Count(3_600_000).optional(),
-  skip: z.union([z.string().min(1), z.record(z.string(), z.string().min(1))]).optional().describe('A reason (skip everywhere) or target → reason.'),
+  skip: z
+    .union([z.string().min(1), SkipRule, z.array(SkipRule).min(1).max(32), z.record(z.string(), z.string().min(1))])
+    .optional()
+    .describe('A reason (skip everywhere), { when, on, reason } (or a list of them), or target → reason.'),
+  only: z.union([OnlyRule, z.array(OnlyRule).min(1).max(32)]).optional().describe('The case runs only where one entry holds ({ when, on }); elsewhere it is skipped.'),
   isolation: Isolation.optional(),
   steps: z.array(Step).min(1).max(1000),
 });
@@ -169,8 +278,8 @@ export const IoctlDef = z.union([
   z.strictObject({
     function: z.number().int().min(0).max(0xfff),
     deviceType: z.number().int().min(0).max(0xffff).optional().describe('Default 0x22 (FILE_DEVICE_UNKNOWN).'),
-    method: z.enum(['buffered', 'in-direct', 'out-direct', 'neither']).optional(),
-    access: z.enum(['any', 'read', 'write', 'read-write']).optional(),
+    method: z.enum(['buffered', 'in-direct', 'out-direct', 'neither']).optional().describe('Default buffered.'),
+    access: z.enum(['any', 'read', 'write', 'read-write']).optional().describe("Default read-write (FILE_READ_DATA | FILE_WRITE_DATA); the WDK's samples mostly use any (FILE_ANY_ACCESS)."),
   }),
   z.strictObject({ code: z.number().int().min(0).max(0xffffffff) }),
 ]);
@@ -185,8 +294,13 @@ export const SuiteSchema = z.strictObject({
     log: z.string().optional().describe('The log file the driver writes, as a guest path, e.g. C:\\objdev.log.'),
   }),
   client: z.string().optional().describe('A user-mode client program for `run` steps, relative to this file (--client overrides).'),
+  files: z
+    .array(z.union([z.string().min(1), z.strictObject({ from: z.string().min(1), as: DeployedName.optional() })]))
+    .max(64)
+    .optional()
+    .describe('More files to deploy beside the driver (a config file, a second driver, a program and its DLLs): a path relative to this file, or { from, as }.'),
   ioctls: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), IoctlDef).optional(),
-  defaults: z.strictObject({ timeoutMs: z.number().int().min(1).max(3_600_000).optional() }).optional(),
+  defaults: z.strictObject({ timeoutMs: z.number().int().min(1).max(3_600_000).optional().describe('Default 10000.') }).optional(),
   isolation: Isolation.optional(),
   cases: z.array(CaseSchema).min(1).max(10_000),
 });

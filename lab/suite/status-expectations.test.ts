@@ -99,8 +99,8 @@ describe('isolation', () => {
     expect(perCase.map((c) => c.fresh ?? false)).toEqual([true, false]);
   });
 
-  it('takes only case or suite', async () => {
-    expect(await issues('  - name: a\n    isolation: process\n    steps: [{ sleep: 1 }]\n')).toEqual(['7:16: cases[0].isolation: expected one of "case", "suite", found "process"']);
+  it('takes only case, suite or vm', async () => {
+    expect(await issues('  - name: a\n    isolation: process\n    steps: [{ sleep: 1 }]\n')).toEqual(['7:16: cases[0].isolation: expected one of "case", "suite", "vm", found "process"']);
   });
 });
 

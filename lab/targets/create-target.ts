@@ -1,50 +1,32 @@
 import { UsageError } from '../errors/lab-error.js';
-import type { HypervSpec, SshSpec, TargetSpec } from './inventory/target-spec.js';
+import type { GuestMachine, TargetContext, TargetKindDef } from './kind-def.js';
+import { kindOf, type TargetSpec } from './registry.js';
 import type { Target } from './target.js';
-import { WineTarget } from './wine/wine-target.js';
 
-/**
- * The remote targets' code (ssh2, the inventory's YAML and schema) is loaded by resolve(), only for a
- * target that needs it: `lab run` on Wine does not pay a quarter of a second for it.
- */
-const remote: {
-  ssh?: (spec: SshSpec, context: TargetContext) => Target;
-  hyperv?: (spec: HypervSpec, context: TargetContext) => Target;
-} = {};
+export type { TargetContext } from './kind-def.js';
 
+/** A resolved `--target NAME`: its spec, its kind's definition, and the factory that kind loaded. */
 export interface TargetRef {
-  kind: 'wine' | 'ssh' | 'hyperv';
+  kind: TargetSpec['kind'];
   name: string;
-  /** The inventory entry, resolved (absent for the built-in `wine`). */
-  spec?: TargetSpec;
+  spec: TargetSpec;
+  /** The guest's machine: which build of the driver, runner and client it takes. */
+  machine: GuestMachine;
+  /** Two workers would share one machine (--workers is refused). */
+  exclusiveMachine: boolean;
+  /** What this target stands for in the mutant catalog. */
+  observes: readonly string[];
+  make(context: TargetContext): Target;
 }
 
-export interface TargetContext {
-  runId: string;
-  keep: boolean;
-  /** The local folder with lab's Windows programs (driver/build). */
-  toolsDir: string;
-  onProgress?: (line: string) => void;
-}
-
-/** `--target NAME` → a target: `wine` is built in; other names come from the inventory (infra/targets.yaml). */
+/** `--target NAME` → a target, built by its kind's factory (loaded by resolve()). */
 export function createTarget(ref: TargetRef, context: TargetContext): Target {
-  switch (ref.kind) {
-    case 'wine':
-      return new WineTarget({ name: ref.name, runId: context.runId, keep: context.keep, toolsDir: context.toolsDir, ...(context.onProgress ? { onProgress: context.onProgress } : {}) });
-    case 'ssh':
-      if (ref.spec?.kind === 'ssh' && remote.ssh) return remote.ssh(ref.spec, context);
-      break;
-    case 'hyperv':
-      if (ref.spec?.kind === 'hyperv' && remote.hyperv) return remote.hyperv(ref.spec, context);
-      break;
-  }
-  throw new UsageError('LAB_UNKNOWN_TARGET', `--target ${ref.name}: no ${ref.kind} target of that name was resolved; this is a bug in lab`);
+  return ref.make(context);
 }
 
 /** `wine` needs no inventory (and is not slowed or broken by one); every other name is looked up there. */
 createTarget.resolve = async (name: string): Promise<TargetRef> => {
-  if (name === 'wine') return { kind: 'wine', name };
+  if (name === 'wine') return refOf({ kind: 'wine', name });
   const [{ inventoryPath }, { loadInventory, resolveTarget }] = await Promise.all([import('./inventory/inventory-path.js'), import('./inventory/load-inventory.js')]);
   const file = inventoryPath();
   const inventory = await loadInventory(file).catch((error: unknown) => {
@@ -53,14 +35,26 @@ createTarget.resolve = async (name: string): Promise<TargetRef> => {
     }
     throw error;
   });
-  const spec = resolveTarget(inventory, name);
-  if (spec.kind === 'ssh' && !remote.ssh) {
-    const [{ SshTarget }, { SshLink }] = await Promise.all([import('./ssh/ssh-target.js'), import('./ssh/ssh-link.js')]);
-    remote.ssh = (s, c) => new SshTarget({ name: s.name, runId: c.runId, link: new SshLink(s.endpoint, c.onProgress), guest: s.guest, keep: c.keep, ...(c.onProgress ? { onProgress: c.onProgress } : {}) });
-  }
-  if (spec.kind === 'hyperv' && !remote.hyperv) {
-    const { HypervTarget } = await import('./hyperv/hyperv-target.js');
-    remote.hyperv = (s, c) => new HypervTarget(s, { runId: c.runId, keep: c.keep, ...(c.onProgress ? { onProgress: c.onProgress } : {}) });
-  }
-  return { kind: spec.kind, name, spec };
+  return refOf(resolveTarget(inventory, name));
 };
+
+/** A spec as a TargetRef: its kind's code is loaded here, once, so createTarget can stay synchronous. */
+export async function refOf(spec: TargetSpec): Promise<TargetRef> {
+  const def = kindOf(spec.kind) as TargetKindDef | undefined;
+  if (!def) throw new UsageError('LAB_UNKNOWN_TARGET', `--target ${spec.name}: no target kind \`${spec.kind}\`; this is a bug in lab`);
+  const factory = await def.load();
+  return {
+    kind: spec.kind,
+    name: spec.name,
+    spec,
+    machine: def.machine(spec),
+    exclusiveMachine: def.exclusiveMachine(spec),
+    observes: def.observes(spec),
+    make: (context) => factory(spec, context),
+  };
+}
+
+/** `lab doctor`'s checks for a resolved target. */
+export async function checksOf(ref: TargetRef, buildDir: string) {
+  return (kindOf(ref.kind) as TargetKindDef).checks(ref.spec, buildDir);
+}

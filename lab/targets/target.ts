@@ -1,11 +1,26 @@
 /**
  * What the run pipeline needs from a machine, whatever it is: a Wine prefix, a Windows host over SSH, a
- * Hyper-V VM. The pipeline never knows which one it has. Lifecycle: prepare → (put, session)* →
+ * Hyper-V VM, a QEMU VM. The pipeline never knows which one it has. Lifecycle: prepare → (put, session)* →
  * revert → ... → dispose; dispose is idempotent and safe at any point, Ctrl-C included.
+ *
+ * The session contract lab/run/guest-session.ts relies on (every target keeps it; the conformance test
+ * in lab/e2e/target-conformance.e2e.test.ts checks it on each):
+ * 1. Case markers (`lab: case-begin|case-end <index> <id>`) reach `onDebug` with `source: 'user'`, whatever
+ *    channel carried them (OutputDebugString, the runner's stderr with `markers stderr`, a kernel port).
+ * 2. In the debug stream they keep their order with the driver's own lines and with a crash line: the
+ *    case a crash is blamed on is the one whose begin marker came last before it (`debug.openCase`).
+ * 3. A case's end marker may reach `onDebug` before or after its result line reaches `onStdout`: a case
+ *    is written once both are in. Every end marker the runner wrote is delivered before `exited`
+ *    resolves or `drain()` returns; a target whose debug stream lags (a DbgView log read over SFTP)
+ *    holds result lines until its stream has been read past them, so it cannot lag behind stdout.
+ * 4. `onCrash` comes after the last debug line of the dying case, and `exited` resolves (with a null
+ *    exit code when the runner never ended: a stopped VM) once the target knows the runner will not go on.
+ * 5. No hook is called after `drain()` has returned or the target has been reverted.
  */
 import type { DebugLine } from '../logs/debug-line.js';
 
-export type TargetKind = 'wine' | 'ssh' | 'hyperv';
+/** A kind of target: one entry of registry.ts (wine, ssh, hyperv, qemu). */
+export type TargetKind = string;
 
 /** Modules a driver imports, as the target has them: what each exports (by lower-cased file name). */
 export interface KernelModules {

@@ -44,6 +44,8 @@ export interface StepReport {
   diff?: ByteDiff;
   /** For parallel steps: calls and their outcomes per inner step. */
   parallel?: { threads: number; iterations: number; sub: Array<{ kind: string; ioctlName?: string; calls: number; errors: Record<string, number>; statuses?: Record<string, number>; returned: Record<string, number>; distinctOutputs: number; p50Us: number; p99Us: number }> };
+  /** For steps that start, wait for or cancel an asynchronous request: its `async` name. */
+  async?: string;
   /** For run steps: the client's exit code and output. */
   exitCode?: number | null;
   stdout?: string;

@@ -1,4 +1,5 @@
 import type { FreshLoad, GuestEvent } from '../guest/result.js';
+import { GUEST_LIMITS } from '../runner-limits/limits.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 import type { Case } from '../suite/case.js';
 import type { CaseResult, StepReport } from './case-result.js';
@@ -26,11 +27,20 @@ export function judgeCase(c: Case, event: CaseEvent | CaseErrorEvent): CaseResul
   const stopped = event.stopped;
   const steps: StepReport[] = c.steps.map((step, i) => (stopped !== undefined && i > stopped ? notRunStep(step, i) : judgeStep(step, event.steps[i], i, { steps: c.steps })));
   const failing = steps.filter((s) => !s.ok);
-  if (failing.length === 0) return { ...base, status: 'passed', durationMs, steps, ...withNotes };
-  const refused = failing.every((s) => s.error === null && s.kind !== 'parallel');
-  let message = failureMessage(failing);
+  const hanging = (event.pending ?? []).map((slot) => stillPending(c, slot));
+  if (failing.length === 0 && hanging.length === 0) return { ...base, status: 'passed', durationMs, steps, ...withNotes };
+  const refused = hanging.length === 0 && failing.every((s) => s.error === null && s.kind !== 'parallel');
+  let message = [failing.length ? failureMessage(failing) : '', ...hanging].filter(Boolean).join('\n');
   if (stopped !== undefined && stopped < c.steps.length - 1) message += `\n${notRunLine(stopped, c.steps.length)}`;
   return { ...base, status: refused ? 'error' : 'failed', blame: refused ? 'test' : 'product', durationMs, steps, message, ...withNotes };
+}
+
+/** A request the runner cancelled at the case's end and that still did not end: the driver keeps it. */
+function stillPending(c: Case, slot: number): string {
+  const index = c.steps.findIndex((s) => (s.kind === 'ioctl' || s.kind === 'read' || s.kind === 'write') && s.async?.slot === slot);
+  const step = c.steps[index];
+  const name = step && 'async' in step && step.async ? `\`${step.async.name}\` (step ${index})` : `in async slot ${slot}`;
+  return `the request ${name} was still pending ${GUEST_LIMITS.asyncDrainMs / 1000} s after lab cancelled it at the end of the case: the driver does not complete cancelled requests`;
 }
 
 /** "steps 3 to 5 were not run: the open at step 2 failed", in the case's own step numbers. */

@@ -1,18 +1,14 @@
-import type { ExecOutcome, IoctlOutcome, ParallelOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
-import type { CaseStep, ThreadStep } from '../suite/case.js';
+import type { CancelOutcome, ExecOutcome, IoctlOutcome, ParallelOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
+import type { CaseStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
 import type { StepReport } from './case-result.js';
 import { diffBytes, toHex } from './hex-diff.js';
+import { expectedBytes, finish, gotCall, inRange, judgeTransfer, rangeText, type Context } from './judge-transfer.js';
 import { plural } from './plural.js';
 import { describeNtStatus } from '../status-codes/ntstatus.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 
 type IoctlCaseStep = Extract<CaseStep, { kind: 'ioctl' }>;
-
-/** What the steps of a case sent, so `sameAs` can be checked: for case steps and for thread steps. */
-interface Context {
-  steps: ReadonlyArray<CaseStep | ThreadStep>;
-}
 
 /** Judges one executed step against its expectation; never throws on odd guest data. */
 export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, index: number, context: Context): StepReport {
@@ -22,7 +18,12 @@ export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, inde
   }
   switch (step.kind) {
     case 'ioctl':
-      return judgeIoctl(step, outcome as IoctlOutcome, index, context);
+    case 'read':
+    case 'write':
+    case 'wait':
+      return judgeTransfer(step, outcome as IoctlOutcome, index, context);
+    case 'cancel':
+      return judgeCancel(step, outcome as CancelOutcome, index);
     case 'open':
       return judgeOpen(step, outcome as SimpleOutcome, index);
     case 'load':
@@ -40,74 +41,6 @@ export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, inde
 
 function kindInGuest(step: CaseStep): string {
   return step.kind === 'run' ? 'exec' : step.kind === 'parallel' ? 'par' : step.kind;
-}
-
-function judgeIoctl(step: IoctlCaseStep, outcome: IoctlOutcome, index: number, context: Context): StepReport {
-  const problems: string[] = [];
-  const report: StepReport = {
-    index,
-    kind: 'ioctl',
-    ioctl: step.ioctl.code,
-    ioctlName: step.ioctl.name,
-    inLength: step.input.length,
-    outLength: step.outLength,
-    error: outcome.error,
-    status: outcome.status,
-    bytesReturned: outcome.bytesReturned,
-    elapsedUs: outcome.elapsedUs,
-    output: toHex(outcome.output),
-    ok: true,
-  };
-  const expected: Record<string, unknown> = {};
-  if (outcome.error === null) {
-    problems.push(`not executed: ${outcome.refused ?? 'the guest refused the step'}`);
-  } else {
-    const e = step.expect;
-    if (e.error !== undefined) {
-      expected.error = e.error;
-      if (outcome.error !== e.error) problems.push(`expected error ${describeWin32Error(e.error)}, got ${gotCall(outcome.error, outcome.status)}`);
-    }
-    if (e.status !== undefined) {
-      expected.status = e.status;
-      if (outcome.status !== e.status) problems.push(`expected status ${describeNtStatus(e.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`);
-    }
-    if (e.bytesReturned !== undefined) {
-      expected.bytesReturned = e.bytesReturned;
-      if (outcome.bytesReturned !== e.bytesReturned) problems.push(`expected ${plural(e.bytesReturned, 'byte')} returned, got ${outcome.bytesReturned}`);
-    }
-    // Contract rules that hold for every IOCTL, whatever the suite expects. A failed request's byte count
-    // means nothing (DeviceIoControl says so; Wine leaves the input length there), so only a success or a
-    // warning is held to it.
-    if (!failedRequest(outcome) && outcome.bytesReturned > step.outLength) problems.push(`the driver reported ${plural(outcome.bytesReturned, 'byte')} returned into a ${step.outLength}-byte output buffer`);
-    if (outcome.guardDamaged) problems.push(`the driver wrote past the ${step.outLength}-byte output buffer`);
-    if (e.output) {
-      const want = expectedBytes(e.output, context);
-      expected.output = toHex(want);
-      const diff = diffBytes(want, outcome.output);
-      if (diff) {
-        report.diff = diff;
-        const what = 'from' in e.output && e.output.from !== undefined ? `what step \`${e.output.from}\` sent` : 'the expected bytes';
-        problems.push(`output differs from ${what}: ${diff.text.split('\n')[0]}`);
-      }
-    }
-  }
-  return finish(report, expected, problems);
-}
-
-/** An error status (severity 3), or without a status a Win32 error: the request failed. */
-function failedRequest(outcome: IoctlOutcome): boolean {
-  return outcome.status !== null && outcome.status !== undefined ? outcome.status >>> 30 === 3 : outcome.error !== 0;
-}
-
-function expectedBytes(output: NonNullable<IoctlCaseStep['expect']['output']>, context: Context): Uint8Array {
-  if ('bytes' in output) return output.bytes;
-  const source = context.steps[output.sameAsStep];
-  return source?.kind === 'ioctl' ? materialize(source.input) : new Uint8Array(0);
-}
-
-/** "87 (ERROR_INVALID_PARAMETER), status 0xC000000D (STATUS_INVALID_PARAMETER)": a call's outcome, the status when it says more. */
-function gotCall(error: number, status: number | null): string {
-  return status === null || status === undefined || status === 0 ? describeWin32Error(error) : `${describeWin32Error(error)}, status ${describeNtStatus(status)}`;
 }
 
 function judgeError(kind: string, want: number | undefined, outcome: SimpleOutcome, index: number): StepReport {
@@ -138,6 +71,14 @@ function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: SimpleOut
   return finish(report, expected, problems);
 }
 
+function judgeCancel(step: Extract<CaseStep, { kind: 'cancel' }>, outcome: CancelOutcome, index: number): StepReport {
+  const problems: string[] = [];
+  const want = step.expect.error;
+  if (outcome.error === null) problems.push(`not executed: ${outcome.refused ?? 'the guest refused the step'}`);
+  else if (want !== undefined && outcome.error !== want) problems.push(`expected ${outcome.via ?? 'CancelIoEx'} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}`);
+  return finish({ index, kind: 'cancel', error: outcome.error, async: step.async.name, ok: true }, want === undefined ? {} : { error: want }, problems);
+}
+
 /** A step an earlier one kept from running. */
 export function notRunStep(step: CaseStep, index: number): StepReport {
   return { index, kind: step.kind, error: null, ok: true, notRun: true, ...(step.kind === 'open' && step.implicit ? { implicit: true } : {}) };
@@ -149,7 +90,7 @@ function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome
   const e = step.expect;
   if (outcome.error === 1460) problems.push(`the client did not finish within ${step.timeoutMs} ms`);
   else if (outcome.error) problems.push(`the client could not be started: ${describeWin32Error(outcome.error)}`);
-  if (e.exitCode !== undefined && outcome.exitCode !== e.exitCode) problems.push(`expected exit code ${e.exitCode}, got ${outcome.exitCode ?? 'none'}`);
+  if (e.exitCode !== 'any' && !outcome.error && outcome.exitCode !== e.exitCode) problems.push(`expected exit code ${e.exitCode}, got ${outcome.exitCode ?? 'none'}`);
   for (const text of e.stdoutContains ?? []) if (!stdout.includes(text)) problems.push(`expected the output to contain ${JSON.stringify(text)}`);
   for (const text of e.stdoutNotContains ?? []) if (stdout.includes(text)) problems.push(`expected the output not to contain ${JSON.stringify(text)}`);
   if (e.stdoutEquals !== undefined && stdout.trimEnd() !== e.stdoutEquals.trimEnd()) problems.push(`expected the output to be ${JSON.stringify(e.stdoutEquals)}`);
@@ -183,19 +124,32 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
     if (inner.kind !== 'ioctl') return;
     const wantBytes = inner.expect.bytesReturned;
     if (wantBytes !== undefined) {
-      const wrong = Object.entries(sub.returned).filter(([n]) => Number(n) !== wantBytes);
-      if (wrong.length) problems.push(`${label}: expected ${plural(wantBytes, 'byte')} returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
+      const wrong = Object.entries(sub.returned).filter(([n]) => !inRange(Number(n), wantBytes));
+      if (wrong.length) problems.push(`${label}: expected ${rangeText(wantBytes, 'byte')} returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
     }
     if (sub.guardDamaged) problems.push(`${label}: the driver wrote past the output buffer in ${plural(sub.guardDamaged, 'call')}`);
     const out = inner.expect.output;
     if (!out) return;
-    const allowed = allowedOutputs(out, step, outer);
-    for (const { bytes, count } of sub.outputs) {
-      if (!allowed.some((a) => diffBytes(a, bytes) === undefined)) {
-        problems.push(`${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in out ? `\`${out.from}\` step` : 'expectation'} sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
+    if (out.equals) {
+      const equals = out.equals;
+      const allowed = allowedOutputs(equals, step, outer);
+      for (const { bytes, count } of sub.outputs) {
+        if (!allowed.some((a) => diffBytes(a, bytes) === undefined)) {
+          problems.push(`${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in equals ? `\`${equals.from}\` step` : 'expectation'} sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
+        }
       }
+      if (sub.outputsMore > 0) problems.push(`${label}: ${plural(sub.outputsMore, 'call')} returned more distinct messages than the ${allowed.length} that were sent`);
     }
-    if (sub.outputsMore > 0) problems.push(`${label}: ${plural(sub.outputsMore, 'call')} returned more distinct messages than the ${allowed.length} that were sent`);
+    if (out.prefix) {
+      const prefix = expectedBytes(out.prefix, outer);
+      const wrong = sub.outputs.filter(({ bytes }) => diffBytes(prefix, bytes.subarray(0, prefix.length)) !== undefined);
+      if (wrong.length) problems.push(`${label}: ${plural(wrong.reduce((n, w) => n + w.count, 0), 'call')} returned an output that does not start with ${toHex(prefix.subarray(0, 16))}`);
+    }
+    if (out.length !== undefined) {
+      const want = out.length;
+      const wrong = sub.outputs.filter(({ bytes }) => !inRange(bytes.length, want));
+      if (wrong.length) problems.push(`${label}: ${plural(wrong.reduce((n, w) => n + w.count, 0), 'call')} returned other than ${rangeText(want, 'output byte')}`);
+    }
   });
   const report: StepReport = {
     index,
@@ -216,7 +170,7 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
 }
 
 /** In a parallel block, `sameAs` a thread step means "what any thread sent in that step". */
-function allowedOutputs(out: NonNullable<IoctlCaseStep['expect']['output']>, step: Extract<CaseStep, { kind: 'parallel' }>, outer: Context): Uint8Array[] {
+function allowedOutputs(out: NonNullable<NonNullable<IoctlCaseStep['expect']['output']>['equals']>, step: Extract<CaseStep, { kind: 'parallel' }>, outer: Context): Uint8Array[] {
   if ('bytes' in out) return [out.bytes];
   const source = step.steps[out.sameAsStep];
   if (source?.kind === 'ioctl') {
@@ -224,13 +178,4 @@ function allowedOutputs(out: NonNullable<IoctlCaseStep['expect']['output']>, ste
     return Array.from({ length: step.threads }, (_, t) => materialize(source.input, t));
   }
   return [expectedBytes(out, outer)];
-}
-
-function finish(report: StepReport, expected: Record<string, unknown>, problems: string[]): StepReport {
-  if (Object.keys(expected).length) report.expected = expected;
-  if (problems.length) {
-    report.ok = false;
-    report.problems = problems;
-  }
-  return report;
 }

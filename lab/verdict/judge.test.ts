@@ -5,7 +5,7 @@ import { diffBytes } from './hex-diff.js';
 import { judgeCase } from './judge-case.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
-const reflect = (s: string): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 0x22e004 }, input: { pattern: text(s), length: s.length }, outLength: 0, expect: { error: 0 } });
+const reflect = (s: string): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 0x22e004 }, input: { pattern: text(s), length: s.length }, outLength: 0, inPointer: 'heap', outPointer: 'heap', expect: { error: 0 } });
 const read = (expect: Extract<CaseStep, { kind: 'ioctl' }>['expect']): CaseStep => ({ kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 0x22e008 }, input: { pattern: new Uint8Array(), length: 0, nullPointer: true }, outLength: 1024, expect });
 const ioctl = (error: number, n: number, out = '', status: number | null = null): IoctlOutcome => ({ kind: 'ioctl', error, status, bytesReturned: n, elapsedUs: 300, output: text(out), outputTruncated: false, guardDamaged: false });
 const open = (expect: Extract<CaseStep, { kind: 'open' }>['expect'] = {}, required = true): CaseStep => ({ kind: 'open', slot: 0, access: 'rw', expect, required });
@@ -14,13 +14,13 @@ const opened = (error: number, status: number | null): StepOutcome => ({ kind: '
 function kase(steps: CaseStep[]): Case {
   return { index: 4, id: 'echo/x', name: 'x', params: {}, timeoutMs: 1000, tags: [], steps, source: 'suites/echo.yaml:1' };
 }
-function event(steps: StepOutcome[], more: { fresh?: FreshLoad; stopped?: number } = {}): Extract<GuestEvent, { t: 'case' }> {
+function event(steps: StepOutcome[], more: { fresh?: FreshLoad; stopped?: number; pending?: number[] } = {}): Extract<GuestEvent, { t: 'case' }> {
   return { t: 'case', index: 4, id: 'echo/x', elapsedUs: 2500, log: null, steps, ...more };
 }
 
 describe('judgeCase', () => {
   it('passes when every expectation holds', () => {
-    const c = kase([reflect('hello'), read({ error: 0, bytesReturned: 5, output: { sameAsStep: 0, from: 'put' } })]);
+    const c = kase([reflect('hello'), read({ error: 0, bytesReturned: 5, output: { equals: { sameAsStep: 0, from: 'put' } } })]);
     const r = judgeCase(c, event([ioctl(0, 0), ioctl(0, 5, 'hello')]));
     expect(r.status).toBe('passed');
     expect(r.blame).toBeUndefined();
@@ -28,7 +28,7 @@ describe('judgeCase', () => {
   });
 
   it('fails with expected against actual, blames the product, and shows a hex diff for an echo mismatch', () => {
-    const c = kase([reflect('ab\0cd'), read({ error: 0, bytesReturned: 5, output: { sameAsStep: 0, from: 'put' } })]);
+    const c = kase([reflect('ab\0cd'), read({ error: 0, bytesReturned: 5, output: { equals: { sameAsStep: 0, from: 'put' } } })]);
     const r = judgeCase(c, event([ioctl(0, 0), ioctl(0, 2, 'ab')]));
     expect(r.status).toBe('failed');
     expect(r.blame).toBe('product');
@@ -73,7 +73,7 @@ describe('judgeCase', () => {
 
   it('judges parallel aggregates: every call, and every output one some thread sent', () => {
     const put: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'REFLECT', code: 1 }, input: { pattern: Uint8Array.of(0x41), length: 4, perThread: true }, outLength: 0, expect: { error: 0 } };
-    const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, expect: { error: 0, output: { sameAsStep: 0, from: 'put' } } };
+    const get: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'READ', code: 2 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 1024, expect: { error: 0, output: { equals: { sameAsStep: 0, from: 'put' } } } };
     const c = kase([{ kind: 'parallel', threads: 2, iterations: 3, steps: [put as never, get as never] }]);
     const sub = (outs: string[]) => ({ kind: 'ioctl' as const, calls: 6, errors: { '0': 6 }, returned: { '4': 6 }, outputs: outs.map((o) => ({ bytes: text(o), count: 3 })), outputsMore: 0, p50Us: 1, p99Us: 2, maxUs: 3, guardDamaged: 0 });
     const ok = judgeCase(c, { t: 'case', index: 4, id: 'echo/x', elapsedUs: 1, log: null, steps: [{ kind: 'par', threads: 2, iterations: 3, elapsedUs: 1, sub: [sub([]), sub(['AAAA', 'BBBB'])] }] });
@@ -159,11 +159,63 @@ describe('a fresh load of the driver', () => {
 
 describe('counts in messages', () => {
   it('say "1 byte", not "1 bytes"', () => {
-    const r = judgeCase(kase([read({ bytesReturned: 1, output: { bytes: text('a') } })]), event([ioctl(0, 0)]));
+    const r = judgeCase(kase([read({ bytesReturned: 1, output: { equals: { bytes: text('a') } } })]), event([ioctl(0, 0)]));
     expect(r.message).toBe(
       'step 0 READ: expected 1 byte returned, got 0; output differs from the expected bytes: first difference at byte 0 (expected 1 byte, got 0)\n' + r.steps[0]!.diff!.text,
     );
     const one = judgeCase(kase([{ ...read({}), outLength: 0 } as CaseStep]), event([ioctl(0, 1)]));
     expect(one.message).toBe('step 0 READ: the driver reported 1 byte returned into a 0-byte output buffer');
+  });
+});
+
+describe('expectations for real drivers', () => {
+  const read16 = (expect: Extract<CaseStep, { kind: 'read' }>['expect'], more: Partial<Extract<CaseStep, { kind: 'read' }>> = {}): CaseStep => ({ kind: 'read', slot: 0, length: 16, outPointer: 'heap', expect, ...more });
+  const got = (kind: IoctlOutcome['kind'], error: number, n: number, out = '', status: number | null = 0): IoctlOutcome => ({ ...ioctl(error, n, out, status), kind });
+
+  it('an output prefix and length, and bytesReturned as a range', () => {
+    const c = kase([read16({ bytesReturned: { min: 4, max: 16 }, output: { prefix: { bytes: text('xfer:') }, length: { min: 6 } } })]);
+    expect(judgeCase(c, event([got('read', 0, 8, 'xfer:abc')])).status).toBe('passed');
+    const r = judgeCase(c, event([got('read', 0, 3, 'xfe')]));
+    expect(r.message).toMatch(/^step 0 read: expected between 4 and 16 bytes returned, got 3; expected the output to start with the expected bytes \(5 bytes\), got 3 bytes; expected at least 6 output bytes, got 3\n/);
+    const wrong = judgeCase(c, event([got('read', 0, 8, 'xfer-abc')]));
+    expect(wrong.message).toMatch(/^step 0 read: output does not start with the expected bytes: first difference at byte 4/);
+    expect(wrong.steps[0]).toMatchObject({ expected: { bytesReturned: { min: 4, max: 16 }, outputPrefix: '786665723a', outputLength: { min: 6 } } });
+  });
+
+  it('a read or a wait is held to the contract rules of its buffer; a write is not', () => {
+    expect(judgeCase(kase([read16({})]), event([got('read', 0, 17)])).message).toBe('step 0 read: the driver reported 17 bytes returned into a 16-byte output buffer');
+    const write: CaseStep = { kind: 'write', slot: 0, input: { pattern: text('abc'), length: 3 }, inPointer: 'heap', expect: { bytesReturned: 3 } };
+    expect(judgeCase(kase([write]), event([got('write', 0, 3)])).status).toBe('passed');
+    // The wait judges the request its step started: a 4-byte output buffer here.
+    const start: CaseStep = { kind: 'ioctl', slot: 0, ioctl: { name: 'PEND', code: 1 }, input: { pattern: new Uint8Array(), length: 0 }, outLength: 4, inPointer: 'heap', outPointer: 'heap', async: { name: 'p', slot: 0 }, expect: { status: 0x103 } };
+    const wait: CaseStep = { kind: 'wait', async: { name: 'p', slot: 0 }, of: 0, timeoutMs: 100, expect: { status: 0, output: { equals: { bytes: text('done') } } } };
+    const ok = judgeCase(kase([start, wait]), event([got('ioctl', 997, 0, '', 0x103), got('wait', 0, 4, 'done')]));
+    expect(ok.status).toBe('passed');
+    expect(ok.steps.map((s) => [s.kind, s.ioctlName, s.async, s.outLength])).toEqual([
+      ['ioctl', 'PEND', 'p', 4],
+      ['wait', 'PEND', 'p', 4],
+    ]);
+    expect(judgeCase(kase([start, wait]), event([got('ioctl', 997, 0, '', 0x103), got('wait', 0, 5, 'done!')])).message).toMatch(/^step 1 PEND: the driver reported 5 bytes returned into a 4-byte output buffer/);
+  });
+
+  it('a cancel, by its error and with the call that made it', () => {
+    const cancel: CaseStep = { kind: 'cancel', async: { name: 'p', slot: 0 }, expect: { error: 1168 } };
+    expect(judgeCase(kase([cancel]), event([{ kind: 'cancel', error: 1168, status: null, via: 'CancelIoEx' }])).status).toBe('passed');
+    expect(judgeCase(kase([cancel]), event([{ kind: 'cancel', error: 0, status: null, via: 'CancelIo' }])).message).toBe('step 0 cancel: expected CancelIo to end with 1168 (ERROR_NOT_FOUND), got 0 (ERROR_SUCCESS)');
+  });
+
+  it('a request still pending after the runner cancelled it fails the case, naming the step that started it', () => {
+    const start: CaseStep = { kind: 'read', slot: 0, length: 4, outPointer: 'heap', async: { name: 'stuck', slot: 2 }, expect: {} };
+    const r = judgeCase(kase([start]), event([got('read', 997, 0, '', 0x103)], { pending: [2] }));
+    expect(r).toMatchObject({ status: 'failed', blame: 'product' });
+    expect(r.message).toBe('the request `stuck` (step 0) was still pending 2 s after lab cancelled it at the end of the case: the driver does not complete cancelled requests');
+  });
+
+  it('a run checks exit code 0 unless the suite says another or `any`', () => {
+    const run = (exitCode: number | 'any'): CaseStep => ({ kind: 'run', args: [], timeoutMs: 100, expect: { exitCode } });
+    const exec = (exit: number) => ({ kind: 'exec' as const, error: 0, exitCode: exit, output: text(''), outputTruncated: false, elapsedUs: 1 });
+    expect(judgeCase(kase([run(0)]), event([exec(3)])).message).toBe('step 0 run: expected exit code 0, got 3');
+    expect(judgeCase(kase([run(3)]), event([exec(3)])).status).toBe('passed');
+    expect(judgeCase(kase([run('any')]), event([exec(3)])).status).toBe('passed');
   });
 });

@@ -34,7 +34,7 @@ export interface GuestRun {
 }
 
 export interface RunOptions {
-  /** Extra files for C:\lab\ (name → content). */
+  /** Extra files for C:\lab\ (name → content; a name may have folders: `sub/.keep`). */
   files?: Record<string, string | Uint8Array>;
   /** The runner's arguments; default the plan. */
   args?: string[];
@@ -48,7 +48,10 @@ export async function runGuest(prefix: FreshPrefix, plan: string | Uint8Array | 
   await copyFile(RUNNER, join(lab, 'lab-guest.exe'));
   await copyFile(OBJDEV, join(lab, 'objdev.sys'));
   if (plan !== null) await writeFile(join(lab, 'plan.txt'), plan);
-  for (const [name, content] of Object.entries(options.files ?? {})) await writeFile(join(lab, name), content);
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    await mkdir(dirname(join(lab, name)), { recursive: true });
+    await writeFile(join(lab, name), content);
+  }
   const run = await runInWine(prefix.prefix, 'C:\\lab\\lab-guest.exe', options.args ?? ['C:\\lab\\plan.txt'], options.timeoutMs ?? 60_000);
   const lines = run.stdout.split('\n');
   if (lines.at(-1) !== '') throw new Error(`the runner's output does not end with a newline: ${run.stdout.slice(-200)}`);

@@ -6,11 +6,13 @@ import { budgetText, parseBudget, parseDuration, parseRanges, parseSeed } from '
 import { FuzzProgress } from '../../fuzz/fuzz-progress.js';
 import { readReplayRecord } from '../../fuzz/replay-record.js';
 import { runFuzz } from '../../fuzz/run-fuzz.js';
+import { BAD_POINTERS_STOP_SHORT } from '../../fuzz/generate.js';
 import { GUEST_LIMITS } from '../../runner-limits/limits.js';
 import { newRunId } from '../../run/run-id.js';
 import { createTarget } from '../../targets/create-target.js';
 import type { Target } from '../../targets/target.js';
 import { loadSuiteCases, requireFile } from '../load-cases.js';
+import { buildFor, forMachine } from '../machine-build.js';
 import { buildDir, packageRoot } from '../package-root.js';
 import { interruptSignal } from '../signals.js';
 
@@ -52,14 +54,19 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
   const seed = replay?.seed ?? (flags.seed !== undefined ? parseSeed(flags.seed) : randomBytes(4).readUInt32BE(0));
   const targetRef = await createTarget.resolve(flags.target);
   const workers = flags.workers ?? 1;
-  if (workers > 1 && targetRef.kind !== 'wine') {
+  if (workers > 1 && targetRef.exclusiveMachine) {
     throw new UsageError('LAB_WORKERS_ONE_MACHINE', `--workers ${workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine.`);
   }
-  const { loaded, suite } = await loadSuiteCases(suiteFile, { target: targetRef, ...(flags.driver ? { driver: flags.driver } : {}) });
-  await requireFile(suite.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
-  const guestRunner = join(buildDir(), 'lab-guest.exe');
+  const { loaded, suite: given } = await loadSuiteCases(suiteFile, { target: targetRef, ...(flags.driver ? { driver: flags.driver } : {}) });
+  await requireFile(given.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
+  // The suite's client and files are deployed as lab run deploys them (a driver may read a file beside it).
+  if (given.client) await requireFile(given.client, `the suite's client`, 'run `lab build` first.');
+  for (const file of given.files) await requireFile(file.path, `the suite's file ${file.name}`, 'check `files:` in the suite, or run `lab build` first.');
+  const suite = await forMachine(given, targetRef);
+  const guestRunner = join(buildFor(targetRef.machine), 'lab-guest.exe');
   try {
     await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
+    if (targetRef.kind === 'wine') for (const tool of ['lab-monitor.exe', 'lab-anchor.sys']) await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
   } catch (error) {
     throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
   }
@@ -84,7 +91,7 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
       budgetText: budgetText(budget),
       hangMs: replay?.hangMs ?? flags.hangMs ?? 5000,
       shrinkMs,
-      generate: { batchCalls: replay?.batchCalls ?? flags.batchCalls, threads: replay?.threads ?? flags.threads },
+      generate: { batchCalls: replay?.batchCalls ?? flags.batchCalls, threads: replay?.threads ?? flags.threads, badPointers: replay?.badPointers ?? !BAD_POINTERS_STOP_SHORT[targetRef.kind] },
       space: replay
         ? { functions: replay.functions, deviceTypes: replay.deviceTypes, maxLength: replay.maxLength }
         : {

@@ -1,3 +1,4 @@
+import { describeCase } from '../../suite/describe-case.js';
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases } from '../load-cases.js';
 import { visible } from '../../text/visible.js';
@@ -9,13 +10,15 @@ export interface ListFlags {
   shard?: string;
 }
 
-/** `lab list`: the expanded cases, their ids and steps, nothing run. */
+/** `lab list`: the expanded cases, their ids (and with --json their resolved steps, defaults written out), nothing run. */
 export async function listCommand(suiteFile: string, flags: ListFlags): Promise<void> {
   const target = await createTarget.resolve(flags.target);
   const suite = await loadCases(suiteFile, { target, ...(flags.filter ? { filter: flags.filter } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
   if (flags.json) {
-    const rows = suite.cases.map((c) => ({ index: c.index, id: c.id, name: c.name, steps: c.steps.length, timeoutMs: c.timeoutMs, ...(c.skip ? { skip: c.skip } : {}), source: c.source }));
-    process.stdout.write(`${JSON.stringify({ suite: suite.name, target: target.name, cases: rows }, null, 2)}\n`);
+    const rows = suite.cases.map((c) => describeCase(c, suite));
+    const files = suite.files.map((f) => ({ name: f.name, from: f.path }));
+    const driver = { ...suite.driver, ...(suite.client ? { client: suite.client } : {}) };
+    process.stdout.write(`${JSON.stringify({ suite: suite.name, target: target.name, driver, files, cases: rows }, null, 2)}\n`);
     return;
   }
   for (const c of suite.cases) {

@@ -5,6 +5,7 @@ import { newRunId } from '../../run/run-id.js';
 import { runSuite } from '../../run/run-suite.js';
 import { createTarget } from '../../targets/create-target.js';
 import { loadCases, requireFile } from '../load-cases.js';
+import { buildFor, forMachine } from '../machine-build.js';
 import { buildDir } from '../package-root.js';
 import { interruptSignal } from '../signals.js';
 import { UsageError } from '../../errors/lab-error.js';
@@ -40,16 +41,18 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   const suiteFile = resumed ? resumed.suiteFile : suiteArg!;
   const reporters = selectReporters(flags.reporter);
   const targetRef = await createTarget.resolve(flags.target);
-  if ((flags.workers ?? 1) > 1 && targetRef.kind !== 'wine') {
+  if ((flags.workers ?? 1) > 1 && targetRef.exclusiveMachine) {
     throw new UsageError('LAB_WORKERS_ONE_MACHINE', `--workers ${flags.workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine, or split the suite across machines with --shard i/n.`);
   }
   const { target: _name, ...selection } = flags;
-  const suite = await loadCases(suiteFile, { ...selection, target: targetRef });
+  const loaded = await loadCases(suiteFile, { ...selection, target: targetRef });
   // The gate (and its waivers) loads only for gated runs: an ungated run does not pay for it.
   const gate = flags.baseline || flags.waivers ? await (await import('../../gate/run-gate.js')).RunGate.fromFlags(flags) : undefined;
-  await requireFile(suite.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
-  if (suite.client) await requireFile(suite.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
-  const guestRunner = join(buildDir(), 'lab-guest.exe');
+  await requireFile(loaded.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
+  if (loaded.client) await requireFile(loaded.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
+  for (const file of loaded.files) await requireFile(file.path, `the suite's file ${file.name}`, 'check `files:` in the suite, or run `lab build` first.');
+  const suite = await forMachine(loaded, targetRef);
+  const guestRunner = join(buildFor(targetRef.machine), 'lab-guest.exe');
   try {
     await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
     // The Wine target watches the driver hosts with its own programs (driver/monitor/).

@@ -1,5 +1,6 @@
 import type { RawInventory } from './inventory-schema.js';
 import type { RawIssue } from '../../suite/schema-issues.js';
+import { kindOf } from '../registry.js';
 
 /** Field names that would put a secret into the file; lab refuses them wherever they appear. */
 const SECRET_FIELDS: Record<string, string> = {
@@ -38,26 +39,7 @@ export function inventoryRules(inventory: RawInventory): RawIssue[] {
   }
   for (const [name, entry] of Object.entries(inventory.targets)) {
     if (name === 'wine' && entry.kind !== 'wine') issues.push({ path: ['targets', name, 'kind'], message: 'the name `wine` is the built-in Wine target; give this entry another name' });
-    if (entry.kind === 'wine') continue;
-    const connection = entry.kind === 'ssh' ? entry : entry.guest;
-    const at = entry.kind === 'ssh' ? ['targets', name] : ['targets', name, 'guest'];
-    const auth = connection.auth;
-    if (!auth.agent && !auth.keyFile && !auth.passwordEnv) issues.push({ path: [...at, 'auth'], message: 'expected at least one of `agent: true`, `keyFile` or `passwordEnv`' });
-    if (auth.passphraseEnv && !auth.keyFile) issues.push({ path: [...at, 'auth', 'passphraseEnv'], message: '`passphraseEnv` needs the `keyFile` it unlocks' });
-    if (connection.guestDir?.includes('%')) {
-      issues.push({ path: [...at, 'guestDir'], message: 'a guest folder may not contain `%`: the driver is loaded from there, and Windows expands %NAME% in a service\'s image path (REG_EXPAND_SZ), so it would load from somewhere else' });
-    }
-    const hostKey = connection.hostKey;
-    if (hostKey?.fingerprint && (hostKey.knownHosts || hostKey.trustOnFirstUse)) issues.push({ path: [...at, 'hostKey'], message: 'expected either a pinned `fingerprint` or `knownHosts` (with `trustOnFirstUse`), not both' });
-    if (entry.kind === 'hyperv') {
-      if (!hosts[entry.hypervHost]) {
-        const known = Object.keys(hosts);
-        issues.push({ path: ['targets', name, 'hypervHost'], message: `expected the name of an entry in \`hypervHosts\`${known.length ? ` (${known.join(', ')})` : ' (there is none)'}, found "${entry.hypervHost}"` });
-      }
-      if (!entry.guest.host && hostKey?.knownHosts === undefined && !hostKey?.fingerprint) {
-        issues.push({ path: ['targets', name, 'guest', 'hostKey'], message: 'a VM whose address comes from Hyper-V needs a pinned `fingerprint` (its IP address may change, so known_hosts cannot name it reliably)' });
-      }
-    }
+    issues.push(...(kindOf(entry.kind)?.rules?.(entry as never, ['targets', name], inventory) ?? []));
   }
   for (const [name, host] of Object.entries(hosts)) {
     const hk = host.ssh?.hostKey;

@@ -84,7 +84,7 @@ describe('the inventory (infra/targets.yaml)', () => {
     const text = (error as InventoryError).message;
     expect(text).toMatch(/targets\.yaml:6:11: targets\.box\.port: expected at most 65535, found 99999/);
     expect(text).toMatch(/targets\.yaml:8:\d+: targets\.box\.auth\.agnet: unknown field `agnet`; did you mean `agent`\?/);
-    expect(text).toMatch(/targets\.yaml:15:11: targets\.other\.kind: expected one of "wine", "ssh", "hyperv", found "docker"/);
+    expect(text).toMatch(/targets\.yaml:15:11: targets\.other\.kind: expected one of "wine", "ssh", "hyperv", "qemu", found "docker"/);
   });
 
   it('applies the cross-field rules after the schema: a Hyper-V host that does not exist, no auth, a VM guest without a pinned key', async () => {

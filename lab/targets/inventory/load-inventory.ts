@@ -1,18 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../../errors/lab-error.js';
 import { located } from '../../suite/load-suite.js';
 import { explainIssues } from '../../suite/schema-issues.js';
 import { SourceMap } from '../../suite/source-map.js';
-import { DEFAULT_GUEST_DIR, type GuestSettings } from '../ssh/guest-settings.js';
-import { DEFAULT_RECONNECT, DEFAULT_TIMEOUTS, type HostKeyPolicy, type SshEndpoint } from '../ssh/ssh-endpoint.js';
-import { checkWindowsPath } from '../ssh/windows-path.js';
+import { KIND_NAMES, kindOf, type TargetSpec } from '../registry.js';
 import { InventoryError } from './inventory-error.js';
 import { inventoryRules, secretFieldIssues } from './inventory-rules.js';
 import { INVENTORY_FIELDS, InventorySchema, type RawInventory, type RawTarget } from './inventory-schema.js';
-import type { HypervHostSpec, TargetSpec } from './target-spec.js';
 
 const MAX_INVENTORY_BYTES = 1024 * 1024;
 
@@ -70,7 +66,7 @@ function kindHint(message: string, path: PropertyKey[], data: unknown): string {
   const atKind = path.length === 3 && path[2] === 'kind';
   if ((path.length === 2 || atKind) && path[0] === 'targets') {
     const entry = (data as { targets?: Record<string, { kind?: unknown }> }).targets?.[String(path[1])];
-    if (entry && !['wine', 'ssh', 'hyperv'].includes(String(entry.kind))) return `expected ${atKind ? '' : '`kind` to be '}one of "wine", "ssh", "hyperv", found ${entry.kind === undefined ? 'nothing' : JSON.stringify(entry.kind)}`;
+    if (entry && !KIND_NAMES.includes(String(entry.kind))) return `expected ${atKind ? '' : '`kind` to be '}one of ${KIND_NAMES.map((k) => JSON.stringify(k)).join(', ')}, found ${entry.kind === undefined ? 'nothing' : JSON.stringify(entry.kind)}`;
   }
   return message;
 }
@@ -87,77 +83,7 @@ export function resolveTarget(inventory: LoadedInventory, name: string): TargetS
 }
 
 function specOf(inventory: LoadedInventory, name: string, entry: RawTarget): TargetSpec {
-  const label = (path: string) => `${inventory.file}: ${path}`;
-  switch (entry.kind) {
-    case 'wine':
-      return { kind: 'wine', name };
-    case 'ssh':
-      return { kind: 'ssh', name, endpoint: endpointOf(inventory, label(`targets.${name}`), entry.host, entry), guest: guestOf(entry) };
-    case 'hyperv': {
-      const hostEntry = inventory.raw.hypervHosts![entry.hypervHost]!;
-      const shell = hostEntry.powershell ?? 'powershell';
-      const host: HypervHostSpec = hostEntry.ssh
-        ? { kind: 'ssh', name: entry.hypervHost, endpoint: endpointOf(inventory, label(`hypervHosts.${entry.hypervHost}.ssh`), hostEntry.ssh.host, hostEntry.ssh), powershell: shell }
-        : { kind: 'local', name: entry.hypervHost, powershell: shell };
-      const flags = entry.verifier ? (typeof entry.verifier.flags === 'number' ? entry.verifier.flags : parseInt(entry.verifier.flags, 16)) : undefined;
-      return {
-        kind: 'hyperv',
-        name,
-        host,
-        vm: entry.vm,
-        checkpoint: entry.checkpoint ?? 'lab-clean',
-        bootTimeoutMs: entry.bootTimeoutMs ?? 300_000,
-        pollMs: entry.pollMs ?? 2_000,
-        rebootTimeoutMs: entry.rebootTimeoutMs ?? 600_000,
-        guestEndpoint: endpointOf(inventory, label(`targets.${name}.guest`), entry.guest.host ?? '', entry.guest),
-        guestHostFixed: Boolean(entry.guest.host),
-        guest: guestOf(entry.guest),
-        ...(flags !== undefined ? { verifier: { flags, ...(entry.verifier?.drivers ? { drivers: entry.verifier.drivers } : {}) } } : {}),
-      };
-    }
-  }
-}
-
-type RawConnection = Extract<RawTarget, { kind: 'ssh' }>;
-
-function endpointOf(inventory: LoadedInventory, label: string, host: string, c: Pick<RawConnection, 'port' | 'user' | 'hostKey' | 'auth' | 'timeouts' | 'reconnect'>): SshEndpoint {
-  const fp = c.hostKey?.fingerprint;
-  const hostKey: HostKeyPolicy = fp
-    ? { kind: 'fingerprint', fingerprints: (Array.isArray(fp) ? fp : [fp]).map((f) => f.replace(/=$/, '')) }
-    : { kind: 'known-hosts', file: localPath(inventory, c.hostKey?.knownHosts ?? '~/.ssh/known_hosts'), trustOnFirstUse: c.hostKey?.trustOnFirstUse ?? false };
-  return {
-    label,
-    host,
-    port: c.port ?? 22,
-    user: c.user,
-    hostKey,
-    auth: {
-      agent: c.auth.agent ?? false,
-      ...(c.auth.keyFile ? { keyFile: localPath(inventory, c.auth.keyFile) } : {}),
-      ...(c.auth.passphraseEnv ? { passphraseEnv: c.auth.passphraseEnv } : {}),
-      ...(c.auth.passwordEnv ? { passwordEnv: c.auth.passwordEnv } : {}),
-    },
-    timeouts: { ...DEFAULT_TIMEOUTS, ...stripUndefined(c.timeouts ?? {}) },
-    reconnect: { ...DEFAULT_RECONNECT, ...stripUndefined(c.reconnect ?? {}) },
-  };
-}
-
-function guestOf(g: { guestDir?: string; dbgview?: string; cleanPaths?: string[] }): GuestSettings {
-  return {
-    guestDir: checkWindowsPath(g.guestDir ?? DEFAULT_GUEST_DIR),
-    ...(g.dbgview ? { dbgview: checkWindowsPath(g.dbgview) } : {}),
-    cleanPaths: (g.cleanPaths ?? []).map(checkWindowsPath),
-  };
-}
-
-/** `~/x` from the home folder; other relative paths from the inventory's folder. */
-function localPath(inventory: LoadedInventory, path: string): string {
-  if (path === '~' || path.startsWith('~/')) return join(homedir(), path.slice(2));
-  return isAbsolute(path) ? path : resolve(inventory.dir, path);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return kindOf(entry.kind)!.resolve(entry as never, name, inventory) as TargetSpec;
 }
 
 function displayPath(path: string): string {

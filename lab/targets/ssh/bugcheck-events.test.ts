@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,11 +31,12 @@ describe('what the SSH target reads from Windows', () => {
     expect(dbgviewArgv('C:\\Tools\\Dbgview.exe', 'C:\\lab\\dbgview-1.log')).toEqual(['C:\\Tools\\Dbgview.exe', '/accepteula', '/t', '/f', '/k', '/v', '/g', '/om', '/l', 'C:\\lab\\dbgview-1.log', '/p']);
   });
 
-  it('learns the services a plan loads from its header, and nothing from other files', async () => {
+  it('learns the services a plan loads from its header and its load steps, and nothing from other files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lab-plan-'));
-    await writeFile(join(dir, 'plan.txt'), 'lab-plan 1\ndevice \\\\.\\object_device\ndriver objdev C:\\lab dir\\objdev.sys\nlog C:\\objdev.log\ncase 0 x\ndriver not-a-header C:\\x\nend\n');
+    await writeFile(join(dir, 'plan.txt'), 'lab-plan 1\ndevice \\\\.\\object_device\ndriver objdev C:\\lab dir\\objdev.sys\nlog C:\\objdev.log\ncase 0 x\ndriver not-a-header C:\\x\nload second image=433a5c782e737973\nload objdev\nend\n');
     await writeFile(join(dir, 'other.bin'), 'MZ\0driver x y\n');
-    expect(await planServices(join(dir, 'plan.txt'))).toEqual(['objdev']);
+    expect(await planServices(join(dir, 'plan.txt'))).toEqual(['objdev', 'second']);
     expect(await planServices(join(dir, 'other.bin'))).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,26 +1,36 @@
-import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** Longer lines carry payloads, never a service name: they are skipped unread. */
+const MAX_NAME_LINE = 512;
 
 /**
- * The driver services a guest-runner plan loads (its `driver <service> <image>` header line, see
- * driver/guest/PROTOCOL.md), read from the local plan file lab puts into the guest. A plain machine has
- * no checkpoint to revert to, so revert must unload them by name even when the runner died before its
- * own unload; this is how the target learns the names without the pipeline telling it.
+ * The driver services a guest-runner plan loads: its `driver <service> <image>` header line and every
+ * `load <service> ...` step (a second driver, another image; see driver/guest/PROTOCOL.md), read from the
+ * local plan file lab puts into the guest. A plain machine has no checkpoint to revert to, so revert must
+ * unload them by name even when the runner died before its own unload; this is how the target learns the
+ * names without the pipeline telling it.
  */
 export async function planServices(localPath: string): Promise<string[]> {
-  const file = await open(localPath, 'r');
+  const input = createReadStream(localPath, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const services = new Set<string>();
+  let first = true;
+  let inHeader = true;
   try {
-    const buffer = Buffer.alloc(16 * 1024);
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    if (!/^lab-plan 1\r?\n/.test(text)) return [];
-    const services: string[] = [];
-    for (const line of text.split(/\r?\n/)) {
-      if (line.startsWith('case ')) break;
-      const m = /^driver\s+(\S+)\s/.exec(line);
-      if (m) services.push(m[1]!);
+    for await (const raw of lines) {
+      const line = first ? raw.replace(/^\uFEFF/, '') : raw;
+      if (first && line !== 'lab-plan 1') return [];
+      first = false;
+      if (line.length > MAX_NAME_LINE) continue;
+      if (line.startsWith('case ')) inHeader = false;
+      const m = inHeader ? /^driver\s+(\S+)\s/.exec(line) : /^load\s+(\S+)/.exec(line);
+      if (m) services.add(m[1]!);
     }
-    return services;
   } finally {
-    await file.close();
+    // Closing the reader leaves its stream open: a binary file read no further than its first line.
+    lines.close();
+    input.destroy();
   }
+  return [...services];
 }

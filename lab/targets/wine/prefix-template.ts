@@ -76,7 +76,7 @@ async function buildTemplate(root: string, template: string, version: string, op
 }
 
 /** A lock folder holding the owner's pid; a lock whose owner is gone is taken over. */
-async function acquireLock(lock: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+export async function acquireLock(lock: string, signal?: AbortSignal): Promise<() => Promise<void>> {
   for (;;) {
     try {
       await mkdir(lock);

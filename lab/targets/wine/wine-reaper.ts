@@ -107,15 +107,16 @@ export async function ownsRunDir(runDir: string): Promise<boolean> {
  * testcontainers' reaper, for Wine: runs whose lab process is gone (killed with SIGKILL, a crashed CI
  * runner) leave their prefixes behind (and, with copied prefixes, their Wine processes); the next run ends
  * those processes and removes the folders. Runs of live lab processes, and folders without lab's mark,
- * are left alone.
+ * are left alone. Other targets pass how to find their processes (QEMU's carry the run folder in their
+ * environment).
  */
-export async function reapAbandonedRuns(runsRoot: string): Promise<number> {
+export async function reapAbandonedRuns(runsRoot: string, killUnder: (dir: string) => void = killProcessesUnderSync): Promise<number> {
   let reaped = 0;
   for (const name of await readdir(runsRoot).catch(() => [] as string[])) {
     const dir = join(runsRoot, name);
     const owner = await ownerOf(dir);
     if (!owner || stillRunning(owner)) continue;
-    killProcessesUnderSync(dir);
+    killUnder(dir);
     await rm(dir, { recursive: true, force: true });
     reaped++;
   }

@@ -90,13 +90,43 @@ static void check(int ok, const char *what, const uint8_t *data, size_t size)
     abort();
 }
 
+/* An environment block: NAME=VALUE strings with a name each, NUL-ended, a NUL after the last. */
+static int env_ok(const wchar_t *e)
+{
+    for (; *e; e += wcslen(e) + 1) {
+        const wchar_t *eq = wcschr(e, L'=');
+        if (!eq || eq == e) return 0;
+    }
+    return 1;
+}
+
 static void check_steps(const step *s, size_t n, int in_par, const uint8_t *data, size_t size)
 {
     for (size_t i = 0; i < n; i++) {
         check((unsigned)s[i].kind < S_KIND_COUNT, "a step of an unknown kind", data, size);
         check(s[i].slot < LAB_MAX_SLOTS, "a slot out of range", data, size);
-        if (s[i].kind == S_IOCTL && (s[i].in_len > LAB_MAX_BUFFER || s[i].out_len > LAB_MAX_BUFFER))
+        if ((s[i].kind == S_IOCTL || s[i].kind == S_READ || s[i].kind == S_WRITE) && (s[i].in_len > LAB_MAX_BUFFER || s[i].out_len > LAB_MAX_BUFFER))
             check(s[i].refused[0] != 0, "a length over the limit that would run", data, size);
+        check((unsigned)s[i].in_ptr < PTR_KIND_COUNT && (unsigned)s[i].out_ptr < PTR_KIND_COUNT, "a pointer kind out of range", data, size);
+        check(s[i].payload != P_NULL || s[i].in_ptr == PTR_HEAP, "a NULL payload with another pointer kind", data, size);
+        check((s[i].fill == NULL) == (s[i].fill_len == 0), "a fill without bytes", data, size);
+        if (s[i].kind == S_IOCTL || s[i].kind == S_READ || s[i].kind == S_WRITE)
+            check(s[i].async == NO_ASYNC || s[i].async < LAB_MAX_ASYNC, "an async slot out of range", data, size);
+        if (s[i].kind == S_WAIT || s[i].kind == S_CANCEL) check(s[i].target < LAB_MAX_ASYNC, "a wait or cancel of a slot out of range", data, size);
+        if (s[i].kind == S_WAIT) check(s[i].timeout_ms <= LAB_MAX_WAIT_MS, "a wait over the limit", data, size);
+        if (s[i].kind == S_READ || s[i].kind == S_WRITE) check(!s[i].has_offset || s[i].offset <= 9007199254740991ull, "an offset out of range", data, size);
+        if (s[i].kind == S_OPEN) {
+            check((unsigned)s[i].disposition <= D_TRUNCATE, "a disposition out of range", data, size);
+            check((s[i].share & ~(FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)) == 0, "share bits out of range", data, size);
+            check(!s[i].path || s[i].path[0], "an empty path", data, size);
+            check(!s[i].device || s[i].device[0], "an empty device", data, size);
+        }
+        if (s[i].kind == S_EXEC) check(!s[i].env || env_ok(s[i].env), "a malformed environment", data, size);
+        if (in_par) {
+            check(!s[i].overlapped, "an overlapped open inside par", data, size);
+            check(s[i].async == NO_ASYNC || s[i].kind != S_IOCTL, "an async request inside par", data, size);
+            check(s[i].in_ptr == PTR_HEAP && s[i].out_ptr == PTR_HEAP && !s[i].fill, "buffer options inside par", data, size);
+        }
         if (s[i].kind == S_PAR) {
             check(!in_par, "par inside par", data, size);
             check(s[i].threads >= 1 && s[i].threads <= LAB_MAX_THREADS, "threads out of range", data, size);
@@ -181,6 +211,10 @@ static size_t below(size_t n) { return n ? (size_t)(rnd() % n) : 0; }
 static const char *const DICTIONARY[] = {
     "case ", "end", "open ", "close ", "ioctl ", "par ", "endpar", "exec ", "load ", "unload ", "sleep ",
     "lab-plan 1", "device ", "driver ", "log ", "markers ", "workdir ", "stderr", "debug", " fresh", " required", " rw", " r", " w", " none",
+    "read ", "write ", "wait ", "cancel ", " fill=", " in=", " out=", " buf=", " async=", " offset=", " path=",
+    " device=", " share=", " disposition=", " overlapped", " image=", " cwd=", " env=", "null", "invalid", "kernel",
+    "unaligned", "readonly", "noaccess", "pageend", "heap", "rwd", "none", "create-always", "truncate", "413d31",
+    "413d3100423d32", "3d31", "00", "=",
     "0", "1", "15", "16", "64", "65", "0x", "0xFFFFFFFF", "0x10000000000000000", "16777216", "16777217",
     "9007199254740991", "9007199254740992", "18446744073709551615", "18446744073709551616", "100000",
     "100001", "60000", "600000", "600001", " -", " x:", " t:", "x:00ff", "t:zz", "\n", "\r\n", "\r", "\t",

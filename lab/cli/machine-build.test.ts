@@ -1,0 +1,35 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildFor, imageFor, peMachine } from './machine-build.js';
+import { buildDir } from './package-root.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('the build for the target\'s machine', () => {
+  it('reads the CPU an image is built for', async () => {
+    expect(await peMachine(join(buildDir(), 'objdev.sys'))).toBe('x86_64');
+    expect(await peMachine(join(buildDir(), 'i686', 'objdev.sys'))).toBe('i686');
+    expect(await peMachine(join(buildDir(), 'i686', 'lab-agent.exe'))).toBe('i686');
+    expect(await peMachine(new URL(import.meta.url).pathname)).toBeUndefined();
+  });
+
+  it('gives a 32-bit target the project\'s i686 build of what the suite names, and a 64-bit one the other', async () => {
+    expect(await imageFor(join(buildDir(), 'objdev.sys'), 'i686')).toBe(join(buildDir(), 'i686', 'objdev.sys'));
+    expect(await imageFor(join(buildDir(), 'i686', 'objdev-echo.exe'), 'x86_64')).toBe(join(buildDir(), 'objdev-echo.exe'));
+    expect(await imageFor(join(buildDir(), 'objdev.sys'), 'x86_64')).toBe(join(buildDir(), 'objdev.sys'));
+    expect(buildFor('i686')).toBe(join(buildDir(), 'i686'));
+  });
+
+  it('deploys a driver of the wrong CPU from outside the project\'s builds as it is: refusing it is the load diagnosis\'s', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-machine-'));
+    dirs.push(dir);
+    const mine = join(dir, 'vendor.sys');
+    await copyFile(join(buildDir(), 'objdev.sys'), mine);
+    expect(await imageFor(mine, 'i686')).toBe(mine);
+  });
+});
