@@ -43,6 +43,7 @@ const report: FuzzReport = {
     },
   ],
   notReproduced: [{ kind: 'hang', summary: `no result within 5000 ms ${HOSTILE}`, first: { batch: 9, worker: 0, atMs: 20_000, afterCalls: 3000 }, seen: 1 }],
+  targetStops: [{ kind: 'crash', why: `the target's kernel stopped on its own assertion ${HOSTILE}`, summary: 'the target stopped', first: { batch: 2, worker: 0, atMs: 30_000, afterCalls: 300 }, seen: 2 }],
   coverage: [
     { code: 0x22e004, name: 'REFLECT', handle: 'rw', calls: 900, answers: { '0x00000000': 850, '0xC000000D': 50 }, deviceType: 0x22, function: 0x801, method: 'buffered', access: 'read-write' },
     { code: 0x22e004, name: 'REFLECT', handle: 'r', calls: 40, answers: { '0xC0000022': 40 }, deviceType: 0x22, function: 0x801, method: 'buffered', access: 'read-write' },
@@ -86,6 +87,8 @@ describe('fuzz.html', () => {
     expect(await f.locator('li').allTextContents()).toEqual(['the call alone shows it', 'outLength of call 1: 65536 → 20417']);
     expect(await f.textContent()).toContain(HOSTILE);
     expect(await page.locator('#unreproduced').textContent()).toContain(`no result within 5000 ms ${HOSTILE}`);
+    expect(await page.locator('#unreproduced h2').allTextContents()).toEqual(['Seen once, not reproduced (1)', 'The target stopped in its own code, not in the driver (1)']);
+    expect(await page.locator('#unreproduced').textContent()).toContain(`its own assertion ${HOSTILE}`);
   });
 
   it('lists the attack surface: the (code, handle) pairs the driver answered more than "not handled", with status names', async () => {

@@ -107,11 +107,19 @@ const SCRIPT = `
     if (!r.findings.length) root.appendChild(el('div', { className: 'meta', text: r.status === 'clean' ? 'None: the budget ran out with no crash, hang or broken rule.' : 'None.' }));
     r.findings.forEach(function (f) { root.appendChild(finding(f)); });
     var un = document.getElementById('unreproduced');
-    if (!r.notReproduced.length) return;
-    un.appendChild(el('h2', { text: 'Seen once, not reproduced (' + r.notReproduced.length + ')' }));
-    r.notReproduced.forEach(function (s) {
-      un.appendChild(el('div', { className: 'finding' }, [el('h3', null, [el('span', { className: 'kind ' + s.kind, text: s.kind }), ' in batch ' + s.first.batch]), el('div', { text: s.summary }), evidence(s.evidence, 'fault')]));
-    });
+    if (r.notReproduced.length) {
+      un.appendChild(el('h2', { text: 'Seen once, not reproduced (' + r.notReproduced.length + ')' }));
+      r.notReproduced.forEach(function (s) {
+        un.appendChild(el('div', { className: 'finding' }, [el('h3', null, [el('span', { className: 'kind ' + s.kind, text: s.kind }), ' in batch ' + s.first.batch]), el('div', { text: s.summary }), evidence(s.evidence, 'fault')]));
+      });
+    }
+    var stops = r.targetStops || [];
+    if (stops.length) {
+      un.appendChild(el('h2', { text: 'The target stopped in its own code, not in the driver (' + stops.length + ')' }));
+      stops.forEach(function (s) {
+        un.appendChild(el('div', { className: 'finding' }, [el('h3', null, ['in batch ' + s.first.batch + ', ' + (s.seen === 1 ? '1 batch' : s.seen + ' batches')]), el('div', { text: s.why }), el('div', { className: 'meta', text: s.summary }), evidence(s.evidence, 'stop')]));
+      });
+    }
   }
 
   function row(c) {

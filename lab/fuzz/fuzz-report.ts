@@ -45,6 +45,8 @@ export interface FuzzReport {
   findings: FindingReport[];
   /** Seen once, but not again from a fresh load of the driver: listed, never made into a case. */
   notReproduced: SightingReport[];
+  /** The target stopped in its own code (its kernel's assertion, a stack without the driver): never the driver's. */
+  targetStops: TargetStop[];
   coverage: Array<CoverageRow & { name?: string; deviceType: number; function: number; method: string; access: string }>;
   /** Problems of lab or the target (never the driver's): retries, a batch the runner refused. */
   warnings: string[];
@@ -75,6 +77,11 @@ export interface SightingReport {
   seen: number;
   evidence?: CrashEvidence;
   problem?: string;
+}
+
+export interface TargetStop extends SightingReport {
+  /** Why it is the target's and not the driver's. */
+  why: string;
 }
 
 export interface FindingReport extends SightingReport {

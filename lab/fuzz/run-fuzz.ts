@@ -6,7 +6,7 @@
  * 130 on Ctrl-C.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LabError, UsageError } from '../errors/lab-error.js';
 import { boundedAppender } from '../files/bounded-append.js';
 import { writeFileAtomic } from '../files/atomic-file.js';
@@ -22,7 +22,7 @@ import { explore, type Budget, type Chunk } from './explore.js';
 import { ACCESS_NAMES, codeParts, METHOD_NAMES, totalCalls } from './fuzz-op.js';
 import { renderFuzzPage } from './fuzz-page.js';
 import type { FuzzProgress } from './fuzz-progress.js';
-import { FUZZ_SCHEMA_VERSION, type FindingReport, type FuzzReport, type SightingReport } from './fuzz-report.js';
+import { FUZZ_SCHEMA_VERSION, type FindingReport, type FuzzReport, type SightingReport, type TargetStop } from './fuzz-report.js';
 import { FuzzWorker } from './fuzz-sessions.js';
 import { fuzzSpace, type SpaceOptions } from './fuzz-space.js';
 import { BAD_POINTERS_STOP_SHORT, fuzzPlan, planDigest, type GenerateOptions } from './generate.js';
@@ -114,6 +114,8 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
 
   const coverage = new Coverage();
   const seen = new Map<string, SeenSighting>();
+  const targetStops = new Map<string, TargetStop>();
+  const image = basename(suite.driver.image);
   const batchErrors = new Set<string>();
   let calls = 0;
   let batches = 0;
@@ -151,7 +153,17 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
           if (!batchErrors.has(why) && !warnings.some((w) => w.includes(why))) warn(`batch ${batch.index}: ${why} (lab's or the target's fault, not the driver's; said once)`);
           batchErrors.add(why);
         }
-        for (const sighting of sightingsOf(result)) {
+        for (const sighting of sightingsOf(result, image)) {
+          if (sighting.targetOwn) {
+            // The target's own stop: said once, listed in the report, never shrunk into a case.
+            const known = targetStops.get(sighting.key);
+            if (known) known.seen += 1;
+            else {
+              targetStops.set(sighting.key, { kind: sighting.kind, summary: sighting.summary, why: sighting.targetOwn, first: { batch: batch.index, worker, atMs: Date.now() - searchStart, afterCalls: calls }, seen: 1, ...(sighting.evidence ? { evidence: sighting.evidence } : {}) });
+              progress.line(`  ! not the driver's: ${sighting.targetOwn} (batch ${batch.index}): ${sighting.summary.split('\n')[0]}`);
+            }
+            continue;
+          }
           const known = seen.get(sighting.key);
           if (known) {
             known.count += 1;
@@ -221,6 +233,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
     exploration: { batches, calls, callsPerSecond: exploreMs > 0 ? Math.round((calls / exploreMs) * 1000) : 0, codes: coverage.codeCount, durationMs: exploreMs, chunks },
     findings,
     notReproduced,
+    targetStops: [...targetStops.values()],
     coverage: coverage.table().map((row) => {
       const p = codeParts(row.code);
       const name = names.get(row.code);
@@ -245,7 +258,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
 
 function summary(progress: FuzzProgress, report: FuzzReport, outDir: string): void {
   const e = report.exploration;
-  progress.line(`lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}; seed ${report.seed}`);
+  progress.line(`lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}${report.targetStops.length ? `, ${report.targetStops.length} stop${report.targetStops.length === 1 ? '' : 's'} of the target's own` : ''}; seed ${report.seed}`);
   if (report.error) progress.line(`lab fuzz: ${report.error.message}`);
   for (const f of report.findings) progress.line(`  ${f.id} ${f.kind}${f.site ? ` at ${f.site}` : ''}: ${f.minimized.calls} call${f.minimized.calls === 1 ? '' : 's'}${f.confirmed ? '' : ' (NOT confirmed)'}`);
   progress.line(`reports: ${outDir}/fuzz.html (fuzz.json${report.findings.length ? ', findings.yaml' : ''})`);

@@ -3,7 +3,7 @@
  * target (shrink.ts); then findings.yaml, written, run to confirm each case, and written again with what
  * the run showed.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-file.js';
 import type { ExpandedSuite } from '../suite/case.js';
 import { hexCode } from '../suite/ioctl-code.js';
@@ -69,7 +69,8 @@ export async function shrinkFindings(input: ShrinkFindingsInput, seen: Iterable<
       continue;
     }
     progress.line(`lab fuzz: shrinking ${s.sighting.kind} from batch ${s.batch}: ${s.sighting.summary.split('\n')[0]}`);
-    const trials = new Trials(worker, plan.space.names, input.hangMs, deadline);
+    const image = basename(input.suite.driver.image);
+    const trials = new Trials(worker, plan.space.names, input.hangMs, deadline, image);
     const batch = batchAt(plan, s.batch).ops;
     const history = s.history.map((b) => batchAt(plan, b).ops);
     const outcome = await shrink(trials, s.sighting, batch, history);
@@ -80,7 +81,7 @@ export async function shrinkFindings(input: ShrinkFindingsInput, seen: Iterable<
     }
     const id = `F${cases.length + 1}`;
     const evidence = outcome.result?.evidence;
-    const site = s.sighting.kind === 'crash' ? crashSite(evidence ?? s.sighting.evidence) : undefined;
+    const site = s.sighting.kind === 'crash' ? crashSite(evidence ?? s.sighting.evidence, image) : undefined;
     const finding: FindingReport = {
       ...base,
       id,

@@ -37,6 +37,17 @@ describe('sightings', () => {
     expect(sightingsOf({ ...base, status: 'skipped' })).toEqual([]);
   });
 
+  it('are never the driver\'s when the target stopped in its own code: its kernel\'s assertion, or a stack without the driver', () => {
+    const assertion = sightingsOf({ ...base, status: 'crashed', evidence: { signature: 'the kernel debugger stopped the machine (kdb:> prompt) without a bugcheck: an assertion or a break-in', backtrace: '(/ntoskrnl/mm/ARM3/sysldr.c:170) Loading: \\??\\C:\\lab\\objdev.sys at F6591000\n*** Assertion failed: ((Mdl)->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) == 0', lastLines: [] } }, 'objdev.sys');
+    expect(assertion[0]!.targetOwn).toMatch(/its own assertion or break-in, naming no frame of objdev\.sys/);
+    const wineOnly = sightingsOf(crashed('backtrace:\n  0  ntoskrnl.exe+0x12d2f  IoCallDriver+0x4f\n  1  ntdll.dll+0x5dca8'), 'objdev.sys');
+    expect(wineOnly[0]!.targetOwn).toMatch(/none of the 2 frames of its stack is in objdev\.sys/);
+    // The driver in the stack, or no stack at all (a bugcheck code alone): the driver's.
+    expect(sightingsOf(crashed(WINEDBG), 'original-demo.sys')[0]!.targetOwn).toBeUndefined();
+    expect(sightingsOf(crashed('', 'bugcheck 0x0000007E'), 'objdev.sys')[0]!.targetOwn).toBeUndefined();
+    expect(sightingsOf(crashed('', 'bugcheck 0x7E in crash-on-length.sys'), 'crash-on-length.sys')[0]!.targetOwn).toBeUndefined();
+  });
+
   it('are reproduced by the same defect only: a crash elsewhere in the driver is another one', () => {
     const [s] = sightingsOf(crashed(WINEDBG));
     expect(reproduces(s!, crashed(MONITOR))).toBe(true);

@@ -18,14 +18,29 @@ export interface Sighting {
   /** The problem as the judge wrote it (divergences). */
   problem?: string;
   evidence?: CrashEvidence;
+  /**
+   * Set when the crash is the target's own, not the driver's: the target stopped on an assertion of its
+   * own kernel, or its stack is known and holds no frame of the driver. Listed, never made a finding.
+   */
+  targetOwn?: string;
 }
 
-export function sightingsOf(result: CaseResult): Sighting[] {
+/** `image`: the driver's file name (objdev.sys), to tell its frames from the target's. */
+export function sightingsOf(result: CaseResult, image?: string): Sighting[] {
   switch (result.status) {
     case 'crashed': {
       const evidence = result.evidence;
-      const site = crashSite(evidence);
-      return [{ kind: 'crash', key: `crash ${site ?? normalizedSignature(evidence?.signature ?? '')}`, summary: `the driver crashed${site ? ` at ${site}` : ''}: ${evidence?.signature ?? result.message ?? ''}`, ...(evidence ? { evidence } : {}) }];
+      const site = crashSite(evidence, image);
+      const own = targetOwn(evidence, image);
+      return [
+        {
+          kind: 'crash',
+          key: `crash ${site ?? normalizedSignature(evidence?.signature ?? '')}`,
+          summary: `${own ? 'the target stopped' : 'the driver crashed'}${site ? ` at ${site}` : ''}: ${evidence?.signature ?? result.message ?? ''}`,
+          ...(evidence ? { evidence } : {}),
+          ...(own ? { targetOwn: own } : {}),
+        },
+      ];
     }
     case 'hung':
       return [{ kind: 'hang', key: 'hang', summary: result.message ?? 'the driver did not complete a request', ...(result.evidence ? { evidence: result.evidence } : {}) }];
@@ -55,11 +70,35 @@ function divergences(result: CaseResult): Sighting[] {
   return out;
 }
 
-/** The innermost frame in a driver image: `objdev.sys+0x10b6`, from either form of backtrace lab shows. */
-export function crashSite(evidence: CrashEvidence | undefined): string | undefined {
+/** A frame as lab's targets write them: `objdev.sys+0x10b6`, `in objdev.sys (+0x10b6)`, `<objdev.sys:10b6>`. */
+const FRAME = /([A-Za-z0-9_.-]+\.(?:sys|dll|exe))(?:\s*\(\+0x|\+0x|:)([0-9a-fA-F]+)\b/g;
+
+function frames(evidence: CrashEvidence | undefined): Array<{ module: string; offset: string }> {
   const text = `${evidence?.backtrace ?? ''}\n${evidence?.signature ?? ''}`;
-  const m = /([A-Za-z0-9_.-]+\.sys)(?:\s*\(\+|\+)0x([0-9a-fA-F]+)/.exec(text);
-  return m ? `${m[1]}+0x${m[2]!.toLowerCase()}` : undefined;
+  return [...text.matchAll(FRAME)].map((m) => ({ module: m[1]!, offset: m[2]!.toLowerCase() }));
+}
+
+/** The innermost frame in the driver (in any .sys when its name is not given): `objdev.sys+0x10b6`. */
+export function crashSite(evidence: CrashEvidence | undefined, image?: string): string | undefined {
+  const all = frames(evidence);
+  const frame = image ? all.find((f) => f.module.toLowerCase() === image.toLowerCase()) : all.find((f) => /\.sys$/i.test(f.module));
+  return frame ? `${frame.module}+0x${frame.offset}` : undefined;
+}
+
+/**
+ * Why a crash is the target's and not the driver's, or undefined. The driver is never blamed for what
+ * its target does on its own: a kernel that stopped on one of its own assertions (ReactOS's debug build does,
+ * for requests the driver never saw: the QEMU target says "without a bugcheck"), or a stack lab knows that
+ * holds no frame of the driver. A crash with no stack known (a bugcheck code alone) stays the driver's.
+ */
+function targetOwn(evidence: CrashEvidence | undefined, image: string | undefined): string | undefined {
+  if (!evidence || !image) return undefined;
+  // The stack is what the backtrace shows; a fault line alone (a module and offset) is not a stack.
+  const known = frames({ signature: '', lastLines: [], ...(evidence.backtrace ? { backtrace: evidence.backtrace } : {}) });
+  if (known.some((f) => f.module.toLowerCase() === image.toLowerCase())) return undefined;
+  if (/without a bugcheck/.test(evidence.signature)) return `the target's kernel stopped on its own assertion or break-in, naming no frame of ${image}`;
+  if (known.length > 0) return `the crash is in the target's own code: none of the ${known.length} frames of its stack is in ${image}`;
+  return undefined;
 }
 
 /** A fault line without the data address (which moves with the request) or the thread. */

@@ -40,6 +40,8 @@ export class Trials implements TrialRunner {
     private readonly names: ReadonlyMap<number, string>,
     private readonly hangMs: number,
     private readonly stop: AbortSignal,
+    /** The driver's file name, to find its frames. */
+    private readonly image?: string,
   ) {}
 
   get stopped(): boolean {
@@ -58,7 +60,7 @@ export class Trials implements TrialRunner {
     await this.worker.run(
       cases,
       (result) => {
-        if (found.index >= 0 || !reproduces(sighting, result)) return false;
+        if (found.index >= 0 || !reproduces(sighting, result, this.image)) return false;
         found = { index: result.index - base, result };
         return true;
       },
@@ -83,7 +85,7 @@ export class Trials implements TrialRunner {
     await this.worker.run(
       cases,
       (result) => {
-        if (at >= 0 || !reproduces(sighting, result)) return false;
+        if (at >= 0 || !reproduces(sighting, result, this.image)) return false;
         at = result.index - base;
         return true;
       },
@@ -94,18 +96,18 @@ export class Trials implements TrialRunner {
 }
 
 /** The same defect: a crash at the same site (any crash when the site is unknown), a hang, the same rule broken by the same code. */
-export function reproduces(sighting: Sighting, result: CaseResult): boolean {
+export function reproduces(sighting: Sighting, result: CaseResult, image?: string): boolean {
   switch (sighting.kind) {
     case 'crash': {
       if (result.status !== 'crashed') return false;
       const want = sighting.key.startsWith('crash ') ? sighting.key.slice(6) : '';
-      const site = crashSite(result.evidence);
+      const site = crashSite(result.evidence, image);
       return site === undefined || !/\.sys\+0x/.test(want) || site === want;
     }
     case 'hang':
       return result.status === 'hung';
     case 'divergence':
-      return sightingsOf(result).some((s) => s.key === sighting.key);
+      return sightingsOf(result, image).some((s) => s.key === sighting.key);
   }
 }
 
