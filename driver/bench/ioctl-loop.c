@@ -10,6 +10,7 @@
  * `close <slot>`, `ioctl <slot> <code> <inLen> <outLen> <-|x:hex> [fill=<hex>]` (the output buffer's bytes
  * before the call, zeros without one, as the guest runner makes it).
  */
+#include "../guest/buffers.h"
 #include "../guest/service.h"
 
 #include <stdio.h>
@@ -75,22 +76,6 @@ static int parse(char *line, call *c)
     return 1;
 }
 
-/* A pattern repeated to n bytes (zeros without one), by doubling, as the guest runner fills its buffers. */
-static void repeat(unsigned char *buf, DWORD n, const unsigned char *pattern, size_t len)
-{
-    if (len == 0) {
-        memset(buf, 0, n);
-        return;
-    }
-    size_t have = len < n ? len : n;
-    memcpy(buf, pattern, have);
-    while (have < n) {
-        size_t more = have < n - have ? have : n - have;
-        memcpy(buf + have, buf, more);
-        have += more;
-    }
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -141,8 +126,9 @@ int main(int argc, char **argv)
             if (slots[c->slot]) CloseHandle(slots[c->slot]);
             slots[c->slot] = NULL;
         } else if (slots[c->slot]) {
-            if (!c->null_input) repeat(in, c->in_len, c->pattern, c->pattern_len);
-            if (c->out_len) repeat(out, c->out_len, c->fill, c->fill_len);
+            /* The guest runner's own filling (driver/guest/buffers.c), so both fill alike. */
+            if (!c->null_input) fill_pattern(in, c->in_len, c->pattern, c->pattern_len, 0);
+            if (c->out_len) fill_pattern(out, c->out_len, c->fill, c->fill_len, 0);
             DeviceIoControl(slots[c->slot], c->code, c->null_input ? NULL : in, c->in_len, c->out_len ? out : NULL, c->out_len, &got, NULL);
             ioctls++;
         }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
-import { HarnessError, UsageError } from '../../errors/lab-error.js';
+import { UsageError } from '../../errors/lab-error.js';
 import { claimRunFolder } from '../../files/run-folder.js';
 import { budgetText, parseBudget, parseDuration, parseRanges, parseSeed } from '../../fuzz/fuzz-flags.js';
 import { FuzzProgress } from '../../fuzz/fuzz-progress.js';
@@ -11,8 +11,8 @@ import { GUEST_LIMITS } from '../../runner-limits/limits.js';
 import { newRunId } from '../../run/run-id.js';
 import { createTarget } from '../../targets/create-target.js';
 import type { Target } from '../../targets/target.js';
-import { loadSuiteCases, requireFile } from '../load-cases.js';
-import { buildFor, forMachine } from '../machine-build.js';
+import { requireDeployFiles } from '../deploy-files.js';
+import { loadSuiteCases } from '../load-cases.js';
 import { buildDir, packageRoot } from '../package-root.js';
 import { interruptSignal } from '../signals.js';
 
@@ -58,18 +58,8 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
     throw new UsageError('LAB_WORKERS_ONE_MACHINE', `--workers ${workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine.`);
   }
   const { loaded, suite: given } = await loadSuiteCases(suiteFile, { target: targetRef, ...(flags.driver ? { driver: flags.driver } : {}) });
-  await requireFile(given.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
   // The suite's client and files are deployed as lab run deploys them (a driver may read a file beside it).
-  if (given.client) await requireFile(given.client, `the suite's client`, 'run `lab build` first.');
-  for (const file of given.files) await requireFile(file.path, `the suite's file ${file.name}`, 'check `files:` in the suite, or run `lab build` first.');
-  const suite = await forMachine(given, targetRef);
-  const guestRunner = join(buildFor(targetRef.machine), 'lab-guest.exe');
-  try {
-    await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
-    if (targetRef.kind === 'wine') for (const tool of ['lab-monitor.exe', 'lab-anchor.sys']) await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
-  } catch (error) {
-    throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
-  }
+  const { suite, guestRunner } = await requireDeployFiles(given, targetRef, flags);
   if (flags.maxLength !== undefined && flags.maxLength > GUEST_LIMITS.maxBufferLength) throw new UsageError('LAB_USAGE', `--max-length ${flags.maxLength}: the guest runner takes buffers of at most ${GUEST_LIMITS.maxBufferLength} bytes`);
 
   const runId = newRunId(`${suite.name}-fuzz`, flags.target);
