@@ -3,6 +3,7 @@
  * a child process). Sections: `echo` (time to verdict, warm and cold, per phase, against the floor),
  * `workers` (the echo suite on 1 and 2 workers), `scale` (generated suites of 100, 1,000 and 10,000 cases),
  * `interrupt` (Ctrl-C to exit, in three phases), `build` (a build with nothing to do),
+ * `fuzz` (lab fuzz against a hand-written loop of the same calls),
  * `monitor` (what watching the driver hosts costs a session and a case, and a crash's cost to the next case).
  * `npm run bench -- echo` runs one section; figures print as a Markdown table and land in
  * reports/bench/<section>.json.
@@ -16,6 +17,7 @@ import { SAME_SIGNAL_MS } from '../cli/signals.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import type { RunReport } from '../report/run-report.js';
+import { writeCallsFile } from './fuzz-calls.js';
 
 const ROOT = packageRoot();
 const BUILD = buildDir();
@@ -213,6 +215,70 @@ async function buildSection(): Promise<Record<string, unknown>> {
   return { npmRunBuildMs: npmMs, makeMs };
 }
 
+/**
+ * `lab fuzz` against a hand-written loop of the same calls (driver/bench/ioctl-loop.c) in a prefix made the
+ * same way, run back to back so both meet the same machine. Two ratios: over the whole command (Node, the
+ * prefix, Wine's start, the load, the reports, against the loop's whole session), and for the calls alone
+ * (from the first batch's begin marker to the last one's end in dbgview.log, against the loop's own timer).
+ * Without threads (the loop makes its calls from one thread), on the project's driver (nothing to shrink).
+ */
+async function fuzzSection(): Promise<Record<string, unknown>> {
+  const calls = Number(process.env.LAB_BENCH_FUZZ_CALLS ?? 60_000);
+  await execa('make', ['-s', '-C', join(ROOT, 'driver'), 'bench']);
+  const template = await ensureTemplate({ cacheDir: labCacheDir() });
+  const work = await mkdtemp(join(tmpdir(), 'lab-bench-fuzz-'));
+  const rows: Array<{ labWallMs: number; labCallsMs: number; calls: number; loopWallMs: number; loopMs: number }> = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const out = join(work, `run-${i}`);
+      const start = performance.now();
+      const lab = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'fuzz', 'suites/echo.yaml', '--seed', '7', '--budget', `${calls} calls`, '--no-threads', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
+      const labWallMs = performance.now() - start;
+      if (lab.exitCode !== 0) throw new Error(`lab fuzz exited ${lab.exitCode}: ${lab.stdout}\n${lab.stderr}`);
+      const report = JSON.parse(await readFile(join(out, 'fuzz.json'), 'utf8')) as { exploration: { calls: number } };
+      const callsFile = join(work, 'calls.txt');
+      await writeCallsFile(join(ROOT, 'suites', 'echo.yaml'), out, callsFile);
+      const loopStart = performance.now();
+      const loop = await execa(join(ROOT, 'lab', 'bench', 'fuzz-loop.sh'), [template, callsFile, BUILD, join(BUILD, 'objdev.sys'), 'objdev', '\\\\.\\object_device']);
+      const loopWallMs = performance.now() - loopStart;
+      const m = /^calls \d+ us (\d+) opened \d+ failed-opens 0 ioctls \d+/.exec(loop.stdout.trim());
+      if (!m) throw new Error(`the loop did not make its calls: ${loop.stdout} ${loop.stderr}`);
+      rows.push({ labWallMs, labCallsMs: markerSpanMs(await readFile(join(out, 'dbgview.log'), 'utf8')), calls: report.exploration.calls, loopWallMs, loopMs: Number(m[1]) / 1000 });
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const rate = (n: number, ms: number) => (n / ms) * 1000;
+  const wallRatios = rows.map((r) => r.loopWallMs / r.labWallMs);
+  const callRatios = rows.map((r) => r.loopMs / r.labCallsMs);
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)}`;
+  const lines = [
+    `| ${calls.toLocaleString('en')} calls, median of ${RUNS} pairs | calls/s, whole command | calls/s, calls alone |`,
+    '|---|---:|---:|',
+    `| lab fuzz (seed 7, --no-threads) | ${median(rows.map((r) => rate(r.calls, r.labWallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r.labCallsMs))).toFixed(0)} |`,
+    `| hand-written loop (ioctl-loop.exe) | ${median(rows.map((r) => rate(r.calls, r.loopWallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r.loopMs))).toFixed(0)} |`,
+    '',
+    `lab fuzz / loop, pair by pair: ${median(wallRatios).toFixed(2)} over the whole command (${range(wallRatios)}), ${median(callRatios).toFixed(2)} for the calls alone (${range(callRatios)})`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return { calls, runs: rows, ratioWall: median(wallRatios), ratioCalls: median(callRatios), wallRatios, callRatios };
+}
+
+/** From the first case-begin marker to the last case-end marker of a dbgview.log, in ms (its clock has 1 ms steps). */
+function markerSpanMs(log: string): number {
+  const at = (line: string) => {
+    const m = /^\d+\t(\d+):(\d+):(\d+\.\d+)\t/.exec(line);
+    return m ? (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000 : undefined;
+  };
+  const lines = log.split('\n');
+  const first = lines.find((l) => l.includes('lab: case-begin'));
+  const last = [...lines].reverse().find((l) => l.includes('lab: case-end'));
+  const a = first ? at(first) : undefined;
+  const z = last ? at(last) : undefined;
+  if (a === undefined || z === undefined || z <= a) throw new Error('dbgview.log has no case markers to time the calls by');
+  return z - a;
+}
+
 /** The plan lab writes for a generated suite of n cases (for the floor script to run). */
 async function planOf(n: number): Promise<{ plan: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-bench-plan-'));
@@ -280,7 +346,7 @@ async function monitorSection(): Promise<Record<string, unknown>> {
   return { runs: RUNS, sized, sessionMs: fixedMs, perCaseUs, crashToNextMs, crashToNextRunsMs: gaps };
 }
 
-const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection, interrupt: interruptSection, build: buildSection };
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection, interrupt: interruptSection, build: buildSection, fuzz: fuzzSection };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

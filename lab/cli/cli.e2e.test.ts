@@ -45,6 +45,24 @@ describe('the lab command on bad input', () => {
     }
   });
 
+  it('exit 2: lab fuzz with a budget, a seed, ranges or a replay folder it cannot use, before any target starts', async () => {
+    const dir = await tempDir('cli');
+    for (const [args, message] of [
+      [['--budget', 'forever'], /--budget forever: expected a time such as 60s, 5m or 1500ms, or a number of calls such as "100000 calls"/],
+      [['--seed', '-3'], /--seed -3: expected a whole number from 0 to 4294967295/],
+      [['--functions', '0x900-0x800'], /--functions 0x900-0x800: expected numbers or ranges/],
+      [['--device-types', '0-0x1000'], /--device-types 0-0x1000: 4097 device types; at most 256/],
+      [['--max-length', '99999999'], /--max-length 99999999: the guest runner takes buffers of at most 16777216 bytes/],
+      [['--replay', dir], /--replay .*fuzz\.json cannot be read \(ENOENT\)/],
+      [['--driver', 'nowhere/x.sys'], /--driver nowhere\/x\.sys does not exist/],
+    ] as Array<[string[], RegExp]>) {
+      const r = await lab(['fuzz', 'suites/echo.yaml', '--out', join(dir, 'out'), ...args]);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      noStack(r.stderr);
+    }
+  });
+
   it('exit 2: a filter that matches nothing', async () => {
     const r = await lab(['list', 'suites/echo.yaml', '--filter', 'no-such-case']);
     expect(r.exitCode).toBe(2);

@@ -5,7 +5,7 @@ import type { ExpandedSuite } from '../suite/case.js';
 import { caseFilter } from '../suite/case-filter.js';
 import { checkPlan } from '../guest/check-plan.js';
 import { expandSuite } from '../suite/expand.js';
-import { loadSuite } from '../suite/load-suite.js';
+import { loadSuite, type LoadedSuite } from '../suite/load-suite.js';
 import { inShard, parseShard } from '../suite/shard.js';
 
 export interface CaseSelection {
@@ -20,6 +20,11 @@ export interface CaseSelection {
 
 /** Suite file → validated, expanded, filtered cases; the same for `lab run` and `lab list`. */
 export async function loadCases(file: string, selection: CaseSelection): Promise<ExpandedSuite> {
+  return (await loadSuiteCases(file, selection)).suite;
+}
+
+/** loadCases, with the suite as written too (`lab fuzz` reads its IOCTL names and payloads). */
+export async function loadSuiteCases(file: string, selection: CaseSelection): Promise<{ loaded: LoadedSuite; suite: ExpandedSuite }> {
   const loaded = await loadSuite(file);
   const suite = expandSuite(loaded, {
     target: selection.target,
@@ -36,7 +41,7 @@ export async function loadCases(file: string, selection: CaseSelection): Promise
   if (selection.filter?.length && cases.length === 0) {
     throw new UsageError('LAB_FILTER_EMPTY', `--filter ${selection.filter.join(' ')}: expected at least one matching case in ${loaded.file}, found none (try \`lab list ${loaded.file}\`)`);
   }
-  return { ...suite, cases };
+  return { loaded, suite: { ...suite, cases } };
 }
 
 /** Files the run needs must exist before anything starts; the message names who pointed at them. */

@@ -1,14 +1,9 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildFor, imageFor, peMachine } from './machine-build.js';
 import { buildDir } from '../package-root/package-root.js';
-
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+import { tempDir } from '../testing/temp-dir.js';
 
 describe('the build for the target\'s machine', () => {
   it('reads the CPU an image is built for', async () => {
@@ -26,8 +21,7 @@ describe('the build for the target\'s machine', () => {
   });
 
   it('deploys a driver of the wrong CPU from outside the project\'s builds as it is: refusing it is the load diagnosis\'s', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lab-machine-'));
-    dirs.push(dir);
+    const dir = await tempDir('machine');
     const mine = join(dir, 'vendor.sys');
     await copyFile(join(buildDir(), 'objdev.sys'), mine);
     expect(await imageFor(mine, 'i686')).toBe(mine);

@@ -13,6 +13,7 @@ const reportCommand = async (...args: Parameters<typeof import('./commands/repor
 const gateCommand = async (...args: Parameters<typeof import('./commands/gate.js').gateCommand>) => (await import('./commands/gate.js')).gateCommand(...args);
 const historyCommand = async (...args: Parameters<typeof import('./commands/history.js').historyCommand>) => (await import('./commands/history.js')).historyCommand(...args);
 const mergeCommand = async (...args: Parameters<typeof import('./commands/merge.js').mergeCommand>) => (await import('./commands/merge.js')).mergeCommand(...args);
+const fuzzCommand = async (...args: Parameters<typeof import('./commands/fuzz.js').fuzzCommand>) => (await import('./commands/fuzz.js')).fuzzCommand(...args);
 const mutateCommand = async (...args: Parameters<typeof import('./commands/mutate.js').mutateCommand>) => (await import('./commands/mutate.js')).mutateCommand(...args);
 
 /**
@@ -80,6 +81,27 @@ export function program(): Command {
     .action(mutateCommand);
 
   lab
+    .command('fuzz')
+    .description('send the driver calls its suite never thought of until the budget is spent; shrink every crash, hang or broken rule to a case in findings.yaml')
+    .argument('<suite>', "the suite whose driver, device and IOCTLs to start from, e.g. suites/echo.yaml")
+    .option('--target <name>', 'where to run: wine (default) or a name from infra/targets.yaml', 'wine')
+    .option('--driver <path>', "fuzz this driver image instead of the suite's (same device)")
+    .option('--seed <n>', 'every call follows from it (default: a random one, named in the report)')
+    .option('--budget <budget>', 'how long to search: a time (60s, 5m) or a number of calls ("100000 calls"); shrinking comes after', '60s')
+    .addOption(new Option('--workers <n>', 'search on n targets at once (n Wine prefixes), every n-th batch each').argParser(positiveInt('--workers')))
+    .option('--out <dir>', 'output folder (default reports/<run-id>)')
+    .option('--replay <dir>', 'send the calls of an earlier run (its --out folder) again, in the same sessions')
+    .addOption(new Option('--hang-ms <ms>', 'a batch of calls that takes longer is hung (default 5000)').argParser(positiveInt('--hang-ms')))
+    .option('--shrink-time <time>', 'time for shrinking and confirming the findings, after the search', '120s')
+    .option('--functions <ranges>', 'function numbers to sweep and draw codes from, e.g. 0x800-0x8FF,0x900 (default: around the named IOCTLs, and 0x800-0x81F)')
+    .option('--device-types <ranges>', 'device types to sweep and draw codes from, e.g. 0x22,0x8000 (default: those of the named IOCTLs)')
+    .addOption(new Option('--max-length <n>', 'the longest input or output buffer (default: twice the longest the suite uses, at least 65536)').argParser(nonNegativeInt('--max-length')))
+    .addOption(new Option('--batch-calls <n>', 'calls per batch, one guest case each (default 256)').argParser(positiveInt('--batch-calls')))
+    .option('--no-threads', 'no calls from several threads at once, no open/close storms')
+    .option('--keep', "keep the target's state (Wine prefixes) after the run, for debugging")
+    .action(fuzzCommand);
+
+  lab
     .command('build')
     .description('build the driver, the guest runner and the client into driver/build (test-signed)')
     .option('--mutants', 'also build every mutant of the driver into driver/build/mutants')
@@ -130,6 +152,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a whole number (0 or more).`);
+    return n;
+  };
 }
 
 function positiveInt(flag: string) {

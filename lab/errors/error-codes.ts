@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   LAB_QEMU_SNAPSHOT: { exit: 3, meaning: 'QEMU could not save or load the clean snapshot' },
   LAB_QEMU_SOCKET: { exit: 3, meaning: 'lab could not connect to one of QEMU\'s sockets' },
   LAB_QEMU_START: { exit: 3, meaning: 'QEMU exited as it started' },
+  LAB_REPLAY: { exit: 2, meaning: '`lab fuzz --replay`: the folder is not an earlier lab fuzz run, or its calls came from another suite, other options or another version' },
   LAB_REPORT_INVALID: { exit: 2, meaning: 'a report.json read back is not one lab wrote (schema, size, nesting); the field is named' },
   LAB_REPORT_NOT_FOUND: { exit: 2, meaning: 'no report.json at the path given' },
   LAB_REPORT_TOO_NEW: { exit: 2, meaning: 'a report.json has a newer schemaVersion than this lab reads' },

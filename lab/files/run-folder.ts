@@ -6,7 +6,7 @@ import { writeError } from './write-error.js';
 
 const LOCK = '.lab-lock';
 /** Files that only lab writes into a run folder: finding one means the folder already holds a run. */
-const RUN_FILES = /^(run\.json|results\.jsonl|report\.(json|html)|junit\.xml|summary\.md|dbgview(\.worker-\d+)?\.log|plan(\.worker-\d+)?\.txt|collected)$/;
+const RUN_FILES = /^(run\.json|results\.jsonl|report\.(json|html)|junit\.xml|summary\.md|dbgview(\.worker-\d+)?\.log|plan(\.worker-\d+)?\.txt|collected|fuzz\.(json|html)|findings\.yaml|guest-output\.jsonl)$/;
 
 export interface RunFolder {
   path: string;

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const lab = dirname(dirname(fileURLToPath(import.meta.url)));
-const PAGES = { report: 'reporters/html/client/main.ts', history: 'history/client/main.ts' };
+const PAGES = { report: 'reporters/html/client/main.ts', history: 'history/client/main.ts', fuzz: 'fuzz/client/main.ts' };
 
 await Promise.all(
   Object.entries(PAGES).map(([page, entry]) =>

@@ -3,7 +3,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors/lab-error.js';
 
-export type PageName = 'report' | 'history';
+export type PageName = 'report' | 'history' | 'fuzz';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** lab/dist/pages/, from lab/dist/page/ (the built CLI) or lab/page/ (the sources, under the tests). */

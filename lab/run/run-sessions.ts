@@ -35,6 +35,8 @@ export interface SessionsInput {
   fault(message: string): void;
   /** Bounds on loading and unloading the driver (defaults in guest-session.ts). */
   sessionTimeouts?: { loadMs?: number; unloadMs?: number };
+  /** Every stdout line of the guest runner, as it came (lab fuzz keeps them for --replay comparisons). */
+  onGuestLine?(line: string): void;
 }
 
 export interface SessionsOutcome {
@@ -110,6 +112,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
         onCaseBegin: (c) => reporters.onCaseBegin(c),
         onCaseEnd: input.record,
         ...(input.sessionTimeouts ? { timeouts: input.sessionTimeouts } : {}),
+        ...(input.onGuestLine ? { onGuestLine: input.onGuestLine } : {}),
       },
       batch,
     );

@@ -47,6 +47,19 @@ describe('judgeCase', () => {
     expect(over.message).toMatch(/reported 4096 bytes returned into a 1024-byte output buffer; the driver wrote past the 1024-byte output buffer/);
   });
 
+  it('holds a failed request to no byte count: DeviceIoControl\'s count means nothing then (Wine leaves the input length there)', () => {
+    const failed = judgeCase(kase([read({})]), event([ioctl(6, 131070, '', 0xc0000008)]));
+    expect(failed.status).toBe('passed');
+    const denied = judgeCase(kase([read({})]), event([ioctl(5, 4096)]));
+    expect(denied.status).toBe('passed');
+    // A warning (STATUS_BUFFER_OVERFLOW) copies the bytes it reports: the rule holds.
+    const warning = judgeCase(kase([read({})]), event([ioctl(234, 4096, '', 0x80000005)]));
+    expect(warning.message).toMatch(/reported 4096 bytes returned into a 1024-byte output buffer/);
+    // Writing past the buffer is damage whatever the status says.
+    const wrote = judgeCase(kase([read({})]), event([{ ...ioctl(6, 0, '', 0xc0000008), guardDamaged: true }]));
+    expect(wrote.message).toMatch(/wrote past the 1024-byte output buffer/);
+  });
+
   it('a step the guest refused is the test\'s fault, not the driver\'s', () => {
     const r = judgeCase(kase([read({ error: 0 })]), event([{ ...ioctl(0, 0), error: null, refused: 'outLen 20000000 exceeds 16777216' }]));
     expect(r).toMatchObject({ status: 'error', blame: 'test' });

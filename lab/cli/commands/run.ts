@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
-import { HarnessError } from '../../errors/lab-error.js';
 import { selectReporters } from '../../reporters/select-reporters.js';
 import { newRunId } from '../../run/run-id.js';
 import { runSuite } from '../../run/run-suite.js';
 import { createTarget } from '../../targets/create-target.js';
-import { loadCases, requireFile } from '../load-cases.js';
-import { buildFor, forMachine } from '../machine-build.js';
+import { requireDeployFiles } from '../deploy-files.js';
+import { loadCases } from '../load-cases.js';
 import { buildDir } from '../../package-root/package-root.js';
 import { interruptSignal } from '../signals.js';
 import { UsageError } from '../../errors/lab-error.js';
@@ -48,18 +47,7 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   const loaded = await loadCases(suiteFile, { ...selection, target: targetRef });
   // The gate (and its waivers) loads only for gated runs: an ungated run does not pay for it.
   const gate = flags.baseline || flags.waivers ? await (await import('../../run/run-gate.js')).RunGate.fromFlags(flags) : undefined;
-  await requireFile(loaded.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
-  if (loaded.client) await requireFile(loaded.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
-  for (const file of loaded.files) await requireFile(file.path, `the suite's file ${file.name}`, 'check `files:` in the suite, or run `lab build` first.');
-  const suite = await forMachine(loaded, targetRef);
-  const guestRunner = join(buildFor(targetRef.machine), 'lab-guest.exe');
-  try {
-    await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
-    // The Wine target watches the driver hosts with its own programs (driver/monitor/).
-    if (targetRef.kind === 'wine') for (const tool of ['lab-monitor.exe', 'lab-anchor.sys']) await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
-  } catch (error) {
-    throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
-  }
+  const { suite, guestRunner } = await requireDeployFiles(loaded, targetRef, flags);
 
   const runId = resumed?.runId ?? newRunId(suite.name, flags.target);
   const outDir = resolve(flags.out ?? join('reports', runId));
