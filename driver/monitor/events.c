@@ -98,17 +98,7 @@ static void on_print(host_t *h, DWORD tid, uint64_t address, size_t length, int 
     }
     got /= unit;
     while (n < got && (wide ? text.w[n] != 0 : text.a[n] != 0)) n++;
-    size_t shown = n > MON_PRINT_SHOWN ? MON_PRINT_SHOWN : n;
-    line_t l;
-    line_begin(&l, "print");
-    line_u64(&l, "pid", h->pid);
-    line_u64(&l, "tid", tid);
-    if (wide) line_wstrn(&l, "text", text.w, shown);
-    else line_str(&l, "text", text.a, shown);
-    /* How many bytes (characters) the driver printed, or that it printed more than Wine kept. */
-    if (n == MON_PRINT_READ) line_u64(&l, "atLeast", n);
-    else line_u64(&l, "bytes", n);
-    line_end(&l);
+    line_print(h->pid, tid, &text, n, wide);
 }
 
 static void remember(host_t *h, DWORD tid, const EXCEPTION_RECORD *r)

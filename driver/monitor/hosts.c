@@ -67,7 +67,7 @@ static int has_module(DWORD pid, const wchar_t *module)
     return found;
 }
 
-DWORD hosts_anchor(const wchar_t *anchor_image, const wchar_t *group, const char *service, unsigned k, DWORD *pid)
+DWORD hosts_anchor(const wchar_t *anchor_image, const wchar_t *group, const char *service, unsigned k, const prints_t *prints, DWORD *pid)
 {
     DWORD before[32], e = 0;
     unsigned nbefore = winedevices(before, 32);
@@ -95,10 +95,13 @@ DWORD hosts_anchor(const wchar_t *anchor_image, const wchar_t *group, const char
         if (!known && !host_by_pid(now[i]) && has_module(now[i], file)) *pid = now[i];
     }
     if (!*pid) return ERROR_NOT_FOUND;
-    if (!host_add(*pid, service)) return ERROR_TOO_MANY_MODULES;
+    host_t *h = host_add(*pid, service);
+    if (!h) return ERROR_TOO_MANY_MODULES;
+    /* While the host still runs: under Wine, what one process does in another, the other's threads do. */
+    if (prints->dll) h->prints = host_prints_start(h, prints->dll, prints->token);
     if (!DebugActiveProcess(*pid)) {
         e = GetLastError();
-        host_remove(host_by_pid(*pid));
+        host_remove(h);
         return e;
     }
     return 0;

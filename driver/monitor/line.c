@@ -12,10 +12,10 @@ static char g_prefix[80];
 static CRITICAL_SECTION g_lock;
 static HANDLE g_err;
 
-void line_init(const char *token)
+void line_init(const char *token, HANDLE out)
 {
     InitializeCriticalSection(&g_lock);
-    g_err = GetStdHandle(STD_ERROR_HANDLE);
+    g_err = out;
     size_t n = strlen(token);
     if (n > 64) n = 64;
     memcpy(g_prefix, "lab-monitor ", 12);
@@ -122,6 +122,21 @@ void line_end(line_t *l)
     for (size_t at = 0; at < l->n; at += done)
         if (!WriteFile(g_err, l->buf + at, (DWORD)(l->n - at), &done, NULL) || done == 0) break;
     LeaveCriticalSection(&g_lock);
+}
+
+void line_print(DWORD pid, DWORD tid, const void *text, size_t n, int wide)
+{
+    size_t shown = n > MON_PRINT_SHOWN ? MON_PRINT_SHOWN : n;
+    line_t l;
+    line_begin(&l, "print");
+    line_u64(&l, "pid", pid);
+    line_u64(&l, "tid", tid);
+    if (wide) line_wstrn(&l, "text", text, shown);
+    else line_str(&l, "text", text, shown);
+    /* How many bytes (characters) the driver printed, or that it printed more than Wine kept. */
+    if (n == MON_PRINT_READ) line_u64(&l, "atLeast", n);
+    else line_u64(&l, "bytes", n);
+    line_end(&l);
 }
 
 void line_quiesce(void)

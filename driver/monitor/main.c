@@ -68,11 +68,11 @@ int main(void)
 {
     int argc = 0;
     wchar_t **argv = CommandLineToArgvW(GetCommandLineW(), &argc);
-    const wchar_t *anchor = NULL, *group_prefix = L"lab-host:", *runner_debug = NULL;
+    const wchar_t *anchor = NULL, *group_prefix = L"lab-host:", *runner_debug = NULL, *prints_dll = NULL;
     const wchar_t *services[MON_MAX_HOSTS];
     unsigned nservices = 0;
     int too_many = 0;
-    char token[80] = "";
+    char token[80] = "", print_token[80] = "";
     int i = 1;
 
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
@@ -84,16 +84,20 @@ int main(void)
         else if (!wcscmp(a, L"--anchor")) anchor = v;
         else if (!wcscmp(a, L"--group-prefix")) group_prefix = v;
         else if (!wcscmp(a, L"--runner-debug")) runner_debug = v;
+        else if (!wcscmp(a, L"--prints")) prints_dll = v;
+        else if (!wcscmp(a, L"--print-token")) WideCharToMultiByte(CP_UTF8, 0, v, -1, print_token, sizeof print_token, NULL, NULL);
         else if (!wcscmp(a, L"--service")) {
             if (nservices < MON_MAX_HOSTS) services[nservices++] = v;
             else too_many = 1;
         }
         i++;
     }
-    line_init(token);
+    line_init(token, GetStdHandle(STD_ERROR_HANDLE));
     if (!argv || i >= argc || !anchor) fail("usage: lab-monitor.exe --token T --anchor IMAGE --service S... -- RUNNER ARGS...", ERROR_BAD_ARGUMENTS);
 
     if (too_many) line_warning("more services than the monitor watches (16): the rest run in hosts nobody watches", ERROR_TOO_MANY_MODULES);
+    /* The prints' token must differ from the monitor's: a host (and so a driver) can read its own. */
+    prints_t prints = {prints_dll && print_token[0] && strcmp(print_token, token) ? prints_dll : NULL, print_token};
     DWORD start = GetTickCount();
     for (unsigned k = 0; k < nservices; k++) {
         wchar_t group[600];
@@ -101,13 +105,16 @@ int main(void)
         DWORD pid = 0, e;
         swprintf(group, 600, L"%ls%ls", group_prefix, services[k]);
         WideCharToMultiByte(CP_UTF8, 0, services[k], -1, service, sizeof service, NULL, NULL);
-        if ((e = hosts_anchor(anchor, group, service, k, &pid)) != 0) fail("could not start the driver host for a service", e);
+        if ((e = hosts_anchor(anchor, group, service, k, &prints, &pid)) != 0) fail("could not start the driver host for a service", e);
         if (!events_until_attached(pid, ATTACH_WAIT_MS)) fail("attaching to the driver host did not finish", WAIT_TIMEOUT);
         line_t l;
         line_begin(&l, "host");
         line_str(&l, "service", service, strlen(service));
         line_u64(&l, "pid", pid);
         line_u64(&l, "ms", GetTickCount() - start);
+        /* Who writes the host's DbgPrint lines: the host itself (lab-prints.dll), or the monitor. */
+        const char *carried = host_by_pid(pid)->prints ? "host" : "debug-event";
+        line_str(&l, "prints", carried, strlen(carried));
         line_end(&l);
     }
     /* Hosts outlive a monitor that dies: Wine's teardown ends them, not the loss of their debugger. */

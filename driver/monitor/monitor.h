@@ -31,7 +31,8 @@ typedef struct {
     size_t n;
 } line_t;
 
-void line_init(const char *token);
+/* The lines go to `out` (the monitor's stderr; in lab-prints.dll, that handle duplicated into the host). */
+void line_init(const char *token, HANDLE out);
 void line_begin(line_t *l, const char *type);
 void line_str(line_t *l, const char *key, const char *s, size_t n);
 void line_wstr(line_t *l, const char *key, const wchar_t *s);
@@ -41,6 +42,8 @@ void line_hex(line_t *l, const char *key, uint64_t v);
 void line_raw(line_t *l, const char *s);
 void line_end(line_t *l);
 void line_warning(const char *what, DWORD error);
+/* One DbgPrint as a `print` line: `n` characters before its NUL, MON_PRINT_READ when Wine kept no NUL. */
+void line_print(DWORD pid, DWORD tid, const void *text, size_t n, int wide);
 void line_quiesce(void);
 
 /* ---- hosts.c: the winedevice processes the monitor is attached to ---- */
@@ -73,14 +76,29 @@ typedef struct {
     unsigned char bp_saved;
     DWORD bp_rearm_tid; /* a thread stepping over the breakpoint, to put it back after */
     int ending;         /* the host announced its end (a fault, or NtTerminateProcess on itself) */
+    int prints;         /* the host writes its DbgPrint lines itself (lab-prints.dll, host-prints.c) */
 } host_t;
 
 host_t *host_by_pid(DWORD pid);
 host_t *host_add(DWORD pid, const char *service);
 void host_remove(host_t *h);
 const module_t *host_module_at(const host_t *h, uint64_t address);
+/* How the hosts' DbgPrints are carried: lab-prints.dll's path and the prints' token, or NULLs (debug events). */
+typedef struct {
+    const wchar_t *dll;
+    const char *token;
+} prints_t;
 /* Starts an anchor driver in `group` and attaches to the winedevice process that hosts it. */
-DWORD hosts_anchor(const wchar_t *anchor_image, const wchar_t *group, const char *service, unsigned k, DWORD *pid);
+DWORD hosts_anchor(const wchar_t *anchor_image, const wchar_t *group, const char *service, unsigned k, const prints_t *prints, DWORD *pid);
+
+/* ---- host-prints.c: lab-prints.dll in a host ---- */
+/* What lab_prints_start (prints/lab-prints.c) is given, in the host's memory. */
+typedef struct {
+    HANDLE out;     /* the session's stderr, duplicated into the host */
+    char token[80]; /* the prints' own token */
+} prints_config;
+/* Before the attach: loads lab-prints.dll into the host and starts it; 1 when the host writes its prints. */
+int host_prints_start(host_t *h, const wchar_t *dll, const char *token);
 
 /* ---- events.c: the debug loop ---- */
 /* Handles debug events until host `pid` reports its attach breakpoint (or `ms` pass). */

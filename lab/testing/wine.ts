@@ -50,11 +50,14 @@ export interface WineRun {
   timedOut: boolean;
 }
 
-/** Runs `wine <program> <args>` in the prefix, waits for it, then ends every process of the prefix. */
-export async function runInWine(prefix: string, program: string, args: string[] = [], timeoutMs = 60_000): Promise<WineRun> {
+/**
+ * Runs `wine <program> <args>` in the prefix, waits for it, then ends every process of the prefix. `env`
+ * is added to Wine's environment (WINEDEBUG for the session's first process, as the Wine target sets it).
+ */
+export async function runInWine(prefix: string, program: string, args: string[] = [], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<WineRun> {
   const known = made.get(prefix);
   const { file, args: argv } = known ? known.command('wine', [program, ...args], join(prefix, 'drive_c')) : { file: 'wine', args: [program, ...args] };
-  const child = execa(file, argv, { env: wineEnv(prefix), extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false });
+  const child = execa(file, argv, { env: wineEnv(prefix, env), extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false });
   // The timeout ends the prefix's processes, not only the program lab started: in a prefix's namespace
   // that is `nsenter`, whose child (Wine) would go on holding the pipes.
   let timedOut = false;
