@@ -20,7 +20,7 @@ export async function requireDeployFiles(given: ExpandedSuite, targetRef: Target
   try {
     await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
     // The Wine target watches the driver hosts with its own programs (driver/monitor/).
-    if (targetRef.kind === 'wine') for (const tool of ['lab-monitor.exe', 'lab-anchor.sys']) await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
+    if (targetRef.kind === 'wine') for (const tool of ['lab-monitor.exe', 'lab-anchor.sys', 'lab-prints.dll']) await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
   } catch (error) {
     throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
   }

@@ -2,7 +2,7 @@
  * lab-prints.dll: a driver host's DbgPrint lines written by the host itself, in the monitor's format.
  *
  * Under Wine a DbgPrint reaches a debugger as a debug event, and Wine makes each one a round trip through
- * wineserver that stops every thread of the host and starts them again: about 30 context switches per
+ * wineserver that stops every thread of the host and starts them again: about 36 context switches per
  * DbgPrint, against a few microseconds for the call itself. A driver that prints on every request runs
  * several times slower watched than not. So lab-monitor loads this DLL into each host before the driver
  * under test is there (host-prints.c), and lab_prints_start sends ntdll's DbgPrint functions here: each

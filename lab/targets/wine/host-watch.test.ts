@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HostWatch } from './host-watch.js';
-import { parseMonitorLine, type MonitorEvent } from './monitor-events.js';
+import { parseHostPrintLine, parseMonitorLine, type MonitorEvent } from './monitor-events.js';
 
 const TOKEN = '5f3a9c0d1e2b4a67';
 const line = (json: string) => `lab-monitor ${TOKEN} ${json}`;
@@ -35,6 +35,17 @@ describe('parseMonitorLine', () => {
   it('reports a line with the token that is not a valid event as bad', () => {
     expect(parseMonitorLine(line('{"t":"fault","pid":"x"}'), TOKEN)).toMatchObject({ t: 'bad' });
     expect(parseMonitorLine(line('{not json'), TOKEN)).toEqual({ t: 'bad', text: '{not json' });
+  });
+
+  it("under the prints' token (a host writes those itself, so a driver can forge them) only a DbgPrint line counts", () => {
+    const PRINTS = '9a8b7c6d5e4f3021';
+    const print = '{"t":"print","pid":204,"tid":232,"text":"objdev: IOCTL READ\\u000a","bytes":19}';
+    expect(parseHostPrintLine(`lab-monitor ${PRINTS} ${print}`, PRINTS)).toEqual({ t: 'print', pid: 204, tid: 232, text: 'objdev: IOCTL READ\n', bytes: 19 });
+    expect(parseHostPrintLine(`lab-monitor ${PRINTS} {"t":"exit","pid":204,"code":"0x0","faulted":0,"recent":[]}`, PRINTS)).toMatchObject({ t: 'bad' });
+    expect(parseHostPrintLine(`lab-monitor ${PRINTS} {"t":"fault","pid":204,"tid":232,"code":"0xc0000005","address":"0x0"}`, PRINTS)).toMatchObject({ t: 'bad' });
+    // Neither token reads the other's lines.
+    expect(parseHostPrintLine(line(print), PRINTS)).toBeUndefined();
+    expect(parseMonitorLine(`lab-monitor ${PRINTS} ${print}`, TOKEN)).toBeUndefined();
   });
 });
 

@@ -39,7 +39,8 @@ const EXCEPTIONS: Record<number, string> = {
 };
 const ACCESS: Record<number, string> = { 0: 'read', 1: 'write', 8: 'execute' };
 const WINE_STUB = 0x80000100;
-const WINE_MODULES = /^(ntdll\.dll|ntoskrnl\.exe|hal\.dll|kernel32\.dll|kernelbase\.dll|winedevice\.exe|sechost\.dll|msvcrt\.dll|ucrtbase\.dll)$/i;
+/** Wine's modules, and lab's own in the host (lab-prints.dll formats the driver's DbgPrints): never the driver's frame. */
+const WINE_MODULES = /^(ntdll\.dll|ntoskrnl\.exe|hal\.dll|kernel32\.dll|kernelbase\.dll|winedevice\.exe|sechost\.dll|msvcrt\.dll|ucrtbase\.dll|lab-prints\.dll)$/i;
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 

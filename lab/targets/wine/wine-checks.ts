@@ -20,7 +20,7 @@ export async function wineChecks(buildDir: string): Promise<CheckResult[]> {
   const minor = Number(process.versions.node.split('.')[1]);
   const nodeOk = major > 20 || (major === 20 && minor >= 19);
   checks.push({ name: 'node', ok: nodeOk, found: process.version, ...(nodeOk ? {} : { fix: 'install Node.js 20.19 or newer' }) });
-  for (const file of ['lab-guest.exe', 'lab-monitor.exe', 'lab-anchor.sys', 'objdev.sys', 'objdev-echo.exe']) {
+  for (const file of ['lab-guest.exe', 'lab-monitor.exe', 'lab-anchor.sys', 'lab-prints.dll', 'objdev.sys', 'objdev-echo.exe']) {
     const path = join(buildDir, file);
     const ok = await access(path).then(() => true, () => false);
     checks.push({ name: `driver/build/${file}`, ok, found: ok ? 'built' : 'missing', ...(ok ? {} : { fix: 'run `lab build` (or `npm run build`)' }) });

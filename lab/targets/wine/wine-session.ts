@@ -4,7 +4,9 @@
  * in the order things happened: the runner's case markers, the monitor's lines (every DbgPrint of the
  * hosts, their faults, their end), the hosts' own Wine lines (fixme, err) and the debug channel of
  * everything else. The hosts run without Wine's debugstr channel, whose 1 KB line buffer ends a process
- * that prints a longer message; their DbgPrints reach lab through the monitor instead.
+ * that prints a longer message; their DbgPrints reach lab in the monitor's format instead, written by the
+ * hosts themselves (lab-prints.dll, under a token of their own) or, where that could not be set up, by the
+ * monitor from a debug event per DbgPrint.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { PrintJoiner } from '../../logs/print-lines.js';
 import { parseWineLine } from '../../logs/wine-debug-parser.js';
 import type { GuestSession, SessionHooks } from '../target.js';
 import { HostWatch } from './host-watch.js';
-import { parseMonitorLine, type MonitorEvent } from './monitor-events.js';
+import { parseHostPrintLine, parseMonitorLine, type MonitorEvent } from './monitor-events.js';
 import type { Prefix } from './prefix.js';
 import { HOST_DEBUG_CHANNELS, WINE_DEBUG_CHANNELS, wineEnv } from './wine-env.js';
 import { killPrefixProcesses } from './wine-reaper.js';
@@ -27,9 +29,10 @@ export interface WineSessionInput {
   hooks: SessionHooks;
   /** Services the plan loads; each gets a watched host. */
   services: string[];
-  /** Guest paths of lab-monitor.exe and lab-anchor.sys. */
+  /** Guest paths of lab-monitor.exe, lab-anchor.sys and lab-prints.dll. */
   monitor: string;
   anchor: string;
+  prints: string;
 }
 
 /** Prefix of the load-order groups the monitor anchors (the runner puts service S into GROUP_PREFIX + S). */
@@ -45,9 +48,10 @@ export function startWineSession(input: WineSessionInput): WineSession {
   const { hooks } = input;
   const prefix = input.prefix.path;
   const token = randomBytes(8).toString('hex');
+  const printToken = randomBytes(8).toString('hex');
   const watch = new HostWatch();
   const prints = new PrintJoiner();
-  const argv = [input.monitor, '--token', token, '--anchor', input.anchor, '--group-prefix', GROUP_PREFIX, ...input.services.flatMap((s) => ['--service', s]), '--runner-debug', WINE_DEBUG_CHANNELS, '--', ...input.argv];
+  const argv = [input.monitor, '--token', token, '--anchor', input.anchor, '--prints', input.prints, '--print-token', printToken, '--group-prefix', GROUP_PREFIX, ...input.services.flatMap((s) => ['--service', s]), '--runner-debug', WINE_DEBUG_CHANNELS, '--', ...input.argv];
   const { file, args } = input.prefix.command('wine', argv, join(prefix, 'drive_c'));
   // The first process of the session sets what Wine's services (and so the driver hosts) inherit; only an
   // allow-list of lab's environment reaches Wine, and through it the driver (wine-env.ts).
@@ -80,7 +84,7 @@ export function startWineSession(input: WineSessionInput): WineSession {
     }
   };
   const onStderr = (raw: string) => {
-    const monitor = parseMonitorLine(raw, token);
+    const monitor = parseMonitorLine(raw, token) ?? parseHostPrintLine(raw, printToken);
     if (monitor?.t === 'bad') hooks.onWarning?.(`lab-monitor wrote a line lab cannot read: ${monitor.text.slice(0, 200)}`);
     else if (monitor) onMonitor(monitor);
     if (monitor) return;

@@ -17,6 +17,7 @@ import { claimRunDir, killProcessesUnderSync, ownsRunDir, reapAbandonedRuns } fr
 
 const MONITOR = 'lab-monitor.exe';
 const ANCHOR = 'lab-anchor.sys';
+const PRINTS = 'lab-prints.dll';
 
 export interface WineTargetOptions {
   name?: string;
@@ -25,7 +26,7 @@ export interface WineTargetOptions {
   cacheDir?: string;
   /** Keep the prefixes after the run, for debugging. */
   keep?: boolean;
-  /** The local folder with lab's Windows programs (driver/build): lab-monitor.exe and lab-anchor.sys come from there. */
+  /** The local folder with lab's Windows programs (driver/build): lab-monitor.exe, lab-anchor.sys and lab-prints.dll come from there. */
   toolsDir: string;
   onProgress?: (line: string) => void;
 }
@@ -97,7 +98,7 @@ export class WineTarget implements Target {
 
   /** The target's own watch over the driver hosts (driver/monitor/), deployed into every clean prefix. */
   async putTools(): Promise<void> {
-    for (const tool of [MONITOR, ANCHOR]) await this.put(join(this.options.toolsDir, tool), this.guestPath(tool));
+    for (const tool of [MONITOR, ANCHOR, PRINTS]) await this.put(join(this.options.toolsDir, tool), this.guestPath(tool));
   }
 
   async checkGuestPath(guestPath: string): Promise<void> {
@@ -142,7 +143,7 @@ export class WineTarget implements Target {
   }
 
   startSession(argv: string[], hooks: SessionHooks, options: SessionOptions = {}): GuestSession {
-    const session = startWineSession({ prefix: this.current(), argv, hooks, services: options.services ?? [], monitor: this.guestPath(MONITOR), anchor: this.guestPath(ANCHOR) });
+    const session = startWineSession({ prefix: this.current(), argv, hooks, services: options.services ?? [], monitor: this.guestPath(MONITOR), anchor: this.guestPath(ANCHOR), prints: this.guestPath(PRINTS) });
     this.session = { kill: session.kill, watch: session.watch };
     return session;
   }
