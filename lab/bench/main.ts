@@ -9,7 +9,7 @@
  * reports/bench/<section>.json.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildDir, packageRoot } from '../package-root/package-root.js';
@@ -217,51 +217,93 @@ async function buildSection(): Promise<Record<string, unknown>> {
 
 /**
  * `lab fuzz` against a hand-written loop of the same calls (driver/bench/ioctl-loop.c) in a prefix made the
- * same way, run back to back so both meet the same machine. Two ratios: over the whole command (Node, the
- * prefix, Wine's start, the load, the reports, against the loop's whole session), and for the calls alone
- * (from the first batch's begin marker to the last one's end in dbgview.log, against the loop's own timer).
- * Without threads (the loop makes its calls from one thread), on the project's driver (nothing to shrink).
+ * same way, each pair run back to back so both meet the same machine. The loop runs three ways
+ * (fuzz-loop.sh): bare (the driver's DbgPrints thrown away: what a user's own loop gets), watched (lab-monitor
+ * attached, the DbgPrint lines captured the way lab captures them), and with a debug event per DbgPrint
+ * (lab's way before). Two figures each: the whole command (Node, the prefix, Wine's start, the load, the
+ * reports, against the loop's whole session), and the calls alone (from the first batch's begin marker to
+ * the last one's end in dbgview.log, against the loop's own timer). Without threads (the loop makes its
+ * calls from one thread), on the project's driver (nothing to shrink), which prints a line per IOCTL.
  */
 async function fuzzSection(): Promise<Record<string, unknown>> {
   const calls = Number(process.env.LAB_BENCH_FUZZ_CALLS ?? 60_000);
   await execa('make', ['-s', '-C', join(ROOT, 'driver'), 'bench']);
   const template = await ensureTemplate({ cacheDir: labCacheDir() });
   const work = await mkdtemp(join(tmpdir(), 'lab-bench-fuzz-'));
-  const rows: Array<{ labWallMs: number; labCallsMs: number; calls: number; loopWallMs: number; loopMs: number }> = [];
+  const loadBefore = loadavg()[0]!;
+  type Loop = { wallMs: number; callsMs: number; printed?: number };
+  const rows: Array<{ calls: number; lab: Loop; bare: Loop; watched: Loop; events: Loop }> = [];
+  const loop = async (mode: 'bare' | 'watched' | 'events', callsFile: string): Promise<Loop> => {
+    const start = performance.now();
+    const run = await execa(join(ROOT, 'lab', 'bench', 'fuzz-loop.sh'), [mode, template, callsFile, BUILD, join(BUILD, 'objdev.sys'), 'objdev', '\\\\.\\object_device']);
+    const wallMs = performance.now() - start;
+    const m = /^calls \d+ us (\d+) opened \d+ failed-opens 0 ioctls \d+/m.exec(run.stdout);
+    if (!m) throw new Error(`the loop (${mode}) did not make its calls: ${run.stdout} ${run.stderr}`);
+    const printed = /^printed (\d+)/m.exec(run.stdout);
+    return { wallMs, callsMs: Number(m[1]) / 1000, ...(printed ? { printed: Number(printed[1]) } : {}) };
+  };
+  const labRun = async (i: number): Promise<{ calls: number; run: Loop; out: string }> => {
+    const out = join(work, `run-${i}`);
+    const start = performance.now();
+    const lab = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'fuzz', 'suites/echo.yaml', '--seed', '7', '--budget', `${calls} calls`, '--no-threads', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
+    const wallMs = performance.now() - start;
+    if (lab.exitCode !== 0) throw new Error(`lab fuzz exited ${lab.exitCode}: ${lab.stdout}\n${lab.stderr}`);
+    const report = JSON.parse(await readFile(join(out, 'fuzz.json'), 'utf8')) as { exploration: { calls: number } };
+    const log = await readFile(join(out, 'dbgview.log'), 'utf8');
+    return { calls: report.exploration.calls, run: { wallMs, callsMs: markerSpanMs(log), printed: kernelLines(log) }, out };
+  };
   try {
+    // A first run (not counted) warms the caches and gives the calls the loop makes: the same every run (seed 7).
+    const first = await labRun(-1);
+    const callsFile = join(work, 'calls.txt');
+    await writeCallsFile(join(ROOT, 'suites', 'echo.yaml'), first.out, callsFile);
     for (let i = 0; i < RUNS; i++) {
-      const out = join(work, `run-${i}`);
-      const start = performance.now();
-      const lab = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'fuzz', 'suites/echo.yaml', '--seed', '7', '--budget', `${calls} calls`, '--no-threads', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
-      const labWallMs = performance.now() - start;
-      if (lab.exitCode !== 0) throw new Error(`lab fuzz exited ${lab.exitCode}: ${lab.stdout}\n${lab.stderr}`);
-      const report = JSON.parse(await readFile(join(out, 'fuzz.json'), 'utf8')) as { exploration: { calls: number } };
-      const callsFile = join(work, 'calls.txt');
-      await writeCallsFile(join(ROOT, 'suites', 'echo.yaml'), out, callsFile);
-      const loopStart = performance.now();
-      const loop = await execa(join(ROOT, 'lab', 'bench', 'fuzz-loop.sh'), [template, callsFile, BUILD, join(BUILD, 'objdev.sys'), 'objdev', '\\\\.\\object_device']);
-      const loopWallMs = performance.now() - loopStart;
-      const m = /^calls \d+ us (\d+) opened \d+ failed-opens 0 ioctls \d+/.exec(loop.stdout.trim());
-      if (!m) throw new Error(`the loop did not make its calls: ${loop.stdout} ${loop.stderr}`);
-      rows.push({ labWallMs, labCallsMs: markerSpanMs(await readFile(join(out, 'dbgview.log'), 'utf8')), calls: report.exploration.calls, loopWallMs, loopMs: Number(m[1]) / 1000 });
+      // Each run in another order, so none of the four always follows the slowest.
+      const row: Partial<Record<(typeof WAYS)[number], Loop>> & { calls?: number } = {};
+      for (let k = 0; k < WAYS.length; k++) {
+        const way = WAYS[(i + k) % WAYS.length]!;
+        if (way === 'lab') {
+          const lab = await labRun(i);
+          await rm(lab.out, { recursive: true, force: true });
+          row.calls = lab.calls;
+          row.lab = lab.run;
+        } else {
+          row[way] = await loop(way, callsFile);
+        }
+      }
+      rows.push(row as (typeof rows)[number]);
     }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+  const loadAfter = loadavg()[0]!;
   const rate = (n: number, ms: number) => (n / ms) * 1000;
-  const wallRatios = rows.map((r) => r.loopWallMs / r.labWallMs);
-  const callRatios = rows.map((r) => r.loopMs / r.labCallsMs);
-  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)}`;
+  const names: Record<(typeof WAYS)[number], string> = {
+    lab: 'lab fuzz (seed 7, --no-threads)',
+    bare: 'the loop, bare (DbgPrint thrown away)',
+    watched: 'the loop under lab-monitor (DbgPrint captured as lab captures it)',
+    events: 'the loop under lab-monitor, a debug event per DbgPrint (lab before)',
+  };
+  const ratios = (to: 'bare' | 'watched', key: 'wallMs' | 'callsMs') => rows.map((r) => r[to][key] / r.lab[key]);
+  const range = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)})`;
   const lines = [
-    `| ${calls.toLocaleString('en')} calls, median of ${RUNS} pairs | calls/s, whole command | calls/s, calls alone |`,
-    '|---|---:|---:|',
-    `| lab fuzz (seed 7, --no-threads) | ${median(rows.map((r) => rate(r.calls, r.labWallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r.labCallsMs))).toFixed(0)} |`,
-    `| hand-written loop (ioctl-loop.exe) | ${median(rows.map((r) => rate(r.calls, r.loopWallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r.loopMs))).toFixed(0)} |`,
+    `| ${calls.toLocaleString('en')} calls, median of ${RUNS} runs | calls/s, whole command | calls/s, calls alone | DbgPrint lines captured |`,
+    '|---|---:|---:|---:|',
+    ...WAYS.map((w) => `| ${names[w]} | ${median(rows.map((r) => rate(r.calls, r[w].wallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r[w].callsMs))).toFixed(0)} | ${w === 'bare' ? 'none' : median(rows.map((r) => r[w].printed ?? 0))} |`),
     '',
-    `lab fuzz / loop, pair by pair: ${median(wallRatios).toFixed(2)} over the whole command (${range(wallRatios)}), ${median(callRatios).toFixed(2)} for the calls alone (${range(callRatios)})`,
+    `lab fuzz / bare loop, pair by pair: calls alone ${range(ratios('bare', 'callsMs'))}, whole command ${range(ratios('bare', 'wallMs'))}`,
+    `lab fuzz / the loop with DbgPrint captured the same way: calls alone ${range(ratios('watched', 'callsMs'))}, whole command ${range(ratios('watched', 'wallMs'))}`,
+    `load average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  return { calls, runs: rows, ratioWall: median(wallRatios), ratioCalls: median(callRatios), wallRatios, callRatios };
+  return { calls, runs: rows, loadBefore, loadAfter, ratioToBare: { calls: median(ratios('bare', 'callsMs')), wall: median(ratios('bare', 'wallMs')) }, ratioToWatched: { calls: median(ratios('watched', 'callsMs')), wall: median(ratios('watched', 'wallMs')) } };
+}
+
+const WAYS = ['lab', 'bare', 'watched', 'events'] as const;
+
+/** DbgPrint lines in a dbgview.log: the lines that are neither a user-mode program's (`[pid] `) nor the target's. */
+function kernelLines(log: string): number {
+  return log.split('\n').filter((l) => /^\d+\t[\d:.]+\t(?!\[)/.test(l)).length;
 }
 
 /** From the first case-begin marker to the last case-end marker of a dbgview.log, in ms (its clock has 1 ms steps). */
