@@ -9,7 +9,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <tlhelp32.h>
 
 #define START_WAIT_MS 10000
 
@@ -22,19 +21,6 @@ static DWORD run_remote(HANDLE process, uint64_t fn, uint64_t param)
     if (WaitForSingleObject(thread, START_WAIT_MS) != WAIT_OBJECT_0 || !GetExitCodeThread(thread, &code)) code = 0;
     CloseHandle(thread);
     return code;
-}
-
-/* Where `module` is loaded in process `pid` (0: not loaded). */
-static uint64_t module_base(DWORD pid, const wchar_t *module)
-{
-    uint64_t base = 0;
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, pid);
-    MODULEENTRY32W me = {.dwSize = sizeof me};
-    if (snap == INVALID_HANDLE_VALUE) return 0;
-    for (BOOL ok = Module32FirstW(snap, &me); ok && !base; ok = Module32NextW(snap, &me))
-        if (!_wcsicmp(me.szModule, module)) base = (uint64_t)(uintptr_t)me.modBaseAddr;
-    CloseHandle(snap);
-    return base;
 }
 
 /* lab_prints_start's offset in the DLL, read from the file without running any of it. */

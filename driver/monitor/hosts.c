@@ -55,16 +55,16 @@ static unsigned winedevices(DWORD *pids, unsigned max)
     return n;
 }
 
-static int has_module(DWORD pid, const wchar_t *module)
+uint64_t module_base(DWORD pid, const wchar_t *module)
 {
-    int found = 0;
+    uint64_t base = 0;
     HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, pid);
     MODULEENTRY32W me = {.dwSize = sizeof me};
     if (snap == INVALID_HANDLE_VALUE) return 0;
-    for (BOOL ok = Module32FirstW(snap, &me); ok && !found; ok = Module32NextW(snap, &me))
-        found = !_wcsicmp(me.szModule, module);
+    for (BOOL ok = Module32FirstW(snap, &me); ok && !base; ok = Module32NextW(snap, &me))
+        if (!_wcsicmp(me.szModule, module)) base = (uint64_t)(uintptr_t)me.modBaseAddr;
     CloseHandle(snap);
-    return found;
+    return base;
 }
 
 DWORD hosts_anchor(const wchar_t *anchor_image, const wchar_t *group, const char *service, unsigned k, const prints_t *prints, DWORD *pid)
@@ -92,7 +92,7 @@ DWORD hosts_anchor(const wchar_t *anchor_image, const wchar_t *group, const char
     for (unsigned i = 0; i < n && !*pid; i++) {
         int known = 0;
         for (unsigned j = 0; j < nbefore; j++) known |= now[i] == before[j];
-        if (!known && !host_by_pid(now[i]) && has_module(now[i], file)) *pid = now[i];
+        if (!known && !host_by_pid(now[i]) && module_base(now[i], file)) *pid = now[i];
     }
     if (!*pid) return ERROR_NOT_FOUND;
     host_t *h = host_add(*pid, service);

@@ -83,6 +83,8 @@ host_t *host_by_pid(DWORD pid);
 host_t *host_add(DWORD pid, const char *service);
 void host_remove(host_t *h);
 const module_t *host_module_at(const host_t *h, uint64_t address);
+/* Where `module` (a file name) is loaded in process `pid`, or 0. */
+uint64_t module_base(DWORD pid, const wchar_t *module);
 /* How the hosts' DbgPrints are carried: lab-prints.dll's path and the prints' token, or NULLs (debug events). */
 typedef struct {
     const wchar_t *dll;

@@ -284,7 +284,8 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
     watched: 'the loop under lab-monitor (DbgPrint captured as lab captures it)',
     events: 'the loop under lab-monitor, a debug event per DbgPrint (lab before)',
   };
-  const ratios = (to: 'bare' | 'watched', key: 'wallMs' | 'callsMs') => rows.map((r) => r[to][key] / r.lab[key]);
+  /** Rate of `of` over rate of `to`, pair by pair (the same calls: the inverse ratio of their times). */
+  const ratios = (to: 'bare' | 'watched', key: 'wallMs' | 'callsMs', of: (typeof WAYS)[number] = 'lab') => rows.map((r) => r[to][key] / r[of][key]);
   const range = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)})`;
   const lines = [
     `| ${calls.toLocaleString('en')} calls, median of ${RUNS} runs | calls/s, whole command | calls/s, calls alone | DbgPrint lines captured |`,
@@ -293,10 +294,11 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
     '',
     `lab fuzz / bare loop, pair by pair: calls alone ${range(ratios('bare', 'callsMs'))}, whole command ${range(ratios('bare', 'wallMs'))}`,
     `lab fuzz / the loop with DbgPrint captured the same way: calls alone ${range(ratios('watched', 'callsMs'))}, whole command ${range(ratios('watched', 'wallMs'))}`,
+    `what capturing DbgPrint costs the loop itself (the loop capturing / bare): calls alone ${range(ratios('bare', 'callsMs', 'watched'))}`,
     `load average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  return { calls, runs: rows, loadBefore, loadAfter, ratioToBare: { calls: median(ratios('bare', 'callsMs')), wall: median(ratios('bare', 'wallMs')) }, ratioToWatched: { calls: median(ratios('watched', 'callsMs')), wall: median(ratios('watched', 'wallMs')) } };
+  return { calls, runs: rows, loadBefore, loadAfter, ratioToBare: { calls: median(ratios('bare', 'callsMs')), wall: median(ratios('bare', 'wallMs')) }, ratioToWatched: { calls: median(ratios('watched', 'callsMs')), wall: median(ratios('watched', 'wallMs')) }, captureCost: median(ratios('bare', 'callsMs', 'watched')) };
 }
 
 const WAYS = ['lab', 'bare', 'watched', 'events'] as const;
