@@ -127,10 +127,17 @@ describe('terminal', () => {
     const run = new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), broken, new JsonReporter()], () => {});
     await run.onEnd(report);
     const at = out.split('\n').find((l) => l.startsWith('reports: '));
-    expect(at).toBe(`reports: ${relative(process.cwd(), dir)}/report.json`);
+    // The folder is outside the working folder: its absolute path, not "../../tmp/...".
+    expect(at).toBe(`reports: ${dir}/report.json`);
     out = '';
     await new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), new HtmlReporter(), new JsonReporter()], () => {}).onEnd(report);
     expect(out.split('\n').find((l) => l.startsWith('reports: '))).toMatch(/\/report\.html \(report\.json\)$/);
+  });
+
+  it('names a folder inside the working folder by its relative path', () => {
+    let out = '';
+    new TerminalReporter({ live: false, write: (s) => (out += s) }).onWritten(['report.json'], { ...report, outDir: join(process.cwd(), 'reports', 'r1') });
+    expect(out).toBe(`reports: ${join('reports', 'r1')}/report.json\n`);
   });
 });
 
