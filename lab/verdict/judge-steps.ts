@@ -1,4 +1,4 @@
-import type { CancelOutcome, ExecOutcome, IoctlOutcome, ParallelOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
+import type { CancelOutcome, ExecOutcome, IoctlOutcome, OpenCloseOutcome, ParallelOutcome, ServiceOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
 import type { CaseStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
 import type { StepReport } from './case-result.js';
@@ -26,10 +26,10 @@ export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, inde
     case 'cancel':
       return judgeCancel(step, outcome as CancelOutcome, index);
     case 'open':
-      return judgeOpen(step, outcome as SimpleOutcome, index);
+      return judgeOpen(step, outcome as OpenCloseOutcome, index);
     case 'load':
     case 'unload':
-      return judgeError(step.kind, step.expect.error, outcome as SimpleOutcome, index);
+      return judgeError(step.kind, step.expect.error, outcome as ServiceOutcome, index);
     case 'close':
     case 'sleep':
       return { index, kind: step.kind, error: (outcome as SimpleOutcome).error, ok: true };
@@ -44,7 +44,7 @@ function kindInGuest(step: CaseStep): string {
   return step.kind === 'run' ? 'exec' : step.kind === 'parallel' ? 'par' : step.kind;
 }
 
-function judgeError(kind: string, want: number | undefined, outcome: SimpleOutcome, index: number): StepReport {
+function judgeError(kind: string, want: number | undefined, outcome: ServiceOutcome, index: number): StepReport {
   const problems: string[] = [];
   if (outcome.error === null) problems.push(`not executed: ${outcome.message ?? 'the guest refused the step'}`);
   else if (want !== undefined && outcome.error !== want) {
@@ -55,7 +55,7 @@ function judgeError(kind: string, want: number | undefined, outcome: SimpleOutco
 }
 
 /** An open: its error and status against the expectation; without one it must succeed (it is `required`). */
-function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: SimpleOutcome, index: number): StepReport {
+function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: OpenCloseOutcome, index: number): StepReport {
   const problems: string[] = [];
   const want = step.expect;
   const expected: Record<string, unknown> = {};
