@@ -144,39 +144,37 @@ const InnerSleep = z.object({ k: z.literal('sleep'), calls: num }).transform((x)
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A step's schema, or for a kind the runner may refuse to run, one for each case. */
+type KindSchema<T> = z.ZodType<T> | { ran: z.ZodType<T>; refused: z.ZodType<T> };
+
 /**
- * A value parsed by the schema `pick` chooses for it, or the problem `pick` names (at `key`, when given).
- * zod's discriminated unions key on one literal field; the protocol's steps key on `k` and on whether the
- * runner refused the step (`"e":null`).
+ * A step parsed by the schema of its `k`, or of its refused form when the runner did not run it (`"e":null`):
+ * zod's discriminated unions key on one literal field, the protocol's steps on two. `notAStep` and `unknown`
+ * say what is wrong with a value that has no kind, or one not in `kinds`.
  */
-function oneOf<T>(pick: (v: unknown) => z.ZodType<T> | { problem: string; key?: string }) {
+function byKind<T>(kinds: Record<string, KindSchema<T>>, notAStep: string, unknown: (k: string) => string) {
   return z.unknown().transform((v, ctx): T => {
-    const schema = pick(v);
-    if (!(schema instanceof z.ZodType)) {
-      ctx.issues.push({ code: 'custom', message: schema.problem, input: v, path: schema.key ? [schema.key] : [] });
+    if (!isObject(v) || typeof v.k !== 'string') {
+      ctx.issues.push({ code: 'custom', message: notAStep, input: v });
       return z.NEVER;
     }
-    const parsed = schema.safeParse(v);
+    const kind = Object.hasOwn(kinds, v.k) ? kinds[v.k]! : undefined;
+    if (!kind) {
+      ctx.issues.push({ code: 'custom', message: unknown(v.k), input: v, path: ['k'] });
+      return z.NEVER;
+    }
+    const parsed = ('ran' in kind ? (v.e === null ? kind.refused : kind.ran) : kind).safeParse(v);
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) ctx.issues.push({ code: 'custom', message: issue.message, path: issue.path, input: v });
     return z.NEVER;
   });
 }
 
-const InnerStep = oneOf<InnerStepOutcome>((v) => {
-  if (!isObject(v) || typeof v.k !== 'string') return { problem: 'is not an object' };
-  switch (v.k) {
-    case 'ioctl':
-      return v.e === null ? InnerIoctlRefused : InnerIoctl;
-    case 'open':
-    case 'close':
-      return InnerOpenClose;
-    case 'sleep':
-      return InnerSleep;
-    default:
-      return { problem: `${JSON.stringify(v.k)} cannot be inside par`, key: 'k' };
-  }
-});
+const InnerStep = byKind<InnerStepOutcome>(
+  { ioctl: { ran: InnerIoctl, refused: InnerIoctlRefused }, open: InnerOpenClose, close: InnerOpenClose, sleep: InnerSleep },
+  'is not an object',
+  (k) => `${JSON.stringify(k)} cannot be inside par`,
+);
 
 type InnerStepOutcome = z.output<typeof InnerIoctl | typeof InnerIoctlRefused | typeof InnerOpenClose | typeof InnerSleep>;
 
@@ -194,32 +192,12 @@ type AnyStepOutcome = z.output<
   typeof TransferDone | typeof TransferRefused | typeof CancelDone | typeof CancelRefused | typeof OpenClose | typeof Sleep | typeof Service | typeof Exec | typeof Par
 >;
 
-const Step = oneOf<AnyStepOutcome>((v) => {
-  if (!isObject(v) || typeof v.k !== 'string') return { problem: 'is not a step object' };
-  switch (v.k) {
-    case 'ioctl':
-    case 'read':
-    case 'write':
-    case 'wait':
-      return v.e === null ? TransferRefused : TransferDone;
-    case 'cancel':
-      return v.e === null ? CancelRefused : CancelDone;
-    case 'open':
-    case 'close':
-      return OpenClose;
-    case 'sleep':
-      return Sleep;
-    case 'load':
-    case 'unload':
-      return Service;
-    case 'exec':
-      return Exec;
-    case 'par':
-      return Par;
-    default:
-      return { problem: `${JSON.stringify(v.k)} is not a step kind`, key: 'k' };
-  }
-});
+const transfer = { ran: TransferDone, refused: TransferRefused };
+const Step = byKind<AnyStepOutcome>(
+  { ioctl: transfer, read: transfer, write: transfer, wait: transfer, cancel: { ran: CancelDone, refused: CancelRefused }, open: OpenClose, close: OpenClose, sleep: Sleep, load: Service, unload: Service, exec: Exec, par: Par },
+  'is not a step object',
+  (k) => `${JSON.stringify(k)} is not a step kind`,
+);
 
 // ---- lines ------------------------------------------------------------------------------------------
 
