@@ -36,6 +36,7 @@ export class FuzzWorker {
    * cases were cut short, and whose fault it was when the driver did not load (every case then has an
    * `error` result saying why).
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing is a void function, which TypeScript does not take where `undefined` is asked.
   async run(cases: Case[], onResult: (result: CaseResult) => boolean | void, options: { stop?: AbortSignal; suite?: ExpandedSuite } = {}): Promise<{ cut: boolean; loadBlame?: Blame }> {
     const { input } = this;
     const early = new AbortController();

@@ -74,7 +74,6 @@ function seconds(ms: number): string {
 
 /** XML 1.0 cannot carry most control characters, whatever the escaping; drivers print them anyway. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

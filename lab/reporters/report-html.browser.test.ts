@@ -118,7 +118,7 @@ describe('report.html in Chromium', () => {
     expect(await detail.locator('.hexdiff .meta').textContent()).toBe('first difference at byte 4 (0x4) · expected 11 bytes, got 5 bytes');
     expect(await detail.locator('table.hex span.d').count()).toBeGreaterThan(0);
     const timeline = detail.locator('table.tl tbody tr');
-    const lines = await timeline.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('.tag')].map((t) => t.textContent).join('+') + ' ' + r.querySelector('td.line')!.textContent));
+    const lines = await timeline.evaluateAll((rows) => rows.map((r) => `${[...r.querySelectorAll('.tag')].map((t) => t.textContent).join('+')} ${r.querySelector('td.line')!.textContent}`));
     expect(lines).toEqual([
       'guest [32] lab: case-begin 0 echo/read-back',
       'step step 0 open (implicit) → error 0',

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptySummary, countStatus, type RunHeader } from '../report/run-report.js';
@@ -89,7 +89,7 @@ describe('terminal', () => {
     for (const c of cases) t.onCaseEnd(c);
     await t.onEnd(report);
     expect(out).not.toContain('\r');
-    expect(out).toMatch(/✗ failed  echo\/bad  step 1 READ: expected error 0, got 87/);
+    expect(out).toMatch(/✗ failed {2}echo\/bad {2}step 1 READ: expected error 0, got 87/);
     expect(out).toMatch(/echo on wine: FAILED: 4 cases: 1 passed, 1 failed, 1 crashed, 1 skipped/);
   });
 
@@ -104,7 +104,6 @@ describe('terminal', () => {
       await t.onEnd(report);
       // The live line's own redraw (CR, erase line) is lab's; nothing else may reach the terminal raw.
       const foreign = out.replaceAll('\r\u001b[2K', '');
-      // eslint-disable-next-line no-control-regex
       expect(foreign).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       expect(foreign).toContain('\\x01\\x1b[31m');
       expect(foreign).toContain('driver says \\x1b[2J\\x9b31m');
@@ -128,10 +127,17 @@ describe('terminal', () => {
     const run = new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), broken, new JsonReporter()], () => {});
     await run.onEnd(report);
     const at = out.split('\n').find((l) => l.startsWith('reports: '));
-    expect(at).toBe(`reports: ${relative(process.cwd(), dir)}/report.json`);
+    // The folder is outside the working folder: its absolute path, not "../../tmp/...".
+    expect(at).toBe(`reports: ${dir}/report.json`);
     out = '';
     await new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), new HtmlReporter(), new JsonReporter()], () => {}).onEnd(report);
     expect(out.split('\n').find((l) => l.startsWith('reports: '))).toMatch(/\/report\.html \(report\.json\)$/);
+  });
+
+  it('names a folder inside the working folder by its relative path', () => {
+    let out = '';
+    new TerminalReporter({ live: false, write: (s) => (out += s) }).onWritten(['report.json'], { ...report, outDir: join(process.cwd(), 'reports', 'r1') });
+    expect(out).toBe(`reports: ${join('reports', 'r1')}/report.json\n`);
   });
 });
 

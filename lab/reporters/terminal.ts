@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Case } from '../suite/case.js';
 import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
 import type { FinalReport, Reporter, RunBegin } from './reporter.js';
@@ -137,7 +137,9 @@ export class TerminalReporter implements Reporter {
 
   /** Where the reports are: only the files the reporters wrote, report.html first, and the debug log. */
   onWritten(files: readonly string[], report: FinalReport): void {
-    const dir = relative(process.cwd(), report.outDir) || '.';
+    // Relative only inside the working folder: "../../tmp/x" says less than the absolute path.
+    const near = relative(process.cwd(), report.outDir);
+    const dir = near === '' ? '.' : near.startsWith('..') || isAbsolute(near) ? report.outDir : near;
     const logs = existsSync(join(report.outDir, 'dbgview.log')) ? ['dbgview.log'] : [];
     const ordered = [...files].sort((a, b) => Number(b === 'report.html') - Number(a === 'report.html'));
     const [first, ...rest] = ordered;

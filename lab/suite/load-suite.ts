@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { isScalar, LineCounter, parseDocument, visit, YAMLError, type Document, type Node } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type YAMLError, type Document, type Node } from 'yaml';
 import { UsageError } from '../errors/lab-error.js';
 import { suiteJsonSchema, schemaFieldsAt } from './json-schema.js';
 import { checkRules } from './rules.js';
