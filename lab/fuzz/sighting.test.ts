@@ -5,7 +5,6 @@ import { crashSite, sightingsOf } from './sighting.js';
 import { reproduces } from './trials.js';
 
 const batch = (status: CaseStatus, extra: Partial<CaseResult> = {}): CaseResult => aCase('fuzz/b3', status, { index: 3, name: 'fuzz/b3', durationMs: 1, ...extra });
-const base = batch('passed');
 const WINEDBG = 'Backtrace:\n=>0 0x000002282cfdb6 in msvcrt (+0x4fdb6) (0000000000000000)\n  1 0x000002282d5079 memcpy+0x9 in msvcrt\n  2 0x000000021a1a29 in original-demo.sys (+0x1a29) (0000000000000000)\n  3 0x000000021a1048 in original-demo.sys (+0x1048)';
 const MONITOR = 'backtrace of the faulting thread 0xdc, innermost first:\n  0  msvcrt.dll+0x4fdb6   memcpy\n  1  original-demo.sys+0x1a29    dispatch_read  driver/kernel/ioctl.c:40';
 const crashed = (backtrace: string, signature = 'wine: Unhandled page fault on read access to 00000000021AA000 at address 00000002282CFDB6 (thread 00dc), starting debugger...'): CaseResult => batch('crashed', { evidence: { signature, backtrace, lastLines: [] } });
