@@ -7,6 +7,7 @@ import { UsageError, type UsageCode } from '../errors/lab-error.js';
  */
 export interface FileIssue {
   file: string;
+  /** Alone, without a column: the record of a JSON Lines file. */
   line?: number;
   column?: number;
   /** The field path, e.g. `cases[3].steps[1].expect.error`; empty for the whole file. */
@@ -15,7 +16,7 @@ export interface FileIssue {
 }
 
 export function formatIssue(issue: FileIssue): string {
-  const at = issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`;
+  const at = `${issue.line === undefined ? '' : `:${issue.line}`}${issue.column === undefined ? '' : `:${issue.column}`}`;
   return `${issue.file}${at}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
 }
 

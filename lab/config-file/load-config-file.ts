@@ -47,11 +47,15 @@ export async function loadJsonFile<T>(path: string, format: ConfigFormat<T>, con
   return { file, value: checkJsonText(await readText(path, file, format, context), file, format, context) };
 }
 
-/** JSON text already read (a line of a results.jsonl: `firstLine` is its line number), checked as loadJsonFile checks a file. */
-export function checkJsonText<T>(text: string, file: string, format: ContentFormat<T>, context: LoadContext = {}, firstLine = 1): T {
-  const parsed = parseJson(text, file, { noun: format.noun, maxDepth: format.maxDepth }, firstLine);
-  if ('issue' in parsed) throw fail(format, [parsed.issue], context);
-  return validate(parsed.data, file, format, context, (i) => ({ file, path: formatPath(i.key !== undefined ? [...i.path, i.key] : i.path) || '(top level)', message: i.message }));
+/**
+ * JSON text already read, checked as loadJsonFile checks a file; `lineInFile` when it is one line of a JSON
+ * Lines file (results.jsonl), so every problem names that line.
+ */
+export function checkJsonText<T>(text: string, file: string, format: ContentFormat<T>, context: LoadContext = {}, lineInFile?: number): T {
+  const parsed = parseJson(text, file, { noun: format.noun, maxDepth: format.maxDepth }, lineInFile ?? 1);
+  const line = lineInFile === undefined ? {} : { line: lineInFile };
+  if ('issue' in parsed) throw fail(format, [{ ...line, ...parsed.issue }], context);
+  return validate(parsed.data, file, format, context, (i) => ({ file, ...line, path: formatPath(i.key !== undefined ? [...i.path, i.key] : i.path) || '(top level)', message: i.message }));
 }
 
 async function readText<T>(path: string, file: string, format: ConfigFormat<T>, context: LoadContext): Promise<string> {

@@ -30,7 +30,7 @@ const cases = [
     gate: { class: 'unchanged', baselineStatus: 'passed' },
     notes: [`started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone ${HOSTILE}`],
     steps: [
-      { index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 1, outLength: 0, error: 122, status: 0xc0000023, bytesReturned: 0, elapsedUs: 90, ok: true, expected: { error: 122, status: 0xc0000023 } },
+      { index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 1, outLength: 0, error: 122, status: 0xc0000023, bytesReturned: 0, elapsedUs: 90, output: '', ok: true, expected: { error: 122, status: 0xc0000023 } },
       { index: 1, kind: 'close', error: null, ok: true, notRun: true },
     ],
   }),

@@ -17,7 +17,7 @@ import { tempDir } from '../testing/temp-dir.js';
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> | ]]> \u0001\u001b[31m';
 
 const cases: CaseResult[] = [
-  { index: 0, id: 'echo/ok', name: 'ok', status: 'passed', durationMs: 2, steps: [{ index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, bytesReturned: 0, ok: true }] },
+  { index: 0, id: 'echo/ok', name: 'ok', status: 'passed', durationMs: 2, steps: [{ index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, status: 0, bytesReturned: 0, elapsedUs: 300, output: '', ok: true }] },
   { index: 1, id: 'echo/bad', name: 'bad', status: 'failed', blame: 'product', durationMs: 3, message: `step 1 READ: expected error 0, got 87\n${HOSTILE}`, steps: [], log: { debug: [`3\t04:00:00.000\tobjdev: ${HOSTILE}`], driverLog: [`objdev: ${HOSTILE}`] } },
   { index: 2, id: 'echo/boom', name: 'boom', status: 'crashed', blame: 'product', durationMs: 10, message: 'the driver crashed', steps: [], evidence: { signature: 'wine: Unhandled page fault', backtrace: 'Backtrace:\n=>0 0x1 in x.sys (+0x10)', lastLines: [] } },
   { index: 3, id: 'echo/later', name: 'later', status: 'skipped', durationMs: 0, message: 'not on wine', steps: [] },

@@ -61,7 +61,7 @@ describe('judgeCase', () => {
   });
 
   it('a step the guest refused is the test\'s fault, not the driver\'s', () => {
-    const r = judgeCase(kase([read({ error: 0 })]), event([{ ...ioctl(0, 0), error: null, refused: 'outLen 20000000 exceeds 16777216' }]));
+    const r = judgeCase(kase([read({ error: 0 })]), event([{ ...ioctl(0, 0), error: null, status: null, refused: 'outLen 20000000 exceeds 16777216' }]));
     expect(r).toMatchObject({ status: 'error', blame: 'test' });
   });
 
