@@ -5,7 +5,7 @@ import { parseCase } from './read-report.js';
 import { CASE_STATUSES } from './report-schema.js';
 
 /** A case as `lab merge` reads one from a shard's results.jsonl: through the report schema. */
-const read = (c: object) => parseCase(JSON.stringify(c), 'shard/results.jsonl:3');
+const read = (c: object) => parseCase(JSON.stringify(c), { file: 'shard/results.jsonl', line: 3 });
 const without = (c: CaseResult, field: string) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== field));
 
 describe('what a case of each status carries, as the readers check it', () => {
