@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aCase } from '../testing/report-fixtures.js';
-import type { CaseResult, CaseStatus, StepReport } from '../verdict/case-result.js';
+import type { CaseResult, CaseStatus, StepReport, TargetGapMark } from '../verdict/case-result.js';
 import { parseCase } from './read-report.js';
 import { CASE_STATUSES } from './report-schema.js';
 
@@ -27,6 +27,7 @@ describe('what a case of each status carries, as the readers check it', () => {
 
   it('and does not compile where lab writes results', () => {
     const common = { index: 0, id: 'echo/a', name: 'a', durationMs: 1, steps: [] };
+    const gap: TargetGapMark = { functions: [], detail: '', runOn: '', was: { status: 'failed', blame: 'product' } };
     const wrong: Array<CaseResult | StepReport> = [
       // @ts-expect-error: a failure says whose fault it is
       { ...common, status: 'failed', message: 'expected 11 bytes' },
@@ -35,7 +36,7 @@ describe('what a case of each status carries, as the readers check it', () => {
       // @ts-expect-error: a waived case keeps the waiver that covered it
       { ...common, status: 'waived', blame: 'product', message: 'known' },
       // @ts-expect-error: an inconclusive case is the target's
-      { ...common, status: 'inconclusive', blame: 'product', message: 'a gap', targetGap: { functions: [], detail: '', runOn: '', was: { status: 'failed', blame: 'product' } } },
+      { ...common, status: 'inconclusive', blame: 'product', message: 'a gap', targetGap: gap },
       // @ts-expect-error: an open returns no bytes
       { index: 0, kind: 'open', error: 0, status: 0, ok: true, bytesReturned: 4 },
       // @ts-expect-error: an ioctl that ran says how it ended
