@@ -18,7 +18,7 @@ const kernelImages = ['objdev.sys', ...mutants.map((name) => `mutants/${name}.sy
 const userPrograms = ['objdev-echo.exe', 'lab-guest.exe'];
 
 /** The PE checksum as the Windows loader computes it: 16-bit one's-complement-style sum plus the length. */
-export function peChecksum(image: Buffer): { stored: number; computed: number } {
+function peChecksum(image: Buffer): { stored: number; computed: number } {
   const peOffset = image.readUInt32LE(0x3c);
   const checksumOffset = peOffset + 4 + 20 + 64;
   let sum = 0;

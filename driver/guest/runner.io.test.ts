@@ -168,7 +168,7 @@ describe('the runner for real drivers, under Wine', () => {
 
   it('starts requests, waits for them, cancels them, and keeps an ended one for a second look', () => {
     const s = stepsOf(3);
-    expect(s.slice(3).map((o) => (o.kind === 'cancel' ? ['cancel', o.error, o.via] : io(o)))).toEqual([
+    expect(s.slice(3).map((o) => (o.kind === 'cancel' ? ['cancel', o.error, o.error === null ? o.refused : o.via] : io(o)))).toEqual([
       ['ioctl', 997, 0x103, 0, ''], // PEND: pending
       ['ioctl', 997, 0x103, 0, ''],
       ['wait', 996, 0x103, 0, ''], // still pending after 100 ms

@@ -40,9 +40,9 @@ describe('the driver log', () => {
   it('is sliced from the new file after a case unloads the driver, deletes its log and loads it again', async () => {
     const plan = [
       HEADER,
-      'case 0 before\nopen 0 rw\n' + REFLECT('first') + '\nend',
-      'case 1 new-log\nunload objdev\n' + EXEC('cmd.exe /c del C:\\objdev.log') + '\nload objdev\nopen 0 rw\n' + REFLECT('second') + '\nend',
-      'case 2 after\nopen 0 rw\n' + REFLECT('third') + '\nend\n',
+      `case 0 before\nopen 0 rw\n${REFLECT('first')}\nend`,
+      `case 1 new-log\nunload objdev\n${EXEC('cmd.exe /c del C:\\objdev.log')}\nload objdev\nopen 0 rw\n${REFLECT('second')}\nend`,
+      `case 2 after\nopen 0 rw\n${REFLECT('third')}\nend\n`,
     ].join('\n');
     const run = await runGuest(prefix, plan);
     expect(run.exitCode).toBe(0);

@@ -4,7 +4,8 @@
  * `workers` (the echo suite on 1 and 2 workers), `scale` (generated suites of 100, 1,000 and 10,000 cases),
  * `interrupt` (Ctrl-C to exit, in three phases), `build` (a build with nothing to do),
  * `fuzz` (lab fuzz against a hand-written loop of the same calls),
- * `monitor` (what watching the driver hosts costs a session and a case, and a crash's cost to the next case).
+ * `monitor` (what watching the driver hosts costs a session and a case, and a crash's cost to the next case),
+ * `decode` (decoding one result line of the guest runner, decode.ts).
  * `npm run bench -- echo` runs one section; figures print as a Markdown table and land in
  * reports/bench/<section>.json.
  */
@@ -17,6 +18,7 @@ import { SAME_SIGNAL_MS } from '../cli/signals.js';
 import { labCacheDir } from '../targets/wine/cache-dir.js';
 import { ensureTemplate } from '../targets/wine/prefix-template.js';
 import type { RunReport } from '../report/run-report.js';
+import { decodeSection } from './decode.js';
 import { writeCallsFile } from './fuzz-calls.js';
 
 const ROOT = packageRoot();
@@ -390,7 +392,7 @@ async function monitorSection(): Promise<Record<string, unknown>> {
   return { runs: RUNS, sized, sessionMs: fixedMs, perCaseUs, crashToNextMs, crashToNextRunsMs: gaps };
 }
 
-const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection, interrupt: interruptSection, build: buildSection, fuzz: fuzzSection };
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection, interrupt: interruptSection, build: buildSection, fuzz: fuzzSection, decode: decodeSection };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -34,7 +34,13 @@ export function spawnLab(args: string[], env: Record<string, string> = {}): Live
       if (pattern.test(text)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} in:\n${text}`)), timeoutMs);
-        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     },
     exited: child.then((r) => ({ exitCode: r.exitCode })),

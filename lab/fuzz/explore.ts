@@ -5,7 +5,7 @@
  * aborts the last chunk). Which batches ran in which chunk is recorded, so `--replay` runs the same calls
  * in the same sessions.
  */
-import type { CaseResult } from '../verdict/case-result.js';
+import type { Blame, CaseResult } from '../verdict/case-result.js';
 import { opsCase } from './batch-case.js';
 import { totalCalls } from './fuzz-op.js';
 import type { Chunk } from './fuzz-report.js';
@@ -30,7 +30,7 @@ export interface ExploreOutcome {
   chunks: Chunk[];
   durationMs: number;
   /** Set when the driver did not load (every batch then has an `error` result). */
-  loadBlame?: CaseResult['blame'];
+  loadBlame?: Blame;
 }
 
 /** More calls than this are never planned at once: the plan and its cases stay a few tens of MB. */

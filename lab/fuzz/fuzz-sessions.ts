@@ -15,6 +15,10 @@ import type { Blame, CaseResult } from '../verdict/case-result.js';
 /** What a worker shares with `lab run`'s sessions: the suite, its target and files, Ctrl-C, the clock, warnings. */
 export type FuzzWorkerInput = Pick<SessionsInput, 'suite' | 'target' | 'outDir' | 'fileTag' | 'guestRunner' | 'signal' | 'clock' | 'reporters' | 'warn' | 'fault' | 'onGuestLine'>;
 
+/** Called with each case's result; true stops the cases that follow. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing is a void function, which TypeScript does not take where `undefined` is asked.
+type OnResult = (result: CaseResult) => boolean | void;
+
 /** One worker's target and debug stream, kept across exploration and shrinking. */
 export class FuzzWorker {
   readonly debug: DebugStream;
@@ -36,7 +40,7 @@ export class FuzzWorker {
    * cases were cut short, and whose fault it was when the driver did not load (every case then has an
    * `error` result saying why).
    */
-  async run(cases: Case[], onResult: (result: CaseResult) => boolean | void, options: { stop?: AbortSignal; suite?: ExpandedSuite } = {}): Promise<{ cut: boolean; loadBlame?: Blame }> {
+  async run(cases: Case[], onResult: OnResult, options: { stop?: AbortSignal; suite?: ExpandedSuite } = {}): Promise<{ cut: boolean; loadBlame?: Blame }> {
     const { input } = this;
     const early = new AbortController();
     const signal = AbortSignal.any([input.signal, early.signal, ...(options.stop ? [options.stop] : [])]);

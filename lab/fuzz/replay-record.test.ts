@@ -27,8 +27,8 @@ describe('--replay reads the earlier run', () => {
   it('refuses a folder that is not a fuzz run, or a record that is not one, naming the file and the field', async () => {
     await expect(readReplayRecord(await folder(undefined))).rejects.toThrowError(/--replay .*fuzz\.json cannot be read \(ENOENT\)\. Fix: give the --out folder of an earlier lab fuzz run/);
     await expect(readReplayRecord(await folder('{"kind":'))).rejects.toThrowError(/--replay .*fuzz\.json/);
-    await expect(readReplayRecord(await folder(JSON.stringify({ ...record, seed: -1 })))).rejects.toThrowError(/is not a lab fuzz record: seed:/);
-    await expect(readReplayRecord(await folder(JSON.stringify({ ...record, exploration: { chunks: [{ worker: 0, batches: ['x'] }] } })))).rejects.toThrowError(/exploration\.chunks\.0\.batches\.0/);
-    await expect(readReplayRecord(await folder('['.repeat(100) + ']'.repeat(100)))).rejects.toThrowError(/--replay/);
+    await expect(readReplayRecord(await folder(JSON.stringify({ ...record, seed: -1 })))).rejects.toThrowError(/^--replay .*fuzz\.json: seed: expected at least 0, found -1\nFix: give the --out folder of an earlier lab fuzz run\.$/);
+    await expect(readReplayRecord(await folder(JSON.stringify({ ...record, exploration: { chunks: [{ worker: 0, batches: ['x'] }] } })))).rejects.toThrowError(/fuzz\.json: exploration\.chunks\[0\]\.batches\[0\]: expected a number, found "x"/);
+    await expect(readReplayRecord(await folder('['.repeat(100) + ']'.repeat(100)))).rejects.toThrowError(/^--replay .*fuzz\.json:1:65: expected fuzz\.json as lab fuzz writes it, found nesting deeper than 64 levels/);
   });
 });

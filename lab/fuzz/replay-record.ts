@@ -4,12 +4,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { ConfigFormat } from '../config-file/config-format.js';
+import { FileIssuesError } from '../config-file/file-issue.js';
+import { loadJsonFile } from '../config-file/load-config-file.js';
 import { UsageError } from '../errors/lab-error.js';
-import { BoundedJsonError, parseBoundedJson, readBoundedText } from '../files/bounded-json.js';
 import type { Chunk } from './fuzz-report.js';
-
-const MAX_BYTES = 256 * 1024 * 1024;
-const MAX_DEPTH = 64;
 
 const RecordSchema = z.object({
   kind: z.literal('lab-fuzz'),
@@ -43,21 +42,23 @@ export interface ReplayRecord {
   chunks: Chunk[];
 }
 
+type RawRecord = z.infer<typeof RecordSchema>;
+
+/** fuzz.json holds every finding's evidence and the coverage table: as large as a report.json may be. */
+const FUZZ_RECORD_FILE: ConfigFormat<RawRecord> = {
+  noun: 'fuzz.json as lab fuzz writes it',
+  maxBytes: 256 * 1024 * 1024,
+  maxDepth: 64,
+  topLevel: 'a JSON object',
+  schema: RecordSchema,
+  hints: () => ({ fields: new Set([...Object.keys(RecordSchema.shape), ...Object.keys(RecordSchema.shape.options.shape), 'chunks', 'worker', 'batches']) }),
+  invalid: (issues, context) => new FileIssuesError('LAB_REPLAY', issues, context),
+  missing: (file, cause, argument) => new UsageError('LAB_REPLAY', `${argument} ${file} cannot be read (${cause.code}). Fix: give the --out folder of an earlier lab fuzz run.`),
+  fix: 'give the --out folder of an earlier lab fuzz run.',
+};
+
 export async function readReplayRecord(dir: string): Promise<ReplayRecord> {
-  const file = join(dir, 'fuzz.json');
-  let data: unknown;
-  try {
-    data = parseBoundedJson(await readBoundedText(file, MAX_BYTES), MAX_DEPTH);
-  } catch (error) {
-    const why = error instanceof BoundedJsonError || error instanceof SyntaxError ? (error as Error).message : `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-    throw new UsageError('LAB_REPLAY', `--replay ${dir}: ${file} ${why}. Fix: give the --out folder of an earlier lab fuzz run.`);
-  }
-  const parsed = RecordSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError('LAB_REPLAY', `--replay ${dir}: ${file} is not a lab fuzz record: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-  }
-  const r = parsed.data;
+  const { value: r } = await loadJsonFile(join(dir, 'fuzz.json'), FUZZ_RECORD_FILE, { argument: '--replay' });
   return {
     from: dir,
     seed: r.seed,

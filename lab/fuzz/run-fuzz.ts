@@ -16,7 +16,7 @@ import { PhaseClock } from '../run/phase-clock.js';
 import type { ExpandedSuite } from '../suite/case.js';
 import type { LoadedSuite } from '../suite/load-suite.js';
 import type { Target } from '../targets/target.js';
-import type { CaseResult } from '../verdict/case-result.js';
+import type { Blame } from '../verdict/case-result.js';
 import { Coverage } from './coverage.js';
 import { explore, type Budget } from './explore.js';
 import { ACCESS_NAMES, codeParts, METHOD_NAMES, totalCalls } from './fuzz-op.js';
@@ -65,7 +65,7 @@ const GUEST_OUTPUT_CAP = 64 * 1024 * 1024;
 const HISTORY_CAP = 64;
 
 /** Why nothing was fuzzed, by whose fault the driver did not load. */
-const NO_LOAD: Record<NonNullable<CaseResult['blame']>, string> = {
+const NO_LOAD: Record<Blame, string> = {
   product: "the driver did not load (the driver's fault)",
   test: 'the driver image is not one a target loads (the --driver or the suite is wrong)',
   harness: "the driver could not be loaded on the target (lab's or the target's fault)",
@@ -122,7 +122,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   let failure: Error | undefined;
   let chunks: Chunk[] = [];
   let exploreMs = 0;
-  let loadBlame: CaseResult['blame'] | undefined;
+  let loadBlame: Blame | undefined;
   const findings: FindingReport[] = [];
   const notReproduced: SightingReport[] = [];
 
@@ -148,7 +148,7 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
         }
         // A batch lab or the target could not run is said once per reason; a driver that did not load has
         // said why already, in a warning every batch's result repeats.
-        if (result.status === 'error' && result.message && (result.blame === 'harness' || result.blame === 'test')) {
+        if (result.status === 'error' && (result.blame === 'harness' || result.blame === 'test')) {
           const why = result.message.split('\n')[0]!.replace(/^not run: /, '');
           if (!batchErrors.has(why) && !warnings.some((w) => w.includes(why))) warn(`batch ${batch.index}: ${why} (lab's or the target's fault, not the driver's; said once)`);
           batchErrors.add(why);

@@ -7,9 +7,11 @@
 import { basename } from 'node:path';
 import { UsageError } from '../errors/lab-error.js';
 import type { Case, ExpandedSuite } from '../suite/case.js';
-import { located, type LoadedSuite } from '../suite/load-suite.js';
+import { sortIssues, type FileIssue } from '../config-file/file-issue.js';
+import { located } from '../config-file/source-map.js';
+import type { LoadedSuite } from '../suite/load-suite.js';
 import type { RawStep } from '../suite/schema.js';
-import { SuiteError, type SuiteIssue } from '../suite/suite-error.js';
+import { SuiteError } from '../suite/suite-error.js';
 import { toGuestCase } from './from-case.js';
 import { checkPlanCase, checkPlanHeader, PlanEncodeError } from './plan-encoder.js';
 import type { GuestPlanHeader } from './plan.js';
@@ -28,7 +30,7 @@ export function checkPlan(loaded: LoadedSuite, suite: ExpandedSuite, origin: Pla
     driver: { service: suite.driver.service, imagePath: GUEST_FOLDER + basename(suite.driver.image) },
     ...(suite.driver.log !== undefined ? { logPath: suite.driver.log } : {}),
   };
-  const issues: SuiteIssue[] = [];
+  const issues: FileIssue[] = [];
   try {
     checkPlanHeader(header);
   } catch (error) {
@@ -44,10 +46,10 @@ export function checkPlan(loaded: LoadedSuite, suite: ExpandedSuite, origin: Pla
       issues.push(caseIssue(loaded, c, error));
     }
   }
-  if (issues.length) throw new SuiteError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
+  if (issues.length) throw new SuiteError(sortIssues(issues));
 }
 
-function headerIssue(loaded: LoadedSuite, suite: ExpandedSuite, error: PlanEncodeError, origin: PlanOrigin): SuiteIssue {
+function headerIssue(loaded: LoadedSuite, suite: ExpandedSuite, error: PlanEncodeError, origin: PlanOrigin): FileIssue {
   // A service name the suite does not set is the image's file name: both come from the image then.
   const fromImage = error.field === 'driver.imagePath' || (error.field === 'driver.service' && loaded.raw.driver.service === undefined);
   const what =
@@ -59,7 +61,7 @@ function headerIssue(loaded: LoadedSuite, suite: ExpandedSuite, error: PlanEncod
   return located(loaded.source, loaded.file, path, `the guest runner would refuse ${what}: it ${error.problem}${fromImage && error.field === 'driver.service' ? '; set driver.service' : ''}`);
 }
 
-function caseIssue(loaded: LoadedSuite, c: Case, error: PlanEncodeError): SuiteIssue {
+function caseIssue(loaded: LoadedSuite, c: Case, error: PlanEncodeError): FileIssue {
   const base: PropertyKey[] = ['cases', c.template];
   const inCase = Object.keys(c.params).length ? ` (case ${c.id})` : '';
   if (error.field === 'id') {

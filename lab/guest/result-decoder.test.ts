@@ -232,3 +232,54 @@ describe('decodeGuestLine malformed lines', () => {
     expect(() => decodeGuestLine('garbage')).toThrow('malformed guest runner line: not JSON: garbage');
   });
 });
+
+describe('decodeGuestLine hostile lines', () => {
+  const caseLine = (step: string) => `{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[${step}]}`;
+  const par = (sub: string) => caseLine(`{"k":"par","threads":1,"iterations":1,"us":1,"sub":[${sub}]}`);
+
+  it.each<[string, string, string]>([
+    ['a number too large for a double (Infinity)', '{"t":"end","cases":1e400}', 'cases is not a number'],
+    ['a number as a string', '{"t":"begin","i":"0","id":"a"}', 'i is not a number'],
+    ['a boolean for a number', caseLine('{"k":"ioctl","e":true,"n":0,"us":1,"o":"","g":0}'), 'steps[0].e is not a number'],
+    ['null where null is not allowed', caseLine('{"k":"exec","e":0,"exit":0,"out":null,"us":1}'), 'steps[0].out is not a hex string'],
+    ['a huge count', par('{"k":"open","calls":1e999,"errors":{}}'), 'steps[0].sub[0].calls is not a number'],
+    ['a huge count in a map', par('{"k":"close","calls":1,"errors":{"0":-1e999}}'), 'steps[0].sub[0].errors["0"] is not a number'],
+    ['a map that is an array', par('{"k":"open","calls":1,"errors":[1]}'), 'steps[0].sub[0].errors is not an object'],
+    ['steps that are not an array', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":{"0":{"k":"sleep"}}}', 'steps is not an array'],
+    ['a step that is not an object', caseLine('"ioctl"'), 'steps[0] is not a step object'],
+    ['a step kind that is not a string', caseLine('{"k":7}'), 'steps[0] is not a step object'],
+    ['a refused step without its reason', caseLine('{"k":"read","e":null}'), 'steps[0].error is not a string'],
+    ['a missing field of an inner ioctl', par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[],"outsMore":0,"p50":1,"p99":1,"max":1}'), 'steps[0].sub[0].g is not a number'],
+    ['an output that is not [hex, count]', par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[["00"]],"outsMore":0,"p50":1,"p99":1,"max":1,"g":0}'), 'steps[0].sub[0].outs[0] is not [hex, count]'],
+    ['an output whose bytes are not hex', par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[["0g",1]],"outsMore":0,"p50":1,"p99":1,"max":1,"g":0}'), 'steps[0].sub[0].outs[0][0] is not valid hex'],
+    ['fresh that is not an object', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[],"fresh":"yes"}', 'fresh is not an object'],
+    ['fresh with a null open', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[],"fresh":{"why":"asked","open":null,"e":0,"msg":"","us":1}}', 'fresh.open is not a number'],
+  ])('%s', (_name, line, problem) => {
+    expect(problemOf(line)).toBe(problem);
+  });
+
+  it('fields it does not know are left out, in lines and steps', () => {
+    const event = decodeGuestLine('{"t":"begin","i":0,"id":"a","evil":"<script>","__proto__":{"polluted":1}}');
+    expect(event).toEqual({ t: 'begin', index: 0, id: 'a' });
+    expect(steps('{"k":"open","e":0,"s":0,"extra":[1,2,3]}')).toEqual([{ kind: 'open', error: 0, status: 0 }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a map key that names a prototype does not reach the prototype', () => {
+    const [par] = steps('{"k":"par","threads":1,"iterations":1,"us":1,"sub":[{"k":"open","calls":2,"errors":{"__proto__":1,"0":1}}]}');
+    expect(par?.kind === 'par' && Object.getPrototypeOf(par.sub[0]!.errors)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['0']).toBeUndefined();
+  });
+
+  it('huge but well-formed lines decode: a map of 100,000 keys, 100,000 pending slots', () => {
+    const errors = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [String(i), 1]));
+    const [par] = steps(`{"k":"par","threads":1,"iterations":1,"us":1,"sub":[{"k":"close","calls":100000,"errors":${JSON.stringify(errors)}}]}`);
+    expect(par?.kind === 'par' && Object.keys(par.sub[0]!.errors)).toHaveLength(100_000);
+    const pending = Array.from({ length: 100_000 }, (_, i) => i);
+    expect(decodeGuestLine(`{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[],"pending":${JSON.stringify(pending)}}`)).toMatchObject({ pending });
+  });
+
+  it('the first problem of a line with many is the one named', () => {
+    expect(problemOf('{"t":"load","service":1,"e":"x","msg":2,"us":null}')).toBe('service is not a string');
+  });
+});

@@ -16,7 +16,7 @@ export function quoteArgument(arg: string): string {
       continue;
     }
     // Backslashes are literal unless they precede a quote: then each must be doubled, plus one for the quote.
-    out += ch === '"' ? '\\'.repeat(backslashes * 2 + 1) + '"' : '\\'.repeat(backslashes) + ch;
+    out += '\\'.repeat(ch === '"' ? backslashes * 2 + 1 : backslashes) + ch;
     backslashes = 0;
   }
   return `${out}${'\\'.repeat(backslashes * 2)}"`;

@@ -8,7 +8,7 @@ const MESSAGE_CHARS = 200;
 export async function historyRun({ file, report }: ReadReport): Promise<HistoryRun> {
   const cases: Record<string, RunCell> = {};
   for (const c of report.cases) {
-    const why = c.status === 'waived' && c.waiver ? `waived (${c.waiver.status}): ${c.waiver.reason}` : c.message;
+    const why = c.status === 'waived' ? `waived (${c.waiver.status}): ${c.waiver.reason}` : c.message;
     cases[c.id] = {
       s: c.status,
       ...(typeof c.durationMs === 'number' ? { d: c.durationMs } : {}),

@@ -122,7 +122,7 @@ async function* casesOf(dir: string, report: RunReport): AsyncGenerator<CaseResu
   let n = 0;
   for await (const line of readLines(createReadStream(results))) {
     n += 1;
-    const c = parseCase(line, `lab merge: ${results}:${n}`);
+    const c = parseCase(line, { argument: 'lab merge:', file: results, line: n });
     latest.set(c.index ?? n, c);
   }
   yield* [...latest.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);

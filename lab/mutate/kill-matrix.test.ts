@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { aCase } from '../testing/report-fixtures.js';
 import type { CaseResult } from '../verdict/case-result.js';
 import type { Mutant } from './catalog.js';
 import { killMatrix } from './kill-matrix.js';
 
 const mutant = (name: string, observableOn = ['wine', 'windows']): Mutant => ({ name, defect: 1, define: 'X', description: name, observableOn, ...(observableOn.includes('wine') ? {} : { why: 'serial IRP dispatch' }) });
-const result = (id: string, status: CaseResult['status']): CaseResult => ({ index: 0, id, name: id, status, durationMs: 0, steps: [] });
+const result = (id: string, status: CaseResult['status'], extra: Partial<CaseResult> = {}): CaseResult => aCase(id, status, { name: id, durationMs: 0, ...extra });
 
 describe('killMatrix', () => {
   const baseline = new Set(['a', 'b']);
@@ -26,11 +27,11 @@ describe('killMatrix', () => {
 
   it('a case that judged nothing about the driver kills nothing: the target could not run it, or could not start its client', () => {
     // A run of no-lock under load: Wine could not start the client of one case (an error of the harness).
-    const unjudged = { ...result('a', 'error'), blame: 'harness' as const };
-    const gap = { ...result('b', 'inconclusive'), blame: 'target' as const };
+    const unjudged = result('a', 'error', { blame: 'harness' });
+    const gap = result('b', 'inconclusive');
     const m = killMatrix(['wine'], baseline, [{ mutant: mutant('no-lock', ['windows']), cases: [unjudged, gap], exitCode: 3, durationMs: 1 }]);
     expect(m.rows.map((r) => [r.fate, r.killedBy])).toEqual([['not-observable', []]]);
-    const driverError = { ...result('a', 'error'), blame: 'product' as const };
+    const driverError = result('a', 'error', { blame: 'product' });
     expect(killMatrix(['wine'], baseline, [{ mutant: mutant('x'), cases: [driverError], exitCode: 1, durationMs: 1 }]).rows[0]!.fate).toBe('killed');
   });
 

@@ -1,4 +1,4 @@
-import type { CaseResult } from '../verdict/case-result.js';
+import type { Blame, CaseResult } from '../verdict/case-result.js';
 import type { Mutant } from './catalog.js';
 
 export type MutantFate = 'killed' | 'survived' | 'not-observable';
@@ -23,7 +23,7 @@ export interface KillMatrix {
 }
 
 /** Blames that say the case judged nothing about the driver: lab or the target could not run it, the suite is wrong, or the target cannot show it. */
-const NOT_THE_DRIVER: ReadonlySet<CaseResult['blame']> = new Set(['harness', 'test', 'target']);
+const NOT_THE_DRIVER: ReadonlySet<Blame | undefined> = new Set<Blame>(['harness', 'test', 'target']);
 
 /** A case that told the driver under test apart: it did not pass, and not for a reason outside the driver. */
 export function toldApart(c: CaseResult): boolean {

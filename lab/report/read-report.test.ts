@@ -11,12 +11,24 @@ import { tempDir } from '../testing/temp-dir.js';
  */
 let dir: string;
 let good: string;
-const hostile: Record<string, (report: Record<string, unknown>) => unknown> = {
-  'unknown-status': (r) => ((r.cases as Array<Record<string, unknown>>)[1]!.status = 'definitely-not-a-status', r),
-  'message-not-text': (r) => ((r.cases as Array<Record<string, unknown>>)[1]!.message = 42, r),
-  'schema-0': (r) => ((r.schemaVersion = 0), r),
-  'schema-minus-1': (r) => ((r.schemaVersion = -1), r),
-  'bad-blame': (r) => ((r.cases as Array<Record<string, unknown>>)[1]!.blame = 'nobody', r),
+const secondCase = (r: Record<string, unknown>) => (r.cases as Array<Record<string, unknown>>)[1]!;
+/** Each spoils a copy of a good report in place. */
+const hostile: Record<string, (report: Record<string, unknown>) => void> = {
+  'unknown-status': (r) => {
+    secondCase(r).status = 'definitely-not-a-status';
+  },
+  'message-not-text': (r) => {
+    secondCase(r).message = 42;
+  },
+  'schema-0': (r) => {
+    r.schemaVersion = 0;
+  },
+  'schema-minus-1': (r) => {
+    r.schemaVersion = -1;
+  },
+  'bad-blame': (r) => {
+    secondCase(r).blame = 'nobody';
+  },
 };
 const EXPECTED: Record<string, RegExp> = {
   'unknown-status': /unknown-status\/report\.json: cases\[1\]\.status: expected one of "passed", "failed", "crashed", "hung", "skipped", "error", "flaky", "waived", "inconclusive", found "definitely-not-a-status"/,
@@ -24,7 +36,8 @@ const EXPECTED: Record<string, RegExp> = {
   'schema-0': /schema-0\/report\.json: schemaVersion: .*found 0/,
   'schema-minus-1': /schema-minus-1\/report\.json: schemaVersion: .*found -1/,
   'bad-blame': /bad-blame\/report\.json: cases\[1\]\.blame: expected one of "product", "test", "harness", "target", found "nobody"/,
-  deep: /deep\/report\.json: expected report\.json as lab writes it, found nesting deeper than 64 levels/,
+  // Where: the bracket that opens level 65, inside the `options` field.
+  deep: /deep\/report\.json:1:\d+: expected report\.json as lab writes it, found nesting deeper than 64 levels\nFix: point at a finished run's report\.json/,
 };
 
 beforeAll(async () => {
@@ -32,7 +45,9 @@ beforeAll(async () => {
   const base = aReport([aCase('echo/a', 'passed'), aCase('echo/b', 'failed')]);
   good = await writeRun(join(dir, 'runs', 'good'), base);
   for (const [name, spoil] of Object.entries(hostile)) {
-    await writeRun(join(dir, 'runs', name), spoil(JSON.parse(JSON.stringify(base)) as Record<string, unknown>) as never);
+    const report = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+    spoil(report);
+    await writeRun(join(dir, 'runs', name), report as never);
   }
   // 200,000 levels in a field lab does not know: it passed the old check and overflowed the stack later.
   const deep = JSON.stringify(base).replace('"options":{}', `"options":{"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { z } from 'zod';
+import type { ConfigFormat, ContentFormat, FileWhere } from '../config-file/config-format.js';
+import { FileIssuesError } from '../config-file/file-issue.js';
+import { checkJsonText, loadJsonFile } from '../config-file/load-config-file.js';
 import { UsageError } from '../errors/lab-error.js';
-import { BoundedJsonError, parseBoundedJson, readBoundedText } from '../files/bounded-json.js';
-import { explainIssues } from '../suite/schema-issues.js';
-import { formatPath } from '../suite/suite-error.js';
 import { CaseSchema, REPORT_FIELDS, ReportSchema } from './report-schema.js';
 import { emptySummary, REPORT_SCHEMA_VERSION, type RunReport } from './run-report.js';
 import type { CaseResult } from '../verdict/case-result.js';
@@ -19,53 +19,57 @@ export interface ReadReport {
   report: RunReport;
 }
 
+const REPORT_FILE: ConfigFormat<z.infer<typeof ReportSchema>> = {
+  noun: 'report.json as lab writes it',
+  maxBytes: MAX_REPORT_BYTES,
+  maxDepth: MAX_REPORT_DEPTH,
+  topLevel: 'a JSON object',
+  schema: ReportSchema,
+  hints: () => ({ fields: REPORT_FIELDS }),
+  inspect: notTooNew,
+  invalid: (issues, context) => new FileIssuesError('LAB_REPORT_INVALID', issues, context),
+  missing: (file, _cause, argument) => new UsageError('LAB_REPORT_NOT_FOUND', `${argument} ${file}: no such file. Fix: give a report.json or the run folder that holds it (e.g. reports/<run-id>).`),
+  fix: "point at a finished run's report.json (`lab run` writes it).",
+};
+
 /**
  * `path` is a report.json or a run folder holding one; `what` names the argument in messages (e.g.
- * `--baseline`). The one reader behind `lab gate`, `merge`, `report`, `history` and `--baseline`: bounded
- * in size and nesting, checked against report-schema.ts, and every problem is a usage error (exit 2)
- * naming the file and the field.
+ * `--baseline`). The one reader behind `lab gate`, `merge`, `report`, `history` and `--baseline`: read as
+ * every file lab reads (config-file/: size, UTF-8, nesting), checked against report-schema.ts, and every
+ * problem is a usage error (exit 2) naming the file and the line or the field.
  */
 export async function readReport(path: string, what: string): Promise<ReadReport> {
-  const file = await reportFile(path, what);
-  const shown = displayPath(file);
-  let data: unknown;
-  try {
-    data = parseBoundedJson(await readBoundedText(file, MAX_REPORT_BYTES), MAX_REPORT_DEPTH);
-  } catch (error) {
-    const why = error instanceof BoundedJsonError ? error.message : `a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-    throw new UsageError('LAB_REPORT_INVALID', `${what} ${shown}: expected report.json as lab writes it, ${why}. Fix: point at a finished run's report.json.`);
-  }
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version > REPORT_SCHEMA_VERSION) {
-    throw new UsageError('LAB_REPORT_TOO_NEW', `${what} ${shown}: schemaVersion ${version} is newer than this lab reads (${REPORT_SCHEMA_VERSION}). Fix: update lab.`);
-  }
-  const parsed = ReportSchema.safeParse(data);
-  if (!parsed.success) throw invalid(`${what} ${shown}`, parsed.error, data);
-  const report = parsed.data as unknown as RunReport;
+  const { file, value } = await loadJsonFile(await reportFile(path, what), REPORT_FILE, { argument: what });
+  const report = value as unknown as RunReport;
   report.summary = { ...emptySummary(), ...report.summary };
   for (const c of report.cases) c.steps ??= [];
-  return { file: shown, report };
+  return { file, report };
 }
+
+/** A report lab cannot read yet is another error than one lab did not write: the fix is to update lab. */
+function notTooNew(data: unknown, where: FileWhere): [] {
+  const version = (data as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version === 'number' && version > REPORT_SCHEMA_VERSION) {
+    throw new UsageError('LAB_REPORT_TOO_NEW', `${where.argument} ${where.file}: schemaVersion ${version} is newer than this lab reads (${REPORT_SCHEMA_VERSION}). Fix: update lab.`);
+  }
+  return [];
+}
+
+const CASE_LINE: ContentFormat<z.infer<typeof CaseSchema>> = {
+  noun: 'a case as lab writes it',
+  maxDepth: MAX_REPORT_DEPTH,
+  topLevel: 'a JSON object',
+  schema: CaseSchema,
+  hints: () => ({ fields: REPORT_FIELDS }),
+  invalid: (issues, context) => new FileIssuesError('LAB_REPORT_INVALID', issues, context),
+  fix: 'point at the --out folder of a lab run.',
+};
 
 /** One case read back from a results.jsonl lab did not just write (a shard to merge): checked like report.json's. */
-export function parseCase(line: string, where: string): CaseResult {
-  let data: unknown;
-  try {
-    data = parseBoundedJson(line, MAX_REPORT_DEPTH);
-  } catch (error) {
-    throw new UsageError('LAB_REPORT_INVALID', `${where}: expected a case as lab writes it, ${(error as Error).message}. Fix: point at the --out folder of a lab run.`);
-  }
-  const parsed = CaseSchema.safeParse(data);
-  if (!parsed.success) throw invalid(where, parsed.error, data);
-  const c = parsed.data as unknown as CaseResult;
+export function parseCase(text: string, at: { file: string; line: number; argument?: string }): CaseResult {
+  const c = checkJsonText(text, at.file, CASE_LINE, at.argument ? { argument: at.argument } : {}, at.line) as unknown as CaseResult;
   c.steps ??= [];
   return c;
-}
-
-function invalid(where: string, error: z.ZodError, data: unknown): UsageError {
-  const issues = explainIssues(error.issues, data, REPORT_FIELDS).slice(0, 5);
-  const lines = issues.map((i) => `${where}: ${formatPath(i.key ? [...i.path, i.key] : i.path) || '(top level)'}: ${i.message}`);
-  return new UsageError('LAB_REPORT_INVALID', `${lines.join('\n')}\nFix: point at a report written by \`lab run\`.`);
 }
 
 async function reportFile(path: string, what: string): Promise<string> {
@@ -77,9 +81,4 @@ async function reportFile(path: string, what: string): Promise<string> {
     throw new UsageError('LAB_REPORT_NOT_FOUND', `${what} ${path}: this folder has no report.json. Fix: give a finished run's folder (reports/<run-id>) or its report.json.`);
   }
   return inside;
-}
-
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), resolve(path));
-  return rel && !rel.startsWith('..') ? rel : path;
 }

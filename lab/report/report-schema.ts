@@ -3,10 +3,10 @@
  * statuses and blames are the known ones, and fields this lab does not know pass through untouched, so an
  * older report (no `waived`, no `gate`) and a newer one (fields added since) both read. The types in
  * run-report.ts and verdict/case-result.ts stay the writer's; the checks below fail to compile when a status,
- * blame or gate class is added there and not here.
+ * blame or gate class is added there and not here, or when what a status carries changes there.
  */
 import { z } from 'zod';
-import type { Blame, CaseStatus, GateClass } from '../verdict/case-result.js';
+import type { Blame, CaseCommon, CaseResult, CaseStatus, GateClass } from '../verdict/case-result.js';
 import { REPORT_SCHEMA_VERSION, type RunStatus } from './run-report.js';
 
 export const CASE_STATUSES = ['passed', 'failed', 'crashed', 'hung', 'skipped', 'error', 'flaky', 'waived', 'inconclusive'] as const;
@@ -17,6 +17,31 @@ export const GATE_CLASSES = ['regression', 'fixed', 'still-failing', 'new', 'rem
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const lists: [Same<(typeof CASE_STATUSES)[number], CaseStatus>, Same<(typeof BLAMES)[number], Blame>, Same<(typeof RUN_STATUSES)[number], RunStatus>, Same<(typeof GATE_CLASSES)[number], GateClass>] = [true, true, true, true];
 void lists;
+
+/**
+ * What a case of each status carries besides the fields every case has (verdict/case-result.ts's union),
+ * as lab has always written it: a failure without its blame, a waived case without its waiver, was not
+ * written by lab, and its readers (the gate, reruns, the kill matrix) rely on them. Checked against the
+ * union at compile time.
+ */
+const CARRIED = {
+  passed: [],
+  skipped: ['message'],
+  flaky: ['message', 'attempts'],
+  failed: ['blame', 'message'],
+  crashed: ['blame', 'message'],
+  hung: ['blame', 'message'],
+  error: ['blame', 'message'],
+  waived: ['blame', 'message', 'waiver'],
+  inconclusive: ['blame', 'message', 'targetGap'],
+} as const satisfies Record<CaseStatus, readonly string[]>;
+
+/** The case results of status S, and the fields they have that not every case has. */
+type WithStatus<S> = CaseResult extends infer C ? (C extends { status: infer T } ? (S extends T ? C : never) : never) : never;
+type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
+type Carried<S extends CaseStatus> = Exclude<RequiredKeys<WithStatus<S>>, keyof CaseCommon | 'status'>;
+const carried: { [S in CaseStatus]: Same<(typeof CARRIED)[S][number], Carried<S>> } = { passed: true, skipped: true, flaky: true, failed: true, crashed: true, hung: true, error: true, waived: true, inconclusive: true };
+void carried;
 
 const text = z.string();
 const count = z.number().int().min(0);
@@ -63,6 +88,14 @@ export const CaseSchema = z.looseObject({
   waiver: z.looseObject({ status: Status, reason: text, link: text.optional(), expires: text, match: text, source: text }).optional(),
   gate: z.looseObject({ class: z.enum(GATE_CLASSES), baselineStatus: Status.optional() }).optional(),
   targetGap: z.looseObject({ functions: lines, detail: text, runOn: text, was: z.looseObject({ status: Status, blame: BlameSchema.optional(), message: text.optional() }) }).optional(),
+}).check((ctx) => {
+  const c = ctx.value;
+  for (const field of CARRIED[c.status]) {
+    if (c[field] !== undefined) continue;
+    if (field === 'blame') ctx.issues.push({ code: 'invalid_value', values: [...BLAMES], input: undefined, path: [field] });
+    else ctx.issues.push({ code: 'invalid_type', expected: field === 'message' ? 'string' : field === 'attempts' ? 'array' : 'object', input: undefined, path: [field] });
+  }
+  if (c.status === 'inconclusive' && c.blame !== undefined && c.blame !== 'target') ctx.issues.push({ code: 'invalid_value', values: ['target'], input: c.blame, path: ['blame'] });
 });
 
 const GateSectionSchema = z.looseObject({

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CaseResult } from '../verdict/case-result.js';
 import { ResultsStore } from './results-store.js';
+import { aCase } from '../testing/report-fixtures.js';
 import { tempDir } from '../testing/temp-dir.js';
 
-const result = (index: number, status: CaseResult['status'] = 'passed'): CaseResult => ({ index, id: `s/c${index}`, name: `c${index}`, status, durationMs: 1, steps: [] });
+const result = (index: number, status: CaseResult['status'] = 'passed'): CaseResult => aCase(`s/c${index}`, status, { index, name: `c${index}`, durationMs: 1 });
 
 describe('ResultsStore', () => {
   it('a line that cannot be written (a full disk: /dev/full) is a harness error naming the file', async () => {

@@ -51,14 +51,14 @@ function testcase(c: CaseResult, suite: string): Record<string, unknown> {
   const node: Record<string, unknown> = { '@_classname': suite, '@_name': clean(c.id), '@_time': seconds(c.durationMs) };
   const message = clean(c.message ?? c.status);
   const firstLine = message.split('\n')[0] ?? '';
-  if (c.status === 'failed') node.failure = { '@_message': firstLine, '@_type': c.blame ?? 'product', '#text': message };
+  if (c.status === 'failed') node.failure = { '@_message': firstLine, '@_type': c.blame, '#text': message };
   else if (c.status === 'crashed' || c.status === 'hung' || c.status === 'error') {
     const detail = [message, c.evidence?.signature, c.evidence?.backtrace].filter(Boolean).join('\n\n');
-    node.error = { '@_message': firstLine, '@_type': `${c.status}${c.blame ? `/${c.blame}` : ''}`, '#text': clean(detail) };
+    node.error = { '@_message': firstLine, '@_type': `${c.status}/${c.blame}`, '#text': clean(detail) };
   } else if (c.status === 'skipped') node.skipped = { '@_message': firstLine };
   // JUnit has no "could not judge": skipped, with the target's gap as the reason, never a failure.
-  else if (c.status === 'inconclusive') node.skipped = { '@_message': clean(`inconclusive (${c.blame ?? 'target'}): ${firstLine}`) };
-  else if (c.status === 'waived' && c.waiver) node.skipped = { '@_message': clean(`waived (${c.waiver.status}): ${c.waiver.reason}${c.waiver.link ? ` ${c.waiver.link}` : ''}`) };
+  else if (c.status === 'inconclusive') node.skipped = { '@_message': clean(`inconclusive (${c.blame}): ${firstLine}`) };
+  else if (c.status === 'waived') node.skipped = { '@_message': clean(`waived (${c.waiver.status}): ${c.waiver.reason}${c.waiver.link ? ` ${c.waiver.link}` : ''}`) };
   const out = [...(c.status === 'flaky' ? [`flaky: ${message}`] : []), ...(c.log?.debug ?? []), ...(c.log?.driverLog.length ? ['--- driver log ---', ...c.log.driverLog] : [])];
   if (out.length) node['system-out'] = clean(out.join('\n'));
   return node;
@@ -74,7 +74,6 @@ function seconds(ms: number): string {
 
 /** XML 1.0 cannot carry most control characters, whatever the escaping; drivers print them anyway. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

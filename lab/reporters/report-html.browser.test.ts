@@ -30,7 +30,7 @@ const cases = [
     gate: { class: 'unchanged', baselineStatus: 'passed' },
     notes: [`started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone ${HOSTILE}`],
     steps: [
-      { index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 1, outLength: 0, error: 122, status: 0xc0000023, bytesReturned: 0, elapsedUs: 90, ok: true, expected: { error: 122, status: 0xc0000023 } },
+      { index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 1, outLength: 0, error: 122, status: 0xc0000023, bytesReturned: 0, elapsedUs: 90, output: '', ok: true, expected: { error: 122, status: 0xc0000023 } },
       { index: 1, kind: 'close', error: null, ok: true, notRun: true },
     ],
   }),
@@ -118,7 +118,7 @@ describe('report.html in Chromium', () => {
     expect(await detail.locator('.hexdiff .meta').textContent()).toBe('first difference at byte 4 (0x4) · expected 11 bytes, got 5 bytes');
     expect(await detail.locator('table.hex span.d').count()).toBeGreaterThan(0);
     const timeline = detail.locator('table.tl tbody tr');
-    const lines = await timeline.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('.tag')].map((t) => t.textContent).join('+') + ' ' + r.querySelector('td.line')!.textContent));
+    const lines = await timeline.evaluateAll((rows) => rows.map((r) => `${[...r.querySelectorAll('.tag')].map((t) => t.textContent).join('+')} ${r.querySelector('td.line')!.textContent}`));
     expect(lines).toEqual([
       'guest [32] lab: case-begin 0 echo/read-back',
       'step step 0 open (implicit) → error 0',

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptySummary, countStatus, type RunHeader } from '../report/run-report.js';
@@ -17,7 +17,7 @@ import { tempDir } from '../testing/temp-dir.js';
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> | ]]> \u0001\u001b[31m';
 
 const cases: CaseResult[] = [
-  { index: 0, id: 'echo/ok', name: 'ok', status: 'passed', durationMs: 2, steps: [{ index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, bytesReturned: 0, ok: true }] },
+  { index: 0, id: 'echo/ok', name: 'ok', status: 'passed', durationMs: 2, steps: [{ index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, status: 0, bytesReturned: 0, elapsedUs: 300, output: '', ok: true }] },
   { index: 1, id: 'echo/bad', name: 'bad', status: 'failed', blame: 'product', durationMs: 3, message: `step 1 READ: expected error 0, got 87\n${HOSTILE}`, steps: [], log: { debug: [`3\t04:00:00.000\tobjdev: ${HOSTILE}`], driverLog: [`objdev: ${HOSTILE}`] } },
   { index: 2, id: 'echo/boom', name: 'boom', status: 'crashed', blame: 'product', durationMs: 10, message: 'the driver crashed', steps: [], evidence: { signature: 'wine: Unhandled page fault', backtrace: 'Backtrace:\n=>0 0x1 in x.sys (+0x10)', lastLines: [] } },
   { index: 3, id: 'echo/later', name: 'later', status: 'skipped', durationMs: 0, message: 'not on wine', steps: [] },
@@ -89,7 +89,7 @@ describe('terminal', () => {
     for (const c of cases) t.onCaseEnd(c);
     await t.onEnd(report);
     expect(out).not.toContain('\r');
-    expect(out).toMatch(/✗ failed  echo\/bad  step 1 READ: expected error 0, got 87/);
+    expect(out).toMatch(/✗ failed {2}echo\/bad {2}step 1 READ: expected error 0, got 87/);
     expect(out).toMatch(/echo on wine: FAILED: 4 cases: 1 passed, 1 failed, 1 crashed, 1 skipped/);
   });
 
@@ -104,7 +104,6 @@ describe('terminal', () => {
       await t.onEnd(report);
       // The live line's own redraw (CR, erase line) is lab's; nothing else may reach the terminal raw.
       const foreign = out.replaceAll('\r\u001b[2K', '');
-      // eslint-disable-next-line no-control-regex
       expect(foreign).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       expect(foreign).toContain('\\x01\\x1b[31m');
       expect(foreign).toContain('driver says \\x1b[2J\\x9b31m');

@@ -106,8 +106,8 @@ export class TerminalReporter implements Reporter {
     for await (const c of report.cases()) {
       if (h.gate && (c.gate?.class === 'regression' || c.gate?.class === 'new')) named.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
       if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
-      if (c.status === 'inconclusive') gapCases.add(c.targetGap?.functions.join(',') ?? c.message ?? '', c);
-      else failures.add(`${c.status}\n${c.message ?? ''}`, c);
+      if (c.status === 'inconclusive') gapCases.add(c.targetGap.functions.join(','), c);
+      else failures.add(`${c.status}\n${c.message}`, c);
     }
     const groups = failures.groups;
     const gaps = gapCases.groups;
@@ -198,7 +198,7 @@ class Grouping {
 
 /** A waived case is not news: the line says it is known and why, not the failure again. */
 function why(result: CaseResult): string | undefined {
-  return result.status === 'waived' && result.waiver ? `known ${result.waiver.status}, waived: ${result.waiver.reason}` : result.message;
+  return result.status === 'waived' ? `known ${result.waiver.status}, waived: ${result.waiver.reason}` : result.message;
 }
 
 function firstLine(text: string | undefined): string {

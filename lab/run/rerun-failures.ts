@@ -1,5 +1,5 @@
 import type { Case } from '../suite/case.js';
-import type { CaseResult } from '../verdict/case-result.js';
+import type { Attempt, CaseResult } from '../verdict/case-result.js';
 import { withRetry } from './retry.js';
 import { HARNESS_RETRY, runSessions, type SessionsInput } from './run-sessions.js';
 
@@ -35,12 +35,14 @@ export async function rerunFailures(input: SessionsInput, cases: Case[], results
   return { stopped: false };
 }
 
+/** Only failures the driver is blamed for are rerun, so `previous` has a blame; `latest` may have passed. */
 function withAttempt(previous: CaseResult | undefined, latest: CaseResult, round: number): CaseResult {
-  if (!previous) return latest;
-  const attempts = [...(previous.attempts ?? []), { status: previous.status, ...(previous.message ? { message: previous.message } : {}), ...(previous.blame ? { blame: previous.blame } : {}) }];
-  if (latest.status !== 'passed') return { ...latest, attempts };
-  const first = attempts[0];
-  const firstLine = (first?.message ?? '').split('\n')[0];
-  const { blame: _blame, ...rest } = latest;
-  return { ...rest, status: 'flaky', attempts, message: `passed on rerun ${round} after ${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'} that did not (first: ${first?.status}${firstLine ? `: ${firstLine}` : ''})` };
+  if (!previous?.blame) return latest;
+  const attempts: Attempt[] = [...(previous.attempts ?? []), { status: previous.status, ...(previous.message ? { message: previous.message } : {}), blame: previous.blame }];
+  if (latest.status === 'passed') {
+    const first = attempts[0];
+    const firstLine = (first?.message ?? '').split('\n')[0];
+    return { ...latest, status: 'flaky', attempts, message: `passed on rerun ${round} after ${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'} that did not (first: ${first?.status}${firstLine ? `: ${firstLine}` : ''})` };
+  }
+  return latest.blame ? { ...latest, attempts } : latest;
 }

@@ -30,7 +30,7 @@ export async function matchFinishedResults(path: string, cases: Case[], warn: (m
       let id: string;
       let index: number | undefined;
       try {
-        const c = parseCase(line, `${path}:${lineNo}`);
+        const c = parseCase(line, { file: path, line: lineNo });
         id = c.id;
         index = c.index;
       } catch {

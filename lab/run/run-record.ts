@@ -1,9 +1,10 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import type { ConfigFormat } from '../config-file/config-format.js';
+import { FileIssuesError } from '../config-file/file-issue.js';
+import { loadJsonFile } from '../config-file/load-config-file.js';
 import { UsageError } from '../errors/lab-error.js';
 import { writeFileAtomic } from '../files/atomic-file.js';
-import { BoundedJsonError, parseBoundedJson, readBoundedText } from '../files/bounded-json.js';
-import { formatPath } from '../suite/suite-error.js';
 import { PLAIN_FOLDER_NAME } from '../files/folder-name.js';
 
 /** A run id names folders (the run's Wine prefixes, reports/<run-id>): one path component, never `.` or `..`. */
@@ -52,25 +53,18 @@ export async function writeRunRecord(outDir: string, record: RunRecord): Promise
   writeFileAtomic(join(outDir, RUN_RECORD), `${JSON.stringify(record, null, 2)}\n`);
 }
 
-export async function readRunRecord(outDir: string): Promise<RunRecord> {
-  const file = join(outDir, RUN_RECORD);
-  let data: unknown;
-  try {
-    data = parseBoundedJson(await readBoundedText(file, 1024 * 1024), 16);
-  } catch (error) {
-    if (!(error instanceof BoundedJsonError)) {
-      throw new UsageError('LAB_RESUME_NOTHING', `--resume ${outDir}: expected a run folder holding ${RUN_RECORD}, found none. Fix: pass the --out folder of the run to finish.`);
-    }
-    throw bad(file, `expected ${RUN_RECORD} as lab writes it, ${error.message}`);
-  }
-  const parsed = RunRecordSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw bad(file, `${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
+const RUN_RECORD_FILE: ConfigFormat<RunRecord> = {
+  noun: `${RUN_RECORD} as lab writes it`,
+  maxBytes: 1024 * 1024,
+  maxDepth: 16,
+  topLevel: 'a JSON object',
+  schema: RunRecordSchema,
+  hints: () => ({ fields: new Set([...Object.keys(RunRecordSchema.shape), ...Object.keys(RecordedFlags.shape)]) }),
+  invalid: (issues, context) => new FileIssuesError('LAB_RESUME_BAD_RECORD', issues, context),
+  missing: (file) => new UsageError('LAB_RESUME_NOTHING', `--resume ${dirname(file)}: expected a run folder holding ${RUN_RECORD}, found none. Fix: pass the --out folder of the run to finish.`),
+  fix: `this is not a ${RUN_RECORD} lab wrote; start a new run.`,
+};
 
-function bad(file: string, detail: string): UsageError {
-  return new UsageError('LAB_RESUME_BAD_RECORD', `--resume: ${file}: ${detail}; this is not a run.json lab wrote. Fix: start a new run.`);
+export async function readRunRecord(outDir: string): Promise<RunRecord> {
+  return (await loadJsonFile(join(outDir, RUN_RECORD), RUN_RECORD_FILE, { argument: '--resume' })).value;
 }

@@ -88,8 +88,7 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
       if (image.ok && image.warning) input.warn(image.warning);
       if (!image.ok) {
         input.warn(image.message);
-        const status = image.blame === 'target' ? 'inconclusive' : 'error';
-        for (const c of remaining) await input.record(notLoaded(c, status, image.message, image.blame, image.functions));
+        for (const c of remaining) await input.record(notLoaded(c, image.message, image.blame, image.functions));
         return { stopped: false, loadBlame: image.blame };
       }
     }
@@ -189,7 +188,7 @@ async function failLoad(input: SessionsInput, outcome: SessionOutcome, cases: Ca
           : 'Fix: see why DriverEntry failed in the load\'s debug lines (each case has them, and dbgview.log).';
   input.warn(`${suite.driver.image}: ${why} on ${target.name}.${fix ? ` ${fix}` : ''}`);
   for (const c of cases) {
-    const result = notLoaded(c, blame === 'target' ? 'inconclusive' : 'error', `not run: ${why}`, blame, gaps.map((g) => g.function));
+    const result = notLoaded(c, `not run: ${why}`, blame, gaps.map((g) => g.function));
     result.log = { debug: outcome.loadLines, driverLog: [] };
     if (outcome.evidence) result.evidence = outcome.evidence;
     await input.record(result);
@@ -197,11 +196,11 @@ async function failLoad(input: SessionsInput, outcome: SessionOutcome, cases: Ca
   return blame;
 }
 
-/** A case that could not run because the driver did not load. */
-function notLoaded(c: Case, status: 'error' | 'inconclusive', message: string, blame: Blame, functions: string[] = []): CaseResult {
-  const result = unfinishedCase(c, status, message, blame);
-  if (status === 'inconclusive') result.targetGap = { functions, detail: message, runOn: RUN_ON_WINDOWS, was: { status: 'error', blame: 'product', message } };
-  return result;
+/** A case that could not run because the driver did not load: `inconclusive` when the target is to blame. */
+function notLoaded(c: Case, message: string, blame: Blame, functions: string[] = []): CaseResult {
+  const result = unfinishedCase(c, 'error', message, blame);
+  if (blame !== 'target') return result;
+  return { ...result, status: 'inconclusive', blame, targetGap: { functions, detail: message, runOn: RUN_ON_WINDOWS, was: { status: 'error', blame: 'product', message } } };
 }
 
 function warnAboutUnload(input: SessionsInput, unload: SessionOutcome['unload']): void {

@@ -9,7 +9,7 @@ import type { Reporter } from '../reporters/reporter.js';
 import type { Case, ExpandedSuite } from '../suite/case.js';
 import type { Target } from '../targets/target.js';
 import type { CaseResult } from '../verdict/case-result.js';
-import { unfinishedCase } from '../verdict/judge-case.js';
+import { skippedCase, unfinishedCase } from '../verdict/judge-case.js';
 import { fileFacts } from './file-facts.js';
 import { labVersion } from './lab-version.js';
 import { PhaseClock } from './phase-clock.js';
@@ -93,7 +93,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   const runnable: Case[] = [];
   for (const c of input.cases) {
     if (finished.has(c.id)) continue;
-    if (c.skip) await record(unfinishedCase(c, 'skipped', c.skip));
+    if (c.skip) await record(skippedCase(c, c.skip));
     else runnable.push(c);
   }
 

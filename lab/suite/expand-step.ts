@@ -11,9 +11,8 @@ import type { AsyncRef, CaseStep, Disposition, ErrorExpectation, ExpectedBytes, 
 import { whenHolds, type When } from './conditions.js';
 import { ExpressionError, interpolate, isPlaceholder, resolvePlaceholder, type Params } from './expression.js';
 import { ctlCode, hexCode } from './ioctl-code.js';
-import { schemaFieldsAt } from './json-schema.js';
 import { fillBytes, toGuestPayload, type FillSpec, type PayloadSpec } from './payload.js';
-import { explainIssues } from './schema-issues.js';
+import { explainSuiteIssues } from './suite-hints.js';
 import { Step, type RawStep, type RawSuite } from './schema.js';
 import { ntStatusProblem, win32ErrorProblem } from './status-values.js';
 
@@ -72,7 +71,7 @@ export function substitute(step: RawStep, params: Params, path: PropertyKey[], w
   // Explained as if the step sat at cases[0].steps[0], so step-kind unions resolve as in loadSuite.
   const asInSuite = parsed.error.issues.map((i) => ({ ...i, path: ['cases', 0, 'steps', 0, ...i.path] }));
   const data = { cases: [{ steps: [result] }] };
-  for (const issue of explainIssues(asInSuite, data, (at) => schemaFieldsAt(data, at)).map((i) => ({ ...i, path: i.path.slice(4) }))) {
+  for (const issue of explainSuiteIssues(asInSuite, data).map((i) => ({ ...i, path: i.path.slice(4) }))) {
     where([...path, ...issue.path], `${issue.message}${suffix}`, issue.key);
   }
   return undefined;

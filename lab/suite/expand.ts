@@ -4,12 +4,14 @@ import { caseId, renderParam, slug } from './case-id.js';
 import { toCaseStep, substitute, type CaseNames } from './expand-step.js';
 import { ExpressionError, interpolate, isPlaceholder, resolvePlaceholder, type Params } from './expression.js';
 import { addImplicitOpens, overlappedProblems } from './implicit-opens.js';
-import { located, type LoadedSuite } from './load-suite.js';
+import { located } from '../config-file/source-map.js';
+import type { FileIssue } from '../config-file/file-issue.js';
+import type { LoadedSuite } from './load-suite.js';
 import { combinationCount, combinations, MAX_EXPANDED_CASES } from './matrix.js';
 import type { RawCase } from './schema.js';
 import { excluded, skipReason, type TargetRef } from './skip-rules.js';
 import { MAX_EXPANDED_STEPS, MAX_SUITE_CALLS, suiteWork } from './suite-work.js';
-import { SuiteError, type SuiteIssue } from './suite-error.js';
+import { SuiteError } from './suite-error.js';
 
 export interface ExpandOptions {
   /** Target kind and name, for per-target skips and onlys (`skip: { on: [wine], reason: ... }`). */
@@ -29,7 +31,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export function expandSuite(loaded: LoadedSuite, options: ExpandOptions = {}): ExpandedSuite {
   const { raw } = loaded;
-  const issues: SuiteIssue[] = [];
+  const issues: FileIssue[] = [];
   const total = raw.cases.reduce((n, c) => n + combinationCount(c.matrix), 0);
   if (total > MAX_EXPANDED_CASES) {
     throw new SuiteError([located(loaded.source, loaded.file, ['cases'], `expected at most ${MAX_EXPANDED_CASES} cases after matrix expansion, found ${total}`)]);
@@ -86,7 +88,7 @@ export function deployedFiles(loaded: LoadedSuite): DeployedFile[] {
   });
 }
 
-function expandCase(loaded: LoadedSuite, template: RawCase, ci: number, params: Params, index: number, options: ExpandOptions, issues: SuiteIssue[]): Case | undefined {
+function expandCase(loaded: LoadedSuite, template: RawCase, ci: number, params: Params, index: number, options: ExpandOptions, issues: FileIssue[]): Case | undefined {
   const { raw, source, file } = loaded;
   const casePath = ['cases', ci];
   const where = (path: PropertyKey[], message: string, key?: string) => issues.push(located(source, file, path, message, key));

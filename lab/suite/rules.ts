@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { ExpressionError, isPlaceholder, referencedNames } from './expression.js';
 import { GUEST_LIMITS } from '../runner-limits/limits.js';
 import type { RawCase, RawPayload, RawStep, RawSuite } from './schema.js';
-import type { RawIssue } from './schema-issues.js';
+import type { RawIssue } from '../config-file/schema-issues.js';
 import { ntStatusProblem, win32ErrorProblem } from './status-values.js';
 
 const GENERATORS = ['text', 'hex', 'repeat', 'allBytes', 'withNuls', 'random'] as const;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CheckResult } from '../doctor/check.js';
-import type { RawIssue } from '../suite/schema-issues.js';
+import type { RawIssue } from '../config-file/schema-issues.js';
 import type { RawHypervHost } from './inventory/fields.js';
 import type { Target } from './target.js';
 

@@ -8,20 +8,31 @@ import { join } from 'node:path';
 import type { RunReport } from '../report/run-report.js';
 import { runOutcomeOf } from '../run/run-outcome.js';
 import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
+import { RUN_ON_WINDOWS } from '../verdict/target-gap.js';
 
 export const HOSTILE = `</script><script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=2;alert(2)"><svg onload="window.__pwned=3">`;
 
+/** What each status carries, so a case is what lab would write for it; `extra` overrides any of it. */
+function whyOf(id: string, status: CaseStatus): Partial<CaseResult> {
+  const message = `${status}: something went wrong`;
+  switch (status) {
+    case 'passed':
+      return {};
+    case 'skipped':
+      return { message: 'skipped: not on this target' };
+    case 'flaky':
+      return { message: 'passed on rerun 1 after 1 attempt that did not', attempts: [{ status: 'failed', message, blame: 'product' }] };
+    case 'waived':
+      return { blame: 'product', message, waiver: { status: 'failed', reason: 'known', expires: '2099-12-31', match: id, source: 'waivers.yaml:2:5' } };
+    case 'inconclusive':
+      return { blame: 'target', message, targetGap: { functions: ['MmMapLockedPagesSpecifyCache'], detail: 'Wine 8 maps no MDL', runOn: RUN_ON_WINDOWS, was: { status: 'failed', blame: 'product', message } } };
+    default:
+      return { blame: 'product', message };
+  }
+}
+
 export function aCase(id: string, status: CaseStatus, extra: Partial<CaseResult> = {}): CaseResult {
-  return {
-    index: 0,
-    id,
-    name: id.split('/').pop() ?? id,
-    status,
-    durationMs: 3,
-    steps: [],
-    ...(status === 'passed' || status === 'skipped' ? {} : { blame: 'product' as const, message: `${status}: something went wrong` }),
-    ...extra,
-  };
+  return { index: 0, id, name: id.split('/').pop() ?? id, status, durationMs: 3, steps: [], ...whyOf(id, status), ...extra } as CaseResult;
 }
 
 export function aReport(cases: CaseResult[], extra: Partial<RunReport> = {}): RunReport {
@@ -63,10 +74,10 @@ export function aRichFailure(id = 'echo/read-back'): CaseResult {
     params: { len: 11 },
     source: 'suites/echo.yaml:32',
     steps: [
-      { index: 0, kind: 'open', error: 0, ok: true, implicit: true, expected: { error: 0 } },
-      { index: 1, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, bytesReturned: 0, elapsedUs: 400, output: '', ok: true, expected: { error: 0, bytesReturned: 0 } },
+      { index: 0, kind: 'open', error: 0, status: 0, ok: true, implicit: true, expected: { error: 0 } },
+      { index: 1, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, status: 0, bytesReturned: 0, elapsedUs: 400, output: '', ok: true, expected: { error: 0, bytesReturned: 0 } },
       {
-        index: 2, kind: 'ioctl', ioctl: 0x22e008, ioctlName: 'READ', inLength: 0, outLength: 1024, error: 0, bytesReturned: 5, elapsedUs: 300, output: Buffer.from('hellX').toString('hex'), ok: false,
+        index: 2, kind: 'ioctl', ioctl: 0x22e008, ioctlName: 'READ', inLength: 0, outLength: 1024, error: 0, status: 0, bytesReturned: 5, elapsedUs: 300, output: Buffer.from('hellX').toString('hex'), ok: false,
         expected: { error: 0, bytesReturned: 11, output: Buffer.from('hello,world').toString('hex') },
         problems: ['expected 11 bytes returned, got 5', 'output differs'],
         diff: { firstDifference: 4, expectedLength: 11, actualLength: 5, text: 'first difference at byte 4' },

@@ -30,8 +30,8 @@ describe('the merged timeline of a case', () => {
 
   it('places steps by their measured durations, stretched to the marker window, between the markers, with the client\'s output', () => {
     const steps: StepReport[] = [
-      { index: 0, kind: 'open', error: 0, ok: true, implicit: true },
-      { index: 1, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, bytesReturned: 0, elapsedUs: 2000, ok: true },
+      { index: 0, kind: 'open', error: 0, status: 0, ok: true, implicit: true },
+      { index: 1, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, status: 0, bytesReturned: 0, elapsedUs: 2000, output: '', ok: true },
       { index: 2, kind: 'run', error: 0, exitCode: 1, stdout: 'hello\r\nworld\n', elapsedUs: 6000, ok: false },
     ];
     const entries = mergeTimeline({

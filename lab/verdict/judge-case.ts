@@ -2,7 +2,7 @@ import type { FreshLoad, GuestEvent } from '../guest/result.js';
 import { GUEST_LIMITS } from '../runner-limits/limits.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
 import type { Case } from '../suite/case.js';
-import type { Blame, CaseResult, StepReport } from './case-result.js';
+import type { Blame, CaseResult, FailingCase, FailingStatus, PassedCase, SkippedCase, StepReport } from './case-result.js';
 import { unstartedClient } from './client-start.js';
 import { judgeStep, notRunStep } from './judge-steps.js';
 import { plural } from './plural.js';
@@ -69,12 +69,18 @@ function freshNote(fresh: FreshLoad): string {
   return `started on a fresh load of the driver: ${after} left the driver unloaded or its device gone${open}`;
 }
 
-/** A case that never got a result: skipped on this target, or cut off by a crash, hang or interruption. */
-export function unfinishedCase(c: Case, status: CaseResult['status'], message: string, blame?: CaseResult['blame']): CaseResult {
-  return { ...baseResult(c), status, message, ...(blame ? { blame } : {}) };
+/** A case that never got a result: cut off by a crash, hang or interruption, or never started. */
+export function unfinishedCase(c: Case, status: FailingStatus, message: string, blame: Blame): FailingCase {
+  return { ...baseResult(c), status, message, blame };
 }
 
-function baseResult(c: Case): CaseResult {
+/** A case this target does not run, and why. */
+export function skippedCase(c: Case, reason: string): SkippedCase {
+  return { ...baseResult(c), status: 'skipped', message: reason };
+}
+
+/** The fields every result has, in report.json's order (`status` keeps its place when a result sets it). */
+function baseResult(c: Case): PassedCase {
   return {
     index: c.index,
     id: c.id,

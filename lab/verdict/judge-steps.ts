@@ -1,7 +1,7 @@
-import type { CancelOutcome, ExecOutcome, IoctlOutcome, ParallelOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
+import type { CancelOutcome, ExecOutcome, IoctlOutcome, OpenCloseOutcome, ParallelOutcome, ServiceOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
 import type { CaseStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
-import type { StepReport } from './case-result.js';
+import type { CancelStepReport, OpenStepReport, ParallelStepReport, PlainStepReport, RunStepReport, StepReport, UnrunStepReport } from './case-result.js';
 import { clientStartBlame, CLIENT_TIMED_OUT } from './client-start.js';
 import { diffBytes, toHex } from './hex-diff.js';
 import { expectedBytes, finish, gotCall, inRange, judgeTransfer, rangeText, type Context } from './judge-transfer.js';
@@ -13,10 +13,8 @@ type IoctlCaseStep = Extract<CaseStep, { kind: 'ioctl' }>;
 
 /** Judges one executed step against its expectation; never throws on odd guest data. */
 export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, index: number, context: Context): StepReport {
-  if (!outcome) return { index, kind: step.kind, error: null, ok: false, problems: ['the guest reported no result for this step'] };
-  if (outcome.kind !== kindInGuest(step)) {
-    return { index, kind: step.kind, error: null, ok: false, problems: [`the guest reported a ${outcome.kind} result for a ${step.kind} step`] };
-  }
+  if (!outcome) return noOutcome(step, index, 'the guest reported no result for this step');
+  if (outcome.kind !== kindInGuest(step)) return noOutcome(step, index, `the guest reported a ${outcome.kind} result for a ${step.kind} step`);
   switch (step.kind) {
     case 'ioctl':
     case 'read':
@@ -26,13 +24,13 @@ export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, inde
     case 'cancel':
       return judgeCancel(step, outcome as CancelOutcome, index);
     case 'open':
-      return judgeOpen(step, outcome as SimpleOutcome, index);
+      return judgeOpen(step, outcome as OpenCloseOutcome, index);
     case 'load':
     case 'unload':
-      return judgeError(step.kind, step.expect.error, outcome as SimpleOutcome, index);
+      return judgeError(step.kind, step.expect.error, outcome as ServiceOutcome, index);
     case 'close':
     case 'sleep':
-      return { index, kind: step.kind, error: (outcome as SimpleOutcome).error, ok: true };
+      return { index, kind: step.kind, error: (outcome as SimpleOutcome).error, ok: true } satisfies PlainStepReport;
     case 'run':
       return judgeRun(step, outcome as ExecOutcome, index);
     case 'parallel':
@@ -40,22 +38,26 @@ export function judgeStep(step: CaseStep, outcome: StepOutcome | undefined, inde
   }
 }
 
+function noOutcome(step: CaseStep, index: number, problem: string): UnrunStepReport {
+  return { index, kind: step.kind, error: null, ok: false, problems: [problem] };
+}
+
 function kindInGuest(step: CaseStep): string {
   return step.kind === 'run' ? 'exec' : step.kind === 'parallel' ? 'par' : step.kind;
 }
 
-function judgeError(kind: string, want: number | undefined, outcome: SimpleOutcome, index: number): StepReport {
+function judgeError(kind: 'load' | 'unload', want: number | undefined, outcome: ServiceOutcome, index: number): PlainStepReport {
   const problems: string[] = [];
   if (outcome.error === null) problems.push(`not executed: ${outcome.message ?? 'the guest refused the step'}`);
   else if (want !== undefined && outcome.error !== want) {
     problems.push(`expected ${kind} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}${outcome.message ? ` (${outcome.message.trim()})` : ''}`);
   }
-  const report: StepReport = { index, kind, error: outcome.error, ok: true };
+  const report: PlainStepReport = { index, kind, error: outcome.error, ok: true };
   return finish(report, want === undefined ? {} : { error: want }, problems);
 }
 
 /** An open: its error and status against the expectation; without one it must succeed (it is `required`). */
-function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: SimpleOutcome, index: number): StepReport {
+function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: OpenCloseOutcome, index: number): OpenStepReport {
   const problems: string[] = [];
   const want = step.expect;
   const expected: Record<string, unknown> = {};
@@ -68,28 +70,29 @@ function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: SimpleOut
       problems.push(`the open failed with ${gotCall(outcome.error, outcome.status)}; the case cannot go on without its handle`);
     if (want.status !== undefined && outcome.status !== want.status) problems.push(`expected open to end with status ${describeNtStatus(want.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`);
   }
-  const report: StepReport = { index, kind: 'open', error: outcome.error, status: outcome.status, ok: true, ...(step.implicit ? { implicit: true } : {}) };
+  const report: OpenStepReport = { index, kind: 'open', error: outcome.error, status: outcome.status, ok: true, ...(step.implicit ? { implicit: true } : {}) };
   return finish(report, expected, problems);
 }
 
-function judgeCancel(step: Extract<CaseStep, { kind: 'cancel' }>, outcome: CancelOutcome, index: number): StepReport {
+function judgeCancel(step: Extract<CaseStep, { kind: 'cancel' }>, outcome: CancelOutcome, index: number): CancelStepReport {
   const problems: string[] = [];
   const want = step.expect.error;
   if (outcome.error === null) problems.push(`not executed: ${outcome.refused ?? 'the guest refused the step'}`);
-  else if (want !== undefined && outcome.error !== want) problems.push(`expected ${outcome.via ?? 'CancelIoEx'} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}`);
-  return finish({ index, kind: 'cancel', error: outcome.error, async: step.async.name, ok: true }, want === undefined ? {} : { error: want }, problems);
+  else if (want !== undefined && outcome.error !== want) problems.push(`expected ${outcome.via} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}`);
+  const report: CancelStepReport = { index, kind: 'cancel', error: outcome.error, async: step.async.name, ok: true };
+  return finish(report, want === undefined ? {} : { error: want }, problems);
 }
 
 /** A step an earlier one kept from running. */
-export function notRunStep(step: CaseStep, index: number): StepReport {
+export function notRunStep(step: CaseStep, index: number): UnrunStepReport {
   return { index, kind: step.kind, error: null, ok: true, notRun: true, ...(step.kind === 'open' && step.implicit ? { implicit: true } : {}) };
 }
 
-function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome, index: number): StepReport {
+function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome, index: number): RunStepReport {
   const stdout = Buffer.from(outcome.output).toString('utf8').replace(/\r\n/g, '\n');
   const problems: string[] = [];
   const e = step.expect;
-  const report: StepReport = { index, kind: 'run', error: outcome.error, elapsedUs: outcome.elapsedUs, exitCode: outcome.exitCode, stdout: stdout.slice(0, 4096), ok: true };
+  const report: RunStepReport = { index, kind: 'run', error: outcome.error, elapsedUs: outcome.elapsedUs, exitCode: outcome.exitCode, stdout: stdout.slice(0, 4096), ok: true };
   const unstarted = clientStartBlame(outcome.error);
   if (unstarted) {
     // Nothing ran, so nothing the client would have printed can be held against anyone.
@@ -105,7 +108,7 @@ function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome
 }
 
 /** Aggregates from many threads: every call must meet the step's expectation. */
-function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: ParallelOutcome, index: number, outer: Context): StepReport {
+function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: ParallelOutcome, index: number, outer: Context): ParallelStepReport {
   const problems: string[] = [];
   const calls = step.threads * step.iterations;
   step.steps.forEach((inner, i) => {
@@ -157,7 +160,7 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
       if (wrong.length) problems.push(`${label}: ${plural(wrong.reduce((n, w) => n + w.count, 0), 'call')} returned other than ${rangeText(want, 'output byte')}`);
     }
   });
-  const report: StepReport = {
+  const report: ParallelStepReport = {
     index,
     kind: 'parallel',
     error: problems.length ? null : 0,

@@ -8,7 +8,7 @@ import type { CaseStep, ExpectedBytes, IoctlExpectation, Range, ThreadStep } fro
 import { materialize } from '../suite/payload.js';
 import { describeNtStatus } from '../status-codes/ntstatus.js';
 import { describeWin32Error } from '../status-codes/win32-errors.js';
-import type { StepReport } from './case-result.js';
+import type { StepReport, TransferStepReport } from './case-result.js';
 import { diffBytes, toHex } from './hex-diff.js';
 import { plural } from './plural.js';
 
@@ -26,12 +26,12 @@ export function requestOf(step: Transfer | Extract<CaseStep, { kind: 'wait' }>, 
   return source && (source.kind === 'ioctl' || source.kind === 'read' || source.kind === 'write') ? source : undefined;
 }
 
-export function judgeTransfer(step: Transfer | Extract<CaseStep, { kind: 'wait' }>, outcome: IoctlOutcome, index: number, context: Context): StepReport {
+export function judgeTransfer(step: Transfer | Extract<CaseStep, { kind: 'wait' }>, outcome: IoctlOutcome, index: number, context: Context): TransferStepReport {
   const request = requestOf(step, context);
   const outLength = request?.kind === 'ioctl' ? request.outLength : request?.kind === 'read' ? request.length : 0;
   const inLength = request?.kind === 'ioctl' || request?.kind === 'write' ? request.input.length : 0;
   const problems: string[] = [];
-  const report: StepReport = {
+  const report: TransferStepReport = {
     index,
     kind: step.kind,
     ...(request?.kind === 'ioctl' ? { ioctl: request.ioctl.code, ioctlName: request.ioctl.name } : {}),
@@ -82,7 +82,7 @@ function countMeansNothing(outcome: IoctlOutcome): boolean {
   return outcome.status >>> 30 === 3 || outcome.status === STATUS_PENDING;
 }
 
-function checkOutput(want: NonNullable<IoctlExpectation['output']>, outcome: IoctlOutcome, report: StepReport, expected: Record<string, unknown>, problems: string[], context: Context): void {
+function checkOutput(want: NonNullable<IoctlExpectation['output']>, outcome: IoctlOutcome, report: TransferStepReport, expected: Record<string, unknown>, problems: string[], context: Context): void {
   if (want.equals) {
     const bytes = expectedBytes(want.equals, context);
     expected.output = toHex(bytes);
@@ -137,7 +137,8 @@ export function gotCall(error: number, status: number | null): string {
   return status === null || status === undefined || status === 0 ? describeWin32Error(error) : `${describeWin32Error(error)}, status ${describeNtStatus(status)}`;
 }
 
-export function finish(report: StepReport, expected: Record<string, unknown>, problems: string[]): StepReport {
+/** The report with what was expected and, when an expectation did not hold, the problems. */
+export function finish<T extends StepReport>(report: T, expected: Record<string, unknown>, problems: string[]): T {
   if (Object.keys(expected).length) report.expected = expected;
   if (problems.length) {
     report.ok = false;

@@ -33,7 +33,7 @@ describe('judgeCase', () => {
     expect(r.status).toBe('failed');
     expect(r.blame).toBe('product');
     expect(r.message).toMatch(/step 1 READ: expected 5 bytes returned, got 2; output differs from what step `put` sent: first difference at byte 2 \(expected 5 bytes, got 2\)/);
-    expect(r.steps[1]!.diff?.text).toMatch(/00000000  61 62 00 63 64 .. .*61 62 \.\. \.\./);
+    expect(r.steps[1]!.diff?.text).toMatch(/00000000 {2}61 62 00 63 64 .. .*61 62 \.\. \.\./);
   });
 
   it('names Win32 errors on both sides', () => {
@@ -61,7 +61,7 @@ describe('judgeCase', () => {
   });
 
   it('a step the guest refused is the test\'s fault, not the driver\'s', () => {
-    const r = judgeCase(kase([read({ error: 0 })]), event([{ ...ioctl(0, 0), error: null, refused: 'outLen 20000000 exceeds 16777216' }]));
+    const r = judgeCase(kase([read({ error: 0 })]), event([{ ...ioctl(0, 0), error: null, status: null, refused: 'outLen 20000000 exceeds 16777216' }]));
     expect(r).toMatchObject({ status: 'error', blame: 'test' });
   });
 
@@ -117,10 +117,10 @@ describe('judgeCase', () => {
 describe('diffBytes', () => {
   it('is undefined for equal bytes and locates the first difference', () => {
     expect(diffBytes(text('abc'), text('abc'))).toBeUndefined();
-    const d = diffBytes(text('x'.repeat(40) + 'y'), text('x'.repeat(40) + 'z'))!;
+    const d = diffBytes(text(`${'x'.repeat(40)}y`), text(`${'x'.repeat(40)}z`))!;
     expect(d.firstDifference).toBe(40);
     expect(d.text.split('\n')[0]).toBe('first difference at byte 40 (expected 41 bytes, got 41)');
-    expect(d.text).toMatch(/00000020  78 78 78 78 78 78 78 78 79 .. .*78 78 78 78 78 78 78 78 7a/);
+    expect(d.text).toMatch(/00000020 {2}78 78 78 78 78 78 78 78 79 .. .*78 78 78 78 78 78 78 78 7a/);
   });
 });
 
@@ -191,7 +191,7 @@ describe('counts in messages', () => {
   it('say "1 byte", not "1 bytes"', () => {
     const r = judgeCase(kase([read({ bytesReturned: 1, output: { equals: { bytes: text('a') } } })]), event([ioctl(0, 0)]));
     expect(r.message).toBe(
-      'step 0 READ: expected 1 byte returned, got 0; output differs from the expected bytes: first difference at byte 0 (expected 1 byte, got 0)\n' + r.steps[0]!.diff!.text,
+      `step 0 READ: expected 1 byte returned, got 0; output differs from the expected bytes: first difference at byte 0 (expected 1 byte, got 0)\n${r.steps[0]!.diff!.text}`,
     );
     const one = judgeCase(kase([{ ...read({}), outLength: 0 } as CaseStep]), event([ioctl(0, 1)]));
     expect(one.message).toBe('step 0 READ: the driver reported 1 byte returned into a 0-byte output buffer');

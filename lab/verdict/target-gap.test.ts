@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseResult } from './case-result.js';
 import { applyTargetGaps, describeGaps } from './target-gap.js';
 import type { TargetGap } from '../targets/target.js';
+import { aCase } from '../testing/report-fixtures.js';
 
 const failed: CaseResult = { index: 0, id: 'mdl/neither', name: 'neither', status: 'failed', blame: 'product', durationMs: 2, steps: [], message: 'step 1 NEITHER: expected error 0 (ERROR_SUCCESS), got 1450 (ERROR_NO_SYSTEM_RESOURCES)' };
 const MAP: TargetGap = { function: 'MmMapLockedPagesSpecifyCache', detail: 'fixme:ntoskrnl:MmMapLockedPagesSpecifyCache (...): stub', kind: 'stub' };
@@ -23,7 +24,7 @@ describe('applyTargetGaps', () => {
   });
 
   it('leaves a pass, a harness error, a suite error and a case without gaps as they are', () => {
-    expect(applyTargetGaps({ ...failed, status: 'passed' }, [MAP], 'wine').status).toBe('passed');
+    expect(applyTargetGaps(aCase('echo/neither', 'passed'), [MAP], 'wine').status).toBe('passed');
     expect(applyTargetGaps({ ...failed, status: 'error', blame: 'harness' }, [MAP], 'wine').status).toBe('error');
     expect(applyTargetGaps({ ...failed, status: 'error', blame: 'test' }, [MAP], 'wine').status).toBe('error');
     expect(applyTargetGaps(failed, [], 'wine')).toBe(failed);

@@ -6,7 +6,7 @@
  * have been in `targetGap.was`. It never counts as a failure or a regression (lab/gate/outcome.ts).
  */
 import type { TargetGap } from '../targets/target.js';
-import type { CaseResult, CaseStatus, TargetGapMark } from './case-result.js';
+import { isFailing, type CaseResult, type TargetGapMark } from './case-result.js';
 
 /** What lab knows Wine 8 does instead, for the functions its known gaps come from (README "Wine gaps"). */
 const KNOWN: Record<string, string> = {
@@ -18,9 +18,6 @@ const KNOWN: Record<string, string> = {
 /** Where a case the Wine target cannot judge can run. */
 export const RUN_ON_WINDOWS = 'a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)';
 
-/** Statuses a gap can explain: a wrong answer or a dead host, when the driver hit a gap on the way. */
-const EXPLAINABLE = new Set<CaseStatus>(['failed', 'crashed', 'hung', 'error']);
-
 /** The functions and what the target does instead; when a known gap is among them, it alone explains. */
 export function describeGaps(gaps: TargetGap[]): { functions: string[]; detail: string } {
   const known = gaps.filter((g) => KNOWN[g.function] !== undefined);
@@ -30,15 +27,18 @@ export function describeGaps(gaps: TargetGap[]): { functions: string[]; detail: 
   return { functions, detail: details.join('; ') };
 }
 
-/** The case as the verdict should stand, given the target's gaps seen during it. */
+/**
+ * The case as the verdict should stand, given the target's gaps seen during it: a gap explains a wrong
+ * answer or a dead host (a failing status) the driver's, when the driver hit the gap on the way.
+ */
 export function applyTargetGaps(result: CaseResult, gaps: TargetGap[], targetName: string): CaseResult {
-  if (gaps.length === 0 || !EXPLAINABLE.has(result.status) || result.blame === 'harness' || result.blame === 'test') return result;
+  if (gaps.length === 0 || !isFailing(result) || result.blame === 'harness' || result.blame === 'test') return result;
   const { functions, detail } = describeGaps(gaps);
   const mark: TargetGapMark = {
     functions,
     detail,
     runOn: RUN_ON_WINDOWS,
-    was: { status: result.status, ...(result.blame ? { blame: result.blame } : {}), ...(result.message ? { message: result.message } : {}) },
+    was: { status: result.status, blame: result.blame, ...(result.message ? { message: result.message } : {}) },
   };
   return {
     ...result,

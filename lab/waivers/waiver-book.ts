@@ -1,4 +1,4 @@
-import type { CaseResult, CaseStatus } from '../verdict/case-result.js';
+import { isFailing, type CaseResult, type CaseStatus } from '../verdict/case-result.js';
 import { covers, daysSince, isExpired, type Waiver, type WaiverList } from './waiver.js';
 
 export interface ExpiredWaiver {
@@ -27,7 +27,7 @@ export class WaiverBook {
 
   /** The case as the reports show it: waived when a live waiver covers its status. Idempotent. */
   apply(result: CaseResult): CaseResult {
-    if (result.status === 'waived') return result;
+    if (!isFailing(result)) return result;
     const waiver = this.live.find((w) => w.matches(result.id) && covers(w, result.status));
     if (!waiver) return result;
     this.used.add(waiver);
@@ -50,13 +50,13 @@ export class WaiverBook {
 }
 
 /** What a case really was, seeing through a waiver (a baseline's waived case failed all the same). */
-export function realStatus(c: Pick<CaseResult, 'status' | 'waiver'>): CaseStatus {
-  return c.status === 'waived' && c.waiver ? c.waiver.status : c.status;
+export function realStatus(c: CaseResult): Exclude<CaseStatus, 'waived'> {
+  return c.status === 'waived' ? c.waiver.status : c.status;
 }
 
 /** The case without its waiver, so another waivers file can be applied to it (`lab gate --waivers`). */
 export function unwaived(c: CaseResult): CaseResult {
-  if (c.status !== 'waived' || !c.waiver) return c;
+  if (c.status !== 'waived') return c;
   const { waiver, ...rest } = c;
   return { ...rest, status: waiver.status };
 }

@@ -25,6 +25,7 @@ export const WaiversFileSchema = z.strictObject({
 });
 
 export type WaiverEntry = z.infer<typeof WaiverEntrySchema>;
+export type WaiversFile = z.infer<typeof WaiversFileSchema>;
 
 /** Field names, for "did you mean" on a misspelt key. */
 export const WAIVER_FIELDS: ReadonlySet<string> = new Set(['waivers', 'case', 'pattern', 'reason', 'link', 'expires', 'status']);

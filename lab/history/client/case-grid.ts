@@ -68,7 +68,7 @@ export function gridControls(): void {
 export function gridMatch(c: HistoryCase, filter: Filter): boolean {
   if (filter === 'failing') return c.latest !== null && FAILING[c.latest] === true;
   if (filter === 'flaky') return model.flaky.includes(c.id);
-  if (filter === 'changed') return c.failures > 0 || c.flakyRuns > 0 || c.cells.some((x) => !x || x.s !== 'passed');
+  if (filter === 'changed') return c.failures > 0 || c.flakyRuns > 0 || c.cells.some((x) => x?.s !== 'passed');
   return true;
 }
 

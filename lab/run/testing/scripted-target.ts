@@ -110,8 +110,10 @@ function parseCases(plan: string): Array<{ index: number; id: string; steps: str
   for (const line of plan.split('\n')) {
     const [word, a, b] = line.split(' ');
     if (word === 'case') current = { index: Number(a), id: b!, steps: [] };
-    else if (word === 'end' && current) cases.push(current), (current = undefined);
-    else if (current && word) current.steps.push(word);
+    else if (word === 'end' && current) {
+      cases.push(current);
+      current = undefined;
+    } else if (current && word) current.steps.push(word);
   }
   return cases;
 }

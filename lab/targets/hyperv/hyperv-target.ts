@@ -137,7 +137,7 @@ export class HypervTarget implements Target {
    * turns the VM off on its own (detached-teardown.ts).
    */
   killNow(): void {
-    if (this.disposed) return;
+    if (this.disposed !== undefined) return;
     const script = fileURLToPath(new URL('./detached-teardown.js', import.meta.url));
     const child = spawn(process.execPath, [script], { detached: true, stdio: 'ignore', env: { ...process.env, LAB_HYPERV_TEARDOWN: JSON.stringify({ spec: this.spec, keep: Boolean(this.options.keep) }) } });
     child.on('error', () => undefined);

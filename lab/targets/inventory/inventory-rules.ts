@@ -1,5 +1,5 @@
 import type { RawInventory } from './inventory-schema.js';
-import type { RawIssue } from '../../suite/schema-issues.js';
+import type { RawIssue } from '../../config-file/schema-issues.js';
 import { kindOf } from '../registry.js';
 
 /** Field names that would put a secret into the file; lab refuses them wherever they appear. */

@@ -1,16 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import type { ConfigFormat } from '../../config-file/config-format.js';
+import { loadYamlFile } from '../../config-file/load-config-file.js';
+import type { RawIssue } from '../../config-file/schema-issues.js';
+import type { SourceMap } from '../../config-file/source-map.js';
 import { UsageError } from '../../errors/lab-error.js';
-import { located } from '../../suite/load-suite.js';
-import { explainIssues } from '../../suite/schema-issues.js';
-import { SourceMap } from '../../suite/source-map.js';
 import { KIND_NAMES, kindOf, type TargetSpec } from '../registry.js';
 import { InventoryError } from './inventory-error.js';
 import { inventoryRules, secretFieldIssues } from './inventory-rules.js';
 import { INVENTORY_FIELDS, InventorySchema, type RawInventory, type RawTarget } from './inventory-schema.js';
-
-const MAX_INVENTORY_BYTES = 1024 * 1024;
 
 export interface LoadedInventory {
   file: string;
@@ -19,50 +15,29 @@ export interface LoadedInventory {
   source: SourceMap;
 }
 
-/** Reads and checks the inventory; every problem comes back at once with file:line:column (exit 2). */
-export async function loadInventory(path: string): Promise<LoadedInventory> {
-  const file = displayPath(path);
-  const at1 = (message: string) => new InventoryError([{ file, line: 1, column: 1, path: '', message }]);
-  let text: string;
-  try {
-    const bytes = await readFile(path);
-    if (bytes.length > MAX_INVENTORY_BYTES) throw at1(`expected an inventory of at most 1 MiB, found ${(bytes.length / 1024 / 1024).toFixed(1)} MiB`);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    if (error instanceof InventoryError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UsageError('LAB_INVENTORY_MISSING', `${file}: no inventory file. Fix: create it (see infra/targets.yaml in the repository for the format) or point LAB_INVENTORY at yours.`);
-    }
-    throw at1(`expected a readable UTF-8 file, found ${(error as Error).message}`);
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-  const source = new SourceMap(doc, lines);
-  if (doc.errors.length > 0) {
-    throw new InventoryError(doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col ?? 1, path: '', message: `expected valid YAML, found an error: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '')}` })));
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 50 });
-  } catch (error) {
-    throw at1(`expected an inventory without alias explosions, found ${(error as Error).message}`);
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw at1('expected a mapping with `version: 1` and `targets`');
+const INVENTORY_FILE: ConfigFormat<RawInventory> = {
+  noun: 'an inventory',
+  maxBytes: 1024 * 1024,
+  maxDepth: 64,
+  topLevel: 'a mapping with `version: 1` and `targets`',
+  schema: InventorySchema,
+  hints: () => ({ fields: INVENTORY_FIELDS }),
+  reword: kindHint,
+  // Before the schema, so a secret gets this message rather than "unknown field".
+  inspect: secretFieldIssues,
+  rules: inventoryRules,
+  invalid: (issues, context) => new InventoryError(issues, context),
+  missing: (file) => new UsageError('LAB_INVENTORY_MISSING', `${file}: no inventory file. Fix: create it (see infra/targets.yaml in the repository for the format) or point LAB_INVENTORY at yours.`),
+};
 
-  const secrets = secretFieldIssues(data);
-  if (secrets.length > 0) throw new InventoryError(secrets.map((i) => located(source, file, i.path, i.message, i.key)));
-  const parsed = InventorySchema.safeParse(data);
-  if (!parsed.success) {
-    const issues = explainIssues(parsed.error.issues, data, INVENTORY_FIELDS).map((i) => located(source, file, i.path, kindHint(i.message, i.path, data), i.key));
-    throw new InventoryError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
-  }
-  const ruleIssues = inventoryRules(parsed.data);
-  if (ruleIssues.length > 0) throw new InventoryError(ruleIssues.map((i) => located(source, file, i.path, i.message, i.key)));
-  return { file, dir: dirname(resolve(path)), raw: parsed.data, source };
+/** Reads and checks the inventory as every file lab reads (config-file/); every problem comes back at once with file:line:column (exit 2). */
+export async function loadInventory(path: string): Promise<LoadedInventory> {
+  const { file, dir, value, source } = await loadYamlFile(path, INVENTORY_FILE);
+  return { file, dir, raw: value, source };
 }
 
 /** zod says little when `kind` itself is wrong; say what the kinds are. */
-function kindHint(message: string, path: PropertyKey[], data: unknown): string {
+function kindHint({ message, path }: RawIssue, data: unknown): string {
   const atKind = path.length === 3 && path[2] === 'kind';
   if ((path.length === 2 || atKind) && path[0] === 'targets') {
     const entry = (data as { targets?: Record<string, { kind?: unknown }> }).targets?.[String(path[1])];
@@ -84,9 +59,4 @@ export function resolveTarget(inventory: LoadedInventory, name: string): TargetS
 
 function specOf(inventory: LoadedInventory, name: string, entry: RawTarget): TargetSpec {
   return kindOf(entry.kind)!.resolve(entry as never, name, inventory) as TargetSpec;
-}
-
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), resolve(path));
-  return rel && !rel.startsWith('..') ? rel : path;
 }

@@ -65,7 +65,10 @@ export class QmpClient extends EventEmitter<{ event: [QmpEvent]; close: [] }> {
     } catch {
       return;
     }
-    if (message.QMP) return greet();
+    if (message.QMP) {
+      greet();
+      return;
+    }
     if (message.event) {
       this.emit('event', { event: message.event, ...(message.data ? { data: message.data } : {}) });
       return;

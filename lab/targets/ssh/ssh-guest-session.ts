@@ -126,7 +126,7 @@ export class SshGuestSession implements GuestSession {
    * instead, it went to whichever case was open 250 ms earlier: the case before the one that crashed.
    */
   private async onLost(): Promise<void> {
-    if (this.killed) return this.finish();
+    if (this.killed !== undefined) return this.finish();
     const lostAt = Date.now();
     const where = endpointText(this.input.link.endpoint);
     let finding: CrashFinding | undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RawIssue } from '../../suite/schema-issues.js';
+import type { RawIssue } from '../../config-file/schema-issues.js';
 import { Connection, GuestFields } from '../inventory/fields.js';
 import { endpointOf, guestOf } from '../inventory/resolve-fields.js';
 import { defineKind } from '../kind-def.js';

@@ -10,7 +10,7 @@ import { planServices } from './plan-services.js';
 import type { RemoteFiles } from './remote-files.js';
 import { endpointText } from './ssh-endpoint.js';
 import { SshGuestSession } from './ssh-guest-session.js';
-import { SshLink } from './ssh-link.js';
+import type { SshLink } from './ssh-link.js';
 import { checkWindowsPath, joinWindowsPath, windowsBasename } from './windows-path.js';
 
 export interface SshTargetOptions {

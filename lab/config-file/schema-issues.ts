@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { STEP_KINDS, THREAD_STEP_KINDS } from './schema.js';
-import { describeValue } from './suite-error.js';
+import { describeValue } from './file-issue.js';
 
 /** A schema problem before it is located in the file. */
 export interface RawIssue {
@@ -12,34 +11,53 @@ export interface RawIssue {
 
 type Issue = z.core.$ZodIssue;
 
-/**
- * Turns zod's issues into messages that say what was expected and what was found, in the suite's
- * words. Unions of step kinds are resolved by the step's kind key, so a typo inside an `ioctl` step is
- * reported as that, not as "matches none of eight shapes".
- */
 /** The field names allowed in the object at a path of the data, for "did you mean" hints. */
 export type FieldsAt = (path: readonly PropertyKey[]) => ReadonlySet<string>;
 
-/** `knownKeys`: the fields allowed where an unknown key was found (or one set for the whole file). */
-export function explainIssues(issues: readonly Issue[], data: unknown, knownKeys: FieldsAt | ReadonlySet<string>): RawIssue[] {
+/** What a format knows that zod's issues do not say, so its messages are in its own words. */
+export interface ExplainHints {
+  /** The fields allowed where an unknown key was found (or one set for the whole file). */
+  fields: FieldsAt | ReadonlySet<string>;
+  /**
+   * Where a union's branches are told apart by which one of `keys` a mapping holds (in branch order: a
+   * suite's step kinds), so a typo inside an `ioctl` step is reported as that, not as "matches none of
+   * eight shapes". `what` names such a mapping: "a step".
+   */
+  unionKeysAt?: (path: readonly PropertyKey[]) => KeyedUnion | undefined;
+}
+
+/** Turns zod's issues into messages that say what was expected and what was found. */
+export function explainIssues(issues: readonly Issue[], data: unknown, hints: ExplainHints): RawIssue[] {
   const out: RawIssue[] = [];
-  const fieldsAt: FieldsAt = typeof knownKeys === 'function' ? knownKeys : () => knownKeys;
-  for (const issue of issues) explain(issue, [], data, fieldsAt, out);
+  const { fields } = hints;
+  const cx: Context = { data, fieldsAt: typeof fields === 'function' ? fields : () => fields, unionKeysAt: hints.unionKeysAt ?? (() => undefined) };
+  for (const issue of issues) explain(issue, [], cx, out);
   return dedupe(out);
 }
 
-function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: FieldsAt, out: RawIssue[]): void {
+export interface KeyedUnion {
+  what: string;
+  keys: readonly string[];
+}
+
+interface Context {
+  data: unknown;
+  fieldsAt: FieldsAt;
+  unionKeysAt: (path: readonly PropertyKey[]) => KeyedUnion | undefined;
+}
+
+function explain(issue: Issue, base: PropertyKey[], cx: Context, out: RawIssue[]): void {
   const path = [...base, ...issue.path];
-  const found = valueAt(data, path);
+  const found = valueAt(cx.data, path);
   switch (issue.code) {
     case 'unrecognized_keys':
       for (const key of issue.keys) {
-        const hint = closest(key, knownKeys(path));
+        const hint = closest(key, cx.fieldsAt(path));
         out.push({ path, key, message: `unknown field \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ''}` });
       }
       return;
     case 'invalid_union':
-      explainUnion(issue, path, found, data, knownKeys, out);
+      explainUnion(issue, path, found, cx, out);
       return;
     case 'invalid_type':
       out.push({ path, message: `expected ${article(issue.expected)}, found ${describeValue(found)}` });
@@ -62,50 +80,26 @@ function explain(issue: Issue, base: PropertyKey[], data: unknown, knownKeys: Fi
       out.push({ path: path.slice(0, -1), key, message: `expected ${wanted} as the key, found \`${key}\`` });
       return;
     }
-    case 'invalid_format':
-    case 'not_multiple_of':
-    case 'invalid_key':
-    case 'invalid_element':
-    case 'custom':
     default: {
+      // invalid_format, not_multiple_of, invalid_element, custom, and any code a later zod adds: zod's own words.
       const text = issue.message.replace(/^Invalid (string|input): /, '');
-      const field = path[path.length - 1];
-      // A string where a number (or mapping) or a placeholder may go fails only the placeholder's pattern.
-      const message = text === 'expected a ${...} placeholder' ? `expected ${PLACEHOLDER_ALTERNATIVE[String(field)] ?? 'a value'} or a \${...} placeholder` : text;
-      out.push({ path, message: `${message}, found ${describeValue(found)}` });
+      out.push({ path, message: `${text}, found ${describeValue(found)}` });
     }
   }
 }
 
-/** What else a field that takes a placeholder accepts, for messages. */
-const PLACEHOLDER_ALTERNATIVE: Record<string, string> = {
-  input: 'a payload mapping (text, hex, repeat, allBytes, withNuls, random, length) or null',
-  write: 'a payload mapping (text, hex, repeat, allBytes, withNuls, random, length) or null',
-  outFill: 'a fill mapping (text, hex, repeat, allBytes, withNuls, random)',
-  expect: 'an expectation mapping or list',
-  error: 'a Win32 error number or name',
-  access: 'read-write, read, write or none',
-  inPointer: 'one of heap, null, invalid, kernel, unaligned, readOnly, noAccess, guardPage',
-  outPointer: 'one of heap, null, invalid, kernel, unaligned, readOnly, noAccess, guardPage',
-  disposition: 'one of open-existing, create-new, open-always, create-always, truncate-existing',
-  share: 'a list of read, write, delete',
-  path: 'a path such as \\sub\\name',
-  exitCode: 'a number or `any`',
-  bytesReturned: 'a number or { min, max }',
-  ...Object.fromEntries(['outLength', 'length', 'handle', 'timeoutMs', 'threads', 'iterations', 'sleep', 'repeat', 'seed', 'close', 'read', 'offset', 'min', 'max'].map((k) => [k, 'a number'])),
-};
-
-function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], found: unknown, data: unknown, knownKeys: FieldsAt, out: RawIssue[]): void {
-  const stepKinds = stepKindsAt(path);
-  if (stepKinds && isRecord(found)) {
-    const present = stepKinds.filter((k) => k in found);
+function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], found: unknown, cx: Context, out: RawIssue[]): void {
+  const keyed = cx.unionKeysAt(path);
+  if (keyed && isRecord(found)) {
+    const { keys } = keyed;
+    const present = keys.filter((k) => k in found);
     if (present.length === 1) {
-      const branch = issue.errors[stepKinds.indexOf(present[0] as (typeof stepKinds)[number])] ?? [];
-      for (const inner of branch) explain(inner, path, data, knownKeys, out);
+      const branch = issue.errors[keys.indexOf(present[0]!)] ?? [];
+      for (const inner of branch) explain(inner, path, cx, out);
       return;
     }
     const what = present.length === 0 ? `found ${describeValue(found)}` : `found ${present.map((k) => `\`${k}\``).join(' and ')} together`;
-    out.push({ path, message: `expected a step with exactly one of ${stepKinds.map((k) => `\`${k}\``).join(', ')}; ${what}` });
+    out.push({ path, message: `expected ${keyed.what} with exactly one of ${keys.map((k) => `\`${k}\``).join(', ')}; ${what}` });
     return;
   }
   // Otherwise: the branch that got furthest (fewest issues, none at the top) explains best, but when the
@@ -113,7 +107,7 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Pr
   const deep = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
   if ((isRecord(found) || Array.isArray(found)) && deep.length > 0) {
     const best = deep.reduce((a, b) => (b.length < a.length ? b : a));
-    for (const inner of best) explain(inner, path, data, knownKeys, out);
+    for (const inner of best) explain(inner, path, cx, out);
     return;
   }
   const wanted = new Set<string>();
@@ -121,17 +115,8 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Pr
   out.push({ path, message: `expected ${[...wanted].join(' or ')}, found ${describeValue(found)}` });
 }
 
-/** Steps sit at cases[i].steps[j]; thread steps one level deeper, inside a `parallel` step. */
-function stepKindsAt(path: readonly PropertyKey[]): readonly string[] | undefined {
-  const isStep = (p: readonly PropertyKey[]) => p.length >= 4 && p[0] === 'cases' && p[2] === 'steps' && typeof p[3] === 'number';
-  if (path.length === 4 && isStep(path)) return STEP_KINDS;
-  if (path.length === 6 && isStep(path) && path[4] === 'steps' && typeof path[5] === 'number') return THREAD_STEP_KINDS;
-  return undefined;
-}
-
 function expectedOf(issue: Issue): string {
   if (issue.code === 'invalid_type') return article(issue.expected);
-  if (issue.code === 'invalid_format' && 'pattern' in issue && String(issue.pattern).includes('\\$\\{')) return 'a ${...} placeholder';
   if (issue.code === 'invalid_format') return issue.message.replace(/^Invalid string: /, '').replace(/^expected /, '');
   if (issue.code === 'invalid_value') return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   const unit = 'origin' in issue && issue.origin === 'string' ? ' characters' : 'origin' in issue && issue.origin === 'array' ? ' entries' : '';
