@@ -21,7 +21,10 @@ typedef int(__cdecl *format_fn)(char *, size_t, const char *, va_list);
 
 static format_fn g_format;
 
-/* Wine's vDbgPrintExWithPrefix, with the debug event's part replaced by the line. */
+/*
+ * Wine's vDbgPrintExWithPrefix, with the debug event's part replaced by the line. What faults there (a NULL
+ * prefix, a bad %s argument) faults here too, in the same C library functions, called from the driver.
+ */
 static ULONG print(const char *prefix, ULONG level, const char *fmt, va_list args)
 {
     ULONG mask = level <= 31 ? 1u << level : level;
@@ -63,7 +66,7 @@ static ULONG NTAPI hook_vDbgPrintEx(ULONG id, ULONG level, const char *fmt, va_l
 static ULONG NTAPI hook_vDbgPrintExWithPrefix(const char *prefix, ULONG id, ULONG level, const char *fmt, va_list args)
 {
     (void)id;
-    return print(prefix ? prefix : "", level, fmt, args);
+    return print(prefix, level, fmt, args);
 }
 
 /* The function's first bytes become `jmp [rip+0]` and the hook's address: 14 bytes, each export is longer. */

@@ -2,7 +2,8 @@
  * lab-prints.dll under real Wine: a driver host writes its DbgPrint lines itself, the very lines lab-monitor
  * writes without it (from a debug event per DbgPrint), under a token of their own. The fixture prints a
  * 2,000-character line (cut at 512 bytes, "at least 1,024" printed), a line in three calls, DbgPrintEx at
- * the error level and at the info level (not for a debugger), and vDbgPrintExWithPrefix.
+ * the error level and at the info level (not for a debugger), and vDbgPrintExWithPrefix; and a DbgPrint whose
+ * %s argument points nowhere, which faults while it is formatted, in the DLL's call as in Wine's.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,20 +21,23 @@ const PRINT_TOKEN = 'fedcba9876543210';
 const ioctl = (n: number): GuestStep => ({ kind: 'ioctl', slot: 0, code: 0x00220000 + ((0x800 + n) << 2), outLength: 0, input: { pattern: new Uint8Array(0), length: 0, nullPointer: true } });
 
 const prefixes: FreshPrefix[] = [];
-let plan: string;
+/** A plan of one case: open the fixture's device, then the IOCTLs `ns`. */
+const planOf = (...ns: number[]) =>
+  encodePlanText({ device: '\\\\.\\lab_fixture', driver: { service: 'labfixture', imagePath: 'C:\\lab\\long-dbgprint.sys' } }, [
+    { index: 0, id: 'prints', steps: [{ kind: 'open', slot: 0, access: 'rw' }, ...ns.map(ioctl)] },
+  ]);
 
 beforeAll(async () => {
   await build(['guest', 'monitor', 'fixtures']);
-  plan = encodePlanText({ device: '\\\\.\\lab_fixture', driver: { service: 'labfixture', imagePath: 'C:\\lab\\long-dbgprint.sys' } }, [
-    { index: 0, id: 'prints', steps: [{ kind: 'open', slot: 0, access: 'rw' }, ioctl(1), ioctl(2), ioctl(3)] },
-  ]);
 }, 300_000);
 afterAll(async () => {
   for (const prefix of prefixes) await prefix.dispose();
 });
 
-/** One watched session, as the Wine target starts it; the host and print events, and the guest runner's end. */
-async function session(prints: boolean): Promise<{ host?: Extract<MonitorEvent, { t: 'host' }>; own: PrintEvent[]; bad: string[]; printed: Array<Omit<PrintEvent, 'pid' | 'tid'>>; ended: boolean }> {
+type Session = { host?: Extract<MonitorEvent, { t: 'host' }>; own: PrintEvent[]; bad: string[]; printed: Array<Omit<PrintEvent, 'pid' | 'tid'>>; events: MonitorEvent[]; ended: boolean };
+
+/** One watched session of `plan`, as the Wine target starts it: the monitor's events, the prints, the runner's end. */
+async function session(prints: boolean, plan: string): Promise<Session> {
   const args = ['--token', TOKEN, '--anchor', 'C:\\lab\\lab-anchor.sys', ...(prints ? ['--prints', 'C:\\lab\\lab-prints.dll', '--print-token', PRINT_TOKEN] : []), '--service', 'labfixture', '--runner-debug', WINE_DEBUG_CHANNELS, '--', 'C:\\lab\\lab-guest.exe', 'C:\\lab\\plan.txt'];
   // A clean prefix each, as the Wine target gives every session (the monitor's anchor service is new in it).
   const prefix = await freshPrefix();
@@ -45,10 +49,12 @@ async function session(prints: boolean): Promise<{ host?: Extract<MonitorEvent, 
   const own: PrintEvent[] = [];
   const bad: string[] = [];
   const all: PrintEvent[] = [];
+  const events: MonitorEvent[] = [];
   for (const line of run.stderr.split('\n')) {
     const event = parseMonitorLine(line, TOKEN);
     const hostPrint = parseHostPrintLine(line, PRINT_TOKEN);
     for (const e of [event, hostPrint]) if (e?.t === 'bad') bad.push(e.text);
+    if (event && event.t !== 'bad') events.push(event);
     if (event?.t === 'host') host = event;
     if (event?.t === 'print') all.push(event);
     if (hostPrint?.t === 'print') {
@@ -58,13 +64,14 @@ async function session(prints: boolean): Promise<{ host?: Extract<MonitorEvent, 
   }
   // What was printed, in order, without who printed it (the hosts' pids and tids differ between sessions).
   const printed = all.map(({ pid: _pid, tid: _tid, ...rest }) => rest);
-  return { ...(host ? { host } : {}), own, bad, printed, ended: run.stdout.includes('"t":"end"') };
+  return { ...(host ? { host } : {}), own, bad, printed, events, ended: run.stdout.includes('"t":"end"') };
 }
 
 describe('lab-prints.dll', () => {
   it('the host writes every DbgPrint line itself, the same lines as the debug events give, under the prints\' token', async () => {
-    const viaHost = await session(true);
-    const viaEvents = await session(false);
+    const plan = planOf(1, 2, 3);
+    const viaHost = await session(true, plan);
+    const viaEvents = await session(false, plan);
     expect(viaHost.ended && viaEvents.ended).toBe(true);
     expect(viaHost.bad).toEqual([]);
     expect(viaHost.host?.prints).toBe('host');
@@ -84,5 +91,24 @@ describe('lab-prints.dll', () => {
       { t: 'print', text: 'long-dbgprint: a prefix and 3\n', bytes: 30 },
     ]);
     expect(viaEvents.printed).toEqual(viaHost.printed);
+  }, 180_000);
+
+  it("a DbgPrint that faults while it is formatted is the driver's fault, at the same place, its frames down to the driver", async () => {
+    const plan = planOf(4);
+    const faults: unknown[] = [];
+    for (const prints of [true, false]) {
+      const { host, events } = await session(prints, plan);
+      expect(host?.prints).toBe(prints ? 'host' : 'debug-event');
+      const fault = events.find((e) => e.t === 'fault');
+      expect(fault).toMatchObject({ t: 'fault', code: 0xc0000005, module: 'ntdll.dll' });
+      if (fault) faults.push({ ...fault, pid: 0, tid: 0 });
+      // Innermost first: ntdll's formatting, then the print functions (the DLL's, or Wine's in ntdll), then the driver.
+      const modules = events.flatMap((e) => (e.t === 'frame' ? [e.module] : []));
+      const driver = modules.indexOf('long-dbgprint.sys');
+      expect(driver).toBeGreaterThan(0);
+      expect(new Set(modules.slice(0, driver))).toEqual(new Set(prints ? ['ntdll.dll', 'lab-prints.dll'] : ['ntdll.dll']));
+      expect(events.some((e) => e.t === 'exit')).toBe(true);
+    }
+    expect(faults[0]).toEqual(faults[1]);
   }, 180_000);
 });
