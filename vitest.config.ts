@@ -19,7 +19,10 @@ const NEVER = ['lab/dist/**', 'node_modules/**'];
 
 // The tiers that run drivers build the test inputs first (lab/testing/build-test-inputs.ts).
 const INPUTS = ['lab/testing/test-tmpdir.ts', 'lab/testing/build-test-inputs.ts'];
-const tier = (name: string, include: string[], exclude: string[] = [], globalSetup?: string[]) => ({ extends: true as const, test: { name, include, exclude: [...NEVER, ...exclude], ...(globalSetup ? { globalSetup } : {}) } });
+const tier = (name: string, include: string[], exclude: string[] = [], globalSetup?: string[]) => ({
+  extends: true as const,
+  test: { name, include, exclude: [...NEVER, ...exclude], ...(globalSetup ? { globalSetup } : {}) },
+});
 
 export default defineConfig({
   test: {
@@ -30,6 +33,11 @@ export default defineConfig({
     // TMPDIR takes what the programs under test leave there, and goes when the run ends.
     setupFiles: ['lab/testing/remove-temp-dirs.ts'],
     globalSetup: ['lab/testing/test-tmpdir.ts'],
-    projects: [tier('unit', ALL, [...WINE, ...SSH, ...BROWSER]), tier('wine', WINE, [...SSH, ...BROWSER], INPUTS), tier('ssh', SSH, [], INPUTS), tier('browser', BROWSER)],
+    projects: [
+      tier('unit', ALL, [...WINE, ...SSH, ...BROWSER]),
+      tier('wine', WINE, [...SSH, ...BROWSER], INPUTS),
+      tier('ssh', SSH, [], INPUTS),
+      tier('browser', BROWSER),
+    ],
   },
 });

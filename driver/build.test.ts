@@ -65,7 +65,9 @@ describe('make -C driver', () => {
       const { stdout } = await make(['-n', `BUILD=${dir}/build`, '-W', join(DRIVER_DIR, header)]);
       return [...stdout.matchAll(/ -o (\S+\.o) /g)].map((m) => m[1]!.replace(`${dir}/build/obj/`, '')).sort();
     };
-    expect(await rebuilt('include/objdev.h')).toEqual(expect.arrayContaining(['client/objdev-echo.o', 'kernel/ioctl.o', 'kernel/log.o', 'kernel/message.o', 'kernel/objdev.o']));
+    expect(await rebuilt('include/objdev.h')).toEqual(
+      expect.arrayContaining(['client/objdev-echo.o', 'kernel/ioctl.o', 'kernel/log.o', 'kernel/message.o', 'kernel/objdev.o']),
+    );
     expect(await rebuilt('kernel/mutant.h')).toEqual(['kernel/ioctl.o', 'kernel/log.o', 'kernel/message.o', 'kernel/objdev.o']);
   });
 

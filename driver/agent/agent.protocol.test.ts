@@ -35,7 +35,14 @@ describe('the guest agent against what a serial line can do to frames', () => {
 
   beforeAll(async () => {
     prefix = await freshPrefix();
-    child = execa('wine', [join(BUILD, 'lab-agent.exe'), '-'], { env: wineEnv(prefix.prefix), stdin: 'pipe', stdout: 'pipe', stderr: 'ignore', buffer: false, reject: false });
+    child = execa('wine', [join(BUILD, 'lab-agent.exe'), '-'], {
+      env: wineEnv(prefix.prefix),
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'ignore',
+      buffer: false,
+      reject: false,
+    });
     const watch = new FrameDecoder();
     child.stdout!.on('data', (chunk: Buffer) => {
       for (const f of watch.push(chunk)) if (f.type === FrameType.nak) naks.push(f.payload.toString());

@@ -30,7 +30,11 @@ describe('objdev-echo.exe', () => {
       const prefix = await freshPrefix();
       prefixes.push(prefix);
       await stage(prefix.driveC, ['objdev-echo.exe', ...(image ? [image] : [])]);
-      return runGuest(prefix, commandLines.map((c) => [step.exec(c)]), image ? { image: image.split('/').pop()! } : {});
+      return runGuest(
+        prefix,
+        commandLines.map((c) => [step.exec(c)]),
+        image ? { image: image.split('/').pop()! } : {},
+      );
     };
     [noDriver, correct, readFails] = await Promise.all([
       session(undefined, [client]),

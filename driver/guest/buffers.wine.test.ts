@@ -39,7 +39,8 @@ const PAGE_NOACCESS = '0x1';
 
 describe('the buffers of every pointer kind', () => {
   it.each(['0', '4995'])('are made, long %s bytes', (len) => {
-    for (const kind of ['heap', 'null', 'invalid', 'kernel', 'unaligned', 'readonly', 'noaccess', 'pageend']) expect(fact(`${kind}/${len}`, 'made'), kind).toBe('1');
+    for (const kind of ['heap', 'null', 'invalid', 'kernel', 'unaligned', 'readonly', 'noaccess', 'pageend'])
+      expect(fact(`${kind}/${len}`, 'made'), kind).toBe('1');
   });
 
   it('heap: readable, filled with the pattern, guarded; damage to the guard is seen once and the guard set again', () => {
@@ -69,7 +70,11 @@ describe('the buffers of every pointer kind', () => {
   });
 
   it('guardPage: the buffer ends exactly where a page that is not committed begins', () => {
-    expect([fact('pageend/4995', 'ends-on-page'), fact('pageend/4995', 'start'), fact('pageend/4995', 'after')]).toEqual(['1', `state=commit protect=${PAGE_READWRITE}`, 'state=reserve protect=0x0']);
+    expect([fact('pageend/4995', 'ends-on-page'), fact('pageend/4995', 'start'), fact('pageend/4995', 'after')]).toEqual([
+      '1',
+      `state=commit protect=${PAGE_READWRITE}`,
+      'state=reserve protect=0x0',
+    ]);
     expect([fact('pageend/4995', 'filled'), fact('pageend/4995', 'guarded')]).toEqual(['1', '0']);
     expect(fact('pageend/0', 'ends-on-page')).toBe('1');
   });

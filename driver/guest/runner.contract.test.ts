@@ -42,7 +42,7 @@ const cases: Array<Omit<GuestCase, 'index'>> = [
   { id: 'reflect-1025-rejected', steps: [open(), reflect(text('keep')), reflect(kilobyte, 1025), read(1024)] },
   { id: 'read-lengths', steps: [open(), reflect(text('hello,world')), read(10), read(11), read(12), read(0), read(65536)] },
   { id: 'binary-safe', steps: [open(), reflect(allBytes), read(1024)] },
-  { id: 'unknown-codes', steps: [open(), ioctl(0x0022e000), ioctl(0x0022e00c), ioctl(0x0022e007, 16), ioctl(0x0022e004 & ~3 | 2)] },
+  { id: 'unknown-codes', steps: [open(), ioctl(0x0022e000), ioctl(0x0022e00c), ioctl(0x0022e007, 16), ioctl((0x0022e004 & ~3) | 2)] },
   { id: 'access', steps: [open(0), reflect(text('rw')), open(1, 'r'), reflect(text('r'), 1, 1), read(16, 1), open(2, 'none'), read(16, 2), read(16)] },
   { id: 'two-handles', steps: [open(0), open(1), reflect(text('shared'), 6, 0), read(64, 1), { kind: 'close', slot: 0 }, read(64, 1)] },
   {
@@ -53,10 +53,7 @@ const cases: Array<Omit<GuestCase, 'index'>> = [
         kind: 'par',
         threads: 4,
         iterations: 50,
-        steps: [
-          { kind: 'ioctl', slot: 0, code: REFLECT, input: { pattern: text('A'), length: 8, perThread: true }, outLength: 0 },
-          read(1024),
-        ],
+        steps: [{ kind: 'ioctl', slot: 0, code: REFLECT, input: { pattern: text('A'), length: 8, perThread: true }, outLength: 0 }, read(1024)],
       },
     ],
   },
@@ -366,10 +363,7 @@ describe('debug markers and log offsets', () => {
     const [from, to] = seed as [number, number];
     expect(from).toBeGreaterThan(0); // DriverEntry logged before the first case
     const slice = log.subarray(from, to).toString('latin1').trimEnd().split('\n');
-    expect(slice).toEqual([
-      'objdev: IOCTL REFLECT in=11 out=0 status=0x00000000 info=0',
-      'objdev: IOCTL READ in=0 out=1024 status=0x00000000 info=11',
-    ]);
+    expect(slice).toEqual(['objdev: IOCTL REFLECT in=11 out=0 status=0x00000000 info=0', 'objdev: IOCTL READ in=0 out=1024 status=0x00000000 info=11']);
     expect(caseEvent('quiet').log?.[0]).toBe(caseEvent('quiet').log?.[1]);
     // Nothing happens between cases: each begins where the previous one ended.
     const all = eventsOf(run, 'case');

@@ -136,7 +136,11 @@ describe('a hostile plan', () => {
 
   it('runs a 16 MiB input and a 16 MiB output buffer (the driver answers 87 to the input)', () => {
     expect(stepsOf(0)[0]).toEqual({ kind: 'open', error: 0, status: 0 });
-    expect(stepsOf(0).slice(1).map((s) => [s.error, s.bytesReturned, s.guardDamaged])).toEqual([
+    expect(
+      stepsOf(0)
+        .slice(1)
+        .map((s) => [s.error, s.bytesReturned, s.guardDamaged]),
+    ).toEqual([
       [87, 0, false],
       [0, 0, false],
     ]);
@@ -229,7 +233,8 @@ describe('hostile uses of required, fresh and workdir', () => {
   beforeAll(async () => {
     hostile = await runGuest(prefix, `${lines.join('\n')}\n`, { timeoutMs: 60_000 });
   }, 90_000);
-  const of = (index: number) => hostile.events.filter((e): e is Extract<GuestEvent, { t: 'case' | 'case-error' }> => (e.t === 'case' || e.t === 'case-error') && e.index === index);
+  const of = (index: number) =>
+    hostile.events.filter((e): e is Extract<GuestEvent, { t: 'case' | 'case-error' }> => (e.t === 'case' || e.t === 'case-error') && e.index === index);
 
   it.each<[number, string, number]>([
     [0, "option 'required' is given twice", 6],
@@ -246,7 +251,14 @@ describe('hostile uses of required, fresh and workdir', () => {
   it('runs what is well-formed: a fresh case, a required open that stops its case, and a fresh load after it', () => {
     expect(hostile.exitCode).toBe(0);
     expect(of(4)[0]).toMatchObject({ t: 'case', fresh: { why: 'asked', error: 0 }, steps: [{ error: 0 }, { error: 0 }] });
-    expect(of(5)[0]).toMatchObject({ t: 'case', stopped: 1, steps: [{ kind: 'unload', error: 0 }, { kind: 'open', error: 2 }] });
+    expect(of(5)[0]).toMatchObject({
+      t: 'case',
+      stopped: 1,
+      steps: [
+        { kind: 'unload', error: 0 },
+        { kind: 'open', error: 2 },
+      ],
+    });
     expect(of(6)[0]).toMatchObject({ t: 'case', fresh: { why: 'device-gone', after: 'required-on-a-missing-device' }, steps: [{ error: 0 }] });
     expect(hostile.events.at(-1)).toEqual({ t: 'end', cases: 7 });
   });
@@ -261,7 +273,10 @@ describe('hostile uses of the words for real drivers', () => {
     ['ioctl 0 0x1 0 0 x: in=null in=null', "option 'in' is given twice"],
     ['ioctl 0 0x1 4 0 - in=kernel', "the payload '-' is a NULL pointer already: it takes no other pointer kind"],
     ['ioctl 0 0x1 0 0 x: async=16', "async slot '16' is out of range (0..15)"],
-    ['ioctl 0 0x1 0 0 x: offset=1', "unknown option 'offset=1' (expected 'ioctl <slot> <code> <inLen> <outLen> <payload> [fill=<hex>] [in=<ptr>] [out=<ptr>] [async=<n>]')"],
+    [
+      'ioctl 0 0x1 0 0 x: offset=1',
+      "unknown option 'offset=1' (expected 'ioctl <slot> <code> <inLen> <outLen> <payload> [fill=<hex>] [in=<ptr>] [out=<ptr>] [async=<n>]')",
+    ],
     ['read 0', "expected 'read <slot> <length> [offset=<n>] [fill=<hex>] [buf=<ptr>] [async=<n>]'"],
     ['read 0 16 in=null', "unknown option 'in=null' (expected 'read <slot> <length> [offset=<n>] [fill=<hex>] [buf=<ptr>] [async=<n>]')"],
     ['read 0 16 offset=9007199254740992', "offset '9007199254740992' is out of range (0..9007199254740991)"],
@@ -273,7 +288,10 @@ describe('hostile uses of the words for real drivers', () => {
     ['open 0 rw share=rr', "bad share 'rr' (r, w, d once each, or none)"],
     ['open 0 rw disposition=replace', "bad disposition 'replace'"],
     ['open 0 rw path=00', 'the path is empty, has a NUL byte or is not UTF-8'],
-    ['open 0 rw required=1', "unknown option 'required=1' (expected 'open <slot> <access> [required] [overlapped] [path=<hex>] [device=<hex>] [share=<rwd>] [disposition=<word>]')"],
+    [
+      'open 0 rw required=1',
+      "unknown option 'required=1' (expected 'open <slot> <access> [required] [overlapped] [path=<hex>] [device=<hex>] [share=<rwd>] [disposition=<word>]')",
+    ],
     ['exec 10 78 env=3d31', 'env entry 1 is not NAME=VALUE'],
     ['exec 10 78 env=413d31003d32', 'env entry 2 is not NAME=VALUE'],
     ['exec 10 78 cwd=', "option 'cwd' has no value"],
@@ -306,14 +324,22 @@ describe('hostile uses of the words for real drivers', () => {
   it('refuses inside par what only a case may do', () => {
     parCases.forEach(([, error], i) => {
       const index = bad.length + i;
-      expect(hostile.events.filter((e) => e.t === 'case-error' && e.index === index)).toEqual([{ t: 'case-error', index, id: `par-${i}`, error, line: 3 + 3 * bad.length + 5 * i + 3 }]);
+      expect(hostile.events.filter((e) => e.t === 'case-error' && e.index === index)).toEqual([
+        { t: 'case-error', index, id: `par-${i}`, error, line: 3 + 3 * bad.length + 5 * i + 3 },
+      ]);
     });
   });
 
   it('runs the well-formed case after them: objdev answers a read with 1 (it has no IRP_MJ_READ)', () => {
     expect(hostile.exitCode).toBe(0);
     const ok = hostile.events.find((e) => e.t === 'case' && e.index === last);
-    expect(ok).toMatchObject({ steps: [{ kind: 'open', error: 0 }, { kind: 'ioctl', error: 0 }, { kind: 'read', error: 1 }] });
+    expect(ok).toMatchObject({
+      steps: [
+        { kind: 'open', error: 0 },
+        { kind: 'ioctl', error: 0 },
+        { kind: 'read', error: 1 },
+      ],
+    });
     expect(hostile.events.at(-1)).toEqual({ t: 'end', cases: last + 1 });
   });
 });

@@ -159,9 +159,7 @@ describe('the runner for real drivers, under Wine', () => {
     for (const step of s) expect((step as IoctlOutcome).error, JSON.stringify(step)).not.toBeNull();
     // The readable kinds give the output back; the others show none.
     const outs = s.slice(2 + POINTERS.length, 2 + 2 * POINTERS.length).map((o) => [(o as IoctlOutcome).error, text(o)]);
-    expect(outs).toEqual(
-      POINTERS.map((p) => (['heap', 'unaligned', 'pageend'].includes(p) ? [0, 'xfer:hello'] : [1784, ''])),
-    );
+    expect(outs).toEqual(POINTERS.map((p) => (['heap', 'unaligned', 'pageend'].includes(p) ? [0, 'xfer:hello'] : [1784, ''])));
     expect(io(s.at(-1))).toEqual(['ioctl', 0, 0, 4, '\u0001\u0000\u0000\u0000']);
     expect(io(stepsOf(2)[1])).toEqual(['ioctl', 0, 0, 4, '\u0001\u0000\u0000\u0000']);
   });
@@ -185,7 +183,17 @@ describe('the runner for real drivers, under Wine', () => {
 
   it('refuses what cannot be asked, step by step, and runs the rest', () => {
     expect(stepsOf(4).slice(2)).toEqual([
-      { kind: 'wait', error: null, status: null, bytesReturned: 0, elapsedUs: 0, output: new Uint8Array(0), outputTruncated: false, guardDamaged: false, refused: 'async slot 5 holds no request' },
+      {
+        kind: 'wait',
+        error: null,
+        status: null,
+        bytesReturned: 0,
+        elapsedUs: 0,
+        output: new Uint8Array(0),
+        outputTruncated: false,
+        guardDamaged: false,
+        refused: 'async slot 5 holds no request',
+      },
       { kind: 'cancel', error: null, status: null, refused: 'async slot 5 holds no request' },
       expect.objectContaining({ kind: 'ioctl', error: null, refused: 'slot 0 was not opened overlapped' }),
       expect.objectContaining({ kind: 'ioctl', error: null, refused: 'slot 2 holds no handle' }),
@@ -252,7 +260,13 @@ describe('a request the driver never lets go', () => {
   it('is left its memory at the end of the case, named in the case line; the next case runs', () => {
     expect(stubborn.exitCode).toBe(0);
     const held = eventsOf(stubborn, 'case').find((e) => e.index === 0);
-    expect(held).toMatchObject({ steps: [{ kind: 'open', error: 0 }, { kind: 'ioctl', error: 997, status: 0x103 }], pending: [4] });
+    expect(held).toMatchObject({
+      steps: [
+        { kind: 'open', error: 0 },
+        { kind: 'ioctl', error: 997, status: 0x103 },
+      ],
+      pending: [4],
+    });
     expect(eventsOf(stubborn, 'case').find((e) => e.index === 1)).toMatchObject({ steps: [{ error: 0 }, { error: 0 }] });
     expect(stubborn.events.at(-1)).toEqual({ t: 'end', cases: 2 });
   });

@@ -102,10 +102,7 @@ describe('a required open that fails', () => {
     const run = await runGuest(prefix, plan);
     expect(run.exitCode).toBe(0);
     const [first, second, third] = eventsOf(run, 'case');
-    expect(first?.steps).toEqual([
-      expect.objectContaining({ kind: 'unload', error: 0 }),
-      { kind: 'open', error: 2, status: 0xc0000034 },
-    ]);
+    expect(first?.steps).toEqual([expect.objectContaining({ kind: 'unload', error: 0 }), { kind: 'open', error: 2, status: 0xc0000034 }]);
     expect(first?.stopped).toBe(1);
     // The case after it starts on a fresh load.
     expect(second?.fresh).toMatchObject({ why: 'device-gone', open: 2, after: 'unload-then-open', error: 0 });
@@ -122,7 +119,7 @@ describe('a required open that fails', () => {
 });
 
 describe('a fresh load', () => {
-  it('that fails runs none of the case\'s steps and says why; the next case tries again', async () => {
+  it("that fails runs none of the case's steps and says why; the next case tries again", async () => {
     const plan = [
       HEADER,
       `case 0 remove-the-image\nunload objdev\n${EXEC('cmd.exe /c del C:\\lab\\objdev.sys')}\nend`,
@@ -157,7 +154,7 @@ describe('a fresh load', () => {
     expect(cases[2]).toMatchObject({ fresh: { why: 'device-gone', open: 3, error: 6 }, steps: [] });
   }, 60_000);
 
-  it('needs the header\'s driver line: without one, `fresh` is a case error', async () => {
+  it("needs the header's driver line: without one, `fresh` is a case error", async () => {
     const run = await runGuest(prefix, 'lab-plan 1\ndevice \\\\.\\object_device\ncase 0 alone fresh\nsleep 0\nend\n');
     expect(eventsOf(run, 'case-error')).toEqual([
       { t: 'case-error', index: 0, id: 'alone', error: "'fresh' needs the header's 'driver' line (it names the image to load again)", line: 3 },
@@ -166,11 +163,15 @@ describe('a fresh load', () => {
 });
 
 describe('exec steps', () => {
-  it('start in the header\'s workdir, the folder the files were deployed to', async () => {
+  it("start in the header's workdir, the folder the files were deployed to", async () => {
     const run = await runGuest(prefix, `lab-plan 1\ndevice \\\\.\\object_device\nworkdir C:\\lab\ncase 0 where\n${EXEC('cmd.exe /c cd')}\nend\n`);
     const [where] = eventsOf(run, 'case');
     const out = where?.steps[0];
     expect(out?.kind).toBe('exec');
-    expect(Buffer.from(out?.kind === 'exec' ? out.output : []).toString().trim()).toBe('C:\\lab');
+    expect(
+      Buffer.from(out?.kind === 'exec' ? out.output : [])
+        .toString()
+        .trim(),
+    ).toBe('C:\\lab');
   }, 60_000);
 });

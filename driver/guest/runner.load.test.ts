@@ -27,17 +27,21 @@ describe('a driver that does not load', () => {
     ['an image path that does not exist', 'missing.sys', 1114],
     ['a file that is not PE', 'text.sys', 1114],
     ['a user-mode program', 'user-mode.sys', 1053],
-  ])('%s: the load line says why, no case runs, exit 3', async (_name, image, error) => {
-    const run = await runGuest(prefix, withImage(image), {
-      files: { 'text.sys': 'not a driver\n', 'user-mode.sys': await readFile(RUNNER) },
-      timeoutMs: 60_000,
-    });
-    expect(run.exitCode).toBe(3);
-    expect(run.events.map((e) => e.t)).toEqual(['hello', 'load']);
-    expect(run.events[1]).toMatchObject({ t: 'load', service: 'objdev', error });
-    const load = run.events[1] as { message: string };
-    expect(load.message.length).toBeGreaterThan(5); // Windows' text for the error, e.g. "DLL initialization failed."
-  }, 60_000);
+  ])(
+    '%s: the load line says why, no case runs, exit 3',
+    async (_name, image, error) => {
+      const run = await runGuest(prefix, withImage(image), {
+        files: { 'text.sys': 'not a driver\n', 'user-mode.sys': await readFile(RUNNER) },
+        timeoutMs: 60_000,
+      });
+      expect(run.exitCode).toBe(3);
+      expect(run.events.map((e) => e.t)).toEqual(['hello', 'load']);
+      expect(run.events[1]).toMatchObject({ t: 'load', service: 'objdev', error });
+      const load = run.events[1] as { message: string };
+      expect(load.message.length).toBeGreaterThan(5); // Windows' text for the error, e.g. "DLL initialization failed."
+    },
+    60_000,
+  );
 
   it('deletes the service it made (unloading it afterwards finds no service: 1060)', async () => {
     const failed = await runGuest(prefix, withImage('missing.sys'));
@@ -53,7 +57,13 @@ describe('a driver that does not load', () => {
     const plan = `lab-plan 1\n${DEVICE}\ndriver objdev C:\\lab\\objdev.sys\ncase 0 again\nload objdev\nopen 0 rw\nend\n`;
     const run = await runGuest(prefix, plan);
     expect(run.exitCode).toBe(0);
-    expect(run.events[3]).toMatchObject({ t: 'case', steps: [{ kind: 'load', service: 'objdev', error: 0 }, { kind: 'open', error: 0 }] });
+    expect(run.events[3]).toMatchObject({
+      t: 'case',
+      steps: [
+        { kind: 'load', service: 'objdev', error: 0 },
+        { kind: 'open', error: 0 },
+      ],
+    });
     expect(run.events.at(-2)).toMatchObject({ t: 'unload', error: 0, openAfter: 2 });
   }, 60_000);
 

@@ -57,11 +57,15 @@ describe('a plan that cannot be read', () => {
     ['a driver line without an image', `lab-plan 1\n${DEVICE}\ndriver objdev\n`, "'driver' needs a service name and an image path", 3],
     ['a workdir line without a path', `lab-plan 1\n${DEVICE}\nworkdir\n`, "'workdir' needs a path", 3],
     ['two workdir lines', `lab-plan 1\n${DEVICE}\nworkdir C:\\a\nworkdir C:\\b\n`, "a second 'workdir' line", 4],
-  ])('%s: plan-error and exit 2', async (_name, plan, error, line) => {
-    const run = await runGuest(prefix, plan);
-    expect(run.exitCode).toBe(2);
-    expect(run.events).toEqual([expect.objectContaining({ t: 'hello' }), { t: 'plan-error', error: expect.stringContaining(error), line }]);
-  }, 60_000);
+  ])(
+    '%s: plan-error and exit 2',
+    async (_name, plan, error, line) => {
+      const run = await runGuest(prefix, plan);
+      expect(run.exitCode).toBe(2);
+      expect(run.events).toEqual([expect.objectContaining({ t: 'hello' }), { t: 'plan-error', error: expect.stringContaining(error), line }]);
+    },
+    60_000,
+  );
 
   it('a plan file that does not exist: plan-error with the Win32 error, exit 2', async () => {
     const run = await runGuest(prefix, null, { args: ['C:\\lab\\nowhere.txt'] });

@@ -90,7 +90,10 @@ export async function runGuest(prefix: FreshPrefix, cases: GuestStep[][], option
   );
   await writeFile(join(prefix.driveC, 'lab', 'plan.txt'), plan);
   const run = await runInWine(prefix.prefix, 'C:\\lab\\lab-guest.exe', ['C:\\lab\\plan.txt'], options.timeoutMs ?? 60_000);
-  const events = run.stdout.split('\n').filter((line) => line.startsWith('{')).map(decodeGuestLine);
+  const events = run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map(decodeGuestLine);
   const result: GuestRun = {
     ...run,
     events,

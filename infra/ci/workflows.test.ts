@@ -22,9 +22,7 @@ interface Workflow {
 const dir = import.meta.dirname;
 const workflows = async () =>
   Promise.all(
-    (await readdir(dir))
-      .filter((f) => f.endsWith('.yml'))
-      .map(async (f) => ({ file: f, wf: parse(await readFile(join(dir, f), 'utf8')) as Workflow })),
+    (await readdir(dir)).filter((f) => f.endsWith('.yml')).map(async (f) => ({ file: f, wf: parse(await readFile(join(dir, f), 'utf8')) as Workflow })),
   );
 
 /** Every `npx lab ...` command in a step's shell script, cut at the first shell operator, split into words. */
@@ -33,7 +31,10 @@ function labInvocations(script: string): string[][] {
   for (const line of script.split('\n')) {
     const at = line.indexOf('npx lab ');
     if (at < 0) continue;
-    const command = line.slice(at + 'npx lab '.length).replace(/\$\{\{[^}]*\}\}/g, '1').split(/\s(?:\|\||&&|;|\||>)\s?/)[0]!;
+    const command = line
+      .slice(at + 'npx lab '.length)
+      .replace(/\$\{\{[^}]*\}\}/g, '1')
+      .split(/\s(?:\|\||&&|;|\||>)\s?/)[0]!;
     found.push(command.match(/"[^"]*"|'[^']*'|\S+/g)!.map((w) => w.replace(/^["']|["']$/g, '')));
   }
   return found;
@@ -67,7 +68,8 @@ function check(words: string[]): string[] {
   const args = command.registeredArguments;
   const min = args.filter((a) => a.required).length;
   const max = args.some((a) => a.variadic) ? Infinity : args.length;
-  if (positional.length < min || positional.length > max) problems.push(`lab ${name} takes ${min}..${max} arguments, got ${positional.length}: ${positional.join(' ')}`);
+  if (positional.length < min || positional.length > max)
+    problems.push(`lab ${name} takes ${min}..${max} arguments, got ${positional.length}: ${positional.join(' ')}`);
   return problems;
 }
 

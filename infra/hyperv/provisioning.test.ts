@@ -32,7 +32,9 @@ describe('infra/hyperv provisioning scripts (parsed, not run)', () => {
     expect(text).toMatch(/if \(\$existing\.Count -eq 0\) \{[\s\S]*New-VM @common/);
     expect(text).toMatch(/Generation = 2/);
     expect(text).toMatch(/if \(\$firmware\.SecureBoot -ne 'Off'\) \{[\s\S]*Set-VMFirmware -VM \$vm -EnableSecureBoot Off/);
-    expect(text).toMatch(/if \(\$vm\.CheckpointType -ne 'Standard' -or \$vm\.AutomaticCheckpointsEnabled\) \{[\s\S]*-CheckpointType Standard -AutomaticCheckpointsEnabled \$false/);
+    expect(text).toMatch(
+      /if \(\$vm\.CheckpointType -ne 'Standard' -or \$vm\.AutomaticCheckpointsEnabled\) \{[\s\S]*-CheckpointType Standard -AutomaticCheckpointsEnabled \$false/,
+    );
   });
 
   it('configure-lab-guest.ps1: test signing, Debug Print Filter, crash dumps, OpenSSH with the lab key; each read before it is written', async () => {
@@ -52,6 +54,8 @@ describe('infra/hyperv provisioning scripts (parsed, not run)', () => {
     expect(provision).toMatch(/Restart-VM -VM \$vm -Force -Wait -For Heartbeat/);
     const checkpoint = await read('new-lab-checkpoint.ps1');
     expect(checkpoint).toMatch(/until \(\(\$ready -and \$ips\.Count -gt 0\) -or/);
-    expect(checkpoint).toMatch(/foreach \(\$checkpoint in \$old\) \{[\s\S]*Remove-VMCheckpoint[\s\S]*\}\r?\nCheckpoint-VM -VM \$vm -SnapshotName \$CheckpointName/);
+    expect(checkpoint).toMatch(
+      /foreach \(\$checkpoint in \$old\) \{[\s\S]*Remove-VMCheckpoint[\s\S]*\}\r?\nCheckpoint-VM -VM \$vm -SnapshotName \$CheckpointName/,
+    );
   });
 });

@@ -35,7 +35,15 @@ async function guestLines(template: string, suite: string, files: string[]): Pro
   const out = await mkdtemp(join(tmpdir(), 'lab-bench-decode-'));
   try {
     await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', suite, '--reporter', 'json', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
-    const runner = await execa(join(ROOT, 'lab', 'bench', 'in-fresh-prefix.sh'), [template, join(BUILD, 'lab-guest.exe'), ...files, join(out, 'plan.txt'), '--', 'C:\\lab\\lab-guest.exe', 'C:\\lab\\plan.txt']);
+    const runner = await execa(join(ROOT, 'lab', 'bench', 'in-fresh-prefix.sh'), [
+      template,
+      join(BUILD, 'lab-guest.exe'),
+      ...files,
+      join(out, 'plan.txt'),
+      '--',
+      'C:\\lab\\lab-guest.exe',
+      'C:\\lab\\plan.txt',
+    ]);
     const lines = runner.stdout.split('\n').filter((line) => line !== '');
     if (!lines.at(-1)?.startsWith('{"t":"end"')) throw new Error(`the guest runner did not finish ${suite}'s plan: ${lines.at(-1) ?? '(no output)'}`);
     return lines;

@@ -33,7 +33,11 @@ interface Timed {
 async function labRun(args: string[], env: Record<string, string> = {}): Promise<Timed> {
   const out = await mkdtemp(join(tmpdir(), 'lab-bench-'));
   const start = performance.now();
-  const result = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', ...args, '--out', out], { cwd: ROOT, reject: false, env: { CI: '1', ...env } });
+  const result = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', ...args, '--out', out], {
+    cwd: ROOT,
+    reject: false,
+    env: { CI: '1', ...env },
+  });
   const wallMs = performance.now() - start;
   if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`lab run ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
   const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as RunReport;
@@ -86,7 +90,18 @@ async function echoSection(): Promise<Record<string, unknown>> {
     `warm / floor = ${(warmMs / floorMs).toFixed(2)}`,
   ];
   process.stdout.write(`${rows.join('\n')}\n`);
-  return { cases, runs: RUNS, warmMs, warmRunsMs: warm.map((w) => w.wallMs), coldMs: cold.wallMs, coldTimings: cold.report?.timings, floorMs, floorRunsMs: floor, ratio: warmMs / floorMs, phaseMedianMs: phaseMedian };
+  return {
+    cases,
+    runs: RUNS,
+    warmMs,
+    warmRunsMs: warm.map((w) => w.wallMs),
+    coldMs: cold.wallMs,
+    coldTimings: cold.report?.timings,
+    floorMs,
+    floorRunsMs: floor,
+    ratio: warmMs / floorMs,
+    phaseMedianMs: phaseMedian,
+  };
 }
 
 /** The echo suite on 1 and 2 workers (2 Wine prefixes at once). */
@@ -99,7 +114,9 @@ async function workersSection(): Promise<Record<string, unknown>> {
     two.push((await labRun([...suite, '--workers', '2'])).wallMs);
   }
   const [m1, m2] = [median(one), median(two)];
-  process.stdout.write(`| echo suite | wall, median of ${RUNS} |\n|---|---:|\n| 1 worker | ${s(m1)} |\n| 2 workers | ${s(m2)} |\n\nspeed-up = ${(m1 / m2).toFixed(2)}\n`);
+  process.stdout.write(
+    `| echo suite | wall, median of ${RUNS} |\n|---|---:|\n| 1 worker | ${s(m1)} |\n| 2 workers | ${s(m2)} |\n\nspeed-up = ${(m1 / m2).toFixed(2)}\n`,
+  );
   return { oneWorkerMs: m1, twoWorkersMs: m2, speedup: m1 / m2, oneRunsMs: one, twoRunsMs: two };
 }
 
@@ -118,21 +135,42 @@ async function generatedSuite(n: number): Promise<string> {
 async function scaleSection(): Promise<Record<string, unknown>> {
   const rows: Array<Record<string, number>> = [];
   const lines = ['| cases | workers | wall | cases/s | execute | report | orchestrator CPU per case | peak RSS |', '|---:|---:|---:|---:|---:|---:|---:|---:|'];
-  for (const [n, workers] of [[100, 1], [1000, 1], [10_000, 1], [10_000, 2]] as const) {
+  for (const [n, workers] of [
+    [100, 1],
+    [1000, 1],
+    [10_000, 1],
+    [10_000, 2],
+  ] as const) {
     const suite = await generatedSuite(n);
     const runs: Timed[] = [];
-    for (let i = 0; i < Math.min(RUNS, n >= 10_000 ? 3 : RUNS); i++) runs.push(await labRun([suite, '--reporter', 'json', 'junit', 'html', 'summary', '--workers', String(workers)]));
+    for (let i = 0; i < Math.min(RUNS, n >= 10_000 ? 3 : RUNS); i++)
+      runs.push(await labRun([suite, '--reporter', 'json', 'junit', 'html', 'summary', '--workers', String(workers)]));
     const mid = runs.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!;
     const r = mid.report!;
-    const row = { cases: n, workers, wallMs: mid.wallMs, casesPerSecond: n / (mid.wallMs / 1000), executeMs: r.timings.execute ?? 0, reportMs: r.timings.report ?? 0, cpuUsPerCase: ((r.resources?.cpuMs ?? 0) * 1000) / n, maxRssMb: r.resources?.maxRssMb ?? 0 };
+    const row = {
+      cases: n,
+      workers,
+      wallMs: mid.wallMs,
+      casesPerSecond: n / (mid.wallMs / 1000),
+      executeMs: r.timings.execute ?? 0,
+      reportMs: r.timings.report ?? 0,
+      cpuUsPerCase: ((r.resources?.cpuMs ?? 0) * 1000) / n,
+      maxRssMb: r.resources?.maxRssMb ?? 0,
+    };
     rows.push(row);
-    lines.push(`| ${n} | ${workers} | ${s(row.wallMs)} | ${row.casesPerSecond.toFixed(0)} | ${s(row.executeMs)} | ${s(row.reportMs)} | ${row.cpuUsPerCase.toFixed(0)} µs | ${row.maxRssMb} MB |`);
+    lines.push(
+      `| ${n} | ${workers} | ${s(row.wallMs)} | ${row.casesPerSecond.toFixed(0)} | ${s(row.executeMs)} | ${s(row.reportMs)} | ${row.cpuUsPerCase.toFixed(0)} µs | ${row.maxRssMb} MB |`,
+    );
   }
   // What lab adds per case, in wall time: the 10,000-case run against the floor script doing the same
   // Wine work (the plan of that run, one session, no orchestration).
   const suite = await generatedSuite(10_000);
   const planDir = await mkdtemp(join(tmpdir(), 'lab-bench-plan-'));
-  await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', suite, '--reporter', 'json', '--out', planDir], { cwd: ROOT, reject: false, env: { CI: '1' } });
+  await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', suite, '--reporter', 'json', '--out', planDir], {
+    cwd: ROOT,
+    reject: false,
+    env: { CI: '1' },
+  });
   const labJsonOnly = JSON.parse(await readFile(join(planDir, 'report.json'), 'utf8')) as RunReport;
   const template = await ensureTemplate({ cacheDir: labCacheDir() });
   const start = performance.now();
@@ -140,7 +178,10 @@ async function scaleSection(): Promise<Record<string, unknown>> {
   const floorMs = performance.now() - start;
   const labMs = labJsonOnly.durationMs;
   await rm(planDir, { recursive: true, force: true });
-  lines.push('', `10,000 cases, report.json only: lab ${s(labMs)} (run duration) against the floor ${s(floorMs)}: lab adds ${(((labMs - floorMs) * 1000) / 10_000).toFixed(0)} µs per case of wall time`);
+  lines.push(
+    '',
+    `10,000 cases, report.json only: lab ${s(labMs)} (run duration) against the floor ${s(floorMs)}: lab adds ${(((labMs - floorMs) * 1000) / 10_000).toFixed(0)} µs per case of wall time`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return { rows, floor10kMs: floorMs, lab10kJsonOnlyMs: labMs, wallOverheadUsPerCase: ((labMs - floorMs) * 1000) / 10_000 };
 }
@@ -148,7 +189,12 @@ async function scaleSection(): Promise<Record<string, unknown>> {
 /** SIGINT once `ready` matches the run's output (and again once `again` does): ms from the last signal to the exit. */
 async function interruptedRun(args: string[], ready: RegExp, again?: RegExp): Promise<{ ms: number; exitCode: number | undefined }> {
   const out = await mkdtemp(join(tmpdir(), 'lab-bench-int-'));
-  const child = execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', ...args, '--out', out], { cwd: ROOT, reject: false, buffer: false, env: { CI: '1' } });
+  const child = execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', ...args, '--out', out], {
+    cwd: ROOT,
+    reject: false,
+    buffer: false,
+    env: { CI: '1' },
+  });
   let text = '';
   let signalledAt = 0;
   const signal = () => {
@@ -213,7 +259,9 @@ async function buildSection(): Promise<Record<string, unknown>> {
   await execa('npm', ['run', '-s', 'build'], { cwd: ROOT });
   const npmMs = await time('npm', ['run', '-s', 'build']);
   const makeMs = await time('make', ['-s', '-C', 'driver']);
-  process.stdout.write(`| no-op build | median of ${RUNS} |\n|---|---:|\n| npm run build | ${Math.round(npmMs)} ms |\n| make -C driver | ${Math.round(makeMs)} ms |\n`);
+  process.stdout.write(
+    `| no-op build | median of ${RUNS} |\n|---|---:|\n| npm run build | ${Math.round(npmMs)} ms |\n| make -C driver | ${Math.round(makeMs)} ms |\n`,
+  );
   return { npmRunBuildMs: npmMs, makeMs };
 }
 
@@ -237,7 +285,15 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
   const rows: Array<{ calls: number; lab: Loop; bare: Loop; watched: Loop; events: Loop }> = [];
   const loop = async (mode: 'bare' | 'watched' | 'events', callsFile: string): Promise<Loop> => {
     const start = performance.now();
-    const run = await execa(join(ROOT, 'lab', 'bench', 'fuzz-loop.sh'), [mode, template, callsFile, BUILD, join(BUILD, 'objdev.sys'), 'objdev', '\\\\.\\object_device']);
+    const run = await execa(join(ROOT, 'lab', 'bench', 'fuzz-loop.sh'), [
+      mode,
+      template,
+      callsFile,
+      BUILD,
+      join(BUILD, 'objdev.sys'),
+      'objdev',
+      '\\\\.\\object_device',
+    ]);
     const wallMs = performance.now() - start;
     const m = /^calls \d+ us (\d+) opened \d+ failed-opens 0 ioctls \d+/m.exec(run.stdout);
     if (!m) throw new Error(`the loop (${mode}) did not make its calls: ${run.stdout} ${run.stderr}`);
@@ -247,7 +303,11 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
   const labRun = async (i: number): Promise<{ calls: number; run: Loop; out: string }> => {
     const out = join(work, `run-${i}`);
     const start = performance.now();
-    const lab = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'fuzz', 'suites/echo.yaml', '--seed', '7', '--budget', `${calls} calls`, '--no-threads', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
+    const lab = await execa(
+      'node',
+      [join(ROOT, 'lab', 'bin', 'lab.js'), 'fuzz', 'suites/echo.yaml', '--seed', '7', '--budget', `${calls} calls`, '--no-threads', '--out', out],
+      { cwd: ROOT, reject: false, env: { CI: '1' } },
+    );
     const wallMs = performance.now() - start;
     if (lab.exitCode !== 0) throw new Error(`lab fuzz exited ${lab.exitCode}: ${lab.stdout}\n${lab.stderr}`);
     const report = JSON.parse(await readFile(join(out, 'fuzz.json'), 'utf8')) as { exploration: { calls: number } };
@@ -292,7 +352,10 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
   const lines = [
     `| ${calls.toLocaleString('en')} calls, median of ${RUNS} runs | calls/s, whole command | calls/s, calls alone | DbgPrint lines captured |`,
     '|---|---:|---:|---:|',
-    ...WAYS.map((w) => `| ${names[w]} | ${median(rows.map((r) => rate(r.calls, r[w].wallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r[w].callsMs))).toFixed(0)} | ${w === 'bare' ? 'none' : median(rows.map((r) => r[w].printed ?? 0))} |`),
+    ...WAYS.map(
+      (w) =>
+        `| ${names[w]} | ${median(rows.map((r) => rate(r.calls, r[w].wallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r[w].callsMs))).toFixed(0)} | ${w === 'bare' ? 'none' : median(rows.map((r) => r[w].printed ?? 0))} |`,
+    ),
     '',
     `lab fuzz / bare loop, pair by pair: calls alone ${range(ratios('bare', 'callsMs'))}, whole command ${range(ratios('bare', 'wallMs'))}`,
     `lab fuzz / the loop with DbgPrint captured the same way: calls alone ${range(ratios('watched', 'callsMs'))}, whole command ${range(ratios('watched', 'wallMs'))}`,
@@ -300,7 +363,15 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
     `load average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  return { calls, runs: rows, loadBefore, loadAfter, ratioToBare: { calls: median(ratios('bare', 'callsMs')), wall: median(ratios('bare', 'wallMs')) }, ratioToWatched: { calls: median(ratios('watched', 'callsMs')), wall: median(ratios('watched', 'wallMs')) }, captureCost: median(ratios('bare', 'callsMs', 'watched')) };
+  return {
+    calls,
+    runs: rows,
+    loadBefore,
+    loadAfter,
+    ratioToBare: { calls: median(ratios('bare', 'callsMs')), wall: median(ratios('bare', 'wallMs')) },
+    ratioToWatched: { calls: median(ratios('watched', 'callsMs')), wall: median(ratios('watched', 'wallMs')) },
+    captureCost: median(ratios('bare', 'callsMs', 'watched')),
+  };
 }
 
 const WAYS = ['lab', 'bare', 'watched', 'events'] as const;
@@ -328,7 +399,11 @@ function markerSpanMs(log: string): number {
 /** The plan lab writes for a generated suite of n cases (for the floor script to run). */
 async function planOf(n: number): Promise<{ plan: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-bench-plan-'));
-  await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', await generatedSuite(n), '--reporter', 'json', '--out', dir], { cwd: ROOT, reject: false, env: { CI: '1' } });
+  await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', await generatedSuite(n), '--reporter', 'json', '--out', dir], {
+    cwd: ROOT,
+    reject: false,
+    env: { CI: '1' },
+  });
   return { plan: join(dir, 'plan.txt'), dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -363,7 +438,21 @@ async function monitorSection(): Promise<Record<string, unknown>> {
   const gaps: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const out = await mkdtemp(join(tmpdir(), 'lab-bench-crash-'));
-    await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'run', 'suites/echo.yaml', '--driver', join(BUILD, 'mutants', 'crash-on-length.sys'), '--reporter', 'json', '--out', out], { cwd: ROOT, reject: false, env: { CI: '1' } });
+    await execa(
+      'node',
+      [
+        join(ROOT, 'lab', 'bin', 'lab.js'),
+        'run',
+        'suites/echo.yaml',
+        '--driver',
+        join(BUILD, 'mutants', 'crash-on-length.sys'),
+        '--reporter',
+        'json',
+        '--out',
+        out,
+      ],
+      { cwd: ROOT, reject: false, env: { CI: '1' } },
+    );
     const lines = (await readFile(join(out, 'dbgview.log'), 'utf8')).split('\n');
     await rm(out, { recursive: true, force: true });
     const at = (line: string | undefined) => {
@@ -373,7 +462,12 @@ async function monitorSection(): Promise<Record<string, unknown>> {
     // The next case that counts is the one after the crashed case, in the session after the revert: its
     // last begin marker (the dead session's runner may have begun it too).
     const crash = lines.findIndex((l) => l.includes('is ending:'));
-    const crashed = [...lines.slice(0, crash).join('\n').matchAll(/ lab: case-begin (\d+) /g)].at(-1)?.[1];
+    const crashed = [
+      ...lines
+        .slice(0, crash)
+        .join('\n')
+        .matchAll(/ lab: case-begin (\d+) /g),
+    ].at(-1)?.[1];
     const next = lines.findLastIndex((l) => l.includes(` lab: case-begin ${Number(crashed) + 1} `));
     if (crash >= 0 && crashed !== undefined && next > crash) gaps.push(at(lines[next]) - at(lines[crash]));
   }
@@ -392,7 +486,16 @@ async function monitorSection(): Promise<Record<string, unknown>> {
   return { runs: RUNS, sized, sessionMs: fixedMs, perCaseUs, crashToNextMs, crashToNextRunsMs: gaps };
 }
 
-const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = { echo: echoSection, workers: workersSection, scale: scaleSection, monitor: monitorSection, interrupt: interruptSection, build: buildSection, fuzz: fuzzSection, decode: decodeSection };
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
+  echo: echoSection,
+  workers: workersSection,
+  scale: scaleSection,
+  monitor: monitorSection,
+  interrupt: interruptSection,
+  build: buildSection,
+  fuzz: fuzzSection,
+  decode: decodeSection,
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -18,7 +18,9 @@ try {
 } catch (error) {
   // A build that does not load (half written, from another version): Node would print a stack and exit 1,
   // which lab's exit codes keep for a driver that failed.
-  process.stderr.write(`lab: the built CLI (lab/dist) does not load: ${error instanceof Error ? error.message : String(error)}. Fix: run \`npm run build\` in the repository.\n`);
+  process.stderr.write(
+    `lab: the built CLI (lab/dist) does not load: ${error instanceof Error ? error.message : String(error)}. Fix: run \`npm run build\` in the repository.\n`,
+  );
   process.exit(3);
 }
 for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(name, early);

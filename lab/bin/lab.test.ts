@@ -27,7 +27,9 @@ describe('the lab launcher', () => {
   it('a build that does not load: exit 3, one line and the fix, not a stack and exit 1', async () => {
     const r = await launcherWith("import './missing-part.js';\nexport async function main() { return 0; }\n");
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/^lab: the built CLI \(lab\/dist\) does not load: Cannot find module '.*missing-part\.js' imported from .*main\.js\. Fix: run `npm run build` in the repository\.$/);
+    expect(r.stderr).toMatch(
+      /^lab: the built CLI \(lab\/dist\) does not load: Cannot find module '.*missing-part\.js' imported from .*main\.js\. Fix: run `npm run build` in the repository\.$/,
+    );
   });
 
   it('hands the arguments to main and exits with what it returns', async () => {

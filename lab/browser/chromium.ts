@@ -10,7 +10,15 @@ export function chromiumPath(): string {
 }
 
 /** Quiet, offline, headless: no first-run, no sync, no component updates, no QUIC, no GPU. */
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Chromium {
   context: BrowserContext;
@@ -27,16 +35,28 @@ export async function launchChromium(options: { timeoutMs?: number } = {}): Prom
   try {
     await access(executablePath);
   } catch {
-    throw new HarnessError('LAB_CHROMIUM_MISSING', `Chromium was not found at ${executablePath}. Fix: install it (Debian: sudo apt-get install chromium) or set LAB_CHROMIUM to its path.`);
+    throw new HarnessError(
+      'LAB_CHROMIUM_MISSING',
+      `Chromium was not found at ${executablePath}. Fix: install it (Debian: sudo apt-get install chromium) or set LAB_CHROMIUM to its path.`,
+    );
   }
   const { chromium } = await import('playwright-core');
   const profile = await mkdtemp(join(tmpdir(), 'lab-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ARGS, timeout: options.timeoutMs ?? 60_000, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: ARGS,
+      timeout: options.timeoutMs ?? 60_000,
+      viewport: { width: 1280, height: 900 },
+    });
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
-    throw new HarnessError('LAB_CHROMIUM_FAILED', `Chromium (${executablePath}) did not start: ${(error as Error).message.split('\n')[0]}. Fix: run \`${executablePath} --headless --no-sandbox --dump-dom about:blank\` to see why.`);
+    throw new HarnessError(
+      'LAB_CHROMIUM_FAILED',
+      `Chromium (${executablePath}) did not start: ${(error as Error).message.split('\n')[0]}. Fix: run \`${executablePath} --headless --no-sandbox --dump-dom about:blank\` to see why.`,
+    );
   }
   await context.route('**/*', (route) => (/^(file|data|about):/.test(route.request().url()) ? route.continue() : route.abort('blockedbyclient')));
   let closed = false;

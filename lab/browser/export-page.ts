@@ -26,7 +26,13 @@ export async function exportPage(htmlFile: string, targets: ExportTargets): Prom
     if (targets.pdf) {
       const page = await open(browser.context, `${url}#print`);
       await page.emulateMedia({ media: 'print' });
-      await page.pdf({ path: targets.pdf, format: 'A4', landscape: true, printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+      await page.pdf({
+        path: targets.pdf,
+        format: 'A4',
+        landscape: true,
+        printBackground: true,
+        margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' },
+      });
       await page.close();
     }
   } finally {
@@ -43,7 +49,9 @@ async function open(context: Awaited<ReturnType<typeof launchChromium>>['context
     await page.waitForSelector('body[data-ready=true]', { timeout: READY_MS });
   } catch (error) {
     const why = errors.length ? errors.join('; ') : (error as Error).message.split('\n')[0];
-    throw new HarnessError('LAB_PAGE_NOT_READY', `${url} did not finish rendering in Chromium: ${why}. Fix: open it in a browser and look at the console.`, { cause: error });
+    throw new HarnessError('LAB_PAGE_NOT_READY', `${url} did not finish rendering in Chromium: ${why}. Fix: open it in a browser and look at the console.`, {
+      cause: error,
+    });
   }
   return page;
 }

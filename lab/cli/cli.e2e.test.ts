@@ -84,7 +84,7 @@ describe('lab list and lab doctor', () => {
     expect(parsed.cases[0]!.id).toBe('echo/seed-exchange');
   });
 
-  it('checks the Wine target\'s tools and says ready', async () => {
+  it("checks the Wine target's tools and says ready", async () => {
     const r = await lab(['doctor']);
     expect(r.stdout).toMatch(/✓ wine: wine-\d/);
     expect(r.stdout).toMatch(/✓ driver\/build\/lab-guest\.exe: built/);
@@ -95,7 +95,7 @@ describe('lab list and lab doctor', () => {
 
 /** The gate's rules are tested in process (lab/gate/gate.test.ts); here, that the command carries them out. */
 describe('lab gate', () => {
-  it('prints the gate and exits with its code; a report that is not lab\'s is exit 2 without a stack', async () => {
+  it("prints the gate and exits with its code; a report that is not lab's is exit 2 without a stack", async () => {
     const dir = await tempDir('cli-gate');
     const base = await writeRun(join(dir, 'base'), aReport([aCase('echo/a', 'passed')]));
     const next = await writeRun(join(dir, 'new'), aReport([aCase('echo/a', 'failed')]));

@@ -11,8 +11,16 @@ import { buildDir } from '../package-root/package-root.js';
  * the suite's files, taken for the target's machine; the guest runner of that machine; the Wine target's
  * own programs. Returns the suite as deployed and the guest runner's local path.
  */
-export async function requireDeployFiles(given: ExpandedSuite, targetRef: TargetRef, flags: { driver?: string; client?: string }): Promise<{ suite: ExpandedSuite; guestRunner: string }> {
-  await requireFile(given.driver.image, flags.driver ? '--driver' : `the suite's driver.image`, flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.');
+export async function requireDeployFiles(
+  given: ExpandedSuite,
+  targetRef: TargetRef,
+  flags: { driver?: string; client?: string },
+): Promise<{ suite: ExpandedSuite; guestRunner: string }> {
+  await requireFile(
+    given.driver.image,
+    flags.driver ? '--driver' : `the suite's driver.image`,
+    flags.driver ? 'check the path.' : 'run `lab build` (or `npm run build`) first, or pass --driver.',
+  );
   if (given.client) await requireFile(given.client, flags.client ? '--client' : `the suite's client`, 'run `lab build` first, or pass --client.');
   for (const file of given.files) await requireFile(file.path, `the suite's file ${file.name}`, 'check `files:` in the suite, or run `lab build` first.');
   const suite = await forMachine(given, targetRef);
@@ -20,7 +28,9 @@ export async function requireDeployFiles(given: ExpandedSuite, targetRef: Target
   try {
     await requireFile(guestRunner, 'the guest runner', 'run `lab build` (or `npm run build`).');
     // The Wine target watches the driver hosts with its own programs (driver/monitor/).
-    if (targetRef.kind === 'wine') for (const tool of ['lab-monitor.exe', 'lab-anchor.sys', 'lab-prints.dll']) await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
+    if (targetRef.kind === 'wine')
+      for (const tool of ['lab-monitor.exe', 'lab-anchor.sys', 'lab-prints.dll'])
+        await requireFile(join(buildDir(), tool), `the Wine target's ${tool}`, 'run `lab build` (or `npm run build`).');
   } catch (error) {
     throw new HarnessError('LAB_GUEST_RUNNER_MISSING', (error as Error).message);
   }

@@ -39,7 +39,10 @@ export async function loadSuiteCases(file: string, selection: CaseSelection): Pr
   // Sharding comes after the filter and keeps each case's index, so shards merge back in suite order.
   const cases = suite.cases.filter((c) => keep(c) && (!shard || inShard(c.id, shard)));
   if (selection.filter?.length && cases.length === 0) {
-    throw new UsageError('LAB_FILTER_EMPTY', `--filter ${selection.filter.join(' ')}: expected at least one matching case in ${loaded.file}, found none (try \`lab list ${loaded.file}\`)`);
+    throw new UsageError(
+      'LAB_FILTER_EMPTY',
+      `--filter ${selection.filter.join(' ')}: expected at least one matching case in ${loaded.file}, found none (try \`lab list ${loaded.file}\`)`,
+    );
   }
   return { loaded, suite: { ...suite, cases } };
 }

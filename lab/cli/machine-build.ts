@@ -30,11 +30,19 @@ export async function imageFor(path: string, machine: GuestMachine): Promise<str
   const rel = relative(buildDir(), path);
   if (rel.startsWith('..') || rel === '') return path;
   const other = join(buildFor(machine), rel.startsWith(`i686${sep}`) ? rel.slice(5) : rel);
-  return (await access(other).then(() => true, () => false)) && (await peMachine(other).catch(() => undefined)) === machine ? other : path;
+  return (await access(other).then(
+    () => true,
+    () => false,
+  )) && (await peMachine(other).catch(() => undefined)) === machine
+    ? other
+    : path;
 }
 
 /** The suite's driver, client and deployed files as the target's machine needs them. */
-export async function forMachine<S extends { driver: { image: string }; client?: string | undefined; files?: Array<{ path: string }> }>(suite: S, target: { machine: GuestMachine; name: string }): Promise<S> {
+export async function forMachine<S extends { driver: { image: string }; client?: string | undefined; files?: Array<{ path: string }> }>(
+  suite: S,
+  target: { machine: GuestMachine; name: string },
+): Promise<S> {
   const image = await imageFor(suite.driver.image, target.machine);
   const client = suite.client ? await imageFor(suite.client, target.machine) : undefined;
   const files = suite.files ? await Promise.all(suite.files.map(async (file) => ({ ...file, path: await imageFor(file.path, target.machine) }))) : undefined;

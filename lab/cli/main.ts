@@ -7,14 +7,20 @@ import { installUncaughtHandling } from './uncaught.js';
 /** Commands load on use, so `lab list` does not pay for Wine and the reporters, nor `--help` for anything. */
 const runCommand = async (...args: Parameters<typeof import('./commands/run.js').runCommand>) => (await import('./commands/run.js')).runCommand(...args);
 const listCommand = async (...args: Parameters<typeof import('./commands/list.js').listCommand>) => (await import('./commands/list.js')).listCommand(...args);
-const buildCommand = async (...args: Parameters<typeof import('./commands/build.js').buildCommand>) => (await import('./commands/build.js')).buildCommand(...args);
-const doctorCommand = async (...args: Parameters<typeof import('./commands/doctor.js').doctorCommand>) => (await import('./commands/doctor.js')).doctorCommand(...args);
-const reportCommand = async (...args: Parameters<typeof import('./commands/report.js').reportCommand>) => (await import('./commands/report.js')).reportCommand(...args);
+const buildCommand = async (...args: Parameters<typeof import('./commands/build.js').buildCommand>) =>
+  (await import('./commands/build.js')).buildCommand(...args);
+const doctorCommand = async (...args: Parameters<typeof import('./commands/doctor.js').doctorCommand>) =>
+  (await import('./commands/doctor.js')).doctorCommand(...args);
+const reportCommand = async (...args: Parameters<typeof import('./commands/report.js').reportCommand>) =>
+  (await import('./commands/report.js')).reportCommand(...args);
 const gateCommand = async (...args: Parameters<typeof import('./commands/gate.js').gateCommand>) => (await import('./commands/gate.js')).gateCommand(...args);
-const historyCommand = async (...args: Parameters<typeof import('./commands/history.js').historyCommand>) => (await import('./commands/history.js')).historyCommand(...args);
-const mergeCommand = async (...args: Parameters<typeof import('./commands/merge.js').mergeCommand>) => (await import('./commands/merge.js')).mergeCommand(...args);
+const historyCommand = async (...args: Parameters<typeof import('./commands/history.js').historyCommand>) =>
+  (await import('./commands/history.js')).historyCommand(...args);
+const mergeCommand = async (...args: Parameters<typeof import('./commands/merge.js').mergeCommand>) =>
+  (await import('./commands/merge.js')).mergeCommand(...args);
 const fuzzCommand = async (...args: Parameters<typeof import('./commands/fuzz.js').fuzzCommand>) => (await import('./commands/fuzz.js')).fuzzCommand(...args);
-const mutateCommand = async (...args: Parameters<typeof import('./commands/mutate.js').mutateCommand>) => (await import('./commands/mutate.js')).mutateCommand(...args);
+const mutateCommand = async (...args: Parameters<typeof import('./commands/mutate.js').mutateCommand>) =>
+  (await import('./commands/mutate.js')).mutateCommand(...args);
 
 /**
  * The `lab` command. Argument parsing is commander's; this file wires the commands and holds the one
@@ -34,15 +40,24 @@ export function program(): Command {
     .description('run a suite against a driver on a target and write the reports')
     .argument('[suite]', 'the suite file, e.g. suites/echo.yaml')
     .option('--target <name>', 'where to run: wine (default) or a name from infra/targets.yaml (LAB_INVENTORY names another inventory)', 'wine')
-    .option('--driver <path>', 'test this driver image instead of the suite\'s (same device)')
-    .option('--client <path>', 'use this client program for `run` steps instead of the suite\'s')
+    .option('--driver <path>', "test this driver image instead of the suite's (same device)")
+    .option('--client <path>', "use this client program for `run` steps instead of the suite's")
     .option('--out <dir>', 'output folder (default reports/<run-id>)')
-    .option('--filter <pattern...>', 'run only the cases a pattern selects: a glob matching the whole id, the id after the suite or the name; plain text found in them; or /regex/')
+    .option(
+      '--filter <pattern...>',
+      'run only the cases a pattern selects: a glob matching the whole id, the id after the suite or the name; plain text found in them; or /regex/',
+    )
     .addOption(new Option('--timeout-case <ms>', 'timeout for every case, overriding the suite').argParser(positiveInt('--timeout-case')))
     .option('--reporter <name...>', 'reporters: terminal, json, junit, html, summary (default: all)')
-    .option('--keep', 'keep the target\'s state (Wine prefixes) after the run, for debugging')
-    .addOption(new Option('--deadline <ms>', 'a budget for the whole run; cases it leaves unrun are errors of the harness').argParser(positiveInt('--deadline')))
-    .addOption(new Option('--repeat-failures <n>', 'rerun failed, crashed and hung cases up to n times on a clean target; a pass makes them flaky').argParser(positiveInt('--repeat-failures')))
+    .option('--keep', "keep the target's state (Wine prefixes) after the run, for debugging")
+    .addOption(
+      new Option('--deadline <ms>', 'a budget for the whole run; cases it leaves unrun are errors of the harness').argParser(positiveInt('--deadline')),
+    )
+    .addOption(
+      new Option('--repeat-failures <n>', 'rerun failed, crashed and hung cases up to n times on a clean target; a pass makes them flaky').argParser(
+        positiveInt('--repeat-failures'),
+      ),
+    )
     .option('--resume <dir>', 'finish an interrupted run in <dir> (its --out folder): finished cases are kept, the rest run')
     .option('--baseline <report>', 'gate against a previous run (its report.json or folder): exit 1 on regressions and new failing cases')
     .option('--waivers <file>', 'known failures (YAML): covered cases are reported `waived`; an expired waiver fails the run')
@@ -82,8 +97,10 @@ export function program(): Command {
 
   lab
     .command('fuzz')
-    .description('send the driver calls its suite never thought of until the budget is spent; shrink every crash, hang or broken rule to a case in findings.yaml')
-    .argument('<suite>', "the suite whose driver, device and IOCTLs to start from, e.g. suites/echo.yaml")
+    .description(
+      'send the driver calls its suite never thought of until the budget is spent; shrink every crash, hang or broken rule to a case in findings.yaml',
+    )
+    .argument('<suite>', 'the suite whose driver, device and IOCTLs to start from, e.g. suites/echo.yaml')
     .option('--target <name>', 'where to run: wine (default) or a name from infra/targets.yaml', 'wine')
     .option('--driver <path>', "fuzz this driver image instead of the suite's (same device)")
     .option('--seed <n>', 'every call follows from it (default: a random one, named in the report)')
@@ -95,7 +112,11 @@ export function program(): Command {
     .option('--shrink-time <time>', 'time for shrinking and confirming the findings, after the search', '120s')
     .option('--functions <ranges>', 'function numbers to sweep and draw codes from, e.g. 0x800-0x8FF,0x900 (default: around the named IOCTLs, and 0x800-0x81F)')
     .option('--device-types <ranges>', 'device types to sweep and draw codes from, e.g. 0x22,0x8000 (default: those of the named IOCTLs)')
-    .addOption(new Option('--max-length <n>', 'the longest input or output buffer (default: twice the longest the suite uses, at least 65536)').argParser(nonNegativeInt('--max-length')))
+    .addOption(
+      new Option('--max-length <n>', 'the longest input or output buffer (default: twice the longest the suite uses, at least 65536)').argParser(
+        nonNegativeInt('--max-length'),
+      ),
+    )
     .addOption(new Option('--batch-calls <n>', 'calls per batch, one guest case each (default 256)').argParser(positiveInt('--batch-calls')))
     .option('--no-threads', 'no calls from several threads at once, no open/close storms')
     .option('--keep', "keep the target's state (Wine prefixes) after the run, for debugging")
@@ -109,7 +130,7 @@ export function program(): Command {
 
   lab
     .command('report')
-    .description('regenerate report.html from a run\'s report.json, and export it through Chromium')
+    .description("regenerate report.html from a run's report.json, and export it through Chromium")
     .argument('<dir>', 'the run folder (reports/<run-id>) or its report.json')
     .option('--pdf [file]', 'also write a PDF (default <dir>/report.pdf)')
     .option('--png [file]', 'also write a full-page PNG screenshot (default <dir>/report.png)')
@@ -122,7 +143,7 @@ export function program(): Command {
     .argument('<baseline>', 'the run to compare with: its report.json or folder')
     .option('--waivers <file>', 'known failures (YAML) to apply to the new run')
     .option('--allow-new-failures', 'new cases that fail do not fail the gate')
-    .option('--json', 'print report.json\'s `gate` section as JSON instead of text')
+    .option('--json', "print report.json's `gate` section as JSON instead of text")
     .action(gateCommand);
 
   lab

@@ -10,7 +10,12 @@ import { tempDir } from '../testing/temp-dir.js';
 let run: string;
 beforeAll(async () => {
   const dir = await tempDir('report-cmd');
-  const cases = [aCase('echo/seed-exchange', 'passed'), aRichFailure('echo/read-back'), aCrash('echo/reflect-length[len=666]'), ...Array.from({ length: 40 }, (_, i) => aCase(`echo/filler-${i}`, 'passed'))];
+  const cases = [
+    aCase('echo/seed-exchange', 'passed'),
+    aRichFailure('echo/read-back'),
+    aCrash('echo/reflect-length[len=666]'),
+    ...Array.from({ length: 40 }, (_, i) => aCase(`echo/filler-${i}`, 'passed')),
+  ];
   run = await writeRun(join(dir, 'run'), aReport(cases, { suite: 'echo', status: 'failed' }));
 });
 
@@ -49,8 +54,14 @@ describe('lab report', () => {
     const missing = await lab(['report', join(run, 'nowhere')]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/^lab: lab report .*nowhere: no such file or folder\. Fix:/);
-    const noBrowser = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'report', run, '--png'], { cwd: ROOT, reject: false, env: { LAB_CHROMIUM: '/nonexistent/chromium' } });
+    const noBrowser = await execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), 'report', run, '--png'], {
+      cwd: ROOT,
+      reject: false,
+      env: { LAB_CHROMIUM: '/nonexistent/chromium' },
+    });
     expect(noBrowser.exitCode).toBe(3);
-    expect(noBrowser.stderr).toBe('lab: Chromium was not found at /nonexistent/chromium. Fix: install it (Debian: sudo apt-get install chromium) or set LAB_CHROMIUM to its path.');
+    expect(noBrowser.stderr).toBe(
+      'lab: Chromium was not found at /nonexistent/chromium. Fix: install it (Debian: sudo apt-get install chromium) or set LAB_CHROMIUM to its path.',
+    );
   });
 });

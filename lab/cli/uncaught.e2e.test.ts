@@ -41,7 +41,9 @@ describe('errors no code path caught', () => {
   });
 
   it('a run under way has its target stopped first, as a forced exit does', async () => {
-    const r = await withHandling(`interruptSignal(() => process.stdout.write('target killed\\n')); setTimeout(() => { throw new TypeError('x is undefined'); }, 1);`);
+    const r = await withHandling(
+      `interruptSignal(() => process.stdout.write('target killed\\n')); setTimeout(() => { throw new TypeError('x is undefined'); }, 1);`,
+    );
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toBe('target killed');
     expect(r.stderr).not.toMatch(STACK);

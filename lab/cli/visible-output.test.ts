@@ -17,7 +17,10 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 describe('terminal output', () => {
   it('lab list shows suite text (a skip reason) with control characters as escapes', async () => {
-    await writeFile(join(dir, 's.yaml'), `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n  - name: a\n    skip: { wine: ${JSON.stringify(ESCAPES)} }\n    steps: [{ sleep: 0 }]\n`);
+    await writeFile(
+      join(dir, 's.yaml'),
+      `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n  - name: a\n    skip: { wine: ${JSON.stringify(ESCAPES)} }\n    steps: [{ sleep: 0 }]\n`,
+    );
     const r = await lab(['list', join(dir, 's.yaml')]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).not.toMatch(RAW_CONTROL);
@@ -25,14 +28,17 @@ describe('terminal output', () => {
   });
 
   it('a matrix value with control characters in a case id is a suite error, itself shown with escapes', async () => {
-    await writeFile(join(dir, 'm.yaml'), `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n  - name: a\n    matrix: { v: [${JSON.stringify(ESCAPES)}] }\n    steps: [{ sleep: 0 }]\n`);
+    await writeFile(
+      join(dir, 'm.yaml'),
+      `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n  - name: a\n    matrix: { v: [${JSON.stringify(ESCAPES)}] }\n    steps: [{ sleep: 0 }]\n`,
+    );
     const r = await lab(['list', join(dir, 'm.yaml')]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).not.toMatch(RAW_CONTROL);
     expect(r.stderr).toMatch(/v=\\x1b.0;pwned\\x07/);
   });
 
-  it('lab gate shows a driver\'s message with control characters as escapes', async () => {
+  it("lab gate shows a driver's message with control characters as escapes", async () => {
     const baseline = await writeRun(join(dir, 'base'), aReport([aCase('echo/a', 'passed')]));
     const now = await writeRun(join(dir, 'now'), aReport([aCase('echo/a', 'failed', { message: `driver says ${ESCAPES}` })]));
     const r = await lab(['gate', now, baseline]);

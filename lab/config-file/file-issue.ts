@@ -66,7 +66,12 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'object') return `a mapping with ${Object.keys(value).map((k) => `\`${k}\``).join(', ') || 'no keys'}`;
+  if (typeof value === 'object')
+    return `a mapping with ${
+      Object.keys(value)
+        .map((k) => `\`${k}\``)
+        .join(', ') || 'no keys'
+    }`;
   if (typeof value === 'string') {
     const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return `${JSON.stringify(shown)}${value.length > 60 ? ` (${value.length} characters)` : ''}`;

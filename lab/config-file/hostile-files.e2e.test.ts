@@ -41,7 +41,16 @@ const FUZZ_RECORD = {
   kind: 'lab-fuzz',
   seed: 7,
   planDigest: 'a'.repeat(64),
-  options: { hangMs: 5000, batchCalls: 256, threads: false, badPointers: false, functions: ['0x7E1-0x823'], deviceTypes: ['0x22'], maxLength: 131072, workers: 1 },
+  options: {
+    hangMs: 5000,
+    batchCalls: 256,
+    threads: false,
+    badPointers: false,
+    functions: ['0x7E1-0x823'],
+    deviceTypes: ['0x22'],
+    maxLength: 131072,
+    workers: 1,
+  },
   exploration: { chunks: [{ worker: 0, batches: [0] }] },
 };
 const FORMATS: Format[] = [
@@ -52,7 +61,10 @@ const FORMATS: Format[] = [
     maxBytes: 4 * MIB,
     maxDepth: 64,
     argument: '',
-    schemaError: ['suite: t\ndriver: { image: x.sys, device: d }\ncases:\n  - name: a\n    steps: [{ sleep: lots }]\n', /^:5:22: cases\[0\]\.steps\[0\]\.sleep: expected a number or a \$\{\.\.\.\} placeholder, found "lots"$/],
+    schemaError: [
+      'suite: t\ndriver: { image: x.sys, device: d }\ncases:\n  - name: a\n    steps: [{ sleep: lots }]\n',
+      /^:5:22: cases\[0\]\.steps\[0\]\.sleep: expected a number or a \$\{\.\.\.\} placeholder, found "lots"$/,
+    ],
     place: (d) => join(d, 'suite.yaml'),
     run: (file) => lab(['list', file]),
   },
@@ -63,7 +75,10 @@ const FORMATS: Format[] = [
     maxBytes: MIB,
     maxDepth: 64,
     argument: '',
-    schemaError: ['waivers:\n  - case: a\n    reason: r\n    expires: 2026-02-30\n', /^:4:14: waivers\[0\]\.expires: expected a date as YYYY-MM-DD \(the last day the waiver holds\), found "2026-02-30"$/],
+    schemaError: [
+      'waivers:\n  - case: a\n    reason: r\n    expires: 2026-02-30\n',
+      /^:4:14: waivers\[0\]\.expires: expected a date as YYYY-MM-DD \(the last day the waiver holds\), found "2026-02-30"$/,
+    ],
     place: (d) => join(d, 'waivers.yaml'),
     run: (file) => lab(['gate', good, good, '--waivers', file]),
   },
@@ -74,7 +89,10 @@ const FORMATS: Format[] = [
     maxBytes: MIB,
     maxDepth: 64,
     argument: '',
-    schemaError: ['version: 1\ntargets:\n  box: { kind: ssh, host: h, user: u, port: 99999, auth: { agent: true } }\n', /^:3:45: targets\.box\.port: expected at most 65535, found 99999$/],
+    schemaError: [
+      'version: 1\ntargets:\n  box: { kind: ssh, host: h, user: u, port: 99999, auth: { agent: true } }\n',
+      /^:3:45: targets\.box\.port: expected at most 65535, found 99999$/,
+    ],
     place: (d) => join(d, 'targets.yaml'),
     run: (file) => lab(['doctor', '--target', 'box'], { env: { LAB_INVENTORY: file } }),
   },
@@ -86,7 +104,10 @@ const FORMATS: Format[] = [
     maxDepth: 64,
     argument: 'lab gate: new run ',
     fix: "point at a finished run's report.json (`lab run` writes it).",
-    schemaError: [JSON.stringify(aReport([aCase('echo/a', 'passed'), { ...aCase('echo/b', 'failed'), status: 'nope' as never }])), /^: cases\[1\]\.status: expected one of "passed", .*, found "nope"$/],
+    schemaError: [
+      JSON.stringify(aReport([aCase('echo/a', 'passed'), { ...aCase('echo/b', 'failed'), status: 'nope' as never }])),
+      /^: cases\[1\]\.status: expected one of "passed", .*, found "nope"$/,
+    ],
     place: (d) => join(d, 'report.json'),
     run: (file) => lab(['gate', file, good]),
   },
@@ -98,7 +119,10 @@ const FORMATS: Format[] = [
     maxDepth: 16,
     argument: '--resume ',
     fix: 'this is not a run.json lab wrote; start a new run.',
-    schemaError: [JSON.stringify({ version: 1, runId: '../victim', suiteFile: '/s.yaml', flags: { target: 'wine' }, startedAt: 'x' }), /^: runId: a run id of letters, digits, .*, found "\.\.\/victim"$/],
+    schemaError: [
+      JSON.stringify({ version: 1, runId: '../victim', suiteFile: '/s.yaml', flags: { target: 'wine' }, startedAt: 'x' }),
+      /^: runId: a run id of letters, digits, .*, found "\.\.\/victim"$/,
+    ],
     place: (d) => join(d, 'run.json'),
     run: (file) => lab(['run', '--resume', join(file, '..')]),
   },
@@ -124,19 +148,50 @@ function hostile(format: Format): Record<string, [content: Buffer | number, mess
   const escaped = format.noun.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const deeper = (at: string) => new RegExp(`^:${at}: expected ${escaped}, found nesting deeper than ${format.maxDepth} levels$`);
   const common = {
-    'a NUL byte': [format.syntax === 'yaml' ? Buffer.concat([text('# a comment\n# '), nul, text('\n')]) : Buffer.concat([text('{\n  "x": "'), nul, text('"\n}')]), format.syntax === 'yaml' ? /^:2:3: expected UTF-8 text, found a NUL byte \(is this a binary file\?\)$/ : /^:2:9: expected UTF-8 text, found a NUL byte/],
-    'bytes that are not UTF-8': [format.syntax === 'yaml' ? Buffer.concat([text('# a comment\n# caf'), notUtf8, text('\n')]) : Buffer.concat([text('{\n  "x": "caf'), notUtf8, text('"\n}')]), format.syntax === 'yaml' ? /^:2:6: expected UTF-8 text, found a byte sequence that is not UTF-8/ : /^:2:12: expected UTF-8 text, found a byte sequence that is not UTF-8/],
-    'a file past its size cap': [format.maxBytes + 1, new RegExp(`^: expected ${escaped}, found ${(format.maxBytes + 1).toLocaleString('en')} bytes \\(at most ${format.maxBytes.toLocaleString('en')} bytes\\)`)],
+    'a NUL byte': [
+      format.syntax === 'yaml' ? Buffer.concat([text('# a comment\n# '), nul, text('\n')]) : Buffer.concat([text('{\n  "x": "'), nul, text('"\n}')]),
+      format.syntax === 'yaml' ? /^:2:3: expected UTF-8 text, found a NUL byte \(is this a binary file\?\)$/ : /^:2:9: expected UTF-8 text, found a NUL byte/,
+    ],
+    'bytes that are not UTF-8': [
+      format.syntax === 'yaml'
+        ? Buffer.concat([text('# a comment\n# caf'), notUtf8, text('\n')])
+        : Buffer.concat([text('{\n  "x": "caf'), notUtf8, text('"\n}')]),
+      format.syntax === 'yaml'
+        ? /^:2:6: expected UTF-8 text, found a byte sequence that is not UTF-8/
+        : /^:2:12: expected UTF-8 text, found a byte sequence that is not UTF-8/,
+    ],
+    'a file past its size cap': [
+      format.maxBytes + 1,
+      new RegExp(
+        `^: expected ${escaped}, found ${(format.maxBytes + 1).toLocaleString('en')} bytes \\(at most ${format.maxBytes.toLocaleString('en')} bytes\\)`,
+      ),
+    ],
     // At the bracket that opens the level past the bound: `x` is the first level.
-    'nesting past the bound': format.syntax === 'yaml' ? [text(`# deep\nx: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`), deeper(`2:${3 + format.maxDepth}`)] : [text(`{\n"x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`), deeper(`2:${5 + format.maxDepth}`)],
+    'nesting past the bound':
+      format.syntax === 'yaml'
+        ? [text(`# deep\nx: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`), deeper(`2:${3 + format.maxDepth}`)]
+        : [text(`{\n"x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`), deeper(`2:${5 + format.maxDepth}`)],
     'a schema error': [text(format.schemaError[0]), format.schemaError[1]],
   } satisfies Record<string, [Buffer | number, RegExp]>;
-  if (format.syntax === 'json') return { ...common, 'text that is not JSON': [text('{ nope'), new RegExp(`^:1:3: expected ${escaped}, found text that is not JSON \\(.+\\)$`)] };
-  const laughs = ['a: &a [x,x,x,x,x,x,x,x,x,x]', ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(',')}]`), `g: [${Array(10).fill('*f').join(',')}]`].join('\n');
+  if (format.syntax === 'json')
+    return { ...common, 'text that is not JSON': [text('{ nope'), new RegExp(`^:1:3: expected ${escaped}, found text that is not JSON \\(.+\\)$`)] };
+  const laughs = [
+    'a: &a [x,x,x,x,x,x,x,x,x,x]',
+    ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(',')}]`),
+    `g: [${Array(10).fill('*f').join(',')}]`,
+  ].join('\n');
   return {
     ...common,
-    'an alias bomb': [text(laughs), new RegExp(`^:[67]:\\d+: expected ${escaped} whose aliases expand to at most [\\d,]+ values in all \\(what the largest file holds without them\\), found \`\\*[ef]\` taking it past that`)],
-    'an alias inside its own anchor': [text('x: &x [1, *x]\n'), new RegExp(`^:1:11: expected ${escaped} whose aliases name finished values, found \`\\*x\` inside \`&x\` itself \\(the data would be circular\\)$`)],
+    'an alias bomb': [
+      text(laughs),
+      new RegExp(
+        `^:[67]:\\d+: expected ${escaped} whose aliases expand to at most [\\d,]+ values in all \\(what the largest file holds without them\\), found \`\\*[ef]\` taking it past that`,
+      ),
+    ],
+    'an alias inside its own anchor': [
+      text('x: &x [1, *x]\n'),
+      new RegExp(`^:1:11: expected ${escaped} whose aliases name finished values, found \`\\*x\` inside \`&x\` itself \\(the data would be circular\\)$`),
+    ],
   };
 }
 
@@ -160,7 +215,11 @@ describe('every file lab reads is bounded the same way, through the CLI', () => 
       for (const r of results) {
         const [first = '', ...rest] = r.stderr.trimEnd().split('\n');
         const prefix = `lab: ${format.argument}${r.file}`;
-        expect({ case: r.name, exitCode: r.exitCode, named: first.startsWith(prefix) ? 'the file' : first }).toEqual({ case: r.name, exitCode: 2, named: 'the file' });
+        expect({ case: r.name, exitCode: r.exitCode, named: first.startsWith(prefix) ? 'the file' : first }).toEqual({
+          case: r.name,
+          exitCode: 2,
+          named: 'the file',
+        });
         expect(first.slice(prefix.length), r.name).toMatch(r.message);
         expect(rest, r.name).toEqual(format.fix ? [`Fix: ${format.fix}`] : []);
       }

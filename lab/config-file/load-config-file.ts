@@ -55,15 +55,22 @@ export function checkJsonText<T>(text: string, file: string, format: ContentForm
   const parsed = parseJson(text, file, { noun: format.noun, maxDepth: format.maxDepth }, lineInFile ?? 1);
   const line = lineInFile === undefined ? {} : { line: lineInFile };
   if ('issue' in parsed) throw fail(format, [{ ...line, ...parsed.issue }], context);
-  return validate(parsed.data, file, format, context, (i) => ({ file, ...line, path: formatPath(i.key !== undefined ? [...i.path, i.key] : i.path) || '(top level)', message: i.message }));
+  return validate(parsed.data, file, format, context, (i) => ({
+    file,
+    ...line,
+    path: formatPath(i.key !== undefined ? [...i.path, i.key] : i.path) || '(top level)',
+    message: i.message,
+  }));
 }
 
 async function readText<T>(path: string, file: string, format: ConfigFormat<T>, context: LoadContext): Promise<string> {
   const read = await readBounded(path, format.maxBytes, format.noun);
   if ('missing' in read) throw format.missing(file, read.missing, context.argument);
-  if ('refused' in read) throw fail(format, [{ file, path: '', message: read.tooBig && format.tooBigFix ? `${read.refused}; ${format.tooBigFix}` : read.refused }], context);
+  if ('refused' in read)
+    throw fail(format, [{ file, path: '', message: read.tooBig && format.tooBigFix ? `${read.refused}; ${format.tooBigFix}` : read.refused }], context);
   const decoded = decodeUtf8(read.bytes);
-  if ('offset' in decoded) throw fail(format, [{ file, ...positionInBytes(read.bytes, decoded.offset), path: '', message: `expected UTF-8 text, found ${decoded.found}` }], context);
+  if ('offset' in decoded)
+    throw fail(format, [{ file, ...positionInBytes(read.bytes, decoded.offset), path: '', message: `expected UTF-8 text, found ${decoded.found}` }], context);
   return decoded.text;
 }
 

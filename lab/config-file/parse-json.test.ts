@@ -22,7 +22,9 @@ describe('parseJson', () => {
   });
 
   it('refuses nesting past the bound at the bracket that opens the level too many, strings skipped', () => {
-    expect(parse(`{"s": "[[[{\\"", "x":\n ${'['.repeat(200_000)}${']'.repeat(200_000)}}`)).toBe('r.json:2:65: expected report.json as lab writes it, found nesting deeper than 64 levels');
+    expect(parse(`{"s": "[[[{\\"", "x":\n ${'['.repeat(200_000)}${']'.repeat(200_000)}}`)).toBe(
+      'r.json:2:65: expected report.json as lab writes it, found nesting deeper than 64 levels',
+    );
     expect(parse(`${'['.repeat(64)}${']'.repeat(64)}`)).toEqual(expect.any(Array));
   });
 });

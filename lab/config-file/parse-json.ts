@@ -31,7 +31,8 @@ export function parseJson(text: string, file: string, limits: JsonLimits, firstL
     const why = message.replace(/ (in|after) JSON at position \d+.*$/, '');
     return at(offset, `expected ${limits.noun}, found text that is not JSON (${why})`);
   }
-  if (jsonDepth(data, limits.maxDepth) > limits.maxDepth) return at(offsetPastDepth(text, limits.maxDepth), `expected ${limits.noun}, found nesting deeper than ${limits.maxDepth} levels`);
+  if (jsonDepth(data, limits.maxDepth) > limits.maxDepth)
+    return at(offsetPastDepth(text, limits.maxDepth), `expected ${limits.noun}, found nesting deeper than ${limits.maxDepth} levels`);
   return { data };
 }
 

@@ -38,23 +38,39 @@ describe('parseYaml', () => {
 
   it('follows aliases for depth: nesting made of aliases is nesting', () => {
     const level = (n: number, inner: string) => `${'['.repeat(n)}${inner}${']'.repeat(n)}`;
-    expect(parse(`a: &a ${level(40, '1')}\nb: ${level(30, '*a')}\n`)).toEqual([expect.stringMatching(/^f\.yaml:2:34: expected a file, found nesting deeper than 64 levels$/)]);
+    expect(parse(`a: &a ${level(40, '1')}\nb: ${level(30, '*a')}\n`)).toEqual([
+      expect.stringMatching(/^f\.yaml:2:34: expected a file, found nesting deeper than 64 levels$/),
+    ]);
   });
 
   it('refuses aliases that expand past the bound, at the alias that crosses it: billion laughs and one wide anchor', () => {
-    const laughs = ['a: &a [x,x,x,x,x,x,x,x,x,x]', ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(',')}]`), `g: [${Array(10).fill('*f').join(',')}]`].join('\n');
-    expect(parse(laughs)).toEqual([expect.stringMatching(/^f\.yaml:3:\d+: expected a file whose aliases expand to at most 1,000 values in all \(what the largest file holds without them\), found `\*b` taking it past that/)]);
+    const laughs = [
+      'a: &a [x,x,x,x,x,x,x,x,x,x]',
+      ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(',')}]`),
+      `g: [${Array(10).fill('*f').join(',')}]`,
+    ].join('\n');
+    expect(parse(laughs)).toEqual([
+      expect.stringMatching(
+        /^f\.yaml:3:\d+: expected a file whose aliases expand to at most 1,000 values in all \(what the largest file holds without them\), found `\*b` taking it past that/,
+      ),
+    ]);
     const wide = `list: &l [${Array(300).fill(1).join(',')}]\nuses: [*l, *l, *l, *l]\n`;
-    expect(parse(wide)).toEqual(['f.yaml:2:16: expected a file whose aliases expand to at most 1,000 values in all (what the largest file holds without them), found `*l` taking it past that (an alias bomb?)']);
+    expect(parse(wide)).toEqual([
+      'f.yaml:2:16: expected a file whose aliases expand to at most 1,000 values in all (what the largest file holds without them), found `*l` taking it past that (an alias bomb?)',
+    ]);
   });
 
-  it('applies the yaml package\'s alias count (an anchor and its aliases 100 times) where the expansion stays small', () => {
-    expect(parse(`a: &s x\nb: [${Array(100).fill('*s').join(', ')}]\n`)).toEqual([expect.stringMatching(/^f\.yaml:2:5: expected a file without alias explosions, found Excessive alias count/)]);
+  it("applies the yaml package's alias count (an anchor and its aliases 100 times) where the expansion stays small", () => {
+    expect(parse(`a: &s x\nb: [${Array(100).fill('*s').join(', ')}]\n`)).toEqual([
+      expect.stringMatching(/^f\.yaml:2:5: expected a file without alias explosions, found Excessive alias count/),
+    ]);
     expect(parse(`a: &s x\nb: [${Array(99).fill('*s').join(', ')}]\n`)).toMatchObject({ a: 'x' });
   });
 
   it('refuses an alias inside its own anchor (circular data) and an alias with no anchor', () => {
-    expect(parse('a: &a { b: [1, *a] }\n')).toEqual(['f.yaml:1:16: expected a file whose aliases name finished values, found `*a` inside `&a` itself (the data would be circular)']);
+    expect(parse('a: &a { b: [1, *a] }\n')).toEqual([
+      'f.yaml:1:16: expected a file whose aliases name finished values, found `*a` inside `&a` itself (the data would be circular)',
+    ]);
     expect(parse('a: *nope\n')).toEqual(['f.yaml:1:4: expected an anchor `&nope` before its alias, found `*nope` with none']);
   });
 });

@@ -44,7 +44,8 @@ export function parseYaml(text: string, file: string, limits: YamlLimits): Parse
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) tokens.push(token);
     // At the token that opened one level too many (the parser's offset is past it).
-    if (parser.stack.length > limits.maxDepth && openCollections(parser) > limits.maxDepth) return { issues: [at(parser.offset - lexeme.length, `expected ${limits.noun}, found nesting deeper than ${limits.maxDepth} levels`)] };
+    if (parser.stack.length > limits.maxDepth && openCollections(parser) > limits.maxDepth)
+      return { issues: [at(parser.offset - lexeme.length, `expected ${limits.noun}, found nesting deeper than ${limits.maxDepth} levels`)] };
   }
   for (const token of parser.end()) tokens.push(token);
 

@@ -23,10 +23,15 @@ describe('readBounded', () => {
     const huge = join(dir, 'huge.json');
     await writeFile(huge, '');
     await truncate(huge, 300 * MIB);
-    expect(await readBounded(huge, 256 * MIB, 'report.json as lab writes it')).toEqual({ refused: 'expected report.json as lab writes it, found 300 MiB (at most 256 MiB)', tooBig: true });
+    expect(await readBounded(huge, 256 * MIB, 'report.json as lab writes it')).toEqual({
+      refused: 'expected report.json as lab writes it, found 300 MiB (at most 256 MiB)',
+      tooBig: true,
+    });
     // One byte over a cap of whole MiB would read as the cap itself in MiB: given in bytes.
     await truncate(huge, MIB + 1);
-    expect(await readBounded(huge, MIB, 'a waivers file')).toMatchObject({ refused: 'expected a waivers file, found 1,048,577 bytes (at most 1,048,576 bytes)' });
+    expect(await readBounded(huge, MIB, 'a waivers file')).toMatchObject({
+      refused: 'expected a waivers file, found 1,048,577 bytes (at most 1,048,576 bytes)',
+    });
   });
 
   it('reads a stream with no size (a FIFO, <(...)) to its end, and refuses it one byte past the cap', async () => {
@@ -48,7 +53,10 @@ describe('readBounded', () => {
 
   it('refuses a folder and a device past the cap; a missing file is missing', async () => {
     expect(await readBounded(dir, 100, 'a suite')).toEqual({ refused: 'expected a suite, found a folder' });
-    expect(await readBounded('/dev/zero', 100, 'an inventory')).toEqual({ refused: 'expected an inventory, found more than 100 bytes (at most 100 bytes)', tooBig: true });
+    expect(await readBounded('/dev/zero', 100, 'an inventory')).toEqual({
+      refused: 'expected an inventory, found more than 100 bytes (at most 100 bytes)',
+      tooBig: true,
+    });
     expect(await readBounded(join(dir, 'nope', 'x.yaml'), 100, 'a suite')).toMatchObject({ missing: { code: 'ENOENT' } });
   });
 });

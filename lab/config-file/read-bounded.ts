@@ -48,7 +48,10 @@ export async function readBounded(path: string, maxBytes: number, noun: string):
 }
 
 function tooBig(noun: string, found: number | undefined, maxBytes: number): string {
-  const [shown, max] = found !== undefined && formatSize(found) === `${(maxBytes / MIB).toFixed(1)} MiB` ? [bytes(found), bytes(maxBytes)] : [found === undefined ? `more than ${formatSize(maxBytes)}` : formatSize(found), formatSize(maxBytes)];
+  const [shown, max] =
+    found !== undefined && formatSize(found) === `${(maxBytes / MIB).toFixed(1)} MiB`
+      ? [bytes(found), bytes(maxBytes)]
+      : [found === undefined ? `more than ${formatSize(maxBytes)}` : formatSize(found), formatSize(maxBytes)];
   return `expected ${noun}, found ${shown} (at most ${max})`;
 }
 

@@ -67,7 +67,10 @@ function explain(issue: Issue, base: PropertyKey[], cx: Context, out: RawIssue[]
       const bound = issue.code === 'too_big' ? 'at most' : 'at least';
       const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : '';
       const size = Array.isArray(found) ? `${found.length} entries` : typeof found === 'string' ? `${found.length} characters` : describeValue(found);
-      out.push({ path, message: `expected ${bound} ${String(issue.code === 'too_big' ? issue.maximum : issue.minimum)}${what ? ` ${what}` : ''}, found ${size}` });
+      out.push({
+        path,
+        message: `expected ${bound} ${String(issue.code === 'too_big' ? issue.maximum : issue.minimum)}${what ? ` ${what}` : ''}, found ${size}`,
+      });
       return;
     }
     case 'invalid_value':
@@ -126,7 +129,14 @@ function expectedOf(issue: Issue): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    int: 'an integer',
+    boolean: 'true or false',
+  };
   return names[type] ?? type;
 }
 

@@ -59,12 +59,20 @@ export function checkShape(root: Node | null, limits: ShapeLimits): Shape {
       const target = anchors.get(node.source);
       if (!target) return { offset, message: `expected an anchor \`&${node.source}\` before its alias, found \`*${node.source}\` with none` };
       const measure = done.get(target);
-      if (!measure) return { offset, message: `expected ${limits.noun} whose aliases name finished values, found \`*${node.source}\` inside \`&${node.source}\` itself (the data would be circular)` };
+      if (!measure)
+        return {
+          offset,
+          message: `expected ${limits.noun} whose aliases name finished values, found \`*${node.source}\` inside \`&${node.source}\` itself (the data would be circular)`,
+        };
       const used = uses.get(target) ?? { count: 0, first: offset };
       used.count += 1;
       uses.set(target, used);
       values += measure.size;
-      if (values > limits.maxValues) return { offset, message: `expected ${limits.noun} whose aliases expand to at most ${limits.maxValues.toLocaleString('en')} values in all (what the largest file holds without them), found \`*${node.source}\` taking it past that (an alias bomb?)` };
+      if (values > limits.maxValues)
+        return {
+          offset,
+          message: `expected ${limits.noun} whose aliases expand to at most ${limits.maxValues.toLocaleString('en')} values in all (what the largest file holds without them), found \`*${node.source}\` taking it past that (an alias bomb?)`,
+        };
       if (depth - 1 + measure.height > limits.maxDepth) return deeper(offset);
       return measure;
     }
@@ -86,7 +94,8 @@ export function checkShape(root: Node | null, limits: ShapeLimits): Shape {
       const key = isScalar(item.key) ? item.key.value : undefined;
       // A list's single-pair items (`[a: 1, a: 2]`) are mappings of their own.
       if (key !== undefined && isMap(node)) {
-        if (keys.has(key)) return { offset: (item.key as Node).range?.[0] ?? offset, message: `expected unique keys, found \`${String(key)}\` twice in one mapping` };
+        if (keys.has(key))
+          return { offset: (item.key as Node).range?.[0] ?? offset, message: `expected unique keys, found \`${String(key)}\` twice in one mapping` };
         keys.add(key);
       }
       if (item.key) children.push(item.key as Node);

@@ -47,7 +47,14 @@ describe('lab run suites/echo.yaml on the project driver', () => {
     expect(seed.id).toBe('echo/seed-exchange');
     const [, reflect, read] = seed.steps;
     expect(reflect).toMatchObject({ ioctl: 0x0022e004, inLength: 11, outLength: 0, error: 0, bytesReturned: 0 });
-    expect(read).toMatchObject({ ioctl: 0x0022e008, inLength: 0, outLength: 1024, error: 0, bytesReturned: 11, output: Buffer.from('hello,world').toString('hex') });
+    expect(read).toMatchObject({
+      ioctl: 0x0022e008,
+      inLength: 0,
+      outLength: 1024,
+      error: 0,
+      bytesReturned: 11,
+      output: Buffer.from('hello,world').toString('hex'),
+    });
   });
 
   it('slices the debug stream and the driver log per case', () => {

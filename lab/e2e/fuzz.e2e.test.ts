@@ -56,7 +56,12 @@ describe.concurrent('lab fuzz on Wine', () => {
     expect(onDriver.exitCode, onDriver.stdout).toBe(0);
     // About the shortest: one byte less does not crash.
     const shorter = join(work, 'shorter.yaml');
-    await writeFile(shorter, (await readFile(findings, 'utf8')).replace(`outLength: ${edge}\n`, `outLength: ${edge - 1}\n`).replace(/image: "([^"]+)"/, (_, p: string) => `image: "${join(out, p)}"`));
+    await writeFile(
+      shorter,
+      (await readFile(findings, 'utf8'))
+        .replace(`outLength: ${edge}\n`, `outLength: ${edge - 1}\n`)
+        .replace(/image: "([^"]+)"/, (_, p: string) => `image: "${join(out, p)}"`),
+    );
     const below = await lab(['run', shorter, '--filter', f!.id, '--out', join(work, 'od-run-shorter'), '--reporter', 'json']);
     expect(below.exitCode, below.stdout).toBe(0);
     // The report shows it.
@@ -84,7 +89,7 @@ describe.concurrent('lab fuzz on Wine', () => {
     expect(hangs[0]!.confirmed).toBe(true);
   }, 400_000);
 
-  it('on the project\'s driver, a 30 s budget ends with no finding and exit 0', async () => {
+  it("on the project's driver, a 30 s budget ends with no finding and exit 0", async () => {
     const { out, r, report } = await fuzz('objdev', ['--seed', '7', '--budget', '30s']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(report!.status).toBe('clean');
@@ -112,7 +117,7 @@ describe.concurrent('lab fuzz on Wine', () => {
     expect(report!.error?.message).toMatch(/the --driver or the suite is wrong/);
   }, 120_000);
 
-  it('--replay sends the same calls again byte for byte: the guest runner\'s results and the driver\'s log are the same', async () => {
+  it("--replay sends the same calls again byte for byte: the guest runner's results and the driver's log are the same", async () => {
     const first = await fuzz('replay-a', ['--seed', '11', '--budget', '3000 calls', '--no-threads']);
     expect(first.r.exitCode, first.r.stdout + first.r.stderr).toBe(0);
     const again = await fuzz('replay-b', ['--replay', first.out]);

@@ -13,7 +13,15 @@ import { tempDir } from '../testing/temp-dir.js';
  * `lab run --baseline --waivers` under real Wine: a passing baseline of the project's driver, then the
  * limit-off-by-one mutant gated against it, one of its failures waived and one waiver expired.
  */
-const OFF_BY_ONE = ['echo/reflect-length-at-the-buffer-boundary[len=1024]', 'echo/read-around-the-stored-length[n=1024,delta=-1]', 'echo/read-around-the-stored-length[n=1024,delta=0]', 'echo/read-around-the-stored-length[n=1024,delta=1]', 'echo/payload-round-trip[payload=all-bytes-x4]', 'echo/payload-round-trip[payload=random-seed-1]', 'echo/concurrent-reflect-and-read-on-one-handle'];
+const OFF_BY_ONE = [
+  'echo/reflect-length-at-the-buffer-boundary[len=1024]',
+  'echo/read-around-the-stored-length[n=1024,delta=-1]',
+  'echo/read-around-the-stored-length[n=1024,delta=0]',
+  'echo/read-around-the-stored-length[n=1024,delta=1]',
+  'echo/payload-round-trip[payload=all-bytes-x4]',
+  'echo/payload-round-trip[payload=random-seed-1]',
+  'echo/concurrent-reflect-and-read-on-one-handle',
+];
 const WAIVED = 'echo/reflect-length-at-the-buffer-boundary[len=1023]';
 
 let dir: string;
@@ -29,18 +37,32 @@ beforeAll(async () => {
   const base = await lab(['run', 'suites/echo.yaml', '--out', baseline]);
   expect(base.exitCode).toBe(0);
   const waivers = join(dir, 'waivers.yaml');
-  await writeFile(waivers, [
-    'waivers:',
-    `  - case: ${WAIVED}`,
-    '    reason: REFLECT rejects 1023 bytes; fix under review',
-    '    link: https://bugs.example.com/objdev/17',
-    `    expires: ${utcDay(new Date(Date.now() + 30 * 86_400_000))}`,
-    "  - pattern: 'echo/unload-*'",
-    '    reason: nobody renewed this one',
-    '    expires: 2026-01-31',
-  ].join('\n'));
+  await writeFile(
+    waivers,
+    [
+      'waivers:',
+      `  - case: ${WAIVED}`,
+      '    reason: REFLECT rejects 1023 bytes; fix under review',
+      '    link: https://bugs.example.com/objdev/17',
+      `    expires: ${utcDay(new Date(Date.now() + 30 * 86_400_000))}`,
+      "  - pattern: 'echo/unload-*'",
+      '    reason: nobody renewed this one',
+      '    expires: 2026-01-31',
+    ].join('\n'),
+  );
   gated = join(dir, 'gated');
-  result = await lab(['run', 'suites/echo.yaml', '--driver', join(BUILD, 'mutants', 'limit-off-by-one.sys'), '--out', gated, '--baseline', baseline, '--waivers', waivers]);
+  result = await lab([
+    'run',
+    'suites/echo.yaml',
+    '--driver',
+    join(BUILD, 'mutants', 'limit-off-by-one.sys'),
+    '--out',
+    gated,
+    '--baseline',
+    baseline,
+    '--waivers',
+    waivers,
+  ]);
   report = await readReport(gated);
 }, 300_000);
 
@@ -60,22 +82,38 @@ describe('lab run --baseline --waivers under Wine', () => {
   });
 
   it('records the gate in report.json: classes per case, the waived case with what it really was', () => {
-    expect(report.gate).toMatchObject({ verdict: 'fail', regressions: OFF_BY_ONE, newFailures: [], fixed: [], removed: [], counts: { regression: 7, waived: 1, unchanged: 52 } });
+    expect(report.gate).toMatchObject({
+      verdict: 'fail',
+      regressions: OFF_BY_ONE,
+      newFailures: [],
+      fixed: [],
+      removed: [],
+      counts: { regression: 7, waived: 1, unchanged: 52 },
+    });
     expect(report.summary).toMatchObject({ total: 60, passed: 52, failed: 7, waived: 1 });
     const waived = report.cases.find((c) => c.id === WAIVED)!;
-    expect(waived).toMatchObject({ status: 'waived', waiver: { status: 'failed', link: 'https://bugs.example.com/objdev/17' }, gate: { class: 'waived', baselineStatus: 'passed' } });
+    expect(waived).toMatchObject({
+      status: 'waived',
+      waiver: { status: 'failed', link: 'https://bugs.example.com/objdev/17' },
+      gate: { class: 'waived', baselineStatus: 'passed' },
+    });
     expect(report.cases.find((c) => c.id === OFF_BY_ONE[0])!.gate).toEqual({ class: 'regression', baselineStatus: 'passed' });
   });
 
   it('keeps what really happened in results.jsonl, and shows the gate in summary.md and junit.xml', async () => {
-    const raw = (await readFile(join(gated, 'results.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; status: string });
+    const raw = (await readFile(join(gated, 'results.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; status: string });
     expect(raw.find((r) => r.id === WAIVED)!.status).toBe('failed');
     const md = await readFile(join(gated, 'summary.md'), 'utf8');
     expect(md).toMatch(/^## lab: `echo` on `wine`: failed, gate fail/);
     expect(md).toContain('### Gate: FAIL: 7 regressions, 1 expired waiver');
     expect(md).toContain('| 7 | 0 | 0 | 0 | 0 | 1 | 52 | 0 |');
     const junit = new XMLParser({ ignoreAttributes: false }).parse(await readFile(join(gated, 'junit.xml'), 'utf8'));
-    const testcase = (junit.testsuites.testsuite.testcase as Array<Record<string, { '@_message': string }>>).find((t) => t['@_name'] as unknown as string === WAIVED)!;
+    const testcase = (junit.testsuites.testsuite.testcase as Array<Record<string, { '@_message': string }>>).find(
+      (t) => (t['@_name'] as unknown as string) === WAIVED,
+    )!;
     expect(testcase.skipped!['@_message']).toBe('waived (failed): REFLECT rejects 1023 bytes; fix under review https://bugs.example.com/objdev/17');
   });
 

@@ -18,7 +18,13 @@ describe('Hyper-V target against the host double (not Hyper-V)', () => {
   let dir: string;
   // A VM name that would break out of any quoting lab got wrong: PowerShell quotes (curly too), a wildcard, cmd operators.
   const VM = "lab-win11 'x' \u2019; Stop-VM * -TurnOff; \u2018 & %PATH% $(id)";
-  const lab = (args: string[]) => execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], { cwd: ROOT, reject: false, timeout: 240_000, env: { CI: '1', FORCE_COLOR: '0', LAB_INVENTORY: inventory, LAB_CACHE_DIR: join(dir, 'cache') } });
+  const lab = (args: string[]) =>
+    execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 240_000,
+      env: { CI: '1', FORCE_COLOR: '0', LAB_INVENTORY: inventory, LAB_CACHE_DIR: join(dir, 'cache') },
+    });
   const ops = async () => (await server.double()).ops.map((o) => o.op);
 
   beforeAll(async () => {
@@ -26,7 +32,17 @@ describe('Hyper-V target against the host double (not Hyper-V)', () => {
     dir = await tempDir('hyperv-double');
     const guest = { ...server.connection(), dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] };
     delete (guest as Record<string, unknown>).reconnect;
-    const vmEntry = (vm: string, extra: Record<string, unknown> = {}) => ({ kind: 'hyperv', hypervHost: 'double', vm, checkpoint: 'lab-clean', bootTimeoutMs: 20_000, pollMs: 100, rebootTimeoutMs: 20_000, guest, ...extra });
+    const vmEntry = (vm: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'hyperv',
+      hypervHost: 'double',
+      vm,
+      checkpoint: 'lab-clean',
+      bootTimeoutMs: 20_000,
+      pollMs: 100,
+      rebootTimeoutMs: 20_000,
+      guest,
+      ...extra,
+    });
     inventory = await server.writeInventory({
       hypervHosts: { double: { ssh: { host: '127.0.0.1', ...server.connection() } } },
       targets: {
@@ -38,12 +54,7 @@ describe('Hyper-V target against the host double (not Hyper-V)', () => {
   }, 120_000);
   afterAll(async () => server?.stop());
 
-  const play = () =>
-    server.playHyperv([
-      { name: VM, heartbeatAfterPolls: 3 },
-      { name: 'never-boots', neverBoots: true },
-      { name: 'lab-win10' },
-    ]);
+  const play = () => server.playHyperv([{ name: VM, heartbeatAfterPolls: 3 }, { name: 'never-boots', neverBoots: true }, { name: 'lab-win10' }]);
 
   it('restores the checkpoint, boots, waits for heartbeat and address, turns Driver Verifier on, runs the echo suite, and tears down', async () => {
     await play();
@@ -106,16 +117,20 @@ cases:
     const result = await lab(['run', 'suites/echo.yaml', '--target', 'vm-never-boots', '--out', join(dir, 'never')]);
     if (process.env.LAB_DEBUG_E2E) console.log(result.stdout, result.stderr);
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toMatch(/lab could not finish the run: VM 'never-boots' on double \(.*\) was not ready after restoring 'lab-clean' within 1500 ms \(state Running, heartbeat NoContact, no IPv4 address\)\. Fix: check the VM in Hyper-V Manager/);
+    expect(result.stdout).toMatch(
+      /lab could not finish the run: VM 'never-boots' on double \(.*\) was not ready after restoring 'lab-clean' within 1500 ms \(state Running, heartbeat NoContact, no IPv4 address\)\. Fix: check the VM in Hyper-V Manager/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect((await ops()).slice(-2)).toEqual(['restore', 'turn-off']);
   }, 120_000);
 
-  it('a checkpoint the VM does not have: exit 3 with the host\'s answer', async () => {
+  it("a checkpoint the VM does not have: exit 3 with the host's answer", async () => {
     await play();
     const result = await lab(['run', 'suites/echo.yaml', '--target', 'vm-no-checkpoint', '--out', join(dir, 'nocp')]);
     expect(result.exitCode).toBe(3);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/Hyper-V host double \(.*\): restoring checkpoint 'nope' of VM 'lab-win10' failed: expected one checkpoint named 'nope' on VM 'lab-win10', found 0/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(
+      /Hyper-V host double \(.*\): restoring checkpoint 'nope' of VM 'lab-win10' failed: expected one checkpoint named 'nope' on VM 'lab-win10', found 0/,
+    );
   }, 120_000);
 
   it('Ctrl-C in the middle of a run: status interrupted, exit 130, and the VM is restored and turned off', async () => {
@@ -132,7 +147,8 @@ cases:
     );
     const out = join(dir, 'slow');
     const run = lab(['run', suite, '--target', 'vm', '--out', out]);
-    for (let i = 0; i < 600 && !(await readFile(join(out, 'results.jsonl'), 'utf8').catch(() => '')).includes('"index":0,'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !(await readFile(join(out, 'results.jsonl'), 'utf8').catch(() => '')).includes('"index":0,'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     run.kill('SIGINT');
     const result = await run;
     expect(result.exitCode).toBe(130);
@@ -144,7 +160,8 @@ cases:
     await play();
     const out = join(dir, 'forced');
     const run = lab(['run', join(dir, 'slow.yaml'), '--target', 'vm', '--out', out]);
-    for (let i = 0; i < 600 && !(await readFile(join(out, 'results.jsonl'), 'utf8').catch(() => '')).includes('"index":0,'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !(await readFile(join(out, 'results.jsonl'), 'utf8').catch(() => '')).includes('"index":0,'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     run.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 100));
     run.kill('SIGINT');

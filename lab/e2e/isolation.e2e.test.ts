@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = await tempDir('isolation');
 }, 300_000);
 
-const PING = "{ ioctl: PING, outLength: 4, expect: { error: 0, status: STATUS_SUCCESS, bytesReturned: 4, output: { text: pong } } }";
+const PING = '{ ioctl: PING, outLength: 4, expect: { error: 0, status: STATUS_SUCCESS, bytesReturned: 4, output: { text: pong } } }';
 const suite = (extra = '') => `suite: vanishing
 ${extra}driver: { image: '${FIXTURE}', service: vanishing, device: '\\\\.\\lab_vanishing' }
 ioctls:
@@ -73,17 +73,25 @@ describe('suite mistakes the guest runner would refuse', () => {
   it('a device name with a trailing space: exit 2 at file:line:column from lab list and lab run, before any target', async () => {
     const file = join(dir, 'space.yaml');
     await writeFile(file, "suite: s\ndriver: { image: x.sys, device: '\\\\.\\object_device ' }\ncases:\n  - name: a\n    steps: [{ sleep: 1 }]\n");
-    for (const args of [['list', file], ['run', file, '--out', join(dir, 'space-run')]]) {
+    for (const args of [
+      ['list', file],
+      ['run', file, '--out', join(dir, 'space-run')],
+    ]) {
       const r = await lab(args);
       expect(r.exitCode).toBe(2);
-      expect(r.stderr).toBe(`lab: ${file}:2:33: driver.device: the guest runner would refuse it: it must not start or end with whitespace: "\\\\\\\\.\\\\object_device "`);
+      expect(r.stderr).toBe(
+        `lab: ${file}:2:33: driver.device: the guest runner would refuse it: it must not start or end with whitespace: "\\\\\\\\.\\\\object_device "`,
+      );
       expect(r.stdout).not.toMatch(/prepare|execute/);
     }
   }, 60_000);
 
   it('an NTSTATUS in error: is a suite error that says to use status:', async () => {
     const file = join(dir, 'ntstatus.yaml');
-    await writeFile(file, "suite: s\ndriver: { image: x.sys, device: d }\ncases:\n  - name: a\n    steps: [{ ioctl: 0x222000, expect: { error: 0xC000000D } }]\n");
+    await writeFile(
+      file,
+      'suite: s\ndriver: { image: x.sys, device: d }\ncases:\n  - name: a\n    steps: [{ ioctl: 0x222000, expect: { error: 0xC000000D } }]\n',
+    );
     const r = await lab(['list', file]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(

@@ -65,7 +65,10 @@ const hex = (text: string) => Buffer.from(text).toString('hex');
 describe('lab mutate suites/echo.yaml', () => {
   it('kills every mutant Wine can observe, says why the others cannot be, and exits 0', async () => {
     expect(mutate.exitCode).toBe(0);
-    const m = JSON.parse(await readFile(join(out, 'mutation.json'), 'utf8')) as { score: number; mutants: Array<{ name: string; fate: string; why?: string; killedBy: Array<{ id: string }> }> };
+    const m = JSON.parse(await readFile(join(out, 'mutation.json'), 'utf8')) as {
+      score: number;
+      mutants: Array<{ name: string; fate: string; why?: string; killedBy: Array<{ id: string }> }>;
+    };
     expect(m.mutants.map((x) => x.name).sort()).toEqual(catalog.map((x) => x.name).sort());
     for (const entry of catalog) {
       const row = m.mutants.find((x) => x.name === entry.name)!;
@@ -110,7 +113,9 @@ describe('the echo suite against original-demo mutants', () => {
       'echo/read-around-the-stored-length[n=1024,delta=-1]',
       'echo/read-with-fixed-output-lengths[out=0]',
       'echo/read-with-fixed-output-lengths[out=1]',
-      ...['FUNCTION_800', 'FUNCTION_803', 'REFLECT_AS_NEITHER', 'READ_AS_OUT_DIRECT', 'REFLECT_ANY_ACCESS', 'OTHER_DEVICE_TYPE'].map((c) => `echo/unknown-ioctl[code=${c}]`),
+      ...['FUNCTION_800', 'FUNCTION_803', 'REFLECT_AS_NEITHER', 'READ_AS_OUT_DIRECT', 'REFLECT_ANY_ACCESS', 'OTHER_DEVICE_TYPE'].map(
+        (c) => `echo/unknown-ioctl[code=${c}]`,
+      ),
     ]);
     expect(caseOf(report, 'echo/unknown-ioctl[code=FUNCTION_800]').message).toMatch(/expected error 1 \(ERROR_INVALID_FUNCTION\), got 87/);
   });
@@ -215,7 +220,9 @@ describe('each mutant against the correct driver', () => {
 
   it('original-demo differs on several rows at once: every request "succeeds", READ never returns data, 65536 crashes', () => {
     const r = run('original-demo');
-    expect((['reflect1023', 'readAfter1023', 'reflect1025', 'readNuls', 'readShort', 'unknown803'] as const).map((row) => errorAt(r, row))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect((['reflect1023', 'readAfter1023', 'reflect1025', 'readNuls', 'readShort', 'unknown803'] as const).map((row) => errorAt(r, row))).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
     expect(debug(r, ROW.reflect1023[0])).toContain('objdev: IOCTL REFLECT in=1023 out=0 status=0xC000000D info=0'); // 1, hidden by 5
     expect(debug(r, ROW.reflect1023[0])).toContain('objdev: IOCTL READ in=0 out=1024 status=0xC000000D info=0'); // 8 then 6, hidden by 5
     expect(debug(r, ROW.unknown803[0])).toMatch(/objdev: IOCTL 0x0022E00C in=\d+ out=\d+ status=0xC000000D info=0/); // 6, hidden by 5
@@ -233,8 +240,20 @@ describe('each mutant against the correct driver', () => {
   });
 
   it('every mutant the catalog calls observable on Wine has a test above; windows-only ones match the correct driver here', () => {
-    const tested = ['limit-off-by-one', 'read-overread', 'strlen-truncation', 'status-mismatch', 'wrong-error-codes', 'missing-break', 'unchecked-create', 'crash-on-length', 'hang-on-length', 'original-demo'];
-    const answers = (r: RunReport) => r.cases.map((c) => `${c.id} ${c.status} ${c.steps.map((s) => `${s.error}/${s.bytesReturned}/${s.output ?? ''}`).join(' ')}`);
+    const tested = [
+      'limit-off-by-one',
+      'read-overread',
+      'strlen-truncation',
+      'status-mismatch',
+      'wrong-error-codes',
+      'missing-break',
+      'unchecked-create',
+      'crash-on-length',
+      'hang-on-length',
+      'original-demo',
+    ];
+    const answers = (r: RunReport) =>
+      r.cases.map((c) => `${c.id} ${c.status} ${c.steps.map((s) => `${s.error}/${s.bytesReturned}/${s.output ?? ''}`).join(' ')}`);
     for (const m of catalog) {
       if (m.observableOn.includes('wine')) expect(tested, m.name).toContain(m.name);
       else expect(answers(run(m.name)), m.name).toEqual(answers(run('correct')));

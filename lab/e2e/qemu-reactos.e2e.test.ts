@@ -90,7 +90,7 @@ describe.skipIf(qemuSkipReason !== undefined)('the QEMU target on the ReactOS li
     return report.cases.find((c) => c.status === 'crashed')!;
   };
 
-  it('a bugcheck: only its case is crashed, with the kernel\'s report; every other case passes after the revert', async () => {
+  it("a bugcheck: only its case is crashed, with the kernel's report; every other case passes after the revert", async () => {
     const crashed = await crashes('bugcheck', join(BUILD, 'i686', 'fixtures', 'bugcheck-on-length.sys'), 'echo/reflect-length-far-past-the-buffer[len=2048]');
     expect(crashed.message).toMatch(/bugcheck in bugcheck-on-length\.sys/);
     expect(crashed.evidence?.backtrace).toMatch(/KeBugCheckEx/);
@@ -104,14 +104,28 @@ describe.skipIf(qemuSkipReason !== undefined)('the QEMU target on the ReactOS li
 
   it('a hang is bounded by the case timeout, then the machine is reverted and the rest pass', async () => {
     const dir = await out('hang');
-    const { exitCode, output } = await run(['run', 'suites/echo.yaml', '--target', 'reactos', '--out', dir, '--timeout-case', '5000', '--driver', join(BUILD, 'i686', 'mutants', 'hang-on-length.sys')]);
+    const { exitCode, output } = await run([
+      'run',
+      'suites/echo.yaml',
+      '--target',
+      'reactos',
+      '--out',
+      dir,
+      '--timeout-case',
+      '5000',
+      '--driver',
+      join(BUILD, 'i686', 'mutants', 'hang-on-length.sys'),
+    ]);
     expect(exitCode, output).toBe(1);
     expect(statusOf(await readReport(dir))).toEqual({ 'echo/reflect-length[len=777]': 'hung', 'echo/second-instance-is-refused': 'skipped' });
   }, 600_000);
 
   it('Ctrl-C while cases run leaves no QEMU behind and the report interrupted', async () => {
     const dir = await out('int-cases');
-    const live = spawnLab(['run', 'suites/echo.yaml', '--target', 'reactos', '--out', dir, '--driver', join(BUILD, 'i686', 'mutants', 'hang-on-length.sys')], reactosEnv);
+    const live = spawnLab(
+      ['run', 'suites/echo.yaml', '--target', 'reactos', '--out', dir, '--driver', join(BUILD, 'i686', 'mutants', 'hang-on-length.sys')],
+      reactosEnv,
+    );
     await live.waitFor(/cases done/, 300_000);
     live.child.kill('SIGINT');
     expect((await live.exited).exitCode).toBe(130);

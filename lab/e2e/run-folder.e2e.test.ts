@@ -60,7 +60,13 @@ describe('lab run --resume with a run.json lab did not write', () => {
     await writeFile(join(victim, 'keep.txt'), 'precious\n');
     const out = join(cache, 'out');
     await mkdir(out);
-    const record = { version: 1, runId: '../../victimdir', suiteFile: join(ROOT, 'suites/echo.yaml'), flags: { target: 'wine' }, startedAt: new Date().toISOString() };
+    const record = {
+      version: 1,
+      runId: '../../victimdir',
+      suiteFile: join(ROOT, 'suites/echo.yaml'),
+      flags: { target: 'wine' },
+      startedAt: new Date().toISOString(),
+    };
     await writeFile(join(out, 'run.json'), JSON.stringify(record));
     const run = spawnLab(['run', '--resume', out], { LAB_CACHE_DIR: join(cache, 'cache') });
     const { exitCode } = await run.exited;
@@ -71,7 +77,10 @@ describe('lab run --resume with a run.json lab did not write', () => {
 
   it('refuses flags of the wrong type, naming the field', async () => {
     const out = await scratch();
-    await writeFile(join(out, 'run.json'), JSON.stringify({ version: 1, runId: 'r1', suiteFile: join(ROOT, 'suites/echo.yaml'), flags: { target: 'wine', workers: 'lots' }, startedAt: 'x' }));
+    await writeFile(
+      join(out, 'run.json'),
+      JSON.stringify({ version: 1, runId: 'r1', suiteFile: join(ROOT, 'suites/echo.yaml'), flags: { target: 'wine', workers: 'lots' }, startedAt: 'x' }),
+    );
     const run = await lab(['run', '--resume', out]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/run\.json: flags\.workers: /);

@@ -9,7 +9,12 @@ export const BUILD = buildDir();
 
 /** Runs the real CLI as a user would, from the repository root. */
 export async function lab(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}) {
-  return execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], { cwd: ROOT, reject: false, timeout: options.timeoutMs ?? 240_000, env: { CI: '1', FORCE_COLOR: '0', ...options.env } });
+  return execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], {
+    cwd: ROOT,
+    reject: false,
+    timeout: options.timeoutMs ?? 240_000,
+    env: { CI: '1', FORCE_COLOR: '0', ...options.env },
+  });
 }
 
 export async function readReport(outDir: string): Promise<RunReport> {

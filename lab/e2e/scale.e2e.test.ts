@@ -34,7 +34,8 @@ describe('workers, shards and merge give the results of one plain run, case for 
 
   it('--shard 1/3, 2/3, 3/3 joined by lab merge', async () => {
     const shards = await Promise.all([1, 2, 3].map(() => dir('shard')));
-    for (const [i, out] of shards.entries()) expect((await lab(['run', 'suites/echo.yaml', '--shard', `${i + 1}/3`, '--out', out, '--reporter', 'json'])).exitCode).toBe(0);
+    for (const [i, out] of shards.entries())
+      expect((await lab(['run', 'suites/echo.yaml', '--shard', `${i + 1}/3`, '--out', out, '--reporter', 'json'])).exitCode).toBe(0);
     const sizes = await Promise.all(shards.map(async (s) => (await readReport(s)).summary.total));
     expect(sizes.every((n) => n > 0 && n < single.summary.total)).toBe(true);
     const merged = await dir('merged');
@@ -48,7 +49,18 @@ describe('workers, shards and merge give the results of one plain run, case for 
 
   it('a crash on one worker costs only that worker its case', async () => {
     const out = await dir('workers-crash');
-    const r = await lab(['run', 'suites/echo.yaml', '--workers', '2', '--driver', join(BUILD, 'mutants', 'crash-on-length.sys'), '--out', out, '--reporter', 'json']);
+    const r = await lab([
+      'run',
+      'suites/echo.yaml',
+      '--workers',
+      '2',
+      '--driver',
+      join(BUILD, 'mutants', 'crash-on-length.sys'),
+      '--out',
+      out,
+      '--reporter',
+      'json',
+    ]);
     expect(r.exitCode).toBe(1);
     const report = await readReport(out);
     expect(report.cases.filter((c) => c.status !== 'passed').map((c) => [c.id, c.status])).toEqual([['echo/reflect-length[len=666]', 'crashed']]);

@@ -39,7 +39,7 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
-describe('the user\'s environment', () => {
+describe("the user's environment", () => {
   it('never reaches Wine: no process of the run (guest runner, services, winedevice with the driver) has it', async () => {
     const dir = await out('env');
     const secret = `lab-test-secret-${process.pid}-${Date.now()}`;
@@ -47,13 +47,15 @@ describe('the user\'s environment', () => {
     await run.waitFor(/cases done/);
     const runDir = await runDirOf(dir);
     const pids = processesOf(runDir);
-    const environs = pids.map((pid) => {
-      try {
-        return { pid, environ: readFileSync(`/proc/${pid}/environ`, 'latin1'), cmd: readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ') };
-      } catch {
-        return undefined;
-      }
-    }).filter((e) => e !== undefined);
+    const environs = pids
+      .map((pid) => {
+        try {
+          return { pid, environ: readFileSync(`/proc/${pid}/environ`, 'latin1'), cmd: readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ') };
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((e) => e !== undefined);
     run.child.kill('SIGINT');
     await run.exited;
     // Not vacuous: the driver's host and the guest runner were among them.
@@ -64,8 +66,8 @@ describe('the user\'s environment', () => {
   }, 180_000);
 });
 
-describe('the reaper\'s guarantee: no Wine process outlives lab', () => {
-  it('holds when lab is killed with SIGKILL mid-run (the kernel ends the prefix\'s processes)', async () => {
+describe("the reaper's guarantee: no Wine process outlives lab", () => {
+  it("holds when lab is killed with SIGKILL mid-run (the kernel ends the prefix's processes)", async () => {
     const dir = await out('kill');
     const run = spawnLab(['run', 'suites/echo.yaml', '--out', dir, '--driver', HANG]);
     await run.waitFor(/cases done/);
@@ -91,7 +93,11 @@ describe('a signal sent twice at once', () => {
   it('by GNU timeout -s INT (to lab, then its process group) is one interruption: the reports are written, exit 130', async () => {
     const dir = await out('timeout');
     // --preserve-status: timeout exits with lab's own code.
-    const r = await execa('timeout', ['--preserve-status', '-s', 'INT', '6', 'node', join(ROOT, 'lab', 'bin', 'lab.js'), 'run', 'suites/echo.yaml', '--out', dir, '--driver', HANG], { cwd: ROOT, reject: false, env: { CI: '1' } });
+    const r = await execa(
+      'timeout',
+      ['--preserve-status', '-s', 'INT', '6', 'node', join(ROOT, 'lab', 'bin', 'lab.js'), 'run', 'suites/echo.yaml', '--out', dir, '--driver', HANG],
+      { cwd: ROOT, reject: false, env: { CI: '1' } },
+    );
     expect(r.exitCode).toBe(130);
     expect(r.stderr.match(/stopping; press Ctrl-C again/g)).toHaveLength(1);
     expect((await readReport(dir)).status).toBe('interrupted');

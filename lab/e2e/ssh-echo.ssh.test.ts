@@ -15,7 +15,12 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
   let server: LoopbackServer;
   let inventory: string;
   const lab = (args: string[], env: Record<string, string> = {}) =>
-    execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], { cwd: ROOT, reject: false, timeout: 240_000, env: { CI: '1', FORCE_COLOR: '0', LAB_INVENTORY: inventory, ...env } });
+    execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 240_000,
+      env: { CI: '1', FORCE_COLOR: '0', LAB_INVENTORY: inventory, ...env },
+    });
 
   beforeAll(async () => {
     server = await startLoopbackSshd({ dbgview: 'C:\\Tools\\Dbgview.exe', debugPrintFilter: true });
@@ -23,8 +28,20 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
       targets: {
         loopback: { kind: 'ssh', host: '127.0.0.1', ...server.connection(), dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] },
         // Every character cmd.exe, PowerShell or a POSIX shell would act on that a Windows folder name allows.
-        hostile: { kind: 'ssh', host: '127.0.0.1', ...server.connection(), guestDir: HOSTILE_DIR, dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] },
-        secret: { kind: 'ssh', host: '127.0.0.1', ...server.connection({ auth: { keyFile: server.userKeyFile, passwordEnv: 'LAB_LOOPBACK_PASSWORD' } }), cleanPaths: ['C:\\objdev.log'] },
+        hostile: {
+          kind: 'ssh',
+          host: '127.0.0.1',
+          ...server.connection(),
+          guestDir: HOSTILE_DIR,
+          dbgview: 'C:\\Tools\\Dbgview.exe',
+          cleanPaths: ['C:\\objdev.log'],
+        },
+        secret: {
+          kind: 'ssh',
+          host: '127.0.0.1',
+          ...server.connection({ auth: { keyFile: server.userKeyFile, passwordEnv: 'LAB_LOOPBACK_PASSWORD' } }),
+          cleanPaths: ['C:\\objdev.log'],
+        },
         'secret-unreachable': { kind: 'ssh', host: '127.0.0.1', ...server.connection({ port: 1, auth: { passwordEnv: 'LAB_LOOPBACK_PASSWORD' } }) },
       },
     });
@@ -58,7 +75,8 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
     const out = join(await tempDir('ssh-hostile'), 'run');
     const result = await lab(['run', 'suites/echo.yaml', '--target', 'hostile', '--out', out, '--filter', 'seed-*', 'reflect-length[len=11]', 'unload*']);
     const report = await readReport(out);
-    if (process.env.LAB_DEBUG_E2E) console.log(result.stdout, result.stderr, JSON.stringify(report.cases.slice(0, 2), null, 1), (await server.calls()).slice(-8));
+    if (process.env.LAB_DEBUG_E2E)
+      console.log(result.stdout, result.stderr, JSON.stringify(report.cases.slice(0, 2), null, 1), (await server.calls()).slice(-8));
     expect(result.stderr).toBe('');
     expect(notPassed(report)).toEqual([]);
     expect(report.summary.total).toBeGreaterThanOrEqual(3);
@@ -88,14 +106,36 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
   it('forwards nothing of its own environment to the remote machine', async () => {
     const out = join(await tempDir('ssh-env'), 'run');
     const before = (await server.calls()).length;
-    const run = await lab(['run', 'suites/echo.yaml', '--target', 'loopback', '--out', out, '--filter', 'seed-*'], { LAB_LEAK_PROBE: SECRET, LC_LAB_PROBE: SECRET });
+    const run = await lab(['run', 'suites/echo.yaml', '--target', 'loopback', '--out', out, '--filter', 'seed-*'], {
+      LAB_LEAK_PROBE: SECRET,
+      LC_LAB_PROBE: SECRET,
+    });
     expect(run.exitCode).toBe(0);
     const calls = (await server.calls()).slice(before);
     expect(calls.length).toBeGreaterThan(2);
     for (const call of calls) expect(call.env).not.toEqual(expect.arrayContaining(['LAB_LEAK_PROBE']));
     for (const call of calls) expect(call.env).not.toEqual(expect.arrayContaining(['LC_LAB_PROBE']));
     // Not vacuous: a client that sends a variable (OpenSSH's SendEnv) gets it through this server.
-    const sent = await execa('ssh', ['-i', server.userKeyFile, '-p', String(server.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'SendEnv=LAB_LEAK_PROBE', `${server.user}@127.0.0.1`, 'ver'], { reject: false, env: { LAB_LEAK_PROBE: 'x' } });
+    const sent = await execa(
+      'ssh',
+      [
+        '-i',
+        server.userKeyFile,
+        '-p',
+        String(server.port),
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'SendEnv=LAB_LEAK_PROBE',
+        `${server.user}@127.0.0.1`,
+        'ver',
+      ],
+      { reject: false, env: { LAB_LEAK_PROBE: 'x' } },
+    );
     expect(sent.exitCode).toBe(0);
     expect((await server.calls()).at(-1)?.env).toEqual(expect.arrayContaining(['LAB_LEAK_PROBE']));
   }, 300_000);
@@ -114,7 +154,8 @@ describe('lab run suites/echo.yaml --target loopback (SSH)', () => {
       /✓ machine DbgView: C:\\Tools\\Dbgview\.exe/,
       /✓ machine guest folder: C:\\lab is writable/,
       /✓ machine free disk: [\d.]+ GB free on C:/,
-    ]) expect(result.stdout).toMatch(line);
+    ])
+      expect(result.stdout).toMatch(line);
     expect(result.exitCode).toBe(0);
   }, 120_000);
 });

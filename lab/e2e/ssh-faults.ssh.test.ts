@@ -16,7 +16,12 @@ describe('SSH target faults (loopback OpenSSH server, Wine guest)', () => {
   let inventory: string;
   let dir: string;
   const lab = (args: string[], env: Record<string, string> = {}) =>
-    execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], { cwd: ROOT, reject: false, timeout: 240_000, env: { CI: '1', FORCE_COLOR: '0', LAB_INVENTORY: inventory, LAB_CACHE_DIR: join(dir, 'cache'), ...env } });
+    execa('node', [join(ROOT, 'lab', 'bin', 'lab.js'), ...args], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 240_000,
+      env: { CI: '1', FORCE_COLOR: '0', LAB_INVENTORY: inventory, LAB_CACHE_DIR: join(dir, 'cache'), ...env },
+    });
 
   const suite = async (name: string, middle: string, firstSteps = '      - { ioctl: REFLECT, input: { text: one }, expect: { error: 0 } }') => {
     const file = join(dir, `${name}.yaml`);
@@ -58,7 +63,13 @@ ${middle}
     inventory = await server.writeInventory({
       targets: {
         loopback: { kind: 'ssh', host: '127.0.0.1', ...server.connection(), dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] },
-        patient: { kind: 'ssh', host: '127.0.0.1', ...server.connection({ reconnect: { attempts: 20, delayMs: 250 } }), dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] },
+        patient: {
+          kind: 'ssh',
+          host: '127.0.0.1',
+          ...server.connection({ reconnect: { attempts: 20, delayMs: 250 } }),
+          dbgview: 'C:\\Tools\\Dbgview.exe',
+          cleanPaths: ['C:\\objdev.log'],
+        },
         nowhere: { kind: 'ssh', host: '127.0.0.1', ...server.connection({ port: 1 }) },
       },
     });
@@ -85,13 +96,27 @@ ${middle}
   }, 120_000);
 
   it('a driver crash: the machine bugchecks, lab reconnects, finds event 1001, marks the case crashed with the stop code and copies the dump', async () => {
-    const file = await suite('crash', '  - name: crash here\n    steps:\n      - { ioctl: REFLECT, input: { repeat: 0x41, length: 666 }, expect: { error: 0 } }');
+    const file = await suite(
+      'crash',
+      '  - name: crash here\n    steps:\n      - { ioctl: REFLECT, input: { repeat: 0x41, length: 666 }, expect: { error: 0 } }',
+    );
     const out = join(dir, 'crash');
     const result = await lab(['run', file, '--target', 'loopback', '--out', out, '--driver', join(BUILD, 'mutants', 'crash-on-length.sys')]);
-    if (process.env.LAB_DEBUG_E2E) console.log(result.exitCode, result.stderr, result.stdout, (await server.calls()).map((c) => `${c.time} ${c.line}`).join('\n'));
+    if (process.env.LAB_DEBUG_E2E)
+      console.log(result.exitCode, result.stderr, result.stdout, (await server.calls()).map((c) => `${c.time} ${c.line}`).join('\n'));
     const report = await readReport(out);
     const byName = Object.fromEntries(report.cases.map((c) => [c.name, c]));
-    if (process.env.LAB_DEBUG_E2E) console.log(result.stderr, result.stdout, JSON.stringify(report.cases.map((c) => [c.name, c.status, c.message, c.log?.debug]), null, 1), (await server.calls()).map((c) => `${c.time} ${c.line}`).join('\n'));
+    if (process.env.LAB_DEBUG_E2E)
+      console.log(
+        result.stderr,
+        result.stdout,
+        JSON.stringify(
+          report.cases.map((c) => [c.name, c.status, c.message, c.log?.debug]),
+          null,
+          1,
+        ),
+        (await server.calls()).map((c) => `${c.time} ${c.line}`).join('\n'),
+      );
     expect(byName.first?.status).toBe('passed');
     const crashed = byName['crash here']!;
     expect(crashed).toMatchObject({ status: 'crashed', blame: 'product' });
@@ -107,12 +132,27 @@ ${middle}
     // The log reaches the file 700 ms late, so lab's last read before the machine went down showed the
     // first case open (it sleeps 1.5 s); its end marker and the next case's begin were written as the
     // machine stopped. Judged on that last read, the crash went to `first`.
-    const file = await suite('trailing', '  - name: crash here\n    steps:\n      - { ioctl: REFLECT, input: { repeat: 0x41, length: 666 }, expect: { error: 0 } }', '      - { ioctl: REFLECT, input: { text: one }, expect: { error: 0 } }\n      - { sleep: 1500 }');
+    const file = await suite(
+      'trailing',
+      '  - name: crash here\n    steps:\n      - { ioctl: REFLECT, input: { repeat: 0x41, length: 666 }, expect: { error: 0 } }',
+      '      - { ioctl: REFLECT, input: { text: one }, expect: { error: 0 } }\n      - { sleep: 1500 }',
+    );
     const out = join(dir, 'trailing');
     await server.setDbgViewLag(700);
-    const result = await lab(['run', file, '--target', 'loopback', '--out', out, '--driver', join(BUILD, 'mutants', 'crash-on-length.sys')]).finally(() => server.setDbgViewLag(0));
+    const result = await lab(['run', file, '--target', 'loopback', '--out', out, '--driver', join(BUILD, 'mutants', 'crash-on-length.sys')]).finally(() =>
+      server.setDbgViewLag(0),
+    );
     const report = await readReport(out);
-    if (process.env.LAB_DEBUG_E2E) console.log(result.stderr, result.stdout, JSON.stringify(report.cases.map((c) => [c.name, c.status, c.message, c.log?.debug]), null, 1));
+    if (process.env.LAB_DEBUG_E2E)
+      console.log(
+        result.stderr,
+        result.stdout,
+        JSON.stringify(
+          report.cases.map((c) => [c.name, c.status, c.message, c.log?.debug]),
+          null,
+          1,
+        ),
+      );
     expect(report.cases.map((c) => `${c.name}:${c.status}`)).toEqual(['first:passed', 'crash here:crashed', 'after:passed']);
     const crashed = report.cases[1]!;
     expect(crashed.message).toMatch(/the driver crashed during this case: bugcheck 0x00000050 /);
@@ -140,7 +180,9 @@ ${middle}
   it('a target that cannot be reached: exit 3, one line naming the host, the inventory entry and the fix', async () => {
     const result = await lab(['run', 'suites/echo.yaml', '--target', 'nowhere', '--out', join(dir, 'nowhere')]);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/127\.0\.0\.1:1 \(.*targets\.nowhere\): connection refused: nothing listens on port 1\. Fix: check host and port in the inventory/);
+    expect(result.stderr).toMatch(
+      /127\.0\.0\.1:1 \(.*targets\.nowhere\): connection refused: nothing listens on port 1\. Fix: check host and port in the inventory/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   }, 60_000);
 

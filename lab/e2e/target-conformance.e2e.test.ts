@@ -42,16 +42,31 @@ async function checkSessionContract(ref: TargetRef, dir: string): Promise<void> 
     await target.put(join(build, 'lab-guest.exe'), runner);
     await target.put(join(build, 'objdev.sys'), driver);
     const plan = join(dir, `plan-${ref.kind}.txt`);
-    await writeFile(plan, encodePlanText({ device: '\\\\.\\object_device', driver: { service: 'objdev', imagePath: driver }, workdir: win32.dirname(runner), ...(target.markerChannel === 'stderr' ? { markers: 'stderr' as const } : {}) }, CASES));
+    await writeFile(
+      plan,
+      encodePlanText(
+        {
+          device: '\\\\.\\object_device',
+          driver: { service: 'objdev', imagePath: driver },
+          workdir: win32.dirname(runner),
+          ...(target.markerChannel === 'stderr' ? { markers: 'stderr' as const } : {}),
+        },
+        CASES,
+      ),
+    );
     const guestPlan = target.guestPath('plan.txt');
     await target.put(plan, guestPlan);
 
     const seen: Seen[] = [];
-    const session = target.startSession([runner, guestPlan], {
-      onStdout: (line) => seen.push({ kind: 'stdout', line }),
-      onDebug: (line) => seen.push({ kind: 'debug', source: line.source, text: line.text }),
-      onCrash: () => seen.push({ kind: 'crash' }),
-    }, { services: ['objdev'] });
+    const session = target.startSession(
+      [runner, guestPlan],
+      {
+        onStdout: (line) => seen.push({ kind: 'stdout', line }),
+        onDebug: (line) => seen.push({ kind: 'debug', source: line.source, text: line.text }),
+        onCrash: () => seen.push({ kind: 'crash' }),
+      },
+      { services: ['objdev'] },
+    );
     const { exitCode } = await session.exited;
     seen.push({ kind: 'exited' });
     await session.drain();
@@ -89,7 +104,16 @@ describe('every target keeps the session contract run/ relies on', () => {
       hypervHosts: { double: { ssh: { host: '127.0.0.1', ...server.connection() } } },
       targets: {
         box: { kind: 'ssh', host: '127.0.0.1', ...guest },
-        vm: { kind: 'hyperv', hypervHost: 'double', vm: 'conformance', checkpoint: 'lab-clean', bootTimeoutMs: 20_000, pollMs: 100, rebootTimeoutMs: 20_000, guest },
+        vm: {
+          kind: 'hyperv',
+          hypervHost: 'double',
+          vm: 'conformance',
+          checkpoint: 'lab-clean',
+          bootTimeoutMs: 20_000,
+          pollMs: 100,
+          rebootTimeoutMs: 20_000,
+          guest,
+        },
       },
     });
     inventory = await loadInventory(file);
@@ -105,8 +129,12 @@ describe('every target keeps the session contract run/ relies on', () => {
     await server.playHyperv([{ name: 'conformance', heartbeatAfterPolls: 2 }]);
     await checkSessionContract(await refOf(resolveTarget(inventory, 'vm')), dir);
   }, 180_000);
-  it.skipIf(qemuSkipReason !== undefined)('QEMU (the ReactOS live CD)', async () => {
-    process.env.LAB_REACTOS_IMAGE = reactosEnv.LAB_REACTOS_IMAGE;
-    await checkSessionContract(await createTarget.resolve('reactos'), dir);
-  }, 600_000);
+  it.skipIf(qemuSkipReason !== undefined)(
+    'QEMU (the ReactOS live CD)',
+    async () => {
+      process.env.LAB_REACTOS_IMAGE = reactosEnv.LAB_REACTOS_IMAGE;
+      await checkSessionContract(await createTarget.resolve('reactos'), dir);
+    },
+    600_000,
+  );
 });

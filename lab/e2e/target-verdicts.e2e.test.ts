@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 /** A suite for one fixture driver (its device and IOCTLs are in driver/fixtures/fixture-device.h), run as a user would. */
-async function runFixture(image: string, cases: string): Promise<{ report: RunReport; exitCode: number | undefined; stdout: string; byName: Record<string, CaseResult>; out: string }> {
+async function runFixture(
+  image: string,
+  cases: string,
+): Promise<{ report: RunReport; exitCode: number | undefined; stdout: string; byName: Record<string, CaseResult>; out: string }> {
   // A suite name holds at most 64 characters: the path's end, which names the image (a long temporary folder does not).
   const name = image.replace(/\W+/g, '-').replace(/^-|-$/g, '').slice(-64).replace(/^-/, '');
   const suite = join(dir, `${name}.yaml`);
@@ -57,34 +60,57 @@ const debugText = (c: CaseResult | undefined) => (c?.log?.debug ?? []).map((l) =
 
 describe('DbgPrint as Windows shows it', () => {
   it('a 2,000-character line is shown cut at 512 bytes, marked, and the driver lives on', async () => {
-    const { byName, exitCode } = await runFixture(fixture('long-dbgprint.sys'), '  - { name: long line, steps: [{ ioctl: ONE, expect: { error: 0 } }] }\n  - { name: pieces, steps: [{ ioctl: TWO, expect: { error: 0 } }] }');
+    const { byName, exitCode } = await runFixture(
+      fixture('long-dbgprint.sys'),
+      '  - { name: long line, steps: [{ ioctl: ONE, expect: { error: 0 } }] }\n  - { name: pieces, steps: [{ ioctl: TWO, expect: { error: 0 } }] }',
+    );
     expect(exitCode).toBe(0);
     const long = byName['long line']!;
     expect([long.status, long.blame, long.message]).toEqual(['passed', undefined, undefined]);
     const shown = 'abcdefghijklmnopqrstuvwxyz'.repeat(20).slice(0, 512);
-    expect(debugText(long).slice(1, 3)).toEqual([`${shown} [cut at 512 bytes, as Windows cuts a DbgPrint: it printed over 1023 bytes]`, 'long-dbgprint: still here']);
+    expect(debugText(long).slice(1, 3)).toEqual([
+      `${shown} [cut at 512 bytes, as Windows cuts a DbgPrint: it printed over 1023 bytes]`,
+      'long-dbgprint: still here',
+    ]);
     // Calls without a trailing newline are one line, as DbgView joins them.
     expect(debugText(byName.pieces).slice(1, 2)).toEqual(['long-dbgprint: one line in three calls']);
     expect(byName.pieces!.status).toBe('passed');
   }, 300_000);
 
-  it('Wine\'s crash line printed by a driver is text, not a crash', async () => {
-    const { byName, exitCode, report } = await runFixture(fixture('fake-crash-line.sys'), '  - { name: prints, steps: [{ ioctl: ONE, expect: { error: 0 } }] }\n  - { name: after, steps: [{ ioctl: ONE, expect: { error: 0 } }] }');
+  it("Wine's crash line printed by a driver is text, not a crash", async () => {
+    const { byName, exitCode, report } = await runFixture(
+      fixture('fake-crash-line.sys'),
+      '  - { name: prints, steps: [{ ioctl: ONE, expect: { error: 0 } }] }\n  - { name: after, steps: [{ ioctl: ONE, expect: { error: 0 } }] }',
+    );
     expect(exitCode).toBe(0);
     expect(report.summary).toMatchObject({ passed: 2, crashed: 0 });
-    expect(debugText(byName.prints).slice(1, 3)).toEqual(['fake-crash-line: here it comes', 'wine: Unhandled page fault on write access to 0000000000000000 at address 0000000140001000 (thread 0024), starting debugger...']);
+    expect(debugText(byName.prints).slice(1, 3)).toEqual([
+      'fake-crash-line: here it comes',
+      'wine: Unhandled page fault on write access to 0000000000000000 at address 0000000140001000 (thread 0024), starting debugger...',
+    ]);
   }, 300_000);
 });
 
-describe('the driver host\'s end, known as a fact', () => {
+describe("the driver host's end, known as a fact", () => {
   it('a driver that terminates its host, or fails fast (abort): crashed, with where it happened, for the time it took', async () => {
-    const { byName, exitCode, report } = await runFixture(fixture('ends-host.sys'), '  - { name: terminate, steps: [{ ioctl: ONE, expect: { error: 0 } }] }\n  - { name: fast fail, steps: [{ ioctl: TWO, expect: { error: 0 } }] }');
+    const { byName, exitCode, report } = await runFixture(
+      fixture('ends-host.sys'),
+      '  - { name: terminate, steps: [{ ioctl: ONE, expect: { error: 0 } }] }\n  - { name: fast fail, steps: [{ ioctl: TWO, expect: { error: 0 } }] }',
+    );
     expect(exitCode).toBe(1);
     const terminate = byName.terminate!;
-    expect([terminate.status, terminate.blame, terminate.message]).toEqual(['crashed', 'product', 'the driver crashed during this case: the driver host ended itself (NtTerminateProcess, exit status 0x4c414201), called from ends-host.sys+0x10f0']);
+    expect([terminate.status, terminate.blame, terminate.message]).toEqual([
+      'crashed',
+      'product',
+      'the driver crashed during this case: the driver host ended itself (NtTerminateProcess, exit status 0x4c414201), called from ends-host.sys+0x10f0',
+    ]);
     expect(terminate.evidence?.backtrace).toMatch(/^ {2}1 {2}ends-host\.sys\+0x10f0 +fixture_ioctl {2}driver\/fixtures\/ends-host\.c:\d+$/m);
     const fastFail = byName['fast fail']!;
-    expect([fastFail.status, fastFail.blame, fastFail.message]).toEqual(['crashed', 'product', 'the driver crashed during this case: exception 0xc0000409 (stack buffer overrun: __fastfail) at ends-host.sys+0x10af']);
+    expect([fastFail.status, fastFail.blame, fastFail.message]).toEqual([
+      'crashed',
+      'product',
+      'the driver crashed during this case: exception 0xc0000409 (stack buffer overrun: __fastfail) at ends-host.sys+0x10af',
+    ]);
     // The case's duration is the time it ran until the host ended, not its timeout (10,000 ms).
     for (const c of [terminate, fastFail]) expect(c.durationMs).toBeLessThan(10_000);
     expect(report.warnings).toEqual([]);
@@ -94,8 +120,14 @@ describe('the driver host\'s end, known as a fact', () => {
     const { byName, exitCode } = await runFixture(fixture('bugcheck.sys'), '  - { name: bugcheck, steps: [{ ioctl: ONE, expect: { error: 0 } }] }');
     expect(exitCode).toBe(1);
     const c = byName.bugcheck!;
-    expect([c.status, c.blame, c.message]).toEqual(['crashed', 'product', 'the driver crashed during this case: KeBugCheckEx(0xE2, 0x1, 0x2, 0x3, 0x4): the driver stopped the machine (a bugcheck on Windows)']);
-    expect(c.evidence?.backtrace).toMatch(/ntoskrnl\.exe\+0x[0-9a-f]+ +KeBugCheckEx\+0x[0-9a-f]+\n +\d+ {2}bugcheck\.sys\+0x[0-9a-f]+ +fixture_ioctl {2}driver\/fixtures\/bugcheck\.c:\d+/);
+    expect([c.status, c.blame, c.message]).toEqual([
+      'crashed',
+      'product',
+      'the driver crashed during this case: KeBugCheckEx(0xE2, 0x1, 0x2, 0x3, 0x4): the driver stopped the machine (a bugcheck on Windows)',
+    ]);
+    expect(c.evidence?.backtrace).toMatch(
+      /ntoskrnl\.exe\+0x[0-9a-f]+ +KeBugCheckEx\+0x[0-9a-f]+\n +\d+ {2}bugcheck\.sys\+0x[0-9a-f]+ +fixture_ioctl {2}driver\/fixtures\/bugcheck\.c:\d+/,
+    );
   }, 300_000);
 });
 
@@ -113,22 +145,33 @@ describe('a gap of the target is not a failure of the driver', () => {
     expect(report.summary).toMatchObject({ total: 1, inconclusive: 1, crashed: 0, failed: 0 });
     // Nothing was judged: not a pass.
     expect(exitCode).toBe(3);
-    expect(report.warnings).toEqual([`${image} imports functions wine does not export (checked against C:\\windows\\system32 and system32\\drivers of the Wine prefix): ntoskrnl.exe!ExAllocatePool2. wine loads it anyway; a case that calls one of them ends the driver host and is inconclusive there.`]);
+    expect(report.warnings).toEqual([
+      `${image} imports functions wine does not export (checked against C:\\windows\\system32 and system32\\drivers of the Wine prefix): ntoskrnl.exe!ExAllocatePool2. wine loads it anyway; a case that calls one of them ends the driver host and is inconclusive there.`,
+    ]);
     expect(stdout).toContain('Cases wine could not judge (inconclusive: a gap of the target, not a failure of the driver):');
     const junit = new XMLParser({ ignoreAttributes: false }).parse(await readFile(join(out, 'junit.xml'), 'utf8'));
     expect(junit.testsuites.testsuite['@_skipped']).toBe('1');
-    expect(junit.testsuites.testsuite.testcase.skipped['@_message']).toMatch(/^inconclusive \(target\): inconclusive on wine: the driver called ntoskrnl\.exe\.ExAllocatePool2/);
+    expect(junit.testsuites.testsuite.testcase.skipped['@_message']).toMatch(
+      /^inconclusive \(target\): inconclusive on wine: the driver called ntoskrnl\.exe\.ExAllocatePool2/,
+    );
   }, 300_000);
 
   it('mapping an MDL for METHOD_NEITHER: inconclusive, naming MmMapLockedPagesSpecifyCache', async () => {
-    const { byName } = await runFixture(fixture('mdl-neither.sys'), '  - { name: neither, steps: [{ ioctl: NEITHER, input: { text: hello }, expect: { error: 0 } }] }');
+    const { byName } = await runFixture(
+      fixture('mdl-neither.sys'),
+      '  - { name: neither, steps: [{ ioctl: NEITHER, input: { text: hello }, expect: { error: 0 } }] }',
+    );
     const c = byName.neither!;
     expect([c.status, c.blame, c.message]).toEqual([
       'inconclusive',
       'target',
       `inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache, which wine does not implement (Wine 8 maps no MDL: MmMapLockedPagesSpecifyCache (and MmGetSystemAddressForMdlSafe over it) returns NULL, so a driver that maps a caller's buffer (METHOD_NEITHER, direct I/O) fails with STATUS_INSUFFICIENT_RESOURCES). What it did next says nothing about the driver; ${RUN_ON}`,
     ]);
-    expect(c.targetGap?.was).toEqual({ status: 'failed', blame: 'product', message: 'step 1 NEITHER: expected error 0 (ERROR_SUCCESS), got 1450 (ERROR_NO_SYSTEM_RESOURCES), status 0xC000009A (STATUS_INSUFFICIENT_RESOURCES)' });
+    expect(c.targetGap?.was).toEqual({
+      status: 'failed',
+      blame: 'product',
+      message: 'step 1 NEITHER: expected error 0 (ERROR_SUCCESS), got 1450 (ERROR_NO_SYSTEM_RESOURCES), status 0xC000009A (STATUS_INSUFFICIENT_RESOURCES)',
+    });
   }, 300_000);
 });
 
@@ -137,8 +180,18 @@ describe('why a driver does not load', () => {
 
   // Refused before loading, every case inconclusive on the target, and nothing judged: exit 3.
   const refused: Array<[string, string, (image: string) => string]> = [
-    ['a KMDF driver: named as such', 'kmdf-import.sys', (image) => `${image} is a KMDF driver (it imports WdfVersionBind from wdfldr.sys); wine has no KMDF (no wdfldr.sys or Wdf01000.sys), so it cannot load it. Run it on a Windows target (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml).`],
-    ['a 32-bit image on the x64 target', 'x86-image.sys', (image) => `${image} is built for x86 (32-bit); the wine target runs x64 drivers only, so it cannot load it. Run it on a Windows target of its machine (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml), or build it for x64.`],
+    [
+      'a KMDF driver: named as such',
+      'kmdf-import.sys',
+      (image) =>
+        `${image} is a KMDF driver (it imports WdfVersionBind from wdfldr.sys); wine has no KMDF (no wdfldr.sys or Wdf01000.sys), so it cannot load it. Run it on a Windows target (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml).`,
+    ],
+    [
+      'a 32-bit image on the x64 target',
+      'x86-image.sys',
+      (image) =>
+        `${image} is built for x86 (32-bit); the wine target runs x64 drivers only, so it cannot load it. Run it on a Windows target of its machine (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml), or build it for x64.`,
+    ],
   ];
   for (const [what, name, message] of refused) {
     it(`${what}: before loading, inconclusive on the target`, async () => {
@@ -154,14 +207,22 @@ describe('why a driver does not load', () => {
     await writeFile(image, 'this is the release notes file, not a driver\n');
     const { byName, exitCode } = await runFixture(image, any);
     expect(exitCode).toBe(1);
-    expect([byName.any!.status, byName.any!.blame, byName.any!.message]).toEqual(['error', 'test', `${image} is not a Windows driver: it does not start with the MZ header of a Windows executable. Fix: point driver.image (or --driver) at the .sys your build makes.`]);
+    expect([byName.any!.status, byName.any!.blame, byName.any!.message]).toEqual([
+      'error',
+      'test',
+      `${image} is not a Windows driver: it does not start with the MZ header of a Windows executable. Fix: point driver.image (or --driver) at the .sys your build makes.`,
+    ]);
   }, 300_000);
 
-  it('DriverEntry failing: its NTSTATUS by name, with the load\'s debug lines', async () => {
+  it("DriverEntry failing: its NTSTATUS by name, with the load's debug lines", async () => {
     const { byName, exitCode } = await runFixture(fixture('entry-status.sys'), any);
     expect(exitCode).toBe(1);
     const c = byName.any!;
-    expect([c.status, c.blame, c.message]).toEqual(['error', 'product', 'not run: the driver did not load: DriverEntry returned 0xC0000182 (STATUS_DEVICE_CONFIGURATION_ERROR) (StartService failed with 87 (ERROR_INVALID_PARAMETER) (Invalid parameter.))']);
+    expect([c.status, c.blame, c.message]).toEqual([
+      'error',
+      'product',
+      'not run: the driver did not load: DriverEntry returned 0xC0000182 (STATUS_DEVICE_CONFIGURATION_ERROR) (StartService failed with 87 (ERROR_INVALID_PARAMETER) (Invalid parameter.))',
+    ]);
     expect(debugText(c)).toContain('entry-status: no configuration for this device, refusing to load');
   }, 300_000);
 
@@ -169,8 +230,14 @@ describe('why a driver does not load', () => {
     const { byName, exitCode } = await runFixture(fixture('entry-crash.sys'), any);
     expect(exitCode).toBe(1);
     const c = byName.any!;
-    expect([c.status, c.blame, c.message]).toEqual(['error', 'product', 'not run: the driver crashed while loading (in DriverEntry): page fault on write access to 0x0 at entry-crash.sys+0x10a0']);
-    expect(c.evidence?.backtrace).toMatch(/^ {2}0 {2}entry-crash\.sys\+0x10a0 +read_config {2}driver\/fixtures\/entry-crash\.c:\d+\n {2}1 {2}entry-crash\.sys\+0x[0-9a-f]+ +DriverEntry {2}driver\/fixtures\/entry-crash\.c:\d+$/m);
+    expect([c.status, c.blame, c.message]).toEqual([
+      'error',
+      'product',
+      'not run: the driver crashed while loading (in DriverEntry): page fault on write access to 0x0 at entry-crash.sys+0x10a0',
+    ]);
+    expect(c.evidence?.backtrace).toMatch(
+      /^ {2}0 {2}entry-crash\.sys\+0x10a0 +read_config {2}driver\/fixtures\/entry-crash\.c:\d+\n {2}1 {2}entry-crash\.sys\+0x[0-9a-f]+ +DriverEntry {2}driver\/fixtures\/entry-crash\.c:\d+$/m,
+    );
     expect(debugText(c)).toContain('entry-crash: reading the configuration');
   }, 300_000);
 });

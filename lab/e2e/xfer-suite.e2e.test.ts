@@ -78,7 +78,10 @@ describe('lab run suites/xfer.yaml on xfer.sys under Wine', () => {
       ['ioctl', 'FETCH', 0, 12, Buffer.from('key:abcabcab').toString('hex')],
     ]);
     const tag = byId('xfer/tag-into-a-64-byte-buffer[len=200]').steps[1]!;
-    expect(tag).toMatchObject({ bytesReturned: 64, expected: { bytesReturned: 64, outputPrefix: Buffer.from('xfer:').toString('hex'), outputLength: { min: 5, max: 64 } } });
+    expect(tag).toMatchObject({
+      bytesReturned: 64,
+      expected: { bytesReturned: 64, outputPrefix: Buffer.from('xfer:').toString('hex'), outputLength: { min: 5, max: 64 } },
+    });
   });
 
   it('reads and writes at offsets, and a read into a bad buffer fails cleanly', () => {
@@ -107,9 +110,13 @@ describe('lab run suites/xfer.yaml on xfer.sys under Wine', () => {
   });
 
   it('deploys files: an upgrade build, a second driver, a program with its DLL and a config file', () => {
-    const versions = byId('xfer/an-upgrade-to-a-new-build-and-back').steps.filter((s) => s.kind === 'ioctl').map((s) => s.output);
+    const versions = byId('xfer/an-upgrade-to-a-new-build-and-back')
+      .steps.filter((s) => s.kind === 'ioctl')
+      .map((s) => s.output);
     expect(versions).toEqual(['01000000', '02000000', '01000000']);
-    expect(byId('xfer/a-second-driver-beside-the-first').steps.find((s) => s.ioctlName === 'OBJDEV_READ')?.output).toBe(Buffer.from('from the xfer suite').toString('hex'));
+    expect(byId('xfer/a-second-driver-beside-the-first').steps.find((s) => s.ioctlName === 'OBJDEV_READ')?.output).toBe(
+      Buffer.from('from the xfer suite').toString('hex'),
+    );
     const tool = byId('xfer/the-tool-with-its-dll-a-config-file-and-an-environment').steps[0]!;
     expect(tool).toMatchObject({ kind: 'run', exitCode: 0 });
     expect(tool.stdout).toMatch(/xfer version 1\nXFER_GREETING=hello from lab\n\[xfer\]/);
@@ -125,11 +132,23 @@ describe('lab list suites/xfer.yaml --json', () => {
     const listed = JSON.parse(r.stdout) as { files: Array<{ name: string }>; cases: Array<{ id: string; steps: Array<Record<string, unknown>> }> };
     expect(listed.files.map((f) => f.name)).toEqual(['xfer-v2.sys', 'objdev.sys', 'xfer-tool.exe', 'xfer-util.dll', 'xfer.ini']);
     const clear = listed.cases.find((c) => c.id === 'xfer/a-write-past-the-record')!;
-    expect(clear.steps[0]).toMatchObject({ kind: 'open', implicit: true, access: 'read-write', share: ['read', 'write'], disposition: 'open-existing', overlapped: false });
+    expect(clear.steps[0]).toMatchObject({
+      kind: 'open',
+      implicit: true,
+      access: 'read-write',
+      share: ['read', 'write'],
+      disposition: 'open-existing',
+      overlapped: false,
+    });
     expect(clear.steps[1]).toMatchObject({ kind: 'write', handle: 0, offset: 4092, inPointer: 'heap', async: null });
     const objdev = listed.cases.find((c) => c.id === 'xfer/a-second-driver-beside-the-first')!;
-    expect(objdev.steps.find((s) => (s.ioctl as { name?: string } | undefined)?.name === 'VERSION')).toMatchObject({ ioctl: { method: 'buffered', access: 'any' }, outFill: 'zeros' });
-    expect(objdev.steps.find((s) => (s.ioctl as { name?: string } | undefined)?.name === 'OBJDEV_REFLECT')).toMatchObject({ ioctl: { access: 'read-write', deviceType: '0x22' } });
+    expect(objdev.steps.find((s) => (s.ioctl as { name?: string } | undefined)?.name === 'VERSION')).toMatchObject({
+      ioctl: { method: 'buffered', access: 'any' },
+      outFill: 'zeros',
+    });
+    expect(objdev.steps.find((s) => (s.ioctl as { name?: string } | undefined)?.name === 'OBJDEV_REFLECT')).toMatchObject({
+      ioctl: { access: 'read-write', deviceType: '0x22' },
+    });
   });
 });
 
@@ -137,10 +156,15 @@ describe('a suite mistake in a field for real drivers', () => {
   it('stops lab list and lab run with exit 2 at file:line:column, before a target starts', async () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(file, "suite: bad\ndriver: { image: x.sys, device: 'd' }\ncases:\n  - name: c\n    steps:\n      - read: 4\n        outPointer: nowhere\n");
-    for (const args of [['list', file], ['run', file, '--out', join(dir, 'bad-run')]]) {
+    for (const args of [
+      ['list', file],
+      ['run', file, '--out', join(dir, 'bad-run')],
+    ]) {
       const r = await lab(args);
       expect(r.exitCode).toBe(2);
-      expect(r.stderr).toContain(`${file}:7:21: cases[0].steps[0].outPointer: expected one of heap, null, invalid, kernel, unaligned, readOnly, noAccess, guardPage or a \${...} placeholder, found "nowhere"`);
+      expect(r.stderr).toContain(
+        `${file}:7:21: cases[0].steps[0].outPointer: expected one of heap, null, invalid, kernel, unaligned, readOnly, noAccess, guardPage or a \${...} placeholder, found "nowhere"`,
+      );
     }
     expect(ROOT).toBeTruthy();
   });

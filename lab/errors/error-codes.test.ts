@@ -57,7 +57,16 @@ describe('the registry of error codes', () => {
       "new UsageError('LAB_NOT_REGISTERED', 'missing');",
       "new HarnessError('LAB_SUITE_NOT_FOUND', 'exit 2 given to the exit 3 class');",
     ].join('\n');
-    const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, types: [], lib: ['lib.es2022.d.ts'], skipLibCheck: true };
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      noEmit: true,
+      types: [],
+      lib: ['lib.es2022.d.ts'],
+      skipLibCheck: true,
+    };
     const host = ts.createCompilerHost(options);
     const read = host.readFile.bind(host);
     host.readFile = (name) => (name === file ? text : read(name));

@@ -21,7 +21,11 @@ export abstract class LabError extends Error {
 /** The command line, the suite or another file the user gave is wrong (exit 2). */
 export class UsageError extends LabError {
   readonly exitCode = 2 as const;
-  constructor(readonly code: UsageCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: UsageCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -29,7 +33,11 @@ export class UsageError extends LabError {
 /** The lab itself could not run: a tool is missing, the target is not ready (exit 3). */
 export class HarnessError extends LabError {
   readonly exitCode = 3 as const;
-  constructor(readonly code: HarnessCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: HarnessCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -11,7 +11,10 @@ export function openForAppend(path: string): number {
     return openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new UsageError('LAB_OUT_SYMLINK', `${path} is a symbolic link; lab writes its run files itself and never through a link. Fix: remove the link, or use a new --out folder.`);
+      throw new UsageError(
+        'LAB_OUT_SYMLINK',
+        `${path} is a symbolic link; lab writes its run files itself and never through a link. Fix: remove the link, or use a new --out folder.`,
+      );
     }
     throw error;
   }

@@ -19,7 +19,11 @@ const LAB = join(ROOT, 'lab', 'bin', 'lab.js');
 async function onSmallDisk(prepare: string, command: string[], env: Record<string, string> = {}) {
   const disk = await tempDir('full-disk');
   const sh = `mount -t tmpfs -o size=64k lab-full-disk "$0" && cd "$0" && ${prepare} && exec "$@"`;
-  const r = await execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', sh, disk, ...command], { reject: false, cwd: ROOT, env: { DISK: disk, LAB_DEBUG: '', ...env } });
+  const r = await execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', sh, disk, ...command], {
+    reject: false,
+    cwd: ROOT,
+    env: { DISK: disk, LAB_DEBUG: '', ...env },
+  });
   return { ...r, disk };
 }
 
@@ -51,12 +55,16 @@ describe('a full disk is a harness error that names the file (exit 3), and nothi
     const report = JSON.stringify(aReport([aRichFailure()]));
     const r = await onSmallDisk(`printf '%s' "$REPORT" > report.json && ${FILL}`, ['node', LAB, 'report', '.'], { REPORT: report });
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toBe(`lab: report.html could not be written: the disk is full. Fix: make room on that disk (or write elsewhere with --out), then run again.`);
+    expect(r.stderr).toBe(
+      `lab: report.html could not be written: the disk is full. Fix: make room on that disk (or write elsewhere with --out), then run again.`,
+    );
   });
 
   it('lab merge into a full disk: exit 3, naming the file it could not write', async () => {
     const report = JSON.stringify(aReport([aRichFailure()]));
-    const r = await onSmallDisk(`mkdir shard && printf '%s' "$REPORT" > shard/report.json && ${FILL}`, ['node', LAB, 'merge', 'shard', '--out', 'merged'], { REPORT: report });
+    const r = await onSmallDisk(`mkdir shard && printf '%s' "$REPORT" > shard/report.json && ${FILL}`, ['node', LAB, 'merge', 'shard', '--out', 'merged'], {
+      REPORT: report,
+    });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(new RegExp(`^lab: ${r.disk}/merged/\\S+ could not be written: the disk is full\\. Fix: `));
   });

@@ -56,7 +56,7 @@ describe('a run folder', () => {
     expect(await readdir(join(dir, 'b'))).toEqual(['notes.txt']);
   });
 
-  it('is one lab\'s at a time: a second claim is refused while the first holds it, and a dead holder\'s lock is taken over', async () => {
+  it("is one lab's at a time: a second claim is refused while the first holds it, and a dead holder's lock is taken over", async () => {
     const dir = await scratch();
     const first = claimRunFolder(dir, { what: '--out' });
     expect(codeOf(() => claimRunFolder(dir, { what: '--out' }))).toBe('LAB_OUT_IN_USE');

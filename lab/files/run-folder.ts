@@ -6,7 +6,8 @@ import { writeError } from './write-error.js';
 
 const LOCK = '.lab-lock';
 /** Files that only lab writes into a run folder: finding one means the folder already holds a run. */
-const RUN_FILES = /^(run\.json|results\.jsonl|report\.(json|html)|junit\.xml|summary\.md|dbgview(\.worker-\d+)?\.log|plan(\.worker-\d+)?\.txt|collected|fuzz\.(json|html)|findings\.yaml|guest-output\.jsonl)$/;
+const RUN_FILES =
+  /^(run\.json|results\.jsonl|report\.(json|html)|junit\.xml|summary\.md|dbgview(\.worker-\d+)?\.log|plan(\.worker-\d+)?\.txt|collected|fuzz\.(json|html)|findings\.yaml|guest-output\.jsonl)$/;
 
 export interface RunFolder {
   path: string;
@@ -41,7 +42,10 @@ export function claimRunFolder(dir: string, options: { what: string; resume?: bo
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(error, dir, lock, options.what);
       const owner = readOwner(lock);
       if (owner && stillRunning(owner)) {
-        throw new UsageError('LAB_OUT_IN_USE', `${options.what} ${dir} is in use by another lab (pid ${owner.pid}); two runs never share a folder. Fix: wait for it, or give another --out folder.`);
+        throw new UsageError(
+          'LAB_OUT_IN_USE',
+          `${options.what} ${dir} is in use by another lab (pid ${owner.pid}); two runs never share a folder. Fix: wait for it, or give another --out folder.`,
+        );
       }
       unlinkSync(lock);
     }
@@ -78,12 +82,16 @@ function prepareFolder(dir: string, what: string): void {
     if (!target.isDirectory()) throw new UsageError('LAB_OUT_NOT_A_FOLDER', `${what} ${dir} is a link to something that is not a folder. Fix: give a folder.`);
     return;
   }
-  if (link && !link.isDirectory()) throw new UsageError('LAB_OUT_NOT_A_FOLDER', `${what} ${dir} is a file, not a folder. Fix: give a folder (it is made when missing).`);
+  if (link && !link.isDirectory())
+    throw new UsageError('LAB_OUT_NOT_A_FOLDER', `${what} ${dir} is a file, not a folder. Fix: give a folder (it is made when missing).`);
   if (!link) {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
-      throw new UsageError('LAB_OUT_NOT_A_FOLDER', `${what} ${dir}: cannot make this folder (${(error as NodeJS.ErrnoException).code}). Fix: give a folder lab can write to.`);
+      throw new UsageError(
+        'LAB_OUT_NOT_A_FOLDER',
+        `${what} ${dir}: cannot make this folder (${(error as NodeJS.ErrnoException).code}). Fix: give a folder lab can write to.`,
+      );
     }
   }
 }
@@ -116,7 +124,8 @@ function readOwner(lock: string): ProcessIdentity | undefined {
 
 function lockError(error: unknown, dir: string, lock: string, what: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EEXIST') return new UsageError('LAB_OUT_IN_USE', `${what} ${dir} is in use by another lab (${lock} appeared again). Fix: give another --out folder.`);
+  if (code === 'EEXIST')
+    return new UsageError('LAB_OUT_IN_USE', `${what} ${dir} is in use by another lab (${lock} appeared again). Fix: give another --out folder.`);
   if (code === 'ELOOP') return new UsageError('LAB_OUT_SYMLINK', `${what} ${dir}: ${LOCK} is a symbolic link. Fix: remove it.`);
   return writeError(lock, error);
 }

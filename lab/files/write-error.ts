@@ -15,5 +15,9 @@ export function writeError(path: string, error: unknown): LabError {
   if (error instanceof LabError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const why = WHY[code] ?? (error as Error).message;
-  return new HarnessError('LAB_WRITE_FAILED', `${path} could not be written: ${why}. Fix: make room on that disk (or write elsewhere with --out), then run again.`, { cause: error });
+  return new HarnessError(
+    'LAB_WRITE_FAILED',
+    `${path} could not be written: ${why}. Fix: make room on that disk (or write elsewhere with --out), then run again.`,
+    { cause: error },
+  );
 }

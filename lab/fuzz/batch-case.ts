@@ -52,7 +52,17 @@ function toThreadStep(op: FuzzOp, names: ReadonlyMap<number, string>): ThreadSte
       };
     case 'open':
       // Not `required`: a refused open is an answer like any other, and the calls after it still run.
-      return { kind: 'open', slot: op.slot, access: op.access, share: op.share ?? ['read', 'write'], disposition: op.disposition ?? 'open-existing', overlapped: false, ...(op.path !== undefined ? { path: op.path } : {}), expect: {}, required: false };
+      return {
+        kind: 'open',
+        slot: op.slot,
+        access: op.access,
+        share: op.share ?? ['read', 'write'],
+        disposition: op.disposition ?? 'open-existing',
+        overlapped: false,
+        ...(op.path !== undefined ? { path: op.path } : {}),
+        expect: {},
+        required: false,
+      };
     case 'close':
       return { kind: 'close', slot: op.slot };
     case 'par':

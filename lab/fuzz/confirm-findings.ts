@@ -37,7 +37,11 @@ export async function confirmFindings(worker: FuzzWorker, file: string, kinds: F
     const result = c ? results.get(c.index) : undefined;
     if (!result) return { confirmed: false, text: 'not run (the run was interrupted)' };
     const want = EXPECTED[kind];
-    if (result.status === want) return { confirmed: true, text: `${result.status} when run from findings.yaml${result.message ? `: ${result.message.split('\n')[0]}` : ''}` };
-    return { confirmed: false, text: `expected ${want} when run from findings.yaml, got ${result.status}${result.message ? `: ${result.message.split('\n')[0]}` : ''}` };
+    if (result.status === want)
+      return { confirmed: true, text: `${result.status} when run from findings.yaml${result.message ? `: ${result.message.split('\n')[0]}` : ''}` };
+    return {
+      confirmed: false,
+      text: `expected ${want} when run from findings.yaml, got ${result.status}${result.message ? `: ${result.message.split('\n')[0]}` : ''}`,
+    };
   });
 }

@@ -61,7 +61,10 @@ export async function explore(input: ExploreInput): Promise<ExploreOutcome> {
           if (!chunk) break;
           batches = chunk.batches.map((b) => batchAt(input.plan, b));
         } else {
-          const want = input.budget.kind === 'calls' ? Math.min(CHUNK_CAP_CALLS, share - calls) : timeChunkCalls(input.budget.ms - (Date.now() - started), completedCalls, Date.now() - started);
+          const want =
+            input.budget.kind === 'calls'
+              ? Math.min(CHUNK_CAP_CALLS, share - calls)
+              : timeChunkCalls(input.budget.ms - (Date.now() - started), completedCalls, Date.now() - started);
           if (want <= 0) break;
           batches = [];
           let planned = 0;
@@ -77,7 +80,14 @@ export async function explore(input: ExploreInput): Promise<ExploreOutcome> {
         const done: number[] = [];
         // A crash or a hang ends the session: the next batch starts on a fresh target.
         let session: number[] = [];
-        const cases = batches.map((b) => opsCase(b.ops, input.plan.space.names, { index: b.index, id: `fuzz/b${b.index}`, timeoutMs: input.hangMs, source: `seed ${input.plan.seed}, batch ${b.index}` }));
+        const cases = batches.map((b) =>
+          opsCase(b.ops, input.plan.space.names, {
+            index: b.index,
+            id: `fuzz/b${b.index}`,
+            timeoutMs: input.hangMs,
+            source: `seed ${input.plan.seed}, batch ${b.index}`,
+          }),
+        );
         const outcome = await worker.run(
           cases,
           (result) => {

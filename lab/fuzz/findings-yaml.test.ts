@@ -31,7 +31,16 @@ const ops: FuzzOp[] = [
   { kind: 'ioctl', slot: 0, code: 0x22e005, input: { pattern: bytes('41'), length: 3 }, outLength: 32, outFill: bytes('deadbeef') },
   { kind: 'open', slot: 7, access: 'rw', path: '\\sub\\"name"', share: [], disposition: 'open-always' },
   { kind: 'ioctl', slot: 7, code: 0x22e004, input: { pattern: new Uint8Array(0), length: 0 }, outLength: 0, inPointer: 'guardPage' },
-  { kind: 'par', threads: 3, iterations: 2, ops: [{ kind: 'open', slot: 9, access: 'rw' }, { kind: 'ioctl', slot: 9, code: 0x22e008, input: { pattern: bytes('0102'), length: 4 }, outLength: 16 }, { kind: 'close', slot: 9 }] },
+  {
+    kind: 'par',
+    threads: 3,
+    iterations: 2,
+    ops: [
+      { kind: 'open', slot: 9, access: 'rw' },
+      { kind: 'ioctl', slot: 9, code: 0x22e008, input: { pattern: bytes('0102'), length: 4 }, outLength: 16 },
+      { kind: 'close', slot: 9 },
+    ],
+  },
 ];
 
 /** What the guest is asked to do, step by step (slots are renumbered in findings.yaml, so handles by access). */
@@ -44,7 +53,18 @@ function shape(steps: ReadonlyArray<CaseStep | ThreadStep>, access = new Map<num
       case 'close':
         return ['close'];
       case 'ioctl':
-        return [{ code: s.ioctl.code, in: Buffer.from(materialize(s.input)).toString('hex'), nullIn: Boolean(s.input.nullPointer), out: s.outLength, handle: access.get(s.slot) ?? 'rw', inPointer: s.inPointer, outPointer: s.outPointer, fill: s.outFill ? Buffer.from(s.outFill).toString('hex') : '' }];
+        return [
+          {
+            code: s.ioctl.code,
+            in: Buffer.from(materialize(s.input)).toString('hex'),
+            nullIn: Boolean(s.input.nullPointer),
+            out: s.outLength,
+            handle: access.get(s.slot) ?? 'rw',
+            inPointer: s.inPointer,
+            outPointer: s.outPointer,
+            fill: s.outFill ? Buffer.from(s.outFill).toString('hex') : '',
+          },
+        ];
       case 'parallel':
         return [{ threads: s.threads, iterations: s.iterations, steps: shape(s.steps, new Map(access)) }];
       default:
@@ -56,7 +76,10 @@ function shape(steps: ReadonlyArray<CaseStep | ThreadStep>, access = new Map<num
 async function written(cases: FindingCase[]): Promise<string> {
   const dir = await tempDir('findings');
   const file = join(dir, 'findings.yaml');
-  await writeFile(file, findingsYaml({ suite: echoSuite, raw: echo.raw, names, dir, schemaPath: '../lab/suite/suite.schema.json', header: ['lab fuzz findings'], cases }));
+  await writeFile(
+    file,
+    findingsYaml({ suite: echoSuite, raw: echo.raw, names, dir, schemaPath: '../lab/suite/suite.schema.json', header: ['lab fuzz findings'], cases }),
+  );
   return file;
 }
 
@@ -85,7 +108,15 @@ describe('findings.yaml', () => {
 
   it('keeps driver text in comments, inert: a newline, an escape or YAML in it never becomes YAML', async () => {
     const hostile = 'fault: wine: page fault\n  - name: injected\n    steps: []\u001b]0;owned\u0007\r\tend';
-    const file = await written([{ id: 'F1', name: 'fuzz F1 crash: "quoted" \\ name', description: `seed 7: ${hostile}`, ops: ops.slice(0, 1), comments: [hostile, 'backtrace:', `  ${hostile}`] }]);
+    const file = await written([
+      {
+        id: 'F1',
+        name: 'fuzz F1 crash: "quoted" \\ name',
+        description: `seed 7: ${hostile}`,
+        ops: ops.slice(0, 1),
+        comments: [hostile, 'backtrace:', `  ${hostile}`],
+      },
+    ]);
     const text = await import('node:fs/promises').then((fs) => fs.readFile(file, 'utf8'));
     for (const line of text.split('\n')) expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(text).not.toMatch(/^\s*- name: injected/m);

@@ -58,7 +58,15 @@ export function findingsYaml(input: FindingsSuite): string {
   if (ioctls.length) {
     lines.push('ioctls:');
     for (const [name, def] of ioctls) {
-      const fields = 'code' in def ? [`code: ${hex(def.code)}`] : [`function: ${hex(def.function)}`, ...(def.deviceType !== undefined ? [`deviceType: ${hex(def.deviceType)}`] : []), ...(def.method ? [`method: ${def.method}`] : []), ...(def.access ? [`access: ${def.access}`] : [])];
+      const fields =
+        'code' in def
+          ? [`code: ${hex(def.code)}`]
+          : [
+              `function: ${hex(def.function)}`,
+              ...(def.deviceType !== undefined ? [`deviceType: ${hex(def.deviceType)}`] : []),
+              ...(def.method ? [`method: ${def.method}`] : []),
+              ...(def.access ? [`access: ${def.access}`] : []),
+            ];
       lines.push(`  ${name}: { ${fields.join(', ')} }`);
     }
   }
@@ -138,7 +146,8 @@ function caseSteps(ops: FuzzOp[], names: ReadonlyMap<number, string>): string[][
 
 /** The payload as the suite writes it: omitted for a NULL pointer, zeros by length, a repeated byte, or a hex pattern. */
 function inputYaml(input: GuestPayload): string | undefined {
-  if (input.nullPointer && input.length > 0) throw new Error(`fuzz: a NULL input of ${input.length} bytes has no form in the suite language (a bug in the generator)`);
+  if (input.nullPointer && input.length > 0)
+    throw new Error(`fuzz: a NULL input of ${input.length} bytes has no form in the suite language (a bug in the generator)`);
   if (input.nullPointer) return undefined;
   const { pattern, length } = input;
   if (pattern.length === 0 || pattern.every((b) => b === 0)) return `{ length: ${length} }`;

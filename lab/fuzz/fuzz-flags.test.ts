@@ -20,7 +20,11 @@ describe('lab fuzz flags', () => {
   });
 
   it('read code ranges and seeds, decimal or hex', () => {
-    expect(parseRanges('--functions', '0x800-0x8FF,0x900, 12', 0xfff)).toEqual([[0x800, 0x8ff], [0x900, 0x900], [12, 12]]);
+    expect(parseRanges('--functions', '0x800-0x8FF,0x900, 12', 0xfff)).toEqual([
+      [0x800, 0x8ff],
+      [0x900, 0x900],
+      [12, 12],
+    ]);
     expect(() => parseRanges('--functions', '0x900-0x800', 0xfff)).toThrowError(/"0x900-0x800" is not one/);
     expect(() => parseRanges('--functions', '0x1000', 0xfff)).toThrowError(/from 0 to 0xFFF/);
     expect(parseSeed('7')).toBe(7);

@@ -40,7 +40,10 @@ export function parseRanges(flag: string, text: string, max: number): Array<[num
     const from = m ? Number(m[1]) : NaN;
     const to = m ? Number(m[2] ?? m[1]) : NaN;
     if (!m || !(from <= to) || to > max) {
-      throw new UsageError('LAB_USAGE', `${flag} ${text}: expected numbers or ranges from 0 to 0x${max.toString(16).toUpperCase()} separated by commas, e.g. 0x800-0x8FF,0x900; ${JSON.stringify(part.trim())} is not one`);
+      throw new UsageError(
+        'LAB_USAGE',
+        `${flag} ${text}: expected numbers or ranges from 0 to 0x${max.toString(16).toUpperCase()} separated by commas, e.g. 0x800-0x8FF,0x900; ${JSON.stringify(part.trim())} is not one`,
+      );
     }
     out.push([from, to]);
   }
@@ -50,7 +53,8 @@ export function parseRanges(flag: string, text: string, max: number): Array<[num
 /** A 32-bit seed, decimal or 0x hex. */
 export function parseSeed(text: string): number {
   const n = /^(0x[0-9a-f]{1,8}|\d+)$/i.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError('LAB_USAGE', `--seed ${text}: expected a whole number from 0 to 4294967295 (or 0x hex)`);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff)
+    throw new UsageError('LAB_USAGE', `--seed ${text}: expected a whole number from 0 to 4294967295 (or 0x hex)`);
   return n;
 }
 

@@ -70,11 +70,19 @@ export function opKey(op: FuzzOp): string {
     case 'ioctl': {
       const p = op.input;
       const payload = p.nullPointer ? 'null' : `${Buffer.from(p.pattern).toString('hex')}${p.perThread ? '+t' : ''}`;
-      const options = [op.inPointer && `in=${op.inPointer}`, op.outPointer && `out=${op.outPointer}`, op.outFill && `fill=${Buffer.from(op.outFill).toString('hex')}`].filter(Boolean);
+      const options = [
+        op.inPointer && `in=${op.inPointer}`,
+        op.outPointer && `out=${op.outPointer}`,
+        op.outFill && `fill=${Buffer.from(op.outFill).toString('hex')}`,
+      ].filter(Boolean);
       return `ioctl ${op.slot} ${op.code} ${p.length} ${op.outLength} ${payload}${options.length ? ` ${options.join(' ')}` : ''}`;
     }
     case 'open': {
-      const options = [op.path !== undefined && `path=${JSON.stringify(op.path)}`, op.share && `share=${op.share.join('+') || 'none'}`, op.disposition && `disposition=${op.disposition}`].filter(Boolean);
+      const options = [
+        op.path !== undefined && `path=${JSON.stringify(op.path)}`,
+        op.share && `share=${op.share.join('+') || 'none'}`,
+        op.disposition && `disposition=${op.disposition}`,
+      ].filter(Boolean);
       return `open ${op.slot} ${op.access}${options.length ? ` ${options.join(' ')}` : ''}`;
     }
     case 'close':

@@ -23,7 +23,17 @@ const report: FuzzReport = {
   targetInfo: {},
   seed: 7,
   planDigest: 'cd'.repeat(32),
-  options: { budget: '30 s', workers: 1, hangMs: 5000, batchCalls: 256, threads: true, functions: ['0x7E1-0x823'], deviceTypes: ['0x22'], maxLength: 131072, badPointers: false },
+  options: {
+    budget: '30 s',
+    workers: 1,
+    hangMs: 5000,
+    batchCalls: 256,
+    threads: true,
+    functions: ['0x7E1-0x823'],
+    deviceTypes: ['0x22'],
+    maxLength: 131072,
+    badPointers: false,
+  },
   status: 'findings',
   startedAt: '2026-11-30T06:00:00.000Z',
   durationMs: 58_000,
@@ -36,17 +46,54 @@ const report: FuzzReport = {
       summary: `the driver crashed: ${HOSTILE}`,
       first: { batch: 0, worker: 0, atMs: 3237, afterCalls: 0 },
       seen: 11,
-      evidence: { signature: `wine: Unhandled page fault ${HOSTILE}`, backtrace: `=>0 in original-demo.sys (+0x1a29) ${HOSTILE}`, lastLines: [`objdev: IOCTL ${HOSTILE}`] },
-      minimized: { calls: 1, yaml: '- name: "fuzz F1 crash: READ in 0 out 20417"\n  steps:\n    - ioctl: READ\n      outLength: 20417', steps: ['the call alone shows it', 'outLength of call 1: 65536 → 20417'], trials: 6 },
+      evidence: {
+        signature: `wine: Unhandled page fault ${HOSTILE}`,
+        backtrace: `=>0 in original-demo.sys (+0x1a29) ${HOSTILE}`,
+        lastLines: [`objdev: IOCTL ${HOSTILE}`],
+      },
+      minimized: {
+        calls: 1,
+        yaml: '- name: "fuzz F1 crash: READ in 0 out 20417"\n  steps:\n    - ioctl: READ\n      outLength: 20417',
+        steps: ['the call alone shows it', 'outLength of call 1: 65536 → 20417'],
+        trials: 6,
+      },
       confirmed: true,
       confirmation: 'crashed when run from findings.yaml',
     },
   ],
   notReproduced: [{ kind: 'hang', summary: `no result within 5000 ms ${HOSTILE}`, first: { batch: 9, worker: 0, atMs: 20_000, afterCalls: 3000 }, seen: 1 }],
-  targetStops: [{ kind: 'crash', why: `the target's kernel stopped on its own assertion ${HOSTILE}`, summary: 'the target stopped', first: { batch: 2, worker: 0, atMs: 30_000, afterCalls: 300 }, seen: 2 }],
+  targetStops: [
+    {
+      kind: 'crash',
+      why: `the target's kernel stopped on its own assertion ${HOSTILE}`,
+      summary: 'the target stopped',
+      first: { batch: 2, worker: 0, atMs: 30_000, afterCalls: 300 },
+      seen: 2,
+    },
+  ],
   coverage: [
-    { code: 0x22e004, name: 'REFLECT', handle: 'rw', calls: 900, answers: { '0x00000000': 850, '0xC000000D': 50 }, deviceType: 0x22, function: 0x801, method: 'buffered', access: 'read-write' },
-    { code: 0x22e004, name: 'REFLECT', handle: 'r', calls: 40, answers: { '0xC0000022': 40 }, deviceType: 0x22, function: 0x801, method: 'buffered', access: 'read-write' },
+    {
+      code: 0x22e004,
+      name: 'REFLECT',
+      handle: 'rw',
+      calls: 900,
+      answers: { '0x00000000': 850, '0xC000000D': 50 },
+      deviceType: 0x22,
+      function: 0x801,
+      method: 'buffered',
+      access: 'read-write',
+    },
+    {
+      code: 0x22e004,
+      name: 'REFLECT',
+      handle: 'r',
+      calls: 40,
+      answers: { '0xC0000022': 40 },
+      deviceType: 0x22,
+      function: 0x801,
+      method: 'buffered',
+      access: 'read-write',
+    },
     { code: 0x22e00c, handle: 'rw', calls: 3, answers: { '0xC0000010': 3 }, deviceType: 0x22, function: 0x803, method: 'buffered', access: 'read-write' },
   ],
   warnings: [`retrying ${HOSTILE}`],
@@ -86,7 +133,10 @@ describe('fuzz.html', () => {
     expect(await f.locator('li').allTextContents()).toEqual(['the call alone shows it', 'outLength of call 1: 65536 → 20417']);
     expect(await f.textContent()).toContain(HOSTILE);
     expect(await page.locator('#unreproduced').textContent()).toContain(`no result within 5000 ms ${HOSTILE}`);
-    expect(await page.locator('#unreproduced h2').allTextContents()).toEqual(['Seen once, not reproduced (1)', 'The target stopped in its own code, not in the driver (1)']);
+    expect(await page.locator('#unreproduced h2').allTextContents()).toEqual([
+      'Seen once, not reproduced (1)',
+      'The target stopped in its own code, not in the driver (1)',
+    ]);
     expect(await page.locator('#unreproduced').textContent()).toContain(`its own assertion ${HOSTILE}`);
   });
 

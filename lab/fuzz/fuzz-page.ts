@@ -14,10 +14,17 @@ import type { FuzzReport } from './fuzz-report.js';
 export function renderFuzzPage(report: FuzzReport): string {
   const answers = new Set(report.coverage.flatMap((row) => Object.keys(row.answers)));
   const answerNames: Record<string, string> = {};
-  for (const a of answers) answerNames[a] = a.startsWith('0x') ? describeNtStatus(Number(a)) : a.startsWith('error ') ? `error ${describeWin32Error(Number(a.slice(6)))}` : a;
+  for (const a of answers)
+    answerNames[a] = a.startsWith('0x') ? describeNtStatus(Number(a)) : a.startsWith('error ') ? `error ${describeWin32Error(Number(a.slice(6)))}` : a;
   // Which rows are the attack surface is decided here, once, with the rule the report's readers share.
   const surface = report.coverage.map(handled);
-  return renderStaticPage({ fallbackTitle: 'lab fuzz', styles: STYLES, skeleton: SKELETON, data: { report, answerNames, surface }, script: pageScript('fuzz') });
+  return renderStaticPage({
+    fallbackTitle: 'lab fuzz',
+    styles: STYLES,
+    skeleton: SKELETON,
+    data: { report, answerNames, surface },
+    script: pageScript('fuzz'),
+  });
 }
 
 const SKELETON = `<header id="header"></header>

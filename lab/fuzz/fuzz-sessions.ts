@@ -13,7 +13,10 @@ import type { Target } from '../targets/target.js';
 import type { Blame, CaseResult } from '../verdict/case-result.js';
 
 /** What a worker shares with `lab run`'s sessions: the suite, its target and files, Ctrl-C, the clock, warnings. */
-export type FuzzWorkerInput = Pick<SessionsInput, 'suite' | 'target' | 'outDir' | 'fileTag' | 'guestRunner' | 'signal' | 'clock' | 'reporters' | 'warn' | 'fault' | 'onGuestLine'>;
+export type FuzzWorkerInput = Pick<
+  SessionsInput,
+  'suite' | 'target' | 'outDir' | 'fileTag' | 'guestRunner' | 'signal' | 'clock' | 'reporters' | 'warn' | 'fault' | 'onGuestLine'
+>;
 
 /** Called with each case's result; true stops the cases that follow. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing is a void function, which TypeScript does not take where `undefined` is asked.
@@ -73,12 +76,24 @@ export class FuzzWorker {
   private async clean(signal: AbortSignal): Promise<void> {
     const { target, clock, warn } = this.input;
     if (!this.prepared) {
-      await clock.time('prepare', () => withRetry(() => target.prepare(signal), { ...HARNESS_RETRY, signal, onRetry: (n, e, ms) => warn(`preparing ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`) }));
+      await clock.time('prepare', () =>
+        withRetry(() => target.prepare(signal), {
+          ...HARNESS_RETRY,
+          signal,
+          onRetry: (n, e, ms) => warn(`preparing ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`),
+        }),
+      );
       this.prepared = true;
       return;
     }
     if (!this.dirty) return;
-    await clock.time('revert', () => withRetry(() => target.revert(signal), { ...HARNESS_RETRY, signal, onRetry: (n, e, ms) => warn(`reverting ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`) }));
+    await clock.time('revert', () =>
+      withRetry(() => target.revert(signal), {
+        ...HARNESS_RETRY,
+        signal,
+        onRetry: (n, e, ms) => warn(`reverting ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`),
+      }),
+    );
     this.dirty = false;
   }
 

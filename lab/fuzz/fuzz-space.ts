@@ -125,7 +125,10 @@ function collect(steps: readonly CaseStep[], lengths: Set<number>, patterns: Map
 }
 
 function defaultFunctions(namedFunctions: number[]): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [CUSTOM_FUNCTIONS, ...namedFunctions.map((f): [number, number] => [Math.max(0, f - AROUND_NAMED), Math.min(0xfff, f + AROUND_NAMED)])];
+  const ranges: Array<[number, number]> = [
+    CUSTOM_FUNCTIONS,
+    ...namedFunctions.map((f): [number, number] => [Math.max(0, f - AROUND_NAMED), Math.min(0xfff, f + AROUND_NAMED)]),
+  ];
   return mergeRanges(ranges);
 }
 
@@ -152,7 +155,8 @@ export function sweepCodes(space: FuzzSpace): number[] {
   const codes: number[] = [];
   for (const deviceType of space.deviceTypes) {
     for (const [from, to] of space.functions) {
-      for (let fn = from; fn <= to; fn++) for (let access = 0; access < 4; access++) for (let method = 0; method < 4; method++) codes.push(makeCode(deviceType, fn, method, access));
+      for (let fn = from; fn <= to; fn++)
+        for (let access = 0; access < 4; access++) for (let method = 0; method < 4; method++) codes.push(makeCode(deviceType, fn, method, access));
     }
   }
   return codes;

@@ -12,11 +12,21 @@ const space = fuzzSpace(suite, loaded.raw);
 const REFLECT = 0x22e004;
 const READ = 0x22e008;
 
-const ioctls = (ops: FuzzOp[]) => ops.flatMap((op) => (op.kind === 'par' ? op.ops : [op])).filter((op): op is Extract<FuzzOp, { kind: 'ioctl' }> => op.kind === 'ioctl');
+const ioctls = (ops: FuzzOp[]) =>
+  ops.flatMap((op) => (op.kind === 'par' ? op.ops : [op])).filter((op): op is Extract<FuzzOp, { kind: 'ioctl' }> => op.kind === 'ioctl');
 
 describe('the space learned from the suite', () => {
   it('has the named IOCTLs, the lengths the suite uses with their neighbours, and powers of two', () => {
-    expect(space.named.map((n) => n.name)).toEqual(['REFLECT', 'READ', 'FUNCTION_800', 'FUNCTION_803', 'REFLECT_AS_NEITHER', 'READ_AS_OUT_DIRECT', 'REFLECT_ANY_ACCESS', 'OTHER_DEVICE_TYPE']);
+    expect(space.named.map((n) => n.name)).toEqual([
+      'REFLECT',
+      'READ',
+      'FUNCTION_800',
+      'FUNCTION_803',
+      'REFLECT_AS_NEITHER',
+      'READ_AS_OUT_DIRECT',
+      'REFLECT_ANY_ACCESS',
+      'OTHER_DEVICE_TYPE',
+    ]);
     expect(space.names.get(READ)).toBe('READ');
     for (const n of [666, 777, 1024, 1023, 1025, 1026, 1022, 65536, 65535, 65537, 0, 1, 4096]) expect(space.lengths).toContain(n);
     // Twice the longest length the suite uses (65536).
@@ -25,7 +35,7 @@ describe('the space learned from the suite', () => {
     expect(space.deviceTypes).toEqual([0x22, 0x8000]);
   });
 
-  it('starts from the suite\'s own calls, in order, each once, with the access of the handle they were made on', () => {
+  it("starts from the suite's own calls, in order, each once, with the access of the handle they were made on", () => {
     const keys = space.corpus.map(opKey);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys[0]).toBe(`ioctl 0 ${REFLECT} 11 0 68656c6c6f2c776f726c64`);
@@ -108,13 +118,15 @@ describe('batches from the seed', () => {
     expect(ops.filter((op) => op.kind === 'open').length).toBeGreaterThan(200 * 4);
   });
 
-  it('send bad pointers only where the driver sees the caller\'s pointers (METHOD_NEITHER, direct I/O), never from threads', () => {
+  it("send bad pointers only where the driver sees the caller's pointers (METHOD_NEITHER, direct I/O), never from threads", () => {
     const ops = Array.from({ length: 300 }, (_, i) => batchAt(plan, plan.corpusBatches + 2 * plan.sweepBatches + i).ops).flat();
     const top = ops.filter((op): op is Extract<FuzzOp, { kind: 'ioctl' }> => op.kind === 'ioctl');
     const bad = top.filter((op) => op.inPointer || op.outPointer);
     expect(bad.length).toBeGreaterThan(20);
     expect(bad.every((op) => codeParts(op.code).method !== 0)).toBe(true);
-    expect(new Set(bad.flatMap((op) => [op.inPointer, op.outPointer]).filter(Boolean))).toEqual(new Set(['null', 'invalid', 'kernel', 'unaligned', 'readOnly', 'noAccess', 'guardPage']));
+    expect(new Set(bad.flatMap((op) => [op.inPointer, op.outPointer]).filter(Boolean))).toEqual(
+      new Set(['null', 'invalid', 'kernel', 'unaligned', 'readOnly', 'noAccess', 'guardPage']),
+    );
     // A pointer goes with a buffer of some length, and never with the NULL payload (a NULL pointer already).
     expect(bad.every((op) => (!op.inPointer || (op.input.length > 0 && !op.input.nullPointer)) && (!op.outPointer || op.outLength > 0))).toBe(true);
     const inThreads = ops.flatMap((op) => (op.kind === 'par' ? op.ops : [])).filter((op): op is Extract<FuzzOp, { kind: 'ioctl' }> => op.kind === 'ioctl');
@@ -133,7 +145,7 @@ describe('batches from the seed', () => {
     expect(planDigest(wine)).not.toBe(planDigest(plan));
   });
 
-  it('open under the device\'s name, with other shares and dispositions, in storms', () => {
+  it("open under the device's name, with other shares and dispositions, in storms", () => {
     const opens = Array.from({ length: 300 }, (_, i) => batchAt(plan, plan.corpusBatches + 2 * plan.sweepBatches + i).ops)
       .flat()
       .filter((op): op is Extract<FuzzOp, { kind: 'open' }> => op.kind === 'open' && op.slot >= 4);
@@ -156,7 +168,15 @@ describe('Rng', () => {
     const a = Rng.forBatch(1, 0);
     const b = Rng.forBatch(1, 1);
     const seqA = Array.from({ length: 8 }, () => a.next());
-    expect(seqA).toEqual(Array.from({ length: 8 }, ((r) => () => r.next())(Rng.forBatch(1, 0))));
+    expect(seqA).toEqual(
+      Array.from(
+        { length: 8 },
+        (
+          (r) => () =>
+            r.next()
+        )(Rng.forBatch(1, 0)),
+      ),
+    );
     expect(Array.from({ length: 8 }, () => b.next())).not.toEqual(seqA);
   });
 

@@ -47,7 +47,16 @@ export function fuzzPlan(seed: number, space: FuzzSpace, options: GenerateOption
   const batchCalls = Math.max(8, options.batchCalls ?? DEFAULT_BATCH_CALLS);
   const per = batchCalls - prologue().length;
   const sweep = sweepCodes(space);
-  return { seed: seed >>> 0, space, batchCalls, threads: options.threads ?? true, badPointers: options.badPointers ?? true, sweep, corpusBatches: Math.ceil(space.corpus.length / per), sweepBatches: Math.ceil(sweep.length / per) };
+  return {
+    seed: seed >>> 0,
+    space,
+    batchCalls,
+    threads: options.threads ?? true,
+    badPointers: options.badPointers ?? true,
+    sweep,
+    corpusBatches: Math.ceil(space.corpus.length / per),
+    sweepBatches: Math.ceil(sweep.length / per),
+  };
 }
 
 export function batchAt(plan: FuzzPlan, index: number): Batch {
@@ -73,7 +82,8 @@ function deepBatch(plan: FuzzPlan, rng: Rng): FuzzOp[] {
       [plan.threads ? 4 : 0, 'storm'],
       [plan.threads ? 4 : 0, 'par'],
     ]);
-    const made = what === 'call' ? [randomCall(plan, rng)] : what === 'mutant' ? corpusRun(plan, rng) : what === 'storm' ? storm(plan, rng) : [parallel(plan, rng)];
+    const made =
+      what === 'call' ? [randomCall(plan, rng)] : what === 'mutant' ? corpusRun(plan, rng) : what === 'storm' ? storm(plan, rng) : [parallel(plan, rng)];
     ops.push(...made);
     calls += totalCalls(made);
   }
@@ -106,7 +116,8 @@ function buffers(plan: FuzzPlan, rng: Rng, call: IoctlOp): Pick<IoctlOp, 'inPoin
     if (call.input.length > 0 && !call.input.nullPointer && (both || rng.chance(0.5))) out.inPointer = rng.pick(BAD_POINTERS);
     if (call.outLength > 0 && (both || !out.inPointer)) out.outPointer = rng.pick(BAD_POINTERS);
   }
-  if (call.outLength > 0 && !out.outPointer && rng.chance(method === 1 ? 0.6 : 0.1)) out.outFill = rng.chance(0.5) ? rng.bytes(rng.between(1, 16)) : structured(plan, rng, call.outLength);
+  if (call.outLength > 0 && !out.outPointer && rng.chance(method === 1 ? 0.6 : 0.1))
+    out.outFill = rng.chance(0.5) ? rng.bytes(rng.between(1, 16)) : structured(plan, rng, call.outLength);
   return out;
 }
 
@@ -121,16 +132,20 @@ function randomSlot(rng: Rng): number {
 
 function randomCode(plan: FuzzPlan, rng: Rng): number {
   const { named, functions, deviceTypes } = plan.space;
-  const kind = named.length ? rng.weighted<'named' | 'neighbour' | 'random'>([
-    [65, 'named'],
-    [20, 'neighbour'],
-    [15, 'random'],
-  ]) : 'random';
+  const kind = named.length
+    ? rng.weighted<'named' | 'neighbour' | 'random'>([
+        [65, 'named'],
+        [20, 'neighbour'],
+        [15, 'random'],
+      ])
+    : 'random';
   if (kind === 'named') return rng.pick(named).code;
   if (kind === 'neighbour') {
     // The same function with another method or access, or a function next to it.
     const p = codeParts(rng.pick(named).code);
-    return rng.chance(0.5) ? makeCode(p.deviceType, p.function, rng.below(4), rng.below(4)) : makeCode(p.deviceType, (p.function + rng.between(-4, 4)) & 0xfff, p.method, p.access);
+    return rng.chance(0.5)
+      ? makeCode(p.deviceType, p.function, rng.below(4), rng.below(4))
+      : makeCode(p.deviceType, (p.function + rng.between(-4, 4)) & 0xfff, p.method, p.access);
   }
   const [from, to] = rng.pick(functions);
   return makeCode(rng.pick(deviceTypes), rng.between(from, to), rng.below(4), rng.below(4));
@@ -186,7 +201,11 @@ function mutate(plan: FuzzPlan, rng: Rng, op: IoctlOp): IoctlOp {
       case 0: {
         // A NULL input stays NULL only at length 0 (see randomCall); with a length it becomes zeros.
         const length = nearby(plan, rng, out.input.length);
-        out.input = out.input.nullPointer ? (length === 0 ? out.input : { pattern: new Uint8Array(0), length }) : { ...out.input, length, pattern: out.input.pattern.subarray(0, length) };
+        out.input = out.input.nullPointer
+          ? length === 0
+            ? out.input
+            : { pattern: new Uint8Array(0), length }
+          : { ...out.input, length, pattern: out.input.pattern.subarray(0, length) };
         break;
       }
       case 1:
@@ -222,7 +241,21 @@ function nearby(plan: FuzzPlan, rng: Rng, n: number): number {
 }
 
 /** Names under the device a driver's IRP_MJ_CREATE must judge: separators, streams, dots, long, odd. */
-const SUB_PATHS = ['\\', '\\sub', '\\a\\b', ':stream', '\\..\\x', '\\.', '\\con', '\\*', '\\?', '\\%s%n%x', '\\name with spaces', `\\${'A'.repeat(255)}`, `\\${'B'.repeat(1024)}`];
+const SUB_PATHS = [
+  '\\',
+  '\\sub',
+  '\\a\\b',
+  ':stream',
+  '\\..\\x',
+  '\\.',
+  '\\con',
+  '\\*',
+  '\\?',
+  '\\%s%n%x',
+  '\\name with spaces',
+  `\\${'A'.repeat(255)}`,
+  `\\${'B'.repeat(1024)}`,
+];
 const SHARES: ReadonlyArray<ShareMode[]> = [[], ['read'], ['write'], ['read', 'write', 'delete']];
 const DISPOSITIONS: readonly Disposition[] = ['create-new', 'open-always', 'create-always', 'truncate-existing'];
 

@@ -24,7 +24,9 @@ const RecordSchema = z.object({
     maxLength: z.number().int().min(0),
     workers: z.number().int().min(1),
   }),
-  exploration: z.object({ chunks: z.array(z.object({ worker: z.number().int().min(0), batches: z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)) })) }),
+  exploration: z.object({
+    chunks: z.array(z.object({ worker: z.number().int().min(0), batches: z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)) })),
+  }),
 });
 
 export interface ReplayRecord {
@@ -53,7 +55,8 @@ const FUZZ_RECORD_FILE: ConfigFormat<RawRecord> = {
   schema: RecordSchema,
   hints: () => ({ fields: new Set([...Object.keys(RecordSchema.shape), ...Object.keys(RecordSchema.shape.options.shape), 'chunks', 'worker', 'batches']) }),
   invalid: (issues, context) => new FileIssuesError('LAB_REPLAY', issues, context),
-  missing: (file, cause, argument) => new UsageError('LAB_REPLAY', `${argument} ${file} cannot be read (${cause.code}). Fix: give the --out folder of an earlier lab fuzz run.`),
+  missing: (file, cause, argument) =>
+    new UsageError('LAB_REPLAY', `${argument} ${file} cannot be read (${cause.code}). Fix: give the --out folder of an earlier lab fuzz run.`),
   fix: 'give the --out folder of an earlier lab fuzz run.',
 };
 

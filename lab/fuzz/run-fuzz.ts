@@ -72,7 +72,6 @@ const NO_LOAD: Record<Blame, string> = {
   target: 'the target cannot run this driver (a gap of the target)',
 };
 
-
 export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   const { suite, progress, outDir } = input;
   await mkdir(outDir, { recursive: true });
@@ -82,7 +81,10 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   const plan = fuzzPlan(input.seed, space, input.generate);
   const digest = planDigest(plan);
   if (input.replay && input.replay.planDigest !== digest) {
-    throw new UsageError('LAB_REPLAY', `--replay ${input.replay.from}: that run's calls came from another suite, other options or another version of lab fuzz (its plan digest ${input.replay.planDigest.slice(0, 12)}, this one ${digest.slice(0, 12)}), so they cannot be sent again byte for byte. Fix: replay with the suite file and lab that made it.`);
+    throw new UsageError(
+      'LAB_REPLAY',
+      `--replay ${input.replay.from}: that run's calls came from another suite, other options or another version of lab fuzz (its plan digest ${input.replay.planDigest.slice(0, 12)}, this one ${digest.slice(0, 12)}), so they cannot be sent again byte for byte. Fix: replay with the suite file and lab that made it.`,
+    );
   }
   const warnings: string[] = [];
   const faults: string[] = [];
@@ -127,8 +129,12 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   const notReproduced: SightingReport[] = [];
 
   try {
-    progress.line(`lab fuzz: ${suite.name} (${suite.driver.image}) on ${input.targets[0]!.name}${input.targets.length > 1 ? ` ×${input.targets.length}` : ''}, seed ${plan.seed}, budget ${input.budgetText}${input.replay ? `, replaying ${input.replay.from}` : ''}`);
-    progress.line(`lab fuzz: ${space.named.length} named IOCTLs, ${plan.sweep.length} codes to sweep, ${space.corpus.length} calls from the suite, lengths up to ${space.maxLength}`);
+    progress.line(
+      `lab fuzz: ${suite.name} (${suite.driver.image}) on ${input.targets[0]!.name}${input.targets.length > 1 ? ` ×${input.targets.length}` : ''}, seed ${plan.seed}, budget ${input.budgetText}${input.replay ? `, replaying ${input.replay.from}` : ''}`,
+    );
+    progress.line(
+      `lab fuzz: ${space.named.length} named IOCTLs, ${plan.sweep.length} codes to sweep, ${space.corpus.length} calls from the suite, lengths up to ${space.maxLength}`,
+    );
     const noPointers = BAD_POINTERS_STOP_SHORT[input.targets[0]!.kind];
     if (!plan.badPointers && noPointers) progress.line(`lab fuzz: no bad pointers on ${input.targets[0]!.name}: ${noPointers}`);
     progress.searchBegan(input.budget.kind === 'time' ? input.budget.ms : undefined);
@@ -150,7 +156,8 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
         // said why already, in a warning every batch's result repeats.
         if (result.status === 'error' && (result.blame === 'harness' || result.blame === 'test')) {
           const why = result.message.split('\n')[0]!.replace(/^not run: /, '');
-          if (!batchErrors.has(why) && !warnings.some((w) => w.includes(why))) warn(`batch ${batch.index}: ${why} (lab's or the target's fault, not the driver's; said once)`);
+          if (!batchErrors.has(why) && !warnings.some((w) => w.includes(why)))
+            warn(`batch ${batch.index}: ${why} (lab's or the target's fault, not the driver's; said once)`);
           batchErrors.add(why);
         }
         for (const sighting of sightingsOf(result, image)) {
@@ -159,7 +166,14 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
             const known = targetStops.get(sighting.key);
             if (known) known.seen += 1;
             else {
-              targetStops.set(sighting.key, { kind: sighting.kind, summary: sighting.summary, why: sighting.targetOwn, first: { batch: batch.index, worker, atMs: Date.now() - searchStart, afterCalls: calls }, seen: 1, ...(sighting.evidence ? { evidence: sighting.evidence } : {}) });
+              targetStops.set(sighting.key, {
+                kind: sighting.kind,
+                summary: sighting.summary,
+                why: sighting.targetOwn,
+                first: { batch: batch.index, worker, atMs: Date.now() - searchStart, afterCalls: calls },
+                seen: 1,
+                ...(sighting.evidence ? { evidence: sighting.evidence } : {}),
+              });
               progress.line(`  ! not the driver's: ${sighting.targetOwn} (batch ${batch.index}): ${sighting.summary.split('\n')[0]}`);
             }
             continue;
@@ -169,8 +183,18 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
             known.count += 1;
             continue;
           }
-          seen.set(sighting.key, { sighting, batch: batch.index, worker, atMs: Date.now() - searchStart, afterCalls: calls, count: 1, history: history.slice(-HISTORY_CAP) });
-          progress.line(`  ✗ ${sighting.kind}: ${sighting.summary.split('\n')[0]} (batch ${batch.index}, ${((Date.now() - searchStart) / 1000).toFixed(1)} s in)`);
+          seen.set(sighting.key, {
+            sighting,
+            batch: batch.index,
+            worker,
+            atMs: Date.now() - searchStart,
+            afterCalls: calls,
+            count: 1,
+            history: history.slice(-HISTORY_CAP),
+          });
+          progress.line(
+            `  ✗ ${sighting.kind}: ${sighting.summary.split('\n')[0]} (batch ${batch.index}, ${((Date.now() - searchStart) / 1000).toFixed(1)} s in)`,
+          );
         }
         progress.update(calls, coverage.codeCount, seen.size);
       },
@@ -182,7 +206,21 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
 
     if (!loadBlame && !input.signal.aborted && seen.size > 0) {
       const shrunk = await clock.time('shrink', () =>
-        shrinkFindings({ suite, raw: input.loaded.raw, plan, worker: workers[0]!, outDir, ...(input.schemaPath ? { schemaPath: input.schemaPath } : {}), hangMs: input.hangMs, shrinkMs: input.shrinkMs, signal: input.signal, progress }, seen.values()),
+        shrinkFindings(
+          {
+            suite,
+            raw: input.loaded.raw,
+            plan,
+            worker: workers[0]!,
+            outDir,
+            ...(input.schemaPath ? { schemaPath: input.schemaPath } : {}),
+            hangMs: input.hangMs,
+            shrinkMs: input.shrinkMs,
+            signal: input.signal,
+            progress,
+          },
+          seen.values(),
+        ),
       );
       findings.push(...shrunk.findings);
       notReproduced.push(...shrunk.notReproduced);
@@ -200,7 +238,13 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   const teardown = Promise.all(input.targets.map((t) => t.dispose().catch((error: Error) => warnings.push(`tearing down ${t.name} failed: ${error.message}`))));
   const driverFacts = await fileFacts(suite.driver.image);
   const crashOnce = notReproduced.some((s) => s.kind === 'crash');
-  const status: FuzzReport['status'] = interrupted ? 'interrupted' : failure || loadBlame ? 'error' : findings.length || crashOnce || faults.length ? 'findings' : 'clean';
+  const status: FuzzReport['status'] = interrupted
+    ? 'interrupted'
+    : failure || loadBlame
+      ? 'error'
+      : findings.length || crashOnce || faults.length
+        ? 'findings'
+        : 'clean';
   const names = space.names;
   const report: FuzzReport = {
     schemaVersion: FUZZ_SCHEMA_VERSION,
@@ -227,17 +271,35 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
       maxLength: space.maxLength,
     },
     status,
-    ...(failure ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } } : loadBlame ? { error: { code: 'LAB_FUZZ_NO_LOAD', message: `${NO_LOAD[loadBlame]}; nothing was fuzzed (see the warning above)` } } : {}),
+    ...(failure
+      ? { error: { code: failure instanceof LabError ? failure.code : 'LAB_INTERNAL', message: failure.message } }
+      : loadBlame
+        ? { error: { code: 'LAB_FUZZ_NO_LOAD', message: `${NO_LOAD[loadBlame]}; nothing was fuzzed (see the warning above)` } }
+        : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    exploration: { batches, calls, callsPerSecond: exploreMs > 0 ? Math.round((calls / exploreMs) * 1000) : 0, codes: coverage.codeCount, durationMs: exploreMs, chunks },
+    exploration: {
+      batches,
+      calls,
+      callsPerSecond: exploreMs > 0 ? Math.round((calls / exploreMs) * 1000) : 0,
+      codes: coverage.codeCount,
+      durationMs: exploreMs,
+      chunks,
+    },
     findings,
     notReproduced,
     targetStops: [...targetStops.values()],
     coverage: coverage.table().map((row) => {
       const p = codeParts(row.code);
       const name = names.get(row.code);
-      return { ...row, ...(name ? { name } : {}), deviceType: p.deviceType, function: p.function, method: METHOD_NAMES[p.method]!, access: ACCESS_NAMES[p.access]! };
+      return {
+        ...row,
+        ...(name ? { name } : {}),
+        deviceType: p.deviceType,
+        function: p.function,
+        method: METHOD_NAMES[p.method]!,
+        access: ACCESS_NAMES[p.access]!,
+      };
     }),
     warnings,
     faults,
@@ -248,7 +310,19 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   summary(progress, report, outDir);
   await teardown;
   // As lab run: the driver's or the suite's fault is 1; the harness's, or a target that cannot run the driver, 3.
-  const exitCode = interrupted ? 130 : failure ? (failure instanceof LabError ? failure.exitCode : 3) : loadBlame ? (loadBlame === 'harness' || loadBlame === 'target' ? 3 : 1) : status === 'findings' ? 1 : 0;
+  const exitCode = interrupted
+    ? 130
+    : failure
+      ? failure instanceof LabError
+        ? failure.exitCode
+        : 3
+      : loadBlame
+        ? loadBlame === 'harness' || loadBlame === 'target'
+          ? 3
+          : 1
+        : status === 'findings'
+          ? 1
+          : 0;
   return { report, exitCode };
 
   function hex3(n: number): string {
@@ -258,8 +332,13 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
 
 function summary(progress: FuzzProgress, report: FuzzReport, outDir: string): void {
   const e = report.exploration;
-  progress.line(`lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}${report.targetStops.length ? `, ${report.targetStops.length} stop${report.targetStops.length === 1 ? '' : 's'} of the target's own` : ''}; seed ${report.seed}`);
+  progress.line(
+    `lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}${report.targetStops.length ? `, ${report.targetStops.length} stop${report.targetStops.length === 1 ? '' : 's'} of the target's own` : ''}; seed ${report.seed}`,
+  );
   if (report.error) progress.line(`lab fuzz: ${report.error.message}`);
-  for (const f of report.findings) progress.line(`  ${f.id} ${f.kind}${f.site ? ` at ${f.site}` : ''}: ${f.minimized.calls} call${f.minimized.calls === 1 ? '' : 's'}${f.confirmed ? '' : ' (NOT confirmed)'}`);
+  for (const f of report.findings)
+    progress.line(
+      `  ${f.id} ${f.kind}${f.site ? ` at ${f.site}` : ''}: ${f.minimized.calls} call${f.minimized.calls === 1 ? '' : 's'}${f.confirmed ? '' : ' (NOT confirmed)'}`,
+    );
   progress.line(`reports: ${outDir}/fuzz.html (fuzz.json${report.findings.length ? ', findings.yaml' : ''})`);
 }

@@ -46,7 +46,10 @@ export interface ShrinkFindingsInput {
 }
 
 /** Each distinct sighting, first seen first, shrunk on the first worker's target; then findings.yaml, written and run. */
-export async function shrinkFindings(input: ShrinkFindingsInput, seen: Iterable<SeenSighting>): Promise<{ findings: FindingReport[]; notReproduced: SightingReport[] }> {
+export async function shrinkFindings(
+  input: ShrinkFindingsInput,
+  seen: Iterable<SeenSighting>,
+): Promise<{ findings: FindingReport[]; notReproduced: SightingReport[] }> {
   const { progress, plan, worker } = input;
   const findings: FindingReport[] = [];
   const notReproduced: SightingReport[] = [];
@@ -106,14 +109,23 @@ export async function shrinkFindings(input: ShrinkFindingsInput, seen: Iterable<
         names: plan.space.names,
         dir: input.outDir,
         ...(input.schemaPath ? { schemaPath: input.schemaPath } : {}),
-        header: [`lab fuzz findings for ${input.suite.file} (suite ${input.suite.name}), seed ${plan.seed}.`, 'Each case fails on the driver it was found on and passes once the defect is fixed: `lab run` this file to', 'replay them all, or paste a case into the suite to keep it.'],
+        header: [
+          `lab fuzz findings for ${input.suite.file} (suite ${input.suite.name}), seed ${plan.seed}.`,
+          'Each case fails on the driver it was found on and passes once the defect is fixed: `lab run` this file to',
+          'replay them all, or paste a case into the suite to keep it.',
+        ],
         cases,
       }),
     );
   write();
   if (!input.signal.aborted) {
     progress.line(`lab fuzz: confirming ${cases.length} finding${cases.length === 1 ? '' : 's'} by running findings.yaml`);
-    const confirmations = await confirmFindings(worker, file, shrunk.map((s) => s.kind), { kind: worker.target.kind, name: worker.target.name });
+    const confirmations = await confirmFindings(
+      worker,
+      file,
+      shrunk.map((s) => s.kind),
+      { kind: worker.target.kind, name: worker.target.name },
+    );
     confirmations.forEach((c, i) => {
       shrunk[i]!.finding.confirmed = c.confirmed;
       shrunk[i]!.finding.confirmation = c.text;
@@ -131,12 +143,17 @@ export async function shrinkFindings(input: ShrinkFindingsInput, seen: Iterable<
 
 function findingCase(id: string, s: SeenSighting, ops: FuzzOp[], plan: FuzzPlan, hangMs: number, evidence: CaseResult['evidence']): FindingCase {
   const what = describeOps(ops, plan.space.names);
-  const comments = [`${id}: ${s.sighting.kind}, found by lab fuzz --seed ${plan.seed} in batch ${s.batch} (${(s.atMs / 1000).toFixed(1)} s in), seen in ${s.count} batch${s.count === 1 ? '' : 'es'}`];
+  const comments = [
+    `${id}: ${s.sighting.kind}, found by lab fuzz --seed ${plan.seed} in batch ${s.batch} (${(s.atMs / 1000).toFixed(1)} s in), seen in ${s.count} batch${s.count === 1 ? '' : 'es'}`,
+  ];
   const ev = evidence ?? s.sighting.evidence;
   if (s.sighting.problem) comments.push(`rule broken: ${s.sighting.problem}`);
   if (ev) {
     comments.push(`fault: ${ev.signature}`);
-    const frames = (ev.backtrace ?? '').split('\n').filter((l) => /^\s*=?>?\s*\d+\s/.test(l)).slice(0, 8);
+    const frames = (ev.backtrace ?? '')
+      .split('\n')
+      .filter((l) => /^\s*=?>?\s*\d+\s/.test(l))
+      .slice(0, 8);
     if (frames.length) comments.push('backtrace:', ...frames.map((f) => `  ${f.trim()}`));
     if (ev.lastLines.length) comments.push('debug lines before it:', ...ev.lastLines.slice(-6).map((l) => `  ${l}`));
   }
@@ -152,7 +169,13 @@ function findingCase(id: string, s: SeenSighting, ops: FuzzOp[], plan: FuzzPlan,
 
 /** "READ outLength 5121", "REFLECT input 666, then READ ...": a short name for a sequence. */
 function describeOps(ops: FuzzOp[], names: ReadonlyMap<number, string>): string {
-  const calls = ops.flatMap((op) => (op.kind === 'par' ? [`${op.threads} threads of ${op.ops.filter((o) => o.kind === 'ioctl').length} call(s)`] : op.kind === 'ioctl' ? [`${names.get(op.code) ?? hexCode(op.code)} in ${op.input.length} out ${op.outLength}`] : []));
+  const calls = ops.flatMap((op) =>
+    op.kind === 'par'
+      ? [`${op.threads} threads of ${op.ops.filter((o) => o.kind === 'ioctl').length} call(s)`]
+      : op.kind === 'ioctl'
+        ? [`${names.get(op.code) ?? hexCode(op.code)} in ${op.input.length} out ${op.outLength}`]
+        : [],
+  );
   const shown = calls.slice(0, 3).join(', then ');
   return calls.length > 3 ? `${shown} (+${calls.length - 3} more)` : shown || `${ops.length} open/close`;
 }

@@ -10,7 +10,13 @@ const READ = 0x22e008;
 const OTHER = 0x22e00c;
 const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
 const input = (length: number, hex = '5a'): GuestPayload => ({ pattern: bytes(hex), length });
-const call = (code: number, inLength: number, outLength: number, slot = 0, hex = '5a'): FuzzOp => ({ kind: 'ioctl', slot, code, input: input(inLength, hex), outLength });
+const call = (code: number, inLength: number, outLength: number, slot = 0, hex = '5a'): FuzzOp => ({
+  kind: 'ioctl',
+  slot,
+  code,
+  input: input(inLength, hex),
+  outLength,
+});
 const crash: Sighting = { kind: 'crash', key: 'crash model.sys+0x10', summary: 'the model crashed' };
 
 /**
@@ -43,7 +49,10 @@ class Model implements TrialRunner {
 const calls = (ops: FuzzOp[]) => ops.filter((op): op is Extract<FuzzOp, { kind: 'ioctl' }> => op.kind === 'ioctl');
 /** Noise around the op that matters: calls of every kind that show nothing. */
 function batch(at: number, culprit: FuzzOp, length = 60): FuzzOp[] {
-  const noise = Array.from({ length }, (_, i): FuzzOp => (i % 3 === 0 ? call(REFLECT, (i * 37) % 600, 0, i % 4, 'a1b2c3') : i % 3 === 1 ? call(READ, 0, (i * 13) % 900) : call(OTHER, i, i, 1)));
+  const noise = Array.from(
+    { length },
+    (_, i): FuzzOp => (i % 3 === 0 ? call(REFLECT, (i * 37) % 600, 0, i % 4, 'a1b2c3') : i % 3 === 1 ? call(READ, 0, (i * 13) % 900) : call(OTHER, i, i, 1)),
+  );
   noise.splice(at, 0, culprit);
   return [...prologue(), ...noise];
 }
@@ -89,7 +98,8 @@ describe('shrink', () => {
 
   it('a sighting the batch alone does not show is looked for in the session before it', async () => {
     // The defect needs a call of the batch before (an OTHER with 99 bytes in) and this batch's READ.
-    const shows = (ops: FuzzOp[]) => calls(ops).some((op) => op.code === OTHER && op.input.length === 99) && calls(ops).some((op) => op.code === READ && op.outLength === 4096);
+    const shows = (ops: FuzzOp[]) =>
+      calls(ops).some((op) => op.code === OTHER && op.input.length === 99) && calls(ops).some((op) => op.code === READ && op.outLength === 4096);
     const model = new Model(shows);
     const earlier = [...prologue(), call(REFLECT, 3, 0), call(OTHER, 99, 0), call(READ, 0, 5)];
     const out = await shrink(model, crash, batch(5, call(READ, 0, 4096), 20), [earlier]);
@@ -113,7 +123,11 @@ describe('shrink', () => {
   it('a call on a read-only handle moves to the read-write one only when that still shows it', async () => {
     const onReadOnly = new Model((ops) => {
       const access = new Map<number, string>();
-      return ops.some((op) => (op.kind === 'open' && access.set(op.slot, op.access) && false) || (op.kind === 'ioctl' && op.code === OTHER && op.outLength === 3 && access.get(op.slot) === 'r'));
+      return ops.some(
+        (op) =>
+          (op.kind === 'open' && access.set(op.slot, op.access) && false) ||
+          (op.kind === 'ioctl' && op.code === OTHER && op.outLength === 3 && access.get(op.slot) === 'r'),
+      );
     });
     const kept = await shrink(onReadOnly, crash, batch(2, call(OTHER, 0, 3, 1), 6), []);
     expect(kept.ops).toEqual([call(OTHER, 0, 3, 1)]);
@@ -124,7 +138,16 @@ describe('shrink', () => {
 
   it('keeps a bad pointer or an open under the device only when the defect needs it', async () => {
     const neither = 0x22e007;
-    const bad: FuzzOp = { kind: 'ioctl', slot: 0, code: neither, input: input(16, '41'), outLength: 8, inPointer: 'kernel', outPointer: 'unaligned', outFill: bytes('ff') };
+    const bad: FuzzOp = {
+      kind: 'ioctl',
+      slot: 0,
+      code: neither,
+      input: input(16, '41'),
+      outLength: 8,
+      inPointer: 'kernel',
+      outPointer: 'unaligned',
+      outFill: bytes('ff'),
+    };
     // The driver dereferences the input pointer: the kernel pointer stays, the rest goes.
     const needsIt = new Model((ops) => calls(ops).some((op) => op.code === neither && op.inPointer === 'kernel'));
     const kept = await shrink(needsIt, crash, batch(4, bad, 10), []);

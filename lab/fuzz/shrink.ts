@@ -45,7 +45,13 @@ export async function shrink(trials: TrialRunner, sighting: Sighting, batch: Fuz
 }
 
 /** A sequence that shows the sighting from a fresh load: the one call, the batch from its start, or the session's batches up to it. */
-async function reproduce(trials: TrialRunner, sighting: Sighting, batch: FuzzOp[], history: FuzzOp[][], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function reproduce(
+  trials: TrialRunner,
+  sighting: Sighting,
+  batch: FuzzOp[],
+  history: FuzzOp[][],
+  steps: string[],
+): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   const body = withoutPrologue(batch);
   let at = sighting.step !== undefined ? sighting.step - (batch.length - body.length) : -1;
   if (at < 0) {
@@ -87,7 +93,12 @@ function withoutPrologue(ops: FuzzOp[]): FuzzOp[] {
  * Delta debugging (Zeller's ddmin), with every candidate of a round in one trial, smallest first: the
  * subsets, then the complements.
  */
-async function fewestOps(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function fewestOps(
+  trials: TrialRunner,
+  sighting: Sighting,
+  start: FuzzOp[],
+  steps: string[],
+): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   let ops = start;
   let result: CaseResult | undefined;
   let n = 2;
@@ -124,14 +135,24 @@ function split<T>(items: T[], n: number): T[][] {
 }
 
 /** Threads at once made sequential, fewer, or shorter, when that still shows it. */
-async function simplerThreads(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function simplerThreads(
+  trials: TrialRunner,
+  sighting: Sighting,
+  start: FuzzOp[],
+  steps: string[],
+): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   let ops = start;
   let result: CaseResult | undefined;
   for (let i = 0; i < ops.length && !trials.stopped; i++) {
     const op = ops[i]!;
     if (op.kind !== 'par') continue;
     const variants: FuzzOp[][] = [op.ops.filter((o) => o.kind !== 'par')];
-    for (const [threads, iterations] of [[1, 1], [2, 1], [op.threads, 1], [Math.ceil(op.threads / 2), Math.ceil(op.iterations / 2)]] as const) {
+    for (const [threads, iterations] of [
+      [1, 1],
+      [2, 1],
+      [op.threads, 1],
+      [Math.ceil(op.threads / 2), Math.ceil(op.iterations / 2)],
+    ] as const) {
       if (threads * iterations < op.threads * op.iterations) variants.push([{ ...op, threads, iterations }]);
     }
     const candidates = variants.map((v) => [...ops.slice(0, i), ...v, ...ops.slice(i + 1)]);
@@ -149,7 +170,12 @@ function describePar(op: FuzzOp | undefined): string {
 }
 
 /** Every call's input and output length, each searched from below. */
-async function shortestLengths(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function shortestLengths(
+  trials: TrialRunner,
+  sighting: Sighting,
+  start: FuzzOp[],
+  steps: string[],
+): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   let ops = start;
   let result: CaseResult | undefined;
   for (const at of callPaths(ops)) {
@@ -208,7 +234,13 @@ const LENGTH_ROUNDS = 8;
  * known not to show it and the current one, in ascending order; the first that shows it is the new current
  * length, the one tried before it the new floor. A defect at one exact length (666) keeps that length.
  */
-async function shortest(trials: TrialRunner, sighting: Sighting, ops: FuzzOp[], at: CallPath, field: 'inLength' | 'outLength'): Promise<{ ops: FuzzOp[]; result?: CaseResult; from: number; value: number } | undefined> {
+async function shortest(
+  trials: TrialRunner,
+  sighting: Sighting,
+  ops: FuzzOp[],
+  at: CallPath,
+  field: 'inLength' | 'outLength',
+): Promise<{ ops: FuzzOp[]; result?: CaseResult; from: number; value: number } | undefined> {
   const from = field === 'outLength' ? callAt(ops, at).outLength : callAt(ops, at).input.length;
   let current = from;
   let floor = -1;
@@ -240,14 +272,20 @@ async function shortest(trials: TrialRunner, sighting: Sighting, ops: FuzzOp[], 
 }
 
 /** Zeros instead of the bytes sent, where that still shows it. */
-async function simplestContents(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function simplestContents(
+  trials: TrialRunner,
+  sighting: Sighting,
+  start: FuzzOp[],
+  steps: string[],
+): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   const paths = callPaths(start).filter((at) => {
     const op = callAt(start, at);
     return !op.input.nullPointer && op.input.length > 0 && op.input.pattern.some((b) => b !== 0);
   });
   if (paths.length === 0) return undefined;
   // All calls at once first, then one at a time.
-  const zeroed = (ops: FuzzOp[], which: CallPath[]) => which.reduce((acc, at) => withCall(acc, at, (op) => ({ ...op, input: { ...op.input, pattern: new Uint8Array(0) } })), ops);
+  const zeroed = (ops: FuzzOp[], which: CallPath[]) =>
+    which.reduce((acc, at) => withCall(acc, at, (op) => ({ ...op, input: { ...op.input, pattern: new Uint8Array(0) } })), ops);
   const all = await trials.first([zeroed(start, paths)], sighting);
   if (all.index >= 0) {
     steps.push('contents: zeros show it');
@@ -271,7 +309,12 @@ async function simplestContents(trials: TrialRunner, sighting: Sighting, start: 
  * with a share or disposition, where that still shows it: everything at once, else op by op, each op as
  * plain as it can be (no option at all, or without one option).
  */
-async function plainerBuffersAndOpens(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function plainerBuffersAndOpens(
+  trials: TrialRunner,
+  sighting: Sighting,
+  start: FuzzOp[],
+  steps: string[],
+): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   const at = start.map((op, i) => (plainerForms(op).length ? i : -1)).filter((i) => i >= 0);
   if (at.length === 0) return undefined;
   const all = start.map((op) => plainerForms(op)[0] ?? op);
@@ -320,7 +363,12 @@ function without<T extends object>(op: T, key: keyof T): T {
 }
 
 /** Calls moved to the read-write handle (slot 0) where the handle's access does not matter. */
-async function simplestHandles(trials: TrialRunner, sighting: Sighting, start: FuzzOp[], steps: string[]): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
+async function simplestHandles(
+  trials: TrialRunner,
+  sighting: Sighting,
+  start: FuzzOp[],
+  steps: string[],
+): Promise<{ ops: FuzzOp[]; result?: CaseResult } | undefined> {
   const paths = callPaths(start).filter((at) => {
     const op = callAt(start, at);
     return op.slot !== 0 && op.slot < FIRST_FREE_SLOT && at.length === 1;

@@ -43,7 +43,14 @@ export function sightingsOf(result: CaseResult, image?: string): Sighting[] {
       ];
     }
     case 'hung':
-      return [{ kind: 'hang', key: 'hang', summary: result.message ?? 'the driver did not complete a request', ...(result.evidence ? { evidence: result.evidence } : {}) }];
+      return [
+        {
+          kind: 'hang',
+          key: 'hang',
+          summary: result.message ?? 'the driver did not complete a request',
+          ...(result.evidence ? { evidence: result.evidence } : {}),
+        },
+      ];
     case 'passed':
     case 'failed':
       return divergences(result);
@@ -59,12 +66,18 @@ export function sightingsOf(result: CaseResult, image?: string): Sighting[] {
 function divergences(result: CaseResult): Sighting[] {
   const out: Sighting[] = [];
   for (const step of result.steps) {
-    if (step.ok || step.error === null && step.kind !== 'parallel') continue;
+    if (step.ok || (step.error === null && step.kind !== 'parallel')) continue;
     if (step.kind !== 'ioctl' && step.kind !== 'parallel') continue;
     for (const problem of step.problems ?? []) {
       if (step.kind === 'parallel' && /expected \d+ calls/.test(problem)) continue;
       const rule = problem.replace(/0x[0-9a-fA-F]+|\d+/g, 'N');
-      out.push({ kind: 'divergence', key: `divergence ${step.ioctlName ?? step.kind} ${rule}`, summary: `${step.ioctlName ?? step.kind}: ${problem}`, step: step.index, problem });
+      out.push({
+        kind: 'divergence',
+        key: `divergence ${step.ioctlName ?? step.kind} ${rule}`,
+        summary: `${step.ioctlName ?? step.kind}: ${problem}`,
+        step: step.index,
+        problem,
+      });
     }
   }
   return out;
@@ -103,5 +116,8 @@ function targetOwn(evidence: CrashEvidence | undefined, image: string | undefine
 
 /** A fault line without the data address (which moves with the request) or the thread. */
 function normalizedSignature(signature: string): string {
-  return signature.replace(/access to [0-9A-Fa-fx]+/g, 'access to *').replace(/\(thread [0-9a-fA-F]+\)/g, '').trim();
+  return signature
+    .replace(/access to [0-9A-Fa-fx]+/g, 'access to *')
+    .replace(/\(thread [0-9a-fA-F]+\)/g, '')
+    .trim();
 }

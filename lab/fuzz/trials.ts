@@ -55,7 +55,15 @@ export class Trials implements TrialRunner {
     this.count += 1;
     const base = this.next;
     this.next += list.length;
-    const cases = list.map((ops, i) => opsCase(withOpens(ops), this.names, { index: base + i, id: `fuzz/trial-${base + i - TRIAL_INDEX_BASE}`, timeoutMs: this.hangMs, fresh: true, source: 'shrinking' }));
+    const cases = list.map((ops, i) =>
+      opsCase(withOpens(ops), this.names, {
+        index: base + i,
+        id: `fuzz/trial-${base + i - TRIAL_INDEX_BASE}`,
+        timeoutMs: this.hangMs,
+        fresh: true,
+        source: 'shrinking',
+      }),
+    );
     let found: TrialOutcome = { index: -1 };
     await this.worker.run(
       cases,
@@ -79,7 +87,12 @@ export class Trials implements TrialRunner {
     const cases = ops.map((op, i) => {
       // Each call keeps the access its handle had at that point of the batch.
       const opens = slotsUsed(op).map((slot): FuzzOp => ({ kind: 'open', slot, access: access[i]!.get(slot) ?? 'rw' }));
-      return opsCase(op.kind === 'open' || op.kind === 'close' ? [op] : [...opens, op], this.names, { index: base + i, id: `fuzz/locate-${base + i - TRIAL_INDEX_BASE}`, timeoutMs: this.hangMs, source: 'shrinking' });
+      return opsCase(op.kind === 'open' || op.kind === 'close' ? [op] : [...opens, op], this.names, {
+        index: base + i,
+        id: `fuzz/locate-${base + i - TRIAL_INDEX_BASE}`,
+        timeoutMs: this.hangMs,
+        source: 'shrinking',
+      });
     });
     let at = -1;
     await this.worker.run(

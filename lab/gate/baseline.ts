@@ -26,7 +26,14 @@ export async function loadBaseline(path: string, what = '--baseline'): Promise<B
     cases.set(c.id, { status, outcome: outcome === 'waived' ? 'fail' : outcome });
   }
   return {
-    info: { path: file, runId: report.runId ?? '', suite: report.suite, startedAt: report.startedAt, status: report.status, ...(report.driver?.sha256 ? { driverSha256: report.driver.sha256 } : {}) },
+    info: {
+      path: file,
+      runId: report.runId ?? '',
+      suite: report.suite,
+      startedAt: report.startedAt,
+      status: report.status,
+      ...(report.driver?.sha256 ? { driverSha256: report.driver.sha256 } : {}),
+    },
     cases,
   };
 }

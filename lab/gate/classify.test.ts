@@ -21,7 +21,15 @@ describe('one case against the baseline', () => {
   });
 
   it('reads statuses as outcomes: flaky passes, harness errors were not run, product errors fail', () => {
-    expect(['passed', 'flaky', 'failed', 'crashed', 'hung', 'skipped', 'waived'].map((status) => gateOutcomeOf({ status }))).toEqual(['pass', 'pass', 'fail', 'fail', 'fail', 'not-run', 'waived']);
+    expect(['passed', 'flaky', 'failed', 'crashed', 'hung', 'skipped', 'waived'].map((status) => gateOutcomeOf({ status }))).toEqual([
+      'pass',
+      'pass',
+      'fail',
+      'fail',
+      'fail',
+      'not-run',
+      'waived',
+    ]);
     expect(gateOutcomeOf({ status: 'error', blame: 'harness' })).toBe('not-run');
     expect(gateOutcomeOf({ status: 'error', blame: 'test' })).toBe('fail');
     expect(gateOutcomeOf({ status: 'some-future-status' })).toBe('not-run');

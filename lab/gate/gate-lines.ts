@@ -28,15 +28,22 @@ export function gateLines(gate: GateSection, details: ReadonlyMap<string, NamedC
   };
   if (b) {
     list('✗', count(gate.regressions.length, 'regression', 'passed in the baseline, failing now'), gate.regressions);
-    list(gate.allowNewFailures ? '·' : '✗', count(gate.newFailures.length, 'new failing case', gate.allowNewFailures ? 'allowed by --allow-new-failures' : 'no baseline result'), gate.newFailures);
+    list(
+      gate.allowNewFailures ? '·' : '✗',
+      count(gate.newFailures.length, 'new failing case', gate.allowNewFailures ? 'allowed by --allow-new-failures' : 'no baseline result'),
+      gate.newFailures,
+    );
     list('✓', count(gate.fixed.length, 'fixed case', 'failing in the baseline, passing now'), gate.fixed);
-    const rest = (['still-failing', 'removed', 'waived', 'new', 'unchanged', 'not-run'] as GateClass[]).filter((k) => gate.counts[k] > 0).map((k) => `${gate.counts[k]} ${k.replace('-', ' ')}`);
+    const rest = (['still-failing', 'removed', 'waived', 'new', 'unchanged', 'not-run'] as GateClass[])
+      .filter((k) => gate.counts[k] > 0)
+      .map((k) => `${gate.counts[k]} ${k.replace('-', ' ')}`);
     if (rest.length) lines.push(`  · ${rest.join(', ')}`);
   }
   const w = gate.waivers;
   if (w) {
     lines.push(`  ≈ ${w.file}: ${w.applied} case${w.applied === 1 ? '' : 's'} waived`);
-    for (const e of w.expired) lines.push(`  ✗ waiver \`${e.match}\` (${e.source}) expired: its last day was ${e.expires}, ${e.daysAgo} day${e.daysAgo === 1 ? '' : 's'} ago`);
+    for (const e of w.expired)
+      lines.push(`  ✗ waiver \`${e.match}\` (${e.source}) expired: its last day was ${e.expires}, ${e.daysAgo} day${e.daysAgo === 1 ? '' : 's'} ago`);
     for (const u of w.unused) lines.push(`  · waiver \`${u.match}\` (${u.source}) matched no failing case: remove it once the fix is in`);
   }
   if (!b && gate.reasons.length && !w?.expired.length) lines.push(...gate.reasons.map((r) => `  ✗ ${r}`));

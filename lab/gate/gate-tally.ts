@@ -58,14 +58,21 @@ export class GateTally {
     const expired = waivers?.expired() ?? [];
     const reasons: string[] = [];
     if (baseline) {
-      if (this.regressions.length) reasons.push(`${plural(this.regressions.length, 'regression')}: passed in the baseline, failing now (${named(this.regressions)})`);
-      if (this.newFailures.length && !allowNewFailures) reasons.push(`${plural(this.newFailures.length, 'new case')} failing, with no baseline result to compare (${named(this.newFailures)}). Fix: fix the driver, waive them, or pass --allow-new-failures`);
+      if (this.regressions.length)
+        reasons.push(`${plural(this.regressions.length, 'regression')}: passed in the baseline, failing now (${named(this.regressions)})`);
+      if (this.newFailures.length && !allowNewFailures)
+        reasons.push(
+          `${plural(this.newFailures.length, 'new case')} failing, with no baseline result to compare (${named(this.newFailures)}). Fix: fix the driver, waive them, or pass --allow-new-failures`,
+        );
     } else if (this.failing.length) {
-      reasons.push(`${plural(this.failing.length, 'case')} failed, crashed or hung and no waiver covers ${this.failing.length === 1 ? 'it' : 'them'} (${named(this.failing)})`);
+      reasons.push(
+        `${plural(this.failing.length, 'case')} failed, crashed or hung and no waiver covers ${this.failing.length === 1 ? 'it' : 'them'} (${named(this.failing)})`,
+      );
     }
     for (const w of expired) reasons.push(expiredMessage(w));
     const harness = run.error !== undefined || this.harnessCases > 0;
-    const status: RunStatus = run.status === 'interrupted' ? 'interrupted' : this.failing.length > 0 ? 'failed' : harness || run.status === 'error' ? 'error' : 'passed';
+    const status: RunStatus =
+      run.status === 'interrupted' ? 'interrupted' : this.failing.length > 0 ? 'failed' : harness || run.status === 'error' ? 'error' : 'passed';
     const section: GateSection = {
       verdict: reasons.length ? 'fail' : 'pass',
       reasons,

@@ -43,14 +43,16 @@ function runGate(args: string[]) {
 }
 
 describe('lab gate: every class on one crafted pair', () => {
-  it('classifies each case by its stable id and says so in report.json\'s gate shape', async () => {
+  it("classifies each case by its stable id and says so in report.json's gate shape", async () => {
     const before = [
       aCase('echo/reg-failed', 'passed'),
       aCase('echo/reg-crashed', 'passed'),
       aCase('echo/reg-hung', 'passed'),
       aCase('echo/fixed', 'failed'),
       aCase('echo/still', 'crashed'),
-      aCase('echo/waived-before', 'waived', { waiver: { status: 'failed', reason: 'known', expires: '2099-01-01', match: 'echo/waived-before', source: 'w.yaml:2:5' } }),
+      aCase('echo/waived-before', 'waived', {
+        waiver: { status: 'failed', reason: 'known', expires: '2099-01-01', match: 'echo/waived-before', source: 'w.yaml:2:5' },
+      }),
       aCase('echo/removed', 'passed'),
       aCase('echo/unchanged', 'passed'),
       aCase('echo/flaky-now', 'passed'),
@@ -90,7 +92,10 @@ describe('lab gate: every class on one crafted pair', () => {
   });
 
   it('prints the classification for people: the verdict, the regressions with why, the counts', async () => {
-    const [next, base] = await pair([aCase('echo/a', 'passed'), aCase('echo/b', 'failed'), aCase('echo/gone', 'passed')], [aCase('echo/a', 'crashed', { message: 'the driver crashed during this case: page fault' }), aCase('echo/b', 'passed')]);
+    const [next, base] = await pair(
+      [aCase('echo/a', 'passed'), aCase('echo/b', 'failed'), aCase('echo/gone', 'passed')],
+      [aCase('echo/a', 'crashed', { message: 'the driver crashed during this case: page fault' }), aCase('echo/b', 'passed')],
+    );
     const r = await runGate([next, base]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('✗ 1 regression (passed in the baseline, failing now):\n      echo/a  crashed: the driver crashed during this case: page fault');
@@ -119,7 +124,11 @@ describe('lab gate: exit rules', () => {
 
   it('a live waiver turns a regression into `waived` (exit 0); an expired one waives nothing and fails the gate saying which and since when', async () => {
     const cases = await pair([aCase('echo/a', 'passed')], [aCase('echo/a', 'failed')]);
-    const live = await runGate([...cases, '--waivers', await waivers(`waivers:\n  - { case: echo/a, reason: known, link: 'https://bugs.example.com/1', expires: '${day(0)}' }\n`)]);
+    const live = await runGate([
+      ...cases,
+      '--waivers',
+      await waivers(`waivers:\n  - { case: echo/a, reason: known, link: 'https://bugs.example.com/1', expires: '${day(0)}' }\n`),
+    ]);
     expect(live.stdout).toContain('1 case waived');
     expect(live.exitCode).toBe(0);
     const expiredFile = await waivers(`waivers:\n  - { case: echo/a, reason: known, expires: '${day(-3)}' }\n`);
@@ -138,7 +147,9 @@ describe('lab gate: exit rules', () => {
   });
 
   it('exit 3 when the only problem is the harness (cases it could not run)', async () => {
-    const r = await runGate([...(await pair([aCase('echo/a', 'passed')], [aCase('echo/a', 'error', { blame: 'harness', message: 'not run: the target went away' })]))]);
+    const r = await runGate([
+      ...(await pair([aCase('echo/a', 'passed')], [aCase('echo/a', 'error', { blame: 'harness', message: 'not run: the target went away' })])),
+    ]);
     expect(r.stdout).toMatch(/· 1 not run/);
     expect(r.exitCode).toBe(3);
   });
@@ -146,10 +157,15 @@ describe('lab gate: exit rules', () => {
   it('exit 2 with the fix for a missing, unreadable or foreign report', async () => {
     const [next] = await pair([], [aCase('echo/a', 'passed')]);
     const usage = (message: RegExp) => ({ exitCode: 2, message: expect.stringMatching(message) });
-    await expect(runGate([next, join(dir, 'nowhere')])).rejects.toMatchObject(usage(/^lab gate: baseline .*nowhere: no such file or folder\. Fix: give a report\.json or the run folder/));
+    await expect(runGate([next, join(dir, 'nowhere')])).rejects.toMatchObject(
+      usage(/^lab gate: baseline .*nowhere: no such file or folder\. Fix: give a report\.json or the run folder/),
+    );
     await writeFile(join(dir, 'not.json'), '{ nope');
     await expect(runGate([next, join(dir, 'not.json')])).rejects.toMatchObject(usage(/expected report\.json as lab writes it, found text that is not JSON/));
-    await writeFile(join(dir, 'foreign.json'), JSON.stringify({ schemaVersion: 1, suite: 'echo', status: 'passed', startedAt: 'x', summary: { total: 1 }, cases: [{ id: 7, status: 'passed' }] }));
+    await writeFile(
+      join(dir, 'foreign.json'),
+      JSON.stringify({ schemaVersion: 1, suite: 'echo', status: 'passed', startedAt: 'x', summary: { total: 1 }, cases: [{ id: 7, status: 'passed' }] }),
+    );
     await expect(runGate([next, join(dir, 'foreign.json')])).rejects.toMatchObject(usage(/foreign\.json: cases\[0\]\.id: expected a string, found 7/));
   });
 });

@@ -47,13 +47,15 @@ describe('checking a suite against what the guest runner accepts', () => {
   });
 
   it('refuses a log path with a control character', async () => {
-    const [line] = await problems(suite("{ image: x.sys, device: 'd', log: \"C:\\\\x\\tlog\" }", '  - name: a\n    steps: [{ sleep: 1 }]\n'));
+    const [line] = await problems(suite('{ image: x.sys, device: \'d\', log: "C:\\\\x\\tlog" }', '  - name: a\n    steps: [{ sleep: 1 }]\n'));
     expect(line).toMatch(/^2:\d+: driver\.log: the guest runner would refuse it: it must not contain line breaks or control characters/);
   });
 
   it('refuses a service name taken from an image whose name has a space, and says to set driver.service', async () => {
     const [line] = await problems(suite("{ image: 'my driver.sys', device: 'd' }", '  - name: a\n    steps: [{ sleep: 1 }]\n'));
-    expect(line).toBe('2:18: driver.image: the guest runner would refuse the service name `my driver` taken from the image\'s file name: it must not contain whitespace or control characters: "my driver"; set driver.service');
+    expect(line).toBe(
+      '2:18: driver.image: the guest runner would refuse the service name `my driver` taken from the image\'s file name: it must not contain whitespace or control characters: "my driver"; set driver.service',
+    );
   });
 
   it('names --driver when the image came from the command line', async () => {
@@ -68,7 +70,9 @@ describe('checking a suite against what the guest runner accepts', () => {
 
   it('refuses a case id with a control character made from a matrix value, at the case, naming the id', async () => {
     const [line] = await problems(suite(DRIVER, '  - name: a\n    matrix: { tag: ["x\\u0001y"] }\n    steps: [{ sleep: 1 }]\n'));
-    expect(line).toMatch(/^6:11: cases\[0\]\.name: the case id `t\/a\[tag=x\u0001y\]` would be refused by the guest runner: it must not contain whitespace or control characters/);
+    expect(line).toMatch(
+      /^6:11: cases\[0\]\.name: the case id `t\/a\[tag=x\u0001y\]` would be refused by the guest runner: it must not contain whitespace or control characters/,
+    );
   });
 
   it('refuses a run argument with a NUL or a lone surrogate, at the run step (after the implicit opens)', async () => {
@@ -81,7 +85,7 @@ describe('checking a suite against what the guest runner accepts', () => {
     ]);
   });
 
-  it('holds the runner\'s limits in the schema: no par of 0 threads or 0 iterations, no run with a 0 ms timeout', async () => {
+  it("holds the runner's limits in the schema: no par of 0 threads or 0 iterations, no run with a 0 ms timeout", async () => {
     const lines = await problems(
       `client: c.exe\n${suite(DRIVER, '  - name: a\n    steps:\n      - parallel: { threads: 0, iterations: 0 }\n        steps: [{ sleep: 1 }]\n      - run: []\n        timeoutMs: 0\n')}`,
     );

@@ -53,12 +53,25 @@ function headerIssue(loaded: LoadedSuite, suite: ExpandedSuite, error: PlanEncod
   // A service name the suite does not set is the image's file name: both come from the image then.
   const fromImage = error.field === 'driver.imagePath' || (error.field === 'driver.service' && loaded.raw.driver.service === undefined);
   const what =
-    error.field === 'driver.imagePath' ? 'the image\'s file name' : fromImage ? `the service name \`${suite.driver.service}\` taken from the image's file name` : 'it';
+    error.field === 'driver.imagePath'
+      ? "the image's file name"
+      : fromImage
+        ? `the service name \`${suite.driver.service}\` taken from the image's file name`
+        : 'it';
   if (fromImage && origin.driver) {
-    throw new UsageError('LAB_BAD_DRIVER_NAME', `--driver ${origin.driver}: the guest runner would refuse ${what}: it ${error.problem}. Fix: rename the file, or set driver.service in the suite.`);
+    throw new UsageError(
+      'LAB_BAD_DRIVER_NAME',
+      `--driver ${origin.driver}: the guest runner would refuse ${what}: it ${error.problem}. Fix: rename the file, or set driver.service in the suite.`,
+    );
   }
-  const path = error.field === 'device' ? ['driver', 'device'] : error.field === 'logPath' ? ['driver', 'log'] : fromImage ? ['driver', 'image'] : ['driver', 'service'];
-  return located(loaded.source, loaded.file, path, `the guest runner would refuse ${what}: it ${error.problem}${fromImage && error.field === 'driver.service' ? '; set driver.service' : ''}`);
+  const path =
+    error.field === 'device' ? ['driver', 'device'] : error.field === 'logPath' ? ['driver', 'log'] : fromImage ? ['driver', 'image'] : ['driver', 'service'];
+  return located(
+    loaded.source,
+    loaded.file,
+    path,
+    `the guest runner would refuse ${what}: it ${error.problem}${fromImage && error.field === 'driver.service' ? '; set driver.service' : ''}`,
+  );
 }
 
 function caseIssue(loaded: LoadedSuite, c: Case, error: PlanEncodeError): FileIssue {
@@ -66,7 +79,12 @@ function caseIssue(loaded: LoadedSuite, c: Case, error: PlanEncodeError): FileIs
   const inCase = Object.keys(c.params).length ? ` (case ${c.id})` : '';
   if (error.field === 'id') {
     const template = loaded.raw.cases[c.template];
-    return located(loaded.source, loaded.file, [...base, template?.id !== undefined ? 'id' : 'name'], `the case id \`${c.id}\` would be refused by the guest runner: it ${error.problem}`);
+    return located(
+      loaded.source,
+      loaded.file,
+      [...base, template?.id !== undefined ? 'id' : 'name'],
+      `the case id \`${c.id}\` would be refused by the guest runner: it ${error.problem}`,
+    );
   }
   const steps = stepPath(loaded.raw.cases[c.template]?.steps ?? [], error.field, c.steps.filter((s) => s.kind === 'open' && s.implicit).length);
   return located(loaded.source, loaded.file, [...base, ...steps], `the guest runner would refuse it: it ${error.problem}${inCase}`);
@@ -92,7 +110,13 @@ function stepPath(templates: readonly RawStep[], field: string, implicit: number
         list = step.steps as readonly RawStep[];
         continue;
       }
-      return [...path, ...fieldOf(step, rest.map((r) => r.name))];
+      return [
+        ...path,
+        ...fieldOf(
+          step,
+          rest.map((r) => r.name),
+        ),
+      ];
     }
   }
   return path;
@@ -102,7 +126,8 @@ function stepPath(templates: readonly RawStep[], field: string, implicit: number
 function fieldOf(step: RawStep, names: string[]): PropertyKey[] {
   const [first, second] = names;
   if (first === 'slot') return 'open' in step ? ['open', 'handle'] : 'close' in step ? ['close'] : ['handle'];
-  if (first === 'access' || first === 'path' || first === 'device' || first === 'share' || first === 'disposition' || first === 'overlapped') return ['open', first];
+  if (first === 'access' || first === 'path' || first === 'device' || first === 'share' || first === 'disposition' || first === 'overlapped')
+    return ['open', first];
   if (first === 'code') return ['ioctl'];
   if (first === 'input') {
     const key = 'write' in step ? 'write' : 'input';

@@ -117,19 +117,51 @@ describe('encodeCase steps', () => {
     ],
     [
       'open with every option',
-      { kind: 'open', slot: 2, access: 'r', required: true, overlapped: true, path: '\\sub name', device: '\\\\.\\other', share: 'rwd', disposition: 'create-always' },
+      {
+        kind: 'open',
+        slot: 2,
+        access: 'r',
+        required: true,
+        overlapped: true,
+        path: '\\sub name',
+        device: '\\\\.\\other',
+        share: 'rwd',
+        disposition: 'create-always',
+      },
       'open 2 r required overlapped path=5c737562206e616d65 device=5c5c2e5c6f74686572 share=rwd disposition=create-always',
     ],
     ['open that shares nothing', { kind: 'open', slot: 0, access: 'rw', share: '' }, 'open 0 rw share=none'],
     [
       'ioctl with a fill, pointer kinds and async',
-      { kind: 'ioctl', slot: 0, code: 0x8000240f, input: { pattern: bytes('ab'), length: 2 }, outLength: 8, fill: bytes('\xee'), inPointer: 'unaligned', outPointer: 'guardPage', async: 15 },
+      {
+        kind: 'ioctl',
+        slot: 0,
+        code: 0x8000240f,
+        input: { pattern: bytes('ab'), length: 2 },
+        outLength: 8,
+        fill: bytes('\xee'),
+        inPointer: 'unaligned',
+        outPointer: 'guardPage',
+        async: 15,
+      },
       'ioctl 0 0x8000240F 2 8 x:6162 fill=ee in=unaligned out=pageend async=15',
     ],
-    ['ioctl leaves heap pointers unsaid', { kind: 'ioctl', slot: 0, code: 1, input: { pattern: new Uint8Array(), length: 0 }, outLength: 0, inPointer: 'heap', outPointer: 'heap' }, 'ioctl 0 0x00000001 0 0 x:'],
+    [
+      'ioctl leaves heap pointers unsaid',
+      { kind: 'ioctl', slot: 0, code: 1, input: { pattern: new Uint8Array(), length: 0 }, outLength: 0, inPointer: 'heap', outPointer: 'heap' },
+      'ioctl 0 0x00000001 0 0 x:',
+    ],
     ['read', { kind: 'read', slot: 1, length: 16 }, 'read 1 16'],
-    ['read at an offset into a filled read-only buffer, async', { kind: 'read', slot: 1, length: 16, offset: 4096, fill: bytes('\x01\x02'), outPointer: 'readOnly', async: 0 }, 'read 1 16 offset=4096 fill=0102 buf=readonly async=0'],
-    ['write', { kind: 'write', slot: 0, input: { pattern: bytes('hi'), length: 2 }, offset: 9007199254740991, inPointer: 'noAccess' }, 'write 0 2 x:6869 offset=9007199254740991 buf=noaccess'],
+    [
+      'read at an offset into a filled read-only buffer, async',
+      { kind: 'read', slot: 1, length: 16, offset: 4096, fill: bytes('\x01\x02'), outPointer: 'readOnly', async: 0 },
+      'read 1 16 offset=4096 fill=0102 buf=readonly async=0',
+    ],
+    [
+      'write',
+      { kind: 'write', slot: 0, input: { pattern: bytes('hi'), length: 2 }, offset: 9007199254740991, inPointer: 'noAccess' },
+      'write 0 2 x:6869 offset=9007199254740991 buf=noaccess',
+    ],
     ['write of a NULL pointer with a length', { kind: 'write', slot: 0, input: { pattern: new Uint8Array(), length: 3, nullPointer: true } }, 'write 0 3 -'],
     ['wait', { kind: 'wait', async: 3, timeoutMs: 0 }, 'wait 3 0'],
     ['cancel', { kind: 'cancel', async: 15 }, 'cancel 15'],
@@ -207,7 +239,12 @@ describe('encoder validation', () => {
     ['empty command line', () => one({ kind: 'exec', timeoutMs: 10, commandLine: '' }), 'steps[0].commandLine', /non-empty/],
     ['service with a space', () => one({ kind: 'unload', service: 'obj dev' }), 'steps[0].service', /whitespace/],
     ['load without a header driver', () => one({ kind: 'load', service: 'objdev' }, {}), 'steps[0].kind', /driver/],
-    ['load of an image needs no header driver', () => one({ kind: 'load', service: 'objdev', image: 'x' }, {}) && one({ kind: 'sleep', ms: -1 }), 'steps[0].ms', /0 to 60000/],
+    [
+      'load of an image needs no header driver',
+      () => one({ kind: 'load', service: 'objdev', image: 'x' }, {}) && one({ kind: 'sleep', ms: -1 }),
+      'steps[0].ms',
+      /0 to 60000/,
+    ],
     ['unknown kind', () => one({ kind: 'fly' } as unknown as GuestStep), 'steps[0].kind', /unknown/],
     ['command line with a lone surrogate', () => one({ kind: 'exec', timeoutMs: 10, commandLine: 'x \udc00' }), 'steps[0].commandLine', /surrogate/],
     [
@@ -220,13 +257,43 @@ describe('encoder validation', () => {
     ['async slot 16', () => one(ioctl({ async: 16 })), 'steps[0].async', /0 to 15/],
     ['an empty fill', () => one(ioctl({ fill: new Uint8Array() })), 'steps[0].fill', /at least one byte/],
     ['an unknown pointer kind', () => one(ioctl({ outPointer: 'wild' as 'heap' })), 'steps[0].outPointer', /unknown/],
-    ['a NULL payload with an input pointer kind', () => one(ioctl({ input: { pattern: new Uint8Array(), length: 4, nullPointer: true }, inPointer: 'kernel' })), 'steps[0].inPointer', /NULL/],
-    ['a fill inside par', () => one({ kind: 'par', threads: 2, iterations: 1, steps: [ioctl({ fill: bytes('a') })] }), 'steps[0].steps[0].fill', /not allowed inside par/],
-    ['async inside par', () => one({ kind: 'par', threads: 2, iterations: 1, steps: [ioctl({ async: 1 })] }), 'steps[0].steps[0].async', /not allowed inside par/],
-    ['an overlapped open inside par', () => one({ kind: 'par', threads: 2, iterations: 1, steps: [{ kind: 'open', slot: 1, access: 'rw', overlapped: true }] }), 'steps[0].steps[0].overlapped', /not allowed inside par/],
-    ['read inside par', () => one({ kind: 'par', threads: 2, iterations: 1, steps: [{ kind: 'read', slot: 0, length: 1 }] }), 'steps[0].steps[0].kind', /not allowed inside par/],
+    [
+      'a NULL payload with an input pointer kind',
+      () => one(ioctl({ input: { pattern: new Uint8Array(), length: 4, nullPointer: true }, inPointer: 'kernel' })),
+      'steps[0].inPointer',
+      /NULL/,
+    ],
+    [
+      'a fill inside par',
+      () => one({ kind: 'par', threads: 2, iterations: 1, steps: [ioctl({ fill: bytes('a') })] }),
+      'steps[0].steps[0].fill',
+      /not allowed inside par/,
+    ],
+    [
+      'async inside par',
+      () => one({ kind: 'par', threads: 2, iterations: 1, steps: [ioctl({ async: 1 })] }),
+      'steps[0].steps[0].async',
+      /not allowed inside par/,
+    ],
+    [
+      'an overlapped open inside par',
+      () => one({ kind: 'par', threads: 2, iterations: 1, steps: [{ kind: 'open', slot: 1, access: 'rw', overlapped: true }] }),
+      'steps[0].steps[0].overlapped',
+      /not allowed inside par/,
+    ],
+    [
+      'read inside par',
+      () => one({ kind: 'par', threads: 2, iterations: 1, steps: [{ kind: 'read', slot: 0, length: 1 }] }),
+      'steps[0].steps[0].kind',
+      /not allowed inside par/,
+    ],
     ['a read over 16 MiB', () => one({ kind: 'read', slot: 0, length: 2 ** 24 + 1 }), 'steps[0].length', /16777216/],
-    ['a negative offset', () => one({ kind: 'write', slot: 0, input: { pattern: new Uint8Array(), length: 0 }, offset: -1 }), 'steps[0].offset', /0 to 9007199254740991/],
+    [
+      'a negative offset',
+      () => one({ kind: 'write', slot: 0, input: { pattern: new Uint8Array(), length: 0 }, offset: -1 }),
+      'steps[0].offset',
+      /0 to 9007199254740991/,
+    ],
     ['a wait over the limit', () => one({ kind: 'wait', async: 0, timeoutMs: 600_001 }), 'steps[0].timeoutMs', /600000/],
     ['a cancel of slot 16', () => one({ kind: 'cancel', async: 16 }), 'steps[0].async', /0 to 15/],
     ['a path with NUL', () => one({ kind: 'open', slot: 0, access: 'rw', path: 'a\0' }), 'steps[0].path', /without NUL/],
@@ -271,6 +338,11 @@ describe('checking without encoding', () => {
     expect(() => checkPlanCase(bad, header)).toThrow(PlanEncodeError);
     expect(() => checkPlanCase(bad, header)).toThrow('case "x": steps[0].ms must be a whole number from 0 to 60000, got 60001');
     expect(() => checkPlanHeader({ device: 'd ' })).toThrow('plan header: device must not start or end with whitespace: "d "');
-    expect(() => checkPlanCase({ index: 0, id: 'x', steps: [{ kind: 'ioctl', slot: 0, code: 1, input: { pattern: new Uint8Array(9), length: 9 }, outLength: 0 }] }, header)).not.toThrow();
+    expect(() =>
+      checkPlanCase(
+        { index: 0, id: 'x', steps: [{ kind: 'ioctl', slot: 0, code: 1, input: { pattern: new Uint8Array(9), length: 9 }, outLength: 0 }] },
+        header,
+      ),
+    ).not.toThrow();
   });
 });

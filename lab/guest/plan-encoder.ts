@@ -157,7 +157,8 @@ function encodeStep(id: string, at: string, s: GuestStep, header: CaseHeader, in
     }
     case 'load':
     case 'unload':
-      if (s.kind === 'load' && !header.driver && s.image === undefined) fail(id, `${at}.kind`, "'load' needs an image, or the plan header's driver (it names the image)");
+      if (s.kind === 'load' && !header.driver && s.image === undefined)
+        fail(id, `${at}.kind`, "'load' needs an image, or the plan header's driver (it names the image)");
       return `${s.kind} ${token(id, `${at}.service`, s.service, GUEST_LIMITS.maxServiceBytes)}${s.kind === 'load' && s.image !== undefined ? ` image=${hexText(id, `${at}.image`, s.image, emit)}` : ''}\n`;
     case 'sleep':
       return `sleep ${int(id, `${at}.ms`, s.ms, 0, GUEST_LIMITS.maxSleepMs)}\n`;
@@ -167,7 +168,14 @@ function encodeStep(id: string, at: string, s: GuestStep, header: CaseHeader, in
 }
 
 /** ` key=value` words of a step that moves bytes; `names` maps each option this kind takes to its plan word. */
-function bufferOptions(id: string, at: string, s: BufferOptions & { input?: GuestPayload }, inPar: boolean, names: Partial<Record<'fill' | 'inPointer' | 'outPointer', string>>, emit: boolean): string {
+function bufferOptions(
+  id: string,
+  at: string,
+  s: BufferOptions & { input?: GuestPayload },
+  inPar: boolean,
+  names: Partial<Record<'fill' | 'inPointer' | 'outPointer', string>>,
+  emit: boolean,
+): string {
   let text = '';
   const given = (['fill', 'inPointer', 'outPointer', 'async'] as const).filter((k) => s[k] !== undefined);
   if (inPar && given.length) fail(id, `${at}.${given[0]}`, 'is not allowed inside par');

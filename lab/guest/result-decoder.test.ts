@@ -43,7 +43,11 @@ describe('decodeGuestLine events', () => {
       '{"t":"unload","service":"objdev","e":0,"msg":"Success.","openAfter":2}',
       { t: 'unload', service: 'objdev', error: 0, message: 'Success.', openAfter: 2 },
     ],
-    ['plan-error', '{"t":"plan-error","error":"the first line must be \'lab-plan 1\'","line":1}', { t: 'plan-error', error: "the first line must be 'lab-plan 1'", line: 1 }],
+    [
+      'plan-error',
+      '{"t":"plan-error","error":"the first line must be \'lab-plan 1\'","line":1}',
+      { t: 'plan-error', error: "the first line must be 'lab-plan 1'", line: 1 },
+    ],
     ['end', '{"t":"end","cases":3}', { t: 'end', cases: 3 }],
     ['an unknown type', '{"t":"progress","pct":50}', { t: 'unknown', type: 'progress', raw: '{"t":"progress","pct":50}' }],
   ])('%s', (_name, line, event) => {
@@ -88,15 +92,31 @@ describe('decodeGuestLine steps', () => {
   });
 
   it('load and unload steps', () => {
-    expect(steps('{"k":"load","service":"objdev","e":2,"msg":"File not found."}', '{"k":"unload","service":"objdev","e":1060,"msg":"Service does not exist."}')).toEqual([
+    expect(
+      steps('{"k":"load","service":"objdev","e":2,"msg":"File not found."}', '{"k":"unload","service":"objdev","e":1060,"msg":"Service does not exist."}'),
+    ).toEqual([
       { kind: 'load', service: 'objdev', error: 2, status: null, message: 'File not found.' },
       { kind: 'unload', service: 'objdev', error: 1060, status: null, message: 'Service does not exist.' },
     ]);
   });
 
   it('ioctl, with output bytes, truncation and guard damage', () => {
-    expect(steps('{"k":"ioctl","e":0,"s":0,"n":11,"us":538.100,"o":"68656c6c6f2c776f726c64","g":0}', '{"k":"ioctl","e":234,"s":2147483653,"n":2097152,"us":1,"o":"00ff","ot":1,"g":1}')).toEqual([
-      { kind: 'ioctl', error: 0, status: 0, bytesReturned: 11, elapsedUs: 538.1, output: new Uint8Array(Buffer.from('hello,world')), outputTruncated: false, guardDamaged: false },
+    expect(
+      steps(
+        '{"k":"ioctl","e":0,"s":0,"n":11,"us":538.100,"o":"68656c6c6f2c776f726c64","g":0}',
+        '{"k":"ioctl","e":234,"s":2147483653,"n":2097152,"us":1,"o":"00ff","ot":1,"g":1}',
+      ),
+    ).toEqual([
+      {
+        kind: 'ioctl',
+        error: 0,
+        status: 0,
+        bytesReturned: 11,
+        elapsedUs: 538.1,
+        output: new Uint8Array(Buffer.from('hello,world')),
+        outputTruncated: false,
+        guardDamaged: false,
+      },
       { kind: 'ioctl', error: 234, status: 0x80000005, bytesReturned: 2_097_152, elapsedUs: 1, output: u8(0, 255), outputTruncated: true, guardDamaged: true },
     ]);
   });
@@ -124,11 +144,24 @@ describe('decodeGuestLine steps', () => {
       '{"k":"wait","e":995,"s":3221225760,"n":0,"us":3367.8,"o":"","g":0}',
       '{"k":"ioctl","e":997,"s":259,"n":0,"us":0,"o":"","g":0}',
     );
-    expect(r).toEqual({ kind: 'read', error: 0, status: 0, bytesReturned: 3, elapsedUs: 2.5, output: u8(0x78, 0x79, 0x7a), outputTruncated: false, guardDamaged: false });
+    expect(r).toEqual({
+      kind: 'read',
+      error: 0,
+      status: 0,
+      bytesReturned: 3,
+      elapsedUs: 2.5,
+      output: u8(0x78, 0x79, 0x7a),
+      outputTruncated: false,
+      guardDamaged: false,
+    });
     expect(w).toMatchObject({ kind: 'write', error: 1784, status: 0xc00000e8 });
     expect(wait).toMatchObject({ kind: 'wait', error: 995, status: 0xc0000120, bytesReturned: 0 });
     expect(pending).toMatchObject({ kind: 'ioctl', error: 997, status: 259 });
-    expect(steps('{"k":"read","e":null,"error":"async slot 3 already holds a request of this case"}')[0]).toMatchObject({ kind: 'read', error: null, refused: 'async slot 3 already holds a request of this case' });
+    expect(steps('{"k":"read","e":null,"error":"async slot 3 already holds a request of this case"}')[0]).toMatchObject({
+      kind: 'read',
+      error: null,
+      refused: 'async slot 3 already holds a request of this case',
+    });
   });
 
   it('cancel, with the call that cancelled, or refused', () => {
@@ -249,11 +282,27 @@ describe('decodeGuestLine hostile lines', () => {
     ['a step that is not an object', caseLine('"ioctl"'), 'steps[0] is not a step object'],
     ['a step kind that is not a string', caseLine('{"k":7}'), 'steps[0] is not a step object'],
     ['a refused step without its reason', caseLine('{"k":"read","e":null}'), 'steps[0].error is not a string'],
-    ['a missing field of an inner ioctl', par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[],"outsMore":0,"p50":1,"p99":1,"max":1}'), 'steps[0].sub[0].g is not a number'],
-    ['an output that is not [hex, count]', par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[["00"]],"outsMore":0,"p50":1,"p99":1,"max":1,"g":0}'), 'steps[0].sub[0].outs[0] is not [hex, count]'],
-    ['an output whose bytes are not hex', par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[["0g",1]],"outsMore":0,"p50":1,"p99":1,"max":1,"g":0}'), 'steps[0].sub[0].outs[0][0] is not valid hex'],
+    [
+      'a missing field of an inner ioctl',
+      par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[],"outsMore":0,"p50":1,"p99":1,"max":1}'),
+      'steps[0].sub[0].g is not a number',
+    ],
+    [
+      'an output that is not [hex, count]',
+      par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[["00"]],"outsMore":0,"p50":1,"p99":1,"max":1,"g":0}'),
+      'steps[0].sub[0].outs[0] is not [hex, count]',
+    ],
+    [
+      'an output whose bytes are not hex',
+      par('{"k":"ioctl","calls":1,"errors":{},"returned":{},"outs":[["0g",1]],"outsMore":0,"p50":1,"p99":1,"max":1,"g":0}'),
+      'steps[0].sub[0].outs[0][0] is not valid hex',
+    ],
     ['fresh that is not an object', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[],"fresh":"yes"}', 'fresh is not an object'],
-    ['fresh with a null open', '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[],"fresh":{"why":"asked","open":null,"e":0,"msg":"","us":1}}', 'fresh.open is not a number'],
+    [
+      'fresh with a null open',
+      '{"t":"case","i":0,"id":"a","us":1,"log":null,"steps":[],"fresh":{"why":"asked","open":null,"e":0,"msg":"","us":1}}',
+      'fresh.open is not a number',
+    ],
   ])('%s', (_name, line, problem) => {
     expect(problemOf(line)).toBe(problem);
   });

@@ -27,7 +27,8 @@ export function decodeGuestLine(line: string): GuestEvent {
   } catch {
     throw new GuestLineError(raw.trim() === '' ? 'empty line' : 'not JSON', raw);
   }
-  if (typeof o !== 'object' || o === null || Array.isArray(o) || typeof (o as { t?: unknown }).t !== 'string') throw new GuestLineError('not an object with a string "t"', raw);
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || typeof (o as { t?: unknown }).t !== 'string')
+    throw new GuestLineError('not an object with a string "t"', raw);
   const t = (o as { t: string }).t;
   // A `case` line with an `error` is a case the runner could not run.
   const kind = t === 'case' && (o as { error?: unknown }).error !== undefined ? 'case-error' : t;

@@ -86,7 +86,9 @@ const CancelDone = z.object({ k: z.literal('cancel'), e: num, via: str }).transf
   via: x.via,
 }));
 
-const CancelRefused = z.object({ k: z.literal('cancel'), e: z.null(), error: str }).transform((x) => ({ kind: x.k, error: null, status: null, refused: x.error }));
+const CancelRefused = z
+  .object({ k: z.literal('cancel'), e: z.null(), error: str })
+  .transform((x) => ({ kind: x.k, error: null, status: null, refused: x.error }));
 
 const OpenClose = z.object({ k: z.enum(['open', 'close']), e: win32, s: ntStatus }).transform((x) => ({
   kind: x.k,
@@ -97,7 +99,9 @@ const OpenClose = z.object({ k: z.enum(['open', 'close']), e: win32, s: ntStatus
 
 const Sleep = z.object({ k: z.literal('sleep') }).transform((x) => ({ kind: x.k, error: 0, status: null }));
 
-const Service = z.object({ k: z.enum(['load', 'unload']), e: win32, msg: str, service: str }).transform((x) => ({ kind: x.k, error: x.e, status: null, message: x.msg, service: x.service }));
+const Service = z
+  .object({ k: z.enum(['load', 'unload']), e: win32, msg: str, service: str })
+  .transform((x) => ({ kind: x.k, error: x.e, status: null, message: x.msg, service: x.service }));
 
 const Exec = z.object({ k: z.literal('exec'), e: win32, exit: num.nullable(), out: hex, ot: truncated, us: num }).transform((x) => ({
   kind: x.k,
@@ -129,8 +133,32 @@ const noCalls = (kind: 'ioctl' | 'open' | 'close' | 'sleep') => ({
 });
 
 const InnerIoctl = z
-  .object({ k: z.literal('ioctl'), calls: num, errors: counts, statuses: counts.optional(), returned: counts, outs: list(distinctOutput), outsMore: num, p50: num, p99: num, max: num, g: num })
-  .transform((x) => ({ ...noCalls(x.k), calls: x.calls, errors: x.errors, statuses: x.statuses ?? {}, returned: x.returned, outputs: x.outs, outputsMore: x.outsMore, p50Us: x.p50, p99Us: x.p99, maxUs: x.max, guardDamaged: x.g }));
+  .object({
+    k: z.literal('ioctl'),
+    calls: num,
+    errors: counts,
+    statuses: counts.optional(),
+    returned: counts,
+    outs: list(distinctOutput),
+    outsMore: num,
+    p50: num,
+    p99: num,
+    max: num,
+    g: num,
+  })
+  .transform((x) => ({
+    ...noCalls(x.k),
+    calls: x.calls,
+    errors: x.errors,
+    statuses: x.statuses ?? {},
+    returned: x.returned,
+    outputs: x.outs,
+    outputsMore: x.outsMore,
+    p50Us: x.p50,
+    p99Us: x.p99,
+    maxUs: x.max,
+    guardDamaged: x.g,
+  }));
 
 /** An inner ioctl the runner did not run (a length over the limit). */
 const InnerIoctlRefused = z.object({ k: z.literal('ioctl'), e: z.null(), error: str }).transform((x) => ({ ...noCalls(x.k), refused: x.error }));
@@ -189,12 +217,33 @@ const Par = z.object({ k: z.literal('par'), threads: num, iterations: num, us: n
 }));
 
 type AnyStepOutcome = z.output<
-  typeof TransferDone | typeof TransferRefused | typeof CancelDone | typeof CancelRefused | typeof OpenClose | typeof Sleep | typeof Service | typeof Exec | typeof Par
+  | typeof TransferDone
+  | typeof TransferRefused
+  | typeof CancelDone
+  | typeof CancelRefused
+  | typeof OpenClose
+  | typeof Sleep
+  | typeof Service
+  | typeof Exec
+  | typeof Par
 >;
 
 const transfer = { ran: TransferDone, refused: TransferRefused };
 const Step = byKind<AnyStepOutcome>(
-  { ioctl: transfer, read: transfer, write: transfer, wait: transfer, cancel: { ran: CancelDone, refused: CancelRefused }, open: OpenClose, close: OpenClose, sleep: Sleep, load: Service, unload: Service, exec: Exec, par: Par },
+  {
+    ioctl: transfer,
+    read: transfer,
+    write: transfer,
+    wait: transfer,
+    cancel: { ran: CancelDone, refused: CancelRefused },
+    open: OpenClose,
+    close: OpenClose,
+    sleep: Sleep,
+    load: Service,
+    unload: Service,
+    exec: Exec,
+    par: Par,
+  },
   'is not a step object',
   (k) => `${JSON.stringify(k)} is not a step kind`,
 );
@@ -202,27 +251,36 @@ const Step = byKind<AnyStepOutcome>(
 // ---- lines ------------------------------------------------------------------------------------------
 
 /** Why and how the runner loaded the driver again before a case. */
-const Fresh = z
-  .object({ why: str, open: num.optional(), after: str.optional(), e: num, msg: str, us: num }, { error: 'is not an object' })
-  .transform((x) => ({
-    /** `asked`: the case wanted one (isolation: case); `device-gone`: the case before left no device to open. */
-    why: x.why,
-    /** The Win32 error of the open that found the device gone; null when the case asked. */
-    open: x.open ?? null,
-    /** The id of the case that ran before and left the device gone; null when the case asked. */
-    after: x.after ?? null,
-    /** The load's Win32 error (0 = loaded): when it is not 0 the case ran no step. */
-    error: x.e,
-    message: x.msg,
-    elapsedUs: x.us,
-  }));
+const Fresh = z.object({ why: str, open: num.optional(), after: str.optional(), e: num, msg: str, us: num }, { error: 'is not an object' }).transform((x) => ({
+  /** `asked`: the case wanted one (isolation: case); `device-gone`: the case before left no device to open. */
+  why: x.why,
+  /** The Win32 error of the open that found the device gone; null when the case asked. */
+  open: x.open ?? null,
+  /** The id of the case that ran before and left the device gone; null when the case asked. */
+  after: x.after ?? null,
+  /** The load's Win32 error (0 = loaded): when it is not 0 the case ran no step. */
+  error: x.e,
+  message: x.msg,
+  elapsedUs: x.us,
+}));
 
 export const GUEST_LINES = {
   hello: z.object({ v: num, pid: num, qpcHz: num }).transform((x) => ({ t: 'hello' as const, version: x.v, pid: x.pid, qpcHz: x.qpcHz })),
-  load: z.object({ service: str, e: num, msg: str, us: num }).transform((x) => ({ t: 'load' as const, service: x.service, error: x.e, message: x.msg, elapsedUs: x.us })),
+  load: z
+    .object({ service: str, e: num, msg: str, us: num })
+    .transform((x) => ({ t: 'load' as const, service: x.service, error: x.e, message: x.msg, elapsedUs: x.us })),
   begin: z.object({ i: num, id: str }).transform((x) => ({ t: 'begin' as const, index: x.i, id: x.id })),
   case: z
-    .object({ i: num, id: str, us: num, log: logSizes.nullish(), steps: list(Step), fresh: Fresh.optional(), stopped: num.optional(), pending: list(num).optional() })
+    .object({
+      i: num,
+      id: str,
+      us: num,
+      log: logSizes.nullish(),
+      steps: list(Step),
+      fresh: Fresh.optional(),
+      stopped: num.optional(),
+      pending: list(num).optional(),
+    })
     .transform((x) => ({
       t: 'case' as const,
       index: x.i,
@@ -238,7 +296,9 @@ export const GUEST_LINES = {
       ...(x.pending !== undefined ? { pending: x.pending } : {}),
     })),
   /** A case the runner could not run as written; index -1 and id '' for a line outside any case. */
-  'case-error': z.object({ i: num, id: str, error: str, line: num }).transform((x) => ({ t: 'case-error' as const, index: x.i, id: x.id, error: x.error, line: x.line })),
+  'case-error': z
+    .object({ i: num, id: str, error: str, line: num })
+    .transform((x) => ({ t: 'case-error' as const, index: x.i, id: x.id, error: x.error, line: x.line })),
   unload: z
     .object({ service: str, e: num, msg: str, openAfter: num.nullish() })
     .transform((x) => ({ t: 'unload' as const, service: x.service, error: x.e, message: x.msg, openAfter: x.openAfter ?? null })),

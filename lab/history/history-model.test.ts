@@ -4,11 +4,21 @@ import type { HistoryRun, RunCell } from './history-model.js';
 import { historyModel } from './history-model.js';
 
 function run(n: number, driver: string, cases: Record<string, RunCell>): HistoryRun {
-  return { runId: `r${n}`, suite: 'echo', target: 'wine', startedAt: `2026-11-${String(10 + n).padStart(2, '0')}T04:00:00.000Z`, durationMs: 1000 * n, status: 'passed', summary: emptySummary(), driverSha256: driver, cases };
+  return {
+    runId: `r${n}`,
+    suite: 'echo',
+    target: 'wine',
+    startedAt: `2026-11-${String(10 + n).padStart(2, '0')}T04:00:00.000Z`,
+    durationMs: 1000 * n,
+    status: 'passed',
+    summary: emptySummary(),
+    driverSha256: driver,
+    cases,
+  };
 }
 
 describe('the history model', () => {
-  it('counts pass↔fail changes only between runs of the same driver build: a new driver\'s change is a regression or a fix', () => {
+  it("counts pass↔fail changes only between runs of the same driver build: a new driver's change is a regression or a fix", () => {
     const runs = [
       run(1, 'A', { 'echo/flaky': { s: 'passed', d: 2 }, 'echo/regressed': { s: 'passed', d: 10 }, 'echo/rerun': { s: 'passed' } }),
       run(2, 'A', { 'echo/flaky': { s: 'failed', d: 4 }, 'echo/regressed': { s: 'passed', d: 30 }, 'echo/rerun': { s: 'flaky' } }),
@@ -29,7 +39,12 @@ describe('the history model', () => {
   });
 
   it('does not count harness errors and skips as failures', () => {
-    const model = historyModel([run(1, 'A', { 'echo/x': { s: 'passed' } }), run(2, 'A', { 'echo/x': { s: 'error', h: true } }), run(3, 'A', { 'echo/x': { s: 'skipped' } }), run(4, 'A', { 'echo/x': { s: 'passed' } })]);
+    const model = historyModel([
+      run(1, 'A', { 'echo/x': { s: 'passed' } }),
+      run(2, 'A', { 'echo/x': { s: 'error', h: true } }),
+      run(3, 'A', { 'echo/x': { s: 'skipped' } }),
+      run(4, 'A', { 'echo/x': { s: 'passed' } }),
+    ]);
     expect(model.cases[0]).toMatchObject({ flips: 0, failures: 0, ran: 2 });
     expect(model.flaky).toEqual([]);
   });

@@ -38,7 +38,10 @@ beforeAll(async () => {
       aCase('echo/skipped', 'skipped', { message: 'not on wine' }),
     ];
     const at = `2026-11-${String(10 + i).padStart(2, '0')}T04:00:00.000Z`;
-    await writeRun(join(root, `run-${i}`), aReport(cases, { runId: `run-${i}`, startedAt: at, durationMs: p.ms, driver: { path: 'objdev.sys', sha256: p.driver.repeat(32), signed: true } }));
+    await writeRun(
+      join(root, `run-${i}`),
+      aReport(cases, { runId: `run-${i}`, startedAt: at, durationMs: p.ms, driver: { path: 'objdev.sys', sha256: p.driver.repeat(32), signed: true } }),
+    );
     await writeFile(join(root, `run-${i}`, 'report.html'), '<!doctype html><title>run</title>');
   }
   // Noise a reports folder really has: a run still writing, and an unrelated JSON file.
@@ -84,7 +87,7 @@ describe('lab history', () => {
     expect(await p.locator('#flaky tbody tr td').evaluateAll((cells) => cells.slice(2).map((c) => c.textContent))).toEqual(['1', '1', '1 of 5', 'passed']);
   });
 
-  it('filters the case grid and opens a case\'s runs, each linking to that run\'s report at the case', async () => {
+  it("filters the case grid and opens a case's runs, each linking to that run's report at the case", async () => {
     const p = await open();
     const ids = () => p.page.locator('#grid-rows tr.case').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
     expect(await ids()).toEqual(['echo/boundary[len=1024]', 'echo/sometimes', 'echo/skipped']);

@@ -17,7 +17,11 @@ export interface HistorySelection {
  */
 export async function loadHistory(root: string, selection: HistorySelection, warn: (message: string) => void): Promise<HistoryRun[]> {
   const files = await findReports(root);
-  if (files.length === 0) throw new UsageError('LAB_HISTORY_EMPTY', `lab history ${root}: no report.json found in it or its subfolders. Fix: point at the folder \`lab run\` writes to (reports/ by default).`);
+  if (files.length === 0)
+    throw new UsageError(
+      'LAB_HISTORY_EMPTY',
+      `lab history ${root}: no report.json found in it or its subfolders. Fix: point at the folder \`lab run\` writes to (reports/ by default).`,
+    );
   const runs: HistoryRun[] = [];
   for (const file of files) {
     try {
@@ -28,7 +32,11 @@ export async function loadHistory(root: string, selection: HistorySelection, war
       warn(`skipped ${relative(process.cwd(), file) || file}: ${error.message.split('\n')[0]}`);
     }
   }
-  if (runs.length === 0) throw new UsageError('LAB_HISTORY_EMPTY', `lab history ${root}: no usable report${selection.suite ? ` of suite \`${selection.suite}\`` : ''} among ${files.length} report.json file${files.length === 1 ? '' : 's'}.`);
+  if (runs.length === 0)
+    throw new UsageError(
+      'LAB_HISTORY_EMPTY',
+      `lab history ${root}: no usable report${selection.suite ? ` of suite \`${selection.suite}\`` : ''} among ${files.length} report.json file${files.length === 1 ? '' : 's'}.`,
+    );
   runs.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.runId.localeCompare(b.runId));
   return runs.slice(-selection.last);
 }

@@ -12,7 +12,10 @@ import { HISTORY_STYLES } from './styles.js';
 export function renderHistory(runs: HistoryRun[], page: { file: string; root: string }): string {
   const model = historyModel(runs);
   const from = dirname(page.file);
-  const withLinks = model.runs.map(({ reportHtml, ...run }) => ({ ...run, ...(reportHtml ? { href: relative(from, reportHtml).split(sep).map(encodeURIComponent).join('/') } : {}) }));
+  const withLinks = model.runs.map(({ reportHtml, ...run }) => ({
+    ...run,
+    ...(reportHtml ? { href: relative(from, reportHtml).split(sep).map(encodeURIComponent).join('/') } : {}),
+  }));
   return renderStaticPage({
     fallbackTitle: 'lab history',
     styles: HISTORY_STYLES,

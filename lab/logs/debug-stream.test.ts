@@ -21,7 +21,12 @@ describe('dbgview.log', () => {
     const text = await readFile(file, 'utf8');
     expect((await stat(file)).size).toBeLessThan(10_000 + 200);
     expect(text).toMatch(/\n---- lab: cut here, at 10000 bytes; each case keeps its own slice in the report ----\n$/);
-    expect(text.split('\n').slice(0, -2).every((l) => /noisy driver line \d+$|case-begin/.test(l))).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .slice(0, -2)
+        .every((l) => /noisy driver line \d+$|case-begin/.test(l)),
+    ).toBe(true);
     expect(stream.take(0).lines().lines.at(-1)).toMatch(/noisy driver line 1999$/);
   });
 
@@ -31,11 +36,15 @@ describe('dbgview.log', () => {
     for (let i = 0; i < 600; i++) stream.push({ timeMs: i, source: 'kernel', pid: 2, text: `line ${i}` });
     await new Promise((resolve) => setTimeout(resolve, 50));
     stream.push({ timeMs: 601, source: 'kernel', pid: 2, text: 'after the failure' });
-    await expect(stream.close()).rejects.toMatchObject({ code: 'LAB_WRITE_FAILED', exitCode: 3, message: '/dev/full could not be written: the disk is full. Fix: make room on that disk (or write elsewhere with --out), then run again.' });
+    await expect(stream.close()).rejects.toMatchObject({
+      code: 'LAB_WRITE_FAILED',
+      exitCode: 3,
+      message: '/dev/full could not be written: the disk is full. Fix: make room on that disk (or write elsewhere with --out), then run again.',
+    });
     expect(stream.take(0).lines().lines.at(-1)).toMatch(/after the failure$/);
   });
 
-  it('has the driver log copy\'s cap: 64 MiB', () => {
+  it("has the driver log copy's cap: 64 MiB", () => {
     expect(MAX_DBGVIEW_FILE_BYTES).toBe(64 * 1024 * 1024);
   });
 });

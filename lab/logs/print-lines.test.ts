@@ -9,9 +9,12 @@ describe('PrintJoiner', () => {
     expect(j.push({ pid: 7, text: 'three calls\n', bytes: 12 })).toEqual([{ pid: 7, text: 'one line in three calls' }]);
   });
 
-  it('splits one call at its newlines, and keeps each host\'s unfinished line apart', () => {
+  it("splits one call at its newlines, and keeps each host's unfinished line apart", () => {
     const j = new PrintJoiner();
-    expect(j.push({ pid: 1, text: 'a\nwine: Unhandled page fault\nrest', bytes: 32 })).toEqual([{ pid: 1, text: 'a' }, { pid: 1, text: 'wine: Unhandled page fault' }]);
+    expect(j.push({ pid: 1, text: 'a\nwine: Unhandled page fault\nrest', bytes: 32 })).toEqual([
+      { pid: 1, text: 'a' },
+      { pid: 1, text: 'wine: Unhandled page fault' },
+    ]);
     expect(j.push({ pid: 2, text: 'other\r\n', bytes: 7 })).toEqual([{ pid: 2, text: 'other' }]);
     expect(j.flush()).toEqual([{ pid: 1, text: 'rest' }]);
     expect(j.flush()).toEqual([]);
@@ -20,8 +23,12 @@ describe('PrintJoiner', () => {
   it('marks a call cut at 512 bytes and ends its line there', () => {
     const j = new PrintJoiner();
     const shown = 'x'.repeat(512);
-    expect(j.push({ pid: 3, text: shown, bytes: 600 })).toEqual([{ pid: 3, text: `${shown} [cut at 512 bytes, as Windows cuts a DbgPrint: it printed 600 bytes]` }]);
-    expect(j.push({ pid: 3, text: shown, atLeast: 1024 })).toEqual([{ pid: 3, text: `${shown} [cut at 512 bytes, as Windows cuts a DbgPrint: it printed over 1023 bytes]` }]);
+    expect(j.push({ pid: 3, text: shown, bytes: 600 })).toEqual([
+      { pid: 3, text: `${shown} [cut at 512 bytes, as Windows cuts a DbgPrint: it printed 600 bytes]` },
+    ]);
+    expect(j.push({ pid: 3, text: shown, atLeast: 1024 })).toEqual([
+      { pid: 3, text: `${shown} [cut at 512 bytes, as Windows cuts a DbgPrint: it printed over 1023 bytes]` },
+    ]);
     expect(j.push({ pid: 3, text: 'next\n', bytes: 5 })).toEqual([{ pid: 3, text: 'next' }]);
   });
 });

@@ -24,7 +24,8 @@ export const DBGPRINT_SHOWN_BYTES = 512;
 
 export function cutMark(piece: Pick<PrintPiece, 'bytes' | 'atLeast'>): string | undefined {
   if (piece.atLeast !== undefined) return ` [cut at ${DBGPRINT_SHOWN_BYTES} bytes, as Windows cuts a DbgPrint: it printed over ${piece.atLeast - 1} bytes]`;
-  if (piece.bytes !== undefined && piece.bytes > DBGPRINT_SHOWN_BYTES) return ` [cut at ${DBGPRINT_SHOWN_BYTES} bytes, as Windows cuts a DbgPrint: it printed ${piece.bytes} bytes]`;
+  if (piece.bytes !== undefined && piece.bytes > DBGPRINT_SHOWN_BYTES)
+    return ` [cut at ${DBGPRINT_SHOWN_BYTES} bytes, as Windows cuts a DbgPrint: it printed ${piece.bytes} bytes]`;
   return undefined;
 }
 

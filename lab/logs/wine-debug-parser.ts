@@ -92,5 +92,7 @@ function unquote(text: string): string {
       bytes.push(parseInt(oct, 8) & 0xff);
     } else bytes.push(...Buffer.from(next, 'utf8'));
   }
-  return Buffer.from(bytes).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.from(bytes)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

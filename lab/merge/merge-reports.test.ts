@@ -44,7 +44,12 @@ describe('lab merge fails closed', () => {
     const r = await lab(['merge', shard(1), shard(2), shard(3), shard(4), '--out', join(dir, 'm3')]);
     expect(r.exitCode).toBe(1);
     const report = await merged('m3');
-    expect(report.cases.map((c) => [c.id, c.status])).toEqual([['echo/a', 'passed'], ['echo/b', 'crashed'], ['echo/c', 'passed'], ['echo/d', 'passed']]);
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([
+      ['echo/a', 'passed'],
+      ['echo/b', 'crashed'],
+      ['echo/c', 'passed'],
+      ['echo/d', 'passed'],
+    ]);
     expect(report.status).toBe('failed');
   });
 
@@ -65,7 +70,10 @@ describe('lab merge fails closed', () => {
   it('refuses a shard whose report does not follow the schema (exit 2, file and field)', async () => {
     const bad = join(dir, 'bad');
     await writeRun(bad, aReport([aCase('echo/x', 'passed')], { options: { shard: '1/1' } }));
-    const text = (await readFile(join(bad, 'report.json'), 'utf8')).replace('"status": "passed",\n    "durationMs"', '"status": "definitely-not-a-status",\n    "durationMs"');
+    const text = (await readFile(join(bad, 'report.json'), 'utf8')).replace(
+      '"status": "passed",\n    "durationMs"',
+      '"status": "definitely-not-a-status",\n    "durationMs"',
+    );
     await writeFile(join(bad, 'report.json'), text.replace(/"status": "passed"(?=,\s*"durationMs": 3)/, '"status": "definitely-not-a-status"'));
     const r = await lab(['merge', bad, '--out', join(dir, 'm5')]);
     expect(r.exitCode).toBe(2);

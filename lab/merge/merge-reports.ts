@@ -24,16 +24,29 @@ export interface MergeOptions {
  * (unless --allow-partial, and then the merged run says so and cannot pass); every report and case read is
  * checked against the report schema; the output folder is never one of the inputs.
  */
-export async function mergeReports(dirs: string[], outDir: string, reporters: Reporter[], options: MergeOptions = {}): Promise<{ header: RunHeader; exitCode: number }> {
+export async function mergeReports(
+  dirs: string[],
+  outDir: string,
+  reporters: Reporter[],
+  options: MergeOptions = {},
+): Promise<{ header: RunHeader; exitCode: number }> {
   if (dirs.length === 0) throw new UsageError('LAB_MERGE_NOTHING', 'lab merge: expected one or more run folders (each with report.json), found none');
   const out = realpathSync(outDir);
   for (const dir of dirs) {
-    if ((await realOf(dir)) === out) throw new UsageError('LAB_MERGE_OUT_IS_INPUT', `lab merge: --out ${outDir} is also an input (${dir}); merging into it would overwrite that shard. Fix: give a new --out folder.`);
+    if ((await realOf(dir)) === out)
+      throw new UsageError(
+        'LAB_MERGE_OUT_IS_INPUT',
+        `lab merge: --out ${outDir} is also an input (${dir}); merging into it would overwrite that shard. Fix: give a new --out folder.`,
+      );
   }
   const runs = await Promise.all(dirs.map((dir) => readReport(dir, 'lab merge:').then(({ report }) => ({ dir, report }))));
   const first = runs[0]!.report;
   for (const { dir, report } of runs) {
-    if (report.suite !== first.suite) throw new UsageError('LAB_MERGE_MISMATCH', `lab merge: ${dir} holds suite ${report.suite}, ${runs[0]!.dir} holds ${first.suite}; merge shards of one suite`);
+    if (report.suite !== first.suite)
+      throw new UsageError(
+        'LAB_MERGE_MISMATCH',
+        `lab merge: ${dir} holds suite ${report.suite}, ${runs[0]!.dir} holds ${first.suite}; merge shards of one suite`,
+      );
   }
   const missing = checkShards(runs, Boolean(options.allowPartial));
 
@@ -49,7 +62,12 @@ export async function mergeReports(dirs: string[], outDir: string, reporters: Re
   }
   await store.close();
   const headers = runs.map(({ report }) => headerOf(report));
-  const partial = missing.length ? { code: 'LAB_MERGE_PARTIAL' satisfies ErrorCode, message: `merged without shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (--allow-partial): their cases did not run here` } : undefined;
+  const partial = missing.length
+    ? {
+        code: 'LAB_MERGE_PARTIAL' satisfies ErrorCode,
+        message: `merged without shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (--allow-partial): their cases did not run here`,
+      }
+    : undefined;
   const interrupted = headers.some((h) => h.status === 'interrupted');
   const outcome = await runOutcomeOfStore(store.path, { interrupted, harnessFailure: Boolean(partial) || headers.some((h) => h.error !== undefined) });
   const targets = [...new Set(headers.map((h) => h.target))];
@@ -86,7 +104,8 @@ function checkShards(runs: Array<{ dir: string; report: RunReport }>, allowParti
   const shards = runs.map(({ dir, report }) => {
     const text = report.options?.shard;
     if (text === undefined || text === null) return { dir, shard: undefined };
-    if (typeof text !== 'string') throw new UsageError('LAB_REPORT_INVALID', `lab merge: ${dir}/report.json: options.shard: expected "i/n", found ${JSON.stringify(text)}`);
+    if (typeof text !== 'string')
+      throw new UsageError('LAB_REPORT_INVALID', `lab merge: ${dir}/report.json: options.shard: expected "i/n", found ${JSON.stringify(text)}`);
     return { dir, shard: parseShard(text) };
   });
   const sharded = shards.filter((s) => s.shard);
@@ -98,14 +117,24 @@ function checkShards(runs: Array<{ dir: string; report: RunReport }>, allowParti
   const count = sharded[0]!.shard!.count;
   const byIndex = new Map<number, string>();
   for (const { dir, shard } of sharded) {
-    if (shard!.count !== count) throw new UsageError('LAB_MERGE_MISMATCH', `lab merge: ${dir} is shard ${shard!.index}/${shard!.count}, ${sharded[0]!.dir} is one of ${count}; merge the shards of one split`);
+    if (shard!.count !== count)
+      throw new UsageError(
+        'LAB_MERGE_MISMATCH',
+        `lab merge: ${dir} is shard ${shard!.index}/${shard!.count}, ${sharded[0]!.dir} is one of ${count}; merge the shards of one split`,
+      );
     const other = byIndex.get(shard!.index);
-    if (other) throw new UsageError('LAB_MERGE_DUPLICATE', `lab merge: shard ${shard!.index}/${count} is given twice (${other} and ${dir}); give each shard once`);
+    if (other)
+      throw new UsageError('LAB_MERGE_DUPLICATE', `lab merge: shard ${shard!.index}/${count} is given twice (${other} and ${dir}); give each shard once`);
     byIndex.set(shard!.index, dir);
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i)).map((i) => `${i}/${count}`);
+  const missing = Array.from({ length: count }, (_, i) => i + 1)
+    .filter((i) => !byIndex.has(i))
+    .map((i) => `${i}/${count}`);
   if (missing.length && !allowPartial) {
-    throw new UsageError('LAB_MERGE_INCOMPLETE', `lab merge: shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${count} ${missing.length === 1 ? 'is' : 'are'} missing; a merged report without them would pass cases that never ran. Fix: give every shard's folder, or --allow-partial to merge what there is (the report then says which are missing and does not pass).`);
+    throw new UsageError(
+      'LAB_MERGE_INCOMPLETE',
+      `lab merge: shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${count} ${missing.length === 1 ? 'is' : 'are'} missing; a merged report without them would pass cases that never ran. Fix: give every shard's folder, or --allow-partial to merge what there is (the report then says which are missing and does not pass).`,
+    );
   }
   return missing;
 }

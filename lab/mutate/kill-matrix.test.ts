@@ -4,8 +4,16 @@ import type { CaseResult } from '../verdict/case-result.js';
 import type { Mutant } from './catalog.js';
 import { killMatrix } from './kill-matrix.js';
 
-const mutant = (name: string, observableOn = ['wine', 'windows']): Mutant => ({ name, defect: 1, define: 'X', description: name, observableOn, ...(observableOn.includes('wine') ? {} : { why: 'serial IRP dispatch' }) });
-const result = (id: string, status: CaseResult['status'], extra: Partial<CaseResult> = {}): CaseResult => aCase(id, status, { name: id, durationMs: 0, ...extra });
+const mutant = (name: string, observableOn = ['wine', 'windows']): Mutant => ({
+  name,
+  defect: 1,
+  define: 'X',
+  description: name,
+  observableOn,
+  ...(observableOn.includes('wine') ? {} : { why: 'serial IRP dispatch' }),
+});
+const result = (id: string, status: CaseResult['status'], extra: Partial<CaseResult> = {}): CaseResult =>
+  aCase(id, status, { name: id, durationMs: 0, ...extra });
 
 describe('killMatrix', () => {
   const baseline = new Set(['a', 'b']);
@@ -39,7 +47,7 @@ describe('killMatrix', () => {
     expect(killMatrix(['windows'], baseline, runs).observable).toBe(3);
   });
 
-  it('gives the reason of the target at hand for a mutant it cannot show, Wine\'s otherwise', () => {
+  it("gives the reason of the target at hand for a mutant it cannot show, Wine's otherwise", () => {
     const onlyWindows = { ...mutant('no-lock', ['windows']), whyNot: { reactos: 'one CPU' } };
     const hidden = [{ mutant: onlyWindows, cases: [result('a', 'passed'), result('b', 'passed')], exitCode: 0, durationMs: 1 }];
     expect(killMatrix(['reactos'], baseline, hidden).rows[0]).toMatchObject({ fate: 'not-observable', why: 'one CPU' });

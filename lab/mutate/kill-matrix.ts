@@ -37,7 +37,11 @@ export function toldApart(c: CaseResult): boolean {
  * `observes` being what the target stands for in the catalog (its kind's registry entry says),
  * with its reason, instead of as a survivor the suite could have caught.
  */
-export function killMatrix(observes: readonly string[], baselinePassed: ReadonlySet<string>, runs: Array<{ mutant: Mutant; cases: CaseResult[]; exitCode: number; durationMs: number }>): KillMatrix {
+export function killMatrix(
+  observes: readonly string[],
+  baselinePassed: ReadonlySet<string>,
+  runs: Array<{ mutant: Mutant; cases: CaseResult[]; exitCode: number; durationMs: number }>,
+): KillMatrix {
   const observableHere = (m: Mutant) => m.observableOn.some((o) => observes.includes(o));
   const rows = runs.map(({ mutant, cases, exitCode, durationMs }): MutantRow => {
     const killedBy = cases.filter((c) => baselinePassed.has(c.id) && toldApart(c)).map((c) => ({ id: c.id, status: c.status }));

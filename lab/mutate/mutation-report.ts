@@ -10,7 +10,14 @@ export async function writeMutationReport(outDir: string, suite: string, target:
     score: matrix.score,
     killed: matrix.killed,
     observable: matrix.observable,
-    mutants: matrix.rows.map((r) => ({ name: r.mutant.name, defect: r.mutant.defect, fate: r.fate, killedBy: r.killedBy, durationMs: r.durationMs, ...(r.fate === 'not-observable' ? { why: r.why } : {}) })),
+    mutants: matrix.rows.map((r) => ({
+      name: r.mutant.name,
+      defect: r.mutant.defect,
+      fate: r.fate,
+      killedBy: r.killedBy,
+      durationMs: r.durationMs,
+      ...(r.fate === 'not-observable' ? { why: r.why } : {}),
+    })),
   };
   writeFileAtomic(join(outDir, 'mutation.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileAtomic(join(outDir, 'mutation.md'), `${mutationMarkdown(suite, target, matrix)}\n`);
@@ -24,7 +31,15 @@ export function mutationMarkdown(suite: string, target: string, matrix: KillMatr
     '|---|---|---|---|',
   ];
   for (const r of matrix.rows) {
-    const by = r.fate === 'not-observable' ? (r.why ?? '') : r.killedBy.length ? `${r.killedBy.length} case${r.killedBy.length === 1 ? '' : 's'}: ${r.killedBy.slice(0, 3).map((k) => `\`${k.id}\` (${k.status})`).join(', ')}${r.killedBy.length > 3 ? ', …' : ''}` : '';
+    const by =
+      r.fate === 'not-observable'
+        ? (r.why ?? '')
+        : r.killedBy.length
+          ? `${r.killedBy.length} case${r.killedBy.length === 1 ? '' : 's'}: ${r.killedBy
+              .slice(0, 3)
+              .map((k) => `\`${k.id}\` (${k.status})`)
+              .join(', ')}${r.killedBy.length > 3 ? ', …' : ''}`
+          : '';
     lines.push(`| ${r.mutant.name} | ${r.mutant.defect ?? '-'} | ${r.fate} | ${by.replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n');

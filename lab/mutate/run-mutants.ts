@@ -14,13 +14,30 @@ export interface DriverRun {
 }
 
 /** One quiet run of the suite against one driver image, its report in `outDir`. */
-export async function runAgainst(suite: ExpandedSuite, image: string, targetRef: TargetRef, outDir: string, guestRunner: string, signal: AbortSignal): Promise<DriverRun> {
+export async function runAgainst(
+  suite: ExpandedSuite,
+  image: string,
+  targetRef: TargetRef,
+  outDir: string,
+  guestRunner: string,
+  signal: AbortSignal,
+): Promise<DriverRun> {
   const withImage: ExpandedSuite = { ...suite, driver: { ...suite.driver, image } };
   const runId = newRunId(suite.name, targetRef.name);
   const target = createTarget(targetRef, { runId, keep: false, toolsDir: dirname(guestRunner) });
   const started = Date.now();
   try {
-    const { exitCode } = await runSuite({ suite: withImage, cases: suite.cases, target, runId, outDir, guestRunner, reporters: [new JsonReporter()], signal, options: { mutation: image } });
+    const { exitCode } = await runSuite({
+      suite: withImage,
+      cases: suite.cases,
+      target,
+      runId,
+      outDir,
+      guestRunner,
+      reporters: [new JsonReporter()],
+      signal,
+      options: { mutation: image },
+    });
     const cases: CaseResult[] = [];
     for await (const c of ResultsStore.read(join(outDir, 'results.jsonl'))) cases.push(c);
     return { cases, exitCode, durationMs: Date.now() - started };

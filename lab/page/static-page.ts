@@ -57,5 +57,8 @@ ${page.skeleton}
 
 /** JSON that is safe inside <script>: no `<` (so no `</script>` or `<!--`), no line separators old parsers choke on. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

@@ -40,7 +40,7 @@ describe('readPe', () => {
     expect(kmdf.imports.find((m) => m.dll === 'wdfldr.sys')?.functions).toEqual(['WdfVersionBind']);
   });
 
-  it('reads the export table of Wine\'s ntoskrnl.exe', async () => {
+  it("reads the export table of Wine's ntoskrnl.exe", async () => {
     const nt = image(await readFile(join(await ensureTemplate(), 'drive_c', 'windows', 'system32', 'ntoskrnl.exe')));
     expect(nt.exports.length).toBeGreaterThan(1000);
     expect(nt.exports).toEqual(expect.arrayContaining(['IoCreateDevice', 'KeBugCheckEx', 'MmMapLockedPagesSpecifyCache']));
@@ -73,6 +73,10 @@ describe('readPe', () => {
 
   it('names machines and subsystems for messages', () => {
     expect([machineName(0x8664), machineName(0x14c), machineName(0x1234)]).toEqual(['x64', 'x86 (32-bit)', 'machine 0x1234']);
-    expect([subsystemName(1), subsystemName(3), subsystemName(99)]).toEqual(['native (a kernel driver)', 'Windows console (a user-mode program)', 'subsystem 99']);
+    expect([subsystemName(1), subsystemName(3), subsystemName(99)]).toEqual([
+      'native (a kernel driver)',
+      'Windows console (a user-mode program)',
+      'subsystem 99',
+    ]);
   });
 });

@@ -98,7 +98,8 @@ export function readPe(bytes: Uint8Array): PeRead {
     const subsystem = v.u16(opt + 68);
     const dirs = opt + (pe32Plus ? 112 : 96);
     const ndirs = Math.min(v.u32(dirs - 4), 16);
-    const dir = (i: number) => (i < ndirs && dirs + i * 8 + 8 <= opt + optSize ? { rva: v.u32(dirs + i * 8), size: v.u32(dirs + i * 8 + 4) } : { rva: 0, size: 0 });
+    const dir = (i: number) =>
+      i < ndirs && dirs + i * 8 + 8 <= opt + optSize ? { rva: v.u32(dirs + i * 8), size: v.u32(dirs + i * 8 + 4) } : { rva: 0, size: 0 };
     if (nsections > MAX_SECTIONS) return { ok: false, problem: `it claims ${nsections} sections` };
     const sections: PeSection[] = [];
     for (let i = 0, at = opt + optSize; i < nsections; i++, at += 40) {

@@ -31,7 +31,8 @@ const hostile: Record<string, (report: Record<string, unknown>) => void> = {
   },
 };
 const EXPECTED: Record<string, RegExp> = {
-  'unknown-status': /unknown-status\/report\.json: cases\[1\]\.status: expected one of "passed", "failed", "crashed", "hung", "skipped", "error", "flaky", "waived", "inconclusive", found "definitely-not-a-status"/,
+  'unknown-status':
+    /unknown-status\/report\.json: cases\[1\]\.status: expected one of "passed", "failed", "crashed", "hung", "skipped", "error", "flaky", "waived", "inconclusive", found "definitely-not-a-status"/,
   'message-not-text': /message-not-text\/report\.json: cases\[1\]\.message: expected a string, found 42/,
   'schema-0': /schema-0\/report\.json: schemaVersion: .*found 0/,
   'schema-minus-1': /schema-minus-1\/report\.json: schemaVersion: .*found -1/,

@@ -28,7 +28,11 @@ const REPORT_FILE: ConfigFormat<z.infer<typeof ReportSchema>> = {
   hints: () => ({ fields: REPORT_FIELDS }),
   inspect: notTooNew,
   invalid: (issues, context) => new FileIssuesError('LAB_REPORT_INVALID', issues, context),
-  missing: (file, _cause, argument) => new UsageError('LAB_REPORT_NOT_FOUND', `${argument} ${file}: no such file. Fix: give a report.json or the run folder that holds it (e.g. reports/<run-id>).`),
+  missing: (file, _cause, argument) =>
+    new UsageError(
+      'LAB_REPORT_NOT_FOUND',
+      `${argument} ${file}: no such file. Fix: give a report.json or the run folder that holds it (e.g. reports/<run-id>).`,
+    ),
   fix: "point at a finished run's report.json (`lab run` writes it).",
 };
 
@@ -50,7 +54,10 @@ export async function readReport(path: string, what: string): Promise<ReadReport
 function notTooNew(data: unknown, where: FileWhere): [] {
   const version = (data as { schemaVersion?: unknown }).schemaVersion;
   if (typeof version === 'number' && version > REPORT_SCHEMA_VERSION) {
-    throw new UsageError('LAB_REPORT_TOO_NEW', `${where.argument} ${where.file}: schemaVersion ${version} is newer than this lab reads (${REPORT_SCHEMA_VERSION}). Fix: update lab.`);
+    throw new UsageError(
+      'LAB_REPORT_TOO_NEW',
+      `${where.argument} ${where.file}: schemaVersion ${version} is newer than this lab reads (${REPORT_SCHEMA_VERSION}). Fix: update lab.`,
+    );
   }
   return [];
 }
@@ -74,11 +81,18 @@ export function parseCase(text: string, at: { file: string; line: number; argume
 
 async function reportFile(path: string, what: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new UsageError('LAB_REPORT_NOT_FOUND', `${what} ${path}: no such file or folder. Fix: give a report.json or the run folder that holds it (e.g. reports/<run-id>).`);
+  if (!info)
+    throw new UsageError(
+      'LAB_REPORT_NOT_FOUND',
+      `${what} ${path}: no such file or folder. Fix: give a report.json or the run folder that holds it (e.g. reports/<run-id>).`,
+    );
   if (!info.isDirectory()) return path;
   const inside = join(path, 'report.json');
   if (!(await stat(inside).catch(() => undefined))?.isFile()) {
-    throw new UsageError('LAB_REPORT_NOT_FOUND', `${what} ${path}: this folder has no report.json. Fix: give a finished run's folder (reports/<run-id>) or its report.json.`);
+    throw new UsageError(
+      'LAB_REPORT_NOT_FOUND',
+      `${what} ${path}: this folder has no report.json. Fix: give a finished run's folder (reports/<run-id>) or its report.json.`,
+    );
   }
   return inside;
 }

@@ -14,7 +14,11 @@ describe('what a case of each status carries, as the readers check it', () => {
   });
 
   it.each<[string, object, string]>([
-    ['a failure that blames no one', without(aCase('echo/a', 'failed'), 'blame'), 'blame: expected one of "product", "test", "harness", "target", found nothing'],
+    [
+      'a failure that blames no one',
+      without(aCase('echo/a', 'failed'), 'blame'),
+      'blame: expected one of "product", "test", "harness", "target", found nothing',
+    ],
     ['a crash without its why', without(aCase('echo/a', 'crashed'), 'message'), 'message: expected a string, found nothing'],
     ['a skipped case without its reason', without(aCase('echo/a', 'skipped'), 'message'), 'message: expected a string, found nothing'],
     ['a waived case without its waiver', without(aCase('echo/a', 'waived'), 'waiver'), 'waiver: expected a mapping, found nothing'],

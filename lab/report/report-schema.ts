@@ -15,7 +15,12 @@ export const RUN_STATUSES = ['passed', 'failed', 'error', 'interrupted'] as cons
 export const GATE_CLASSES = ['regression', 'fixed', 'still-failing', 'new', 'removed', 'waived', 'unchanged', 'not-run'] as const;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const lists: [Same<(typeof CASE_STATUSES)[number], CaseStatus>, Same<(typeof BLAMES)[number], Blame>, Same<(typeof RUN_STATUSES)[number], RunStatus>, Same<(typeof GATE_CLASSES)[number], GateClass>] = [true, true, true, true];
+const lists: [
+  Same<(typeof CASE_STATUSES)[number], CaseStatus>,
+  Same<(typeof BLAMES)[number], Blame>,
+  Same<(typeof RUN_STATUSES)[number], RunStatus>,
+  Same<(typeof GATE_CLASSES)[number], GateClass>,
+] = [true, true, true, true];
 void lists;
 
 /**
@@ -40,7 +45,17 @@ const CARRIED = {
 type WithStatus<S> = CaseResult extends infer C ? (C extends { status: infer T } ? (S extends T ? C : never) : never) : never;
 type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
 type Carried<S extends CaseStatus> = Exclude<RequiredKeys<WithStatus<S>>, keyof CaseCommon | 'status'>;
-const carried: { [S in CaseStatus]: Same<(typeof CARRIED)[S][number], Carried<S>> } = { passed: true, skipped: true, flaky: true, failed: true, crashed: true, hung: true, error: true, waived: true, inconclusive: true };
+const carried: { [S in CaseStatus]: Same<(typeof CARRIED)[S][number], Carried<S>> } = {
+  passed: true,
+  skipped: true,
+  flaky: true,
+  failed: true,
+  crashed: true,
+  hung: true,
+  error: true,
+  waived: true,
+  inconclusive: true,
+};
 void carried;
 
 const text = z.string();
@@ -71,32 +86,50 @@ const StepSchema = z.looseObject({
   async: text.optional(),
 });
 
-export const CaseSchema = z.looseObject({
-  index: z.number().int().min(0).optional(),
-  id: text.min(1),
-  name: text.optional(),
-  status: Status,
-  blame: BlameSchema.optional(),
-  durationMs: z.number().min(0).optional(),
-  message: text.optional(),
-  steps: z.array(StepSchema).optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
-  source: text.optional(),
-  log: z.looseObject({ debug: lines, driverLog: lines, truncated: z.boolean().optional() }).optional(),
-  evidence: z.looseObject({ signature: text, exitCode: z.number().optional(), backtrace: text.optional(), lastLines: lines, dumpPath: text.optional() }).optional(),
-  attempts: z.array(z.looseObject({ status: Status, message: text.optional(), blame: BlameSchema.optional() })).optional(),
-  waiver: z.looseObject({ status: Status, reason: text, link: text.optional(), expires: text, match: text, source: text }).optional(),
-  gate: z.looseObject({ class: z.enum(GATE_CLASSES), baselineStatus: Status.optional() }).optional(),
-  targetGap: z.looseObject({ functions: lines, detail: text, runOn: text, was: z.looseObject({ status: Status, blame: BlameSchema.optional(), message: text.optional() }) }).optional(),
-}).check((ctx) => {
-  const c = ctx.value;
-  for (const field of CARRIED[c.status]) {
-    if (c[field] !== undefined) continue;
-    if (field === 'blame') ctx.issues.push({ code: 'invalid_value', values: [...BLAMES], input: undefined, path: [field] });
-    else ctx.issues.push({ code: 'invalid_type', expected: field === 'message' ? 'string' : field === 'attempts' ? 'array' : 'object', input: undefined, path: [field] });
-  }
-  if (c.status === 'inconclusive' && c.blame !== undefined && c.blame !== 'target') ctx.issues.push({ code: 'invalid_value', values: ['target'], input: c.blame, path: ['blame'] });
-});
+export const CaseSchema = z
+  .looseObject({
+    index: z.number().int().min(0).optional(),
+    id: text.min(1),
+    name: text.optional(),
+    status: Status,
+    blame: BlameSchema.optional(),
+    durationMs: z.number().min(0).optional(),
+    message: text.optional(),
+    steps: z.array(StepSchema).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    source: text.optional(),
+    log: z.looseObject({ debug: lines, driverLog: lines, truncated: z.boolean().optional() }).optional(),
+    evidence: z
+      .looseObject({ signature: text, exitCode: z.number().optional(), backtrace: text.optional(), lastLines: lines, dumpPath: text.optional() })
+      .optional(),
+    attempts: z.array(z.looseObject({ status: Status, message: text.optional(), blame: BlameSchema.optional() })).optional(),
+    waiver: z.looseObject({ status: Status, reason: text, link: text.optional(), expires: text, match: text, source: text }).optional(),
+    gate: z.looseObject({ class: z.enum(GATE_CLASSES), baselineStatus: Status.optional() }).optional(),
+    targetGap: z
+      .looseObject({
+        functions: lines,
+        detail: text,
+        runOn: text,
+        was: z.looseObject({ status: Status, blame: BlameSchema.optional(), message: text.optional() }),
+      })
+      .optional(),
+  })
+  .check((ctx) => {
+    const c = ctx.value;
+    for (const field of CARRIED[c.status]) {
+      if (c[field] !== undefined) continue;
+      if (field === 'blame') ctx.issues.push({ code: 'invalid_value', values: [...BLAMES], input: undefined, path: [field] });
+      else
+        ctx.issues.push({
+          code: 'invalid_type',
+          expected: field === 'message' ? 'string' : field === 'attempts' ? 'array' : 'object',
+          input: undefined,
+          path: [field],
+        });
+    }
+    if (c.status === 'inconclusive' && c.blame !== undefined && c.blame !== 'target')
+      ctx.issues.push({ code: 'invalid_value', values: ['target'], input: c.blame, path: ['blame'] });
+  });
 
 const GateSectionSchema = z.looseObject({
   verdict: z.enum(['pass', 'fail']),
@@ -124,7 +157,18 @@ export const ReportHeaderSchema = z.looseObject({
   durationMs: z.number().min(0).optional(),
   driver: z.looseObject({ path: text, sha256: text, signed: z.boolean() }).optional(),
   client: z.looseObject({ path: text, sha256: text }).optional(),
-  summary: z.looseObject({ total: count, passed: count.optional(), failed: count.optional(), crashed: count.optional(), hung: count.optional(), skipped: count.optional(), error: count.optional(), flaky: count.optional(), waived: count.optional(), inconclusive: count.optional() }),
+  summary: z.looseObject({
+    total: count,
+    passed: count.optional(),
+    failed: count.optional(),
+    crashed: count.optional(),
+    hung: count.optional(),
+    skipped: count.optional(),
+    error: count.optional(),
+    flaky: count.optional(),
+    waived: count.optional(),
+    inconclusive: count.optional(),
+  }),
   timings: z.record(z.string(), z.number()).optional(),
   warnings: lines.optional(),
   lab: z.looseObject({ version: text, node: text }).optional(),
@@ -135,8 +179,4 @@ export const ReportHeaderSchema = z.looseObject({
 export const ReportSchema = ReportHeaderSchema.extend({ cases: z.array(CaseSchema) });
 
 /** Field names for "did you mean" hints in messages. */
-export const REPORT_FIELDS = new Set([
-  ...Object.keys(ReportSchema.shape),
-  ...Object.keys(CaseSchema.shape),
-  ...Object.keys(StepSchema.shape),
-]);
+export const REPORT_FIELDS = new Set([...Object.keys(ReportSchema.shape), ...Object.keys(CaseSchema.shape), ...Object.keys(StepSchema.shape)]);

@@ -6,12 +6,16 @@ import { ResultsStore } from './results-store.js';
 import { aCase } from '../testing/report-fixtures.js';
 import { tempDir } from '../testing/temp-dir.js';
 
-const result = (index: number, status: CaseResult['status'] = 'passed'): CaseResult => aCase(`s/c${index}`, status, { index, name: `c${index}`, durationMs: 1 });
+const result = (index: number, status: CaseResult['status'] = 'passed'): CaseResult =>
+  aCase(`s/c${index}`, status, { index, name: `c${index}`, durationMs: 1 });
 
 describe('ResultsStore', () => {
   it('a line that cannot be written (a full disk: /dev/full) is a harness error naming the file', async () => {
     const store = new ResultsStore('/dev/full');
-    await expect(store.append(result(0))).rejects.toMatchObject({ code: 'LAB_WRITE_FAILED', message: expect.stringMatching(/^\/dev\/full could not be written: the disk is full\./) });
+    await expect(store.append(result(0))).rejects.toMatchObject({
+      code: 'LAB_WRITE_FAILED',
+      message: expect.stringMatching(/^\/dev\/full could not be written: the disk is full\./),
+    });
     await store.close();
   });
 

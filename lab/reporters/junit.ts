@@ -22,7 +22,13 @@ export class JunitReporter implements Reporter {
     const s = h.summary;
     // A waived case is a known failure, an inconclusive one was not judged: CI tools should fail on
     // neither, so both are reported as skipped (with the reason).
-    const counts = { '@_tests': s.total, '@_failures': s.failed, '@_errors': s.crashed + s.hung + s.error, '@_skipped': s.skipped + (s.waived ?? 0) + (s.inconclusive ?? 0), '@_time': seconds(h.durationMs) };
+    const counts = {
+      '@_tests': s.total,
+      '@_failures': s.failed,
+      '@_errors': s.crashed + s.hung + s.error,
+      '@_skipped': s.skipped + (s.waived ?? 0) + (s.inconclusive ?? 0),
+      '@_time': seconds(h.durationMs),
+    };
     const shell = builder.build({
       '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
       testsuites: {
@@ -33,7 +39,15 @@ export class JunitReporter implements Reporter {
           ...counts,
           '@_timestamp': h.startedAt,
           '@_hostname': hostname(),
-          properties: { property: [prop('target', h.target), prop('driver', h.driver.path), prop('driver.sha256', h.driver.sha256), prop('run', h.runId), prop('status', h.status)] },
+          properties: {
+            property: [
+              prop('target', h.target),
+              prop('driver', h.driver.path),
+              prop('driver.sha256', h.driver.sha256),
+              prop('run', h.runId),
+              prop('status', h.status),
+            ],
+          },
           mark: OPEN_CLOSE_MARK,
         },
       },
@@ -58,8 +72,13 @@ function testcase(c: CaseResult, suite: string): Record<string, unknown> {
   } else if (c.status === 'skipped') node.skipped = { '@_message': firstLine };
   // JUnit has no "could not judge": skipped, with the target's gap as the reason, never a failure.
   else if (c.status === 'inconclusive') node.skipped = { '@_message': clean(`inconclusive (${c.blame}): ${firstLine}`) };
-  else if (c.status === 'waived') node.skipped = { '@_message': clean(`waived (${c.waiver.status}): ${c.waiver.reason}${c.waiver.link ? ` ${c.waiver.link}` : ''}`) };
-  const out = [...(c.status === 'flaky' ? [`flaky: ${message}`] : []), ...(c.log?.debug ?? []), ...(c.log?.driverLog.length ? ['--- driver log ---', ...c.log.driverLog] : [])];
+  else if (c.status === 'waived')
+    node.skipped = { '@_message': clean(`waived (${c.waiver.status}): ${c.waiver.reason}${c.waiver.link ? ` ${c.waiver.link}` : ''}`) };
+  const out = [
+    ...(c.status === 'flaky' ? [`flaky: ${message}`] : []),
+    ...(c.log?.debug ?? []),
+    ...(c.log?.driverLog.length ? ['--- driver log ---', ...c.log.driverLog] : []),
+  ];
   if (out.length) node['system-out'] = clean(out.join('\n'));
   return node;
 }

@@ -10,7 +10,10 @@ export class ReporterMultiplexer implements Reporter {
   /** The reporters that failed; `file` when it was one that writes a report file (which is then missing or old). */
   readonly failures: Array<{ reporter: string; error: string; file?: string }> = [];
 
-  constructor(reporters: Reporter[], private readonly onFailure: (message: string) => void = (m) => process.stderr.write(`${visible(m)}\n`)) {
+  constructor(
+    reporters: Reporter[],
+    private readonly onFailure: (message: string) => void = (m) => process.stderr.write(`${visible(m)}\n`),
+  ) {
     this.active = [...reporters];
   }
 

@@ -23,7 +23,14 @@ const golden = (name: string) => readFile(join(GOLDEN, name), 'utf8');
 async function written(report: RunReport): Promise<string> {
   const dir = await tempDir('report-bytes');
   const { cases, ...header } = report;
-  await new JsonReporter().onEnd({ header, outDir: dir, reportStartedAt: Date.now() - (header.timings.report ?? 0), cases: async function* () { yield* cases; } });
+  await new JsonReporter().onEnd({
+    header,
+    outDir: dir,
+    reportStartedAt: Date.now() - (header.timings.report ?? 0),
+    cases: async function* () {
+      yield* cases;
+    },
+  });
   return readFile(join(dir, 'report.json'), 'utf8');
 }
 

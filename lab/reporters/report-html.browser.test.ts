@@ -14,7 +14,10 @@ vi.setConfig({ testTimeout: 60_000 });
 /** report.html in real headless Chromium: what people see, what they can click, and what must never run. */
 const gate: GateSection = {
   verdict: 'fail',
-  reasons: ['1 regression: passed in the baseline, failing now (echo/read-back)', `waiver \`echo/old*\` (w.yaml:6:5) expired: its last day was 2026-01-31, 297 days ago (${HOSTILE}). Fix: renew it.`],
+  reasons: [
+    '1 regression: passed in the baseline, failing now (echo/read-back)',
+    `waiver \`echo/old*\` (w.yaml:6:5) expired: its last day was 2026-01-31, 297 days ago (${HOSTILE}). Fix: renew it.`,
+  ],
   baseline: { path: 'reports/base/report.json', runId: 'base-1', suite: 'echo', startedAt: '2026-11-23T04:00:00.000Z', status: 'passed' },
   allowNewFailures: false,
   counts: { regression: 1, fixed: 1, 'still-failing': 0, new: 1, removed: 1, waived: 1, unchanged: 1, 'not-run': 1 },
@@ -22,7 +25,12 @@ const gate: GateSection = {
   newFailures: ['echo/boom'],
   fixed: ['echo/fixed'],
   removed: [{ id: 'echo/gone', status: 'passed' }],
-  waivers: { file: 'waivers.yaml', applied: 1, expired: [{ match: 'echo/old*', source: 'w.yaml:6:5', expires: '2026-01-31', reason: HOSTILE, daysAgo: 297 }], unused: [] },
+  waivers: {
+    file: 'waivers.yaml',
+    applied: 1,
+    expired: [{ match: 'echo/old*', source: 'w.yaml:6:5', expires: '2026-01-31', reason: HOSTILE, daysAgo: 297 }],
+    unused: [],
+  },
 };
 
 const cases = [
@@ -30,7 +38,21 @@ const cases = [
     gate: { class: 'unchanged', baselineStatus: 'passed' },
     notes: [`started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone ${HOSTILE}`],
     steps: [
-      { index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 1, outLength: 0, error: 122, status: 0xc0000023, bytesReturned: 0, elapsedUs: 90, output: '', ok: true, expected: { error: 122, status: 0xc0000023 } },
+      {
+        index: 0,
+        kind: 'ioctl',
+        ioctl: 0x22e004,
+        ioctlName: 'REFLECT',
+        inLength: 1,
+        outLength: 0,
+        error: 122,
+        status: 0xc0000023,
+        bytesReturned: 0,
+        elapsedUs: 90,
+        output: '',
+        ok: true,
+        expected: { error: 122, status: 0xc0000023 },
+      },
       { index: 1, kind: 'close', error: null, ok: true, notRun: true },
     ],
   }),
@@ -39,11 +61,21 @@ const cases = [
   aCase('echo/fixed', 'passed', { gate: { class: 'fixed', baselineStatus: 'failed' } }),
   aCase('echo/known', 'waived', {
     message: 'step 1: expected error 0, got 87',
-    waiver: { status: 'failed', reason: `known: ${HOSTILE}`, link: 'https://bugs.example.com/17', expires: '2099-12-31', match: 'echo/known', source: 'waivers.yaml:2:5' },
+    waiver: {
+      status: 'failed',
+      reason: `known: ${HOSTILE}`,
+      link: 'https://bugs.example.com/17',
+      expires: '2099-12-31',
+      match: 'echo/known',
+      source: 'waivers.yaml:2:5',
+    },
     gate: { class: 'waived', baselineStatus: 'passed' },
   }),
   // A hand-edited report: the page must not turn this link into a javascript: href.
-  aCase('echo/edited', 'waived', { waiver: { status: 'failed', reason: 'edited', link: 'javascript:window.__pwned=9', expires: '2099-12-31', match: 'echo/edited', source: 'w.yaml:9:5' }, gate: { class: 'waived' } }),
+  aCase('echo/edited', 'waived', {
+    waiver: { status: 'failed', reason: 'edited', link: 'javascript:window.__pwned=9', expires: '2099-12-31', match: 'echo/edited', source: 'w.yaml:9:5' },
+    gate: { class: 'waived' },
+  }),
   aCase('echo/later', 'skipped', { message: 'not on wine', gate: { class: 'not-run', baselineStatus: 'passed' }, params: { payload: HOSTILE } }),
   { ...anInconclusive('echo/neither'), gate: { class: 'not-run' as const, baselineStatus: 'passed' as const } },
 ];
@@ -105,7 +137,7 @@ describe('report.html in Chromium', () => {
     expect(await rowIds(p)).toEqual(['echo/known']);
   });
 
-  it('opens a case: each step\'s actual against expected values, the hex diff, and one merged timeline', async () => {
+  it("opens a case: each step's actual against expected values, the hex diff, and one merged timeline", async () => {
     const p = await open();
     await p.page.click('tr.case[data-id="echo/read-back"]');
     const detail = p.page.locator('tr.detail[data-detail-for="echo/read-back"]');
@@ -118,7 +150,9 @@ describe('report.html in Chromium', () => {
     expect(await detail.locator('.hexdiff .meta').textContent()).toBe('first difference at byte 4 (0x4) · expected 11 bytes, got 5 bytes');
     expect(await detail.locator('table.hex span.d').count()).toBeGreaterThan(0);
     const timeline = detail.locator('table.tl tbody tr');
-    const lines = await timeline.evaluateAll((rows) => rows.map((r) => `${[...r.querySelectorAll('.tag')].map((t) => t.textContent).join('+')} ${r.querySelector('td.line')!.textContent}`));
+    const lines = await timeline.evaluateAll((rows) =>
+      rows.map((r) => `${[...r.querySelectorAll('.tag')].map((t) => t.textContent).join('+')} ${r.querySelector('td.line')!.textContent}`),
+    );
     expect(lines).toEqual([
       'guest [32] lab: case-begin 0 echo/read-back',
       'step step 0 open (implicit) → error 0',
@@ -139,7 +173,7 @@ describe('report.html in Chromium', () => {
     await p.page.screenshot({ path: join(dir, 'case-open.png'), fullPage: true });
   });
 
-  it('shows each step\'s NTSTATUS by name, the steps not run, and the case\'s notes', async () => {
+  it("shows each step's NTSTATUS by name, the steps not run, and the case's notes", async () => {
     const p = await open('#case=echo/ok');
     const detail = p.page.locator('tr.detail[data-detail-for="echo/ok"]');
     await detail.waitFor();
@@ -148,7 +182,9 @@ describe('report.html in Chromium', () => {
     expect(cells).toContain('122 (ERROR_INSUFFICIENT_BUFFER) ✓');
     expect(await detail.locator('table.steps tr[data-step="1"]').getAttribute('class')).toBe('not-run');
     expect(await detail.locator('table.steps tr[data-step="1"] td.vs').first().textContent()).toBe('not run');
-    expect(await detail.locator('ul.notes li').allTextContents()).toEqual([`started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone ${HOSTILE}`]);
+    expect(await detail.locator('ul.notes li').allTextContents()).toEqual([
+      `started on a fresh load of the driver: case echo/vanish left the driver unloaded or its device gone ${HOSTILE}`,
+    ]);
   });
 
   it('shows crash evidence: the signature, the backtrace, the registers one click away', async () => {

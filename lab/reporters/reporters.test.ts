@@ -17,9 +17,51 @@ import { tempDir } from '../testing/temp-dir.js';
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> | ]]> \u0001\u001b[31m';
 
 const cases: CaseResult[] = [
-  { index: 0, id: 'echo/ok', name: 'ok', status: 'passed', durationMs: 2, steps: [{ index: 0, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, status: 0, bytesReturned: 0, elapsedUs: 300, output: '', ok: true }] },
-  { index: 1, id: 'echo/bad', name: 'bad', status: 'failed', blame: 'product', durationMs: 3, message: `step 1 READ: expected error 0, got 87\n${HOSTILE}`, steps: [], log: { debug: [`3\t04:00:00.000\tobjdev: ${HOSTILE}`], driverLog: [`objdev: ${HOSTILE}`] } },
-  { index: 2, id: 'echo/boom', name: 'boom', status: 'crashed', blame: 'product', durationMs: 10, message: 'the driver crashed', steps: [], evidence: { signature: 'wine: Unhandled page fault', backtrace: 'Backtrace:\n=>0 0x1 in x.sys (+0x10)', lastLines: [] } },
+  {
+    index: 0,
+    id: 'echo/ok',
+    name: 'ok',
+    status: 'passed',
+    durationMs: 2,
+    steps: [
+      {
+        index: 0,
+        kind: 'ioctl',
+        ioctl: 0x22e004,
+        ioctlName: 'REFLECT',
+        inLength: 11,
+        outLength: 0,
+        error: 0,
+        status: 0,
+        bytesReturned: 0,
+        elapsedUs: 300,
+        output: '',
+        ok: true,
+      },
+    ],
+  },
+  {
+    index: 1,
+    id: 'echo/bad',
+    name: 'bad',
+    status: 'failed',
+    blame: 'product',
+    durationMs: 3,
+    message: `step 1 READ: expected error 0, got 87\n${HOSTILE}`,
+    steps: [],
+    log: { debug: [`3\t04:00:00.000\tobjdev: ${HOSTILE}`], driverLog: [`objdev: ${HOSTILE}`] },
+  },
+  {
+    index: 2,
+    id: 'echo/boom',
+    name: 'boom',
+    status: 'crashed',
+    blame: 'product',
+    durationMs: 10,
+    message: 'the driver crashed',
+    steps: [],
+    evidence: { signature: 'wine: Unhandled page fault', backtrace: 'Backtrace:\n=>0 0x1 in x.sys (+0x10)', lastLines: [] },
+  },
   { index: 3, id: 'echo/later', name: 'later', status: 'skipped', durationMs: 0, message: 'not on wine', steps: [] },
 ];
 
@@ -30,17 +72,46 @@ beforeAll(async () => {
   const summary = emptySummary();
   for (const c of cases) countStatus(summary, c.status);
   const header: RunHeader = {
-    schemaVersion: 1, runId: 'r1', suite: 'echo', suiteFile: 'suites/echo.yaml', target: 'wine', targetKind: 'wine', targetInfo: { wine: 'wine-8.0' }, status: 'failed',
-    startedAt: '2026-11-24T04:00:00.000Z', durationMs: 1234, driver: { path: 'driver/build/objdev.sys', sha256: 'ab'.repeat(32), signed: true }, summary, timings: { execute: 1000 }, warnings: [`a warning ${HOSTILE}`], lab: { version: '0.1.0', node: 'v20' }, options: {},
+    schemaVersion: 1,
+    runId: 'r1',
+    suite: 'echo',
+    suiteFile: 'suites/echo.yaml',
+    target: 'wine',
+    targetKind: 'wine',
+    targetInfo: { wine: 'wine-8.0' },
+    status: 'failed',
+    startedAt: '2026-11-24T04:00:00.000Z',
+    durationMs: 1234,
+    driver: { path: 'driver/build/objdev.sys', sha256: 'ab'.repeat(32), signed: true },
+    summary,
+    timings: { execute: 1000 },
+    warnings: [`a warning ${HOSTILE}`],
+    lab: { version: '0.1.0', node: 'v20' },
+    options: {},
   };
-  report = { header, outDir: dir, reportStartedAt: Date.now(), cases: async function* () { yield* cases; } };
+  report = {
+    header,
+    outDir: dir,
+    reportStartedAt: Date.now(),
+    cases: async function* () {
+      yield* cases;
+    },
+  };
   for (const r of [new JsonReporter(), new JunitReporter(), new HtmlReporter(), new SummaryMarkdownReporter()]) await r.onEnd(report);
 });
 
 describe('report.json', () => {
   it('holds the stable fields and every case in order', async () => {
     const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
-    expect(json).toMatchObject({ schemaVersion: 1, suite: 'echo', target: 'wine', status: 'failed', driver: { signed: true }, summary: { total: 4, passed: 1, failed: 1, crashed: 1, skipped: 1 }, timings: { execute: 1000 } });
+    expect(json).toMatchObject({
+      schemaVersion: 1,
+      suite: 'echo',
+      target: 'wine',
+      status: 'failed',
+      driver: { signed: true },
+      summary: { total: 4, passed: 1, failed: 1, crashed: 1, skipped: 1 },
+      timings: { execute: 1000 },
+    });
     expect(json.cases.map((c: CaseResult) => c.id)).toEqual(cases.map((c) => c.id));
     expect(json.cases[0].steps[0]).toEqual(cases[0]!.steps[0]);
   });
@@ -130,7 +201,9 @@ describe('terminal', () => {
     // The folder is outside the working folder: its absolute path, not "../../tmp/...".
     expect(at).toBe(`reports: ${dir}/report.json`);
     out = '';
-    await new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), new HtmlReporter(), new JsonReporter()], () => {}).onEnd(report);
+    await new ReporterMultiplexer([new TerminalReporter({ live: false, write: (s) => (out += s) }), new HtmlReporter(), new JsonReporter()], () => {}).onEnd(
+      report,
+    );
     expect(out.split('\n').find((l) => l.startsWith('reports: '))).toMatch(/\/report\.html \(report\.json\)$/);
   });
 
@@ -146,21 +219,34 @@ describe('a case the target could not judge', () => {
     const gapDir = await tempDir('reporters-gap');
     const gapCases: CaseResult[] = [cases[0]!, cases[1]!, anInconclusive('echo/neither')];
     const { cases: reportCases, ...header } = aReport(gapCases);
-    const gapReport: FinalReport = { header, outDir: gapDir, reportStartedAt: Date.now(), cases: async function* () { yield* reportCases; } };
+    const gapReport: FinalReport = {
+      header,
+      outDir: gapDir,
+      reportStartedAt: Date.now(),
+      cases: async function* () {
+        yield* reportCases;
+      },
+    };
     for (const r of [new JunitReporter(), new SummaryMarkdownReporter()]) await r.onEnd(gapReport);
     let out = '';
     const t = new TerminalReporter({ live: false, write: (s) => (out += s) });
     t.onBegin({ runId: 'r1', suite: 'echo', target: 'wine', outDir: gapDir, total: 3 });
     await t.onEnd(gapReport);
     expect(out).toContain('Cases that did not pass:\n  ✗ echo/bad (failed, product)');
-    expect(out).toContain('Cases wine could not judge (inconclusive: a gap of the target, not a failure of the driver):\n  ? echo/neither\n      inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache');
+    expect(out).toContain(
+      'Cases wine could not judge (inconclusive: a gap of the target, not a failure of the driver):\n  ? echo/neither\n      inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache',
+    );
     expect(out).toMatch(/echo on wine: FAILED: 3 cases: 1 passed, 1 failed, 1 inconclusive/);
     const md = await readFile(join(gapDir, 'summary.md'), 'utf8');
     expect(md).toContain('| 3 | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |');
-    expect(md).toContain('**Inconclusive on `wine`** (a gap of the target, not a failure of the driver):\n\n- `echo/neither`: `MmMapLockedPagesSpecifyCache`; run it on ``a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)``');
+    expect(md).toContain(
+      '**Inconclusive on `wine`** (a gap of the target, not a failure of the driver):\n\n- `echo/neither`: `MmMapLockedPagesSpecifyCache`; run it on ``a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)``',
+    );
     expect(md).not.toMatch(/\| \? inconclusive \|/);
     const xml = new XMLParser({ ignoreAttributes: false }).parse(await readFile(join(gapDir, 'junit.xml'), 'utf8'));
     expect(xml.testsuites.testsuite).toMatchObject({ '@_tests': '3', '@_failures': '1', '@_skipped': '1' });
-    expect(xml.testsuites.testsuite.testcase[2].skipped['@_message']).toMatch(/^inconclusive \(target\): inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache/);
+    expect(xml.testsuites.testsuite.testcase[2].skipped['@_message']).toMatch(
+      /^inconclusive \(target\): inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache/,
+    );
   });
 });

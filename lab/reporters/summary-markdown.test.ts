@@ -7,15 +7,26 @@ import { SummaryMarkdownReporter } from './summary-markdown.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 /** What a driver can print to make a step summary show an image, a link or a raw tag, or steer a terminal. */
-const LIVE_MARKDOWN = '![beacon](https://evil.example/p.png) [click me](javascript:alert(1)) <img src=x onerror=alert(2)> <b>bold</b> **strong** `tick` ``two`` | pipe \u001b]0;title\u0007 \u202eevil';
+const LIVE_MARKDOWN =
+  '![beacon](https://evil.example/p.png) [click me](javascript:alert(1)) <img src=x onerror=alert(2)> <b>bold</b> **strong** `tick` ``two`` | pipe \u001b]0;title\u0007 \u202eevil';
 
 let dir: string;
 let html: string;
 let md: string;
 beforeAll(async () => {
   dir = await tempDir('summary');
-  const { cases, ...header } = aReport([aCase(`echo/${LIVE_MARKDOWN}`, 'failed', { message: LIVE_MARKDOWN })], { warnings: [LIVE_MARKDOWN], error: { code: 'X', message: LIVE_MARKDOWN } });
-  await new SummaryMarkdownReporter().onEnd({ header, outDir: dir, reportStartedAt: Date.now(), cases: async function* () { yield* cases; } });
+  const { cases, ...header } = aReport([aCase(`echo/${LIVE_MARKDOWN}`, 'failed', { message: LIVE_MARKDOWN })], {
+    warnings: [LIVE_MARKDOWN],
+    error: { code: 'X', message: LIVE_MARKDOWN },
+  });
+  await new SummaryMarkdownReporter().onEnd({
+    header,
+    outDir: dir,
+    reportStartedAt: Date.now(),
+    cases: async function* () {
+      yield* cases;
+    },
+  });
   md = await readFile(join(dir, 'summary.md'), 'utf8');
   // GitHub's own Markdown renderer (cmark-gfm, with its table extension), as a step summary is shown.
   html = (await execa('cmark-gfm', ['--extension', 'table', '--unsafe'], { input: md })).stdout;

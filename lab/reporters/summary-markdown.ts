@@ -41,12 +41,18 @@ export class SummaryMarkdownReporter implements Reporter {
     if (bad.length) {
       const gated = Boolean(h.gate?.baseline);
       lines.push('', `| | case |${gated ? ' baseline |' : ''} blame | why |`, `|---|---|${gated ? '---|' : ''}---|---|`);
-      for (const c of bad) lines.push(`| ${STATUS_MARK[c.status]} ${c.status} | ${code(c.id, true)} |${gated ? ` ${c.gate?.class ?? ''} |` : ''} ${c.blame ?? ''} | ${code((c.message ?? '').split('\n')[0] ?? '', true)} |`);
+      for (const c of bad)
+        lines.push(
+          `| ${STATUS_MARK[c.status]} ${c.status} | ${code(c.id, true)} |${gated ? ` ${c.gate?.class ?? ''} |` : ''} ${c.blame ?? ''} | ${code((c.message ?? '').split('\n')[0] ?? '', true)} |`,
+        );
       if (more) lines.push('', `… and ${more} more; see report.html.`);
     }
     if (unjudged.length) {
       lines.push('', `**Inconclusive on ${code(h.target)}** (a gap of the target, not a failure of the driver):`, '');
-      for (const c of unjudged) lines.push(`- ${code(c.id)}: ${code(c.targetGap?.functions.join(', ') || (c.message ?? '').split('\n')[0] || '')}; run it on ${code(c.targetGap?.runOn ?? 'another target')}`);
+      for (const c of unjudged)
+        lines.push(
+          `- ${code(c.id)}: ${code(c.targetGap?.functions.join(', ') || (c.message ?? '').split('\n')[0] || '')}; run it on ${code(c.targetGap?.runOn ?? 'another target')}`,
+        );
     }
     if (h.warnings.length) lines.push('', '**Warnings**', '', ...h.warnings.map((w) => `- ${code(w)}`));
     writeFileAtomic(join(report.outDir, 'summary.md'), `${lines.join('\n')}\n`);
@@ -60,18 +66,31 @@ function gateMarkdown(gate: GateSection): string[] {
   if (gate.reasons.length) lines.push('', ...gate.reasons.map((r) => `- ${code(r)}`));
   if (gate.baseline) {
     const b = gate.baseline;
-    lines.push('', `Against baseline run ${code(b.runId || b.path)} (${code(b.startedAt)}, ${code(b.status)})${gate.allowNewFailures ? ', new failures allowed' : ''}:`, '');
+    lines.push(
+      '',
+      `Against baseline run ${code(b.runId || b.path)} (${code(b.startedAt)}, ${code(b.status)})${gate.allowNewFailures ? ', new failures allowed' : ''}:`,
+      '',
+    );
     lines.push('| regressions | new | fixed | still failing | removed | waived | unchanged | not run |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
     const k = gate.counts;
     lines.push(`| ${k.regression} | ${k.new} | ${k.fixed} | ${k['still-failing']} | ${k.removed} | ${k.waived} | ${k.unchanged} | ${k['not-run']} |`);
     const list = (title: string, ids: string[]) => {
       if (!ids.length) return;
-      lines.push('', `**${title}:** ${ids.slice(0, LISTED).map((id) => code(id)).join(', ')}${ids.length > LISTED ? ` and ${ids.length - LISTED} more` : ''}`);
+      lines.push(
+        '',
+        `**${title}:** ${ids
+          .slice(0, LISTED)
+          .map((id) => code(id))
+          .join(', ')}${ids.length > LISTED ? ` and ${ids.length - LISTED} more` : ''}`,
+      );
     };
     list('Regressions', gate.regressions);
     list('New failing cases', gate.newFailures);
     list('Fixed', gate.fixed);
-    list('Removed', gate.removed.map((r) => r.id));
+    list(
+      'Removed',
+      gate.removed.map((r) => r.id),
+    );
   }
   const w = gate.waivers;
   if (w) {

@@ -95,7 +95,9 @@ export class TerminalReporter implements Reporter {
     this.clear();
     const h = report.header;
     const s = h.summary;
-    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'skipped'] as const).filter((k) => (s[k] ?? 0) > 0).map((k) => `${s[k]} ${k}`);
+    const parts = (['passed', 'failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'skipped'] as const)
+      .filter((k) => (s[k] ?? 0) > 0)
+      .map((k) => `${s[k]} ${k}`);
     // Cases that did not pass, grouped: one entry per distinct reason, with how many more share it.
     // Cases the target could not judge are not failures: listed apart, after them.
     const limit = this.options.listLimit ?? 30;
@@ -104,7 +106,8 @@ export class TerminalReporter implements Reporter {
     // The cases the gate names get their status and first line of why.
     const named = new Map<string, NamedCase>();
     for await (const c of report.cases()) {
-      if (h.gate && (c.gate?.class === 'regression' || c.gate?.class === 'new')) named.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
+      if (h.gate && (c.gate?.class === 'regression' || c.gate?.class === 'new'))
+        named.set(c.id, { status: c.status, ...(c.message ? { message: c.message } : {}) });
       if (c.status === 'passed' || c.status === 'skipped' || c.status === 'waived') continue;
       if (c.status === 'inconclusive') gapCases.add(c.targetGap.functions.join(','), c);
       else failures.add(`${c.status}\n${c.message}`, c);

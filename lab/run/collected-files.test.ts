@@ -21,13 +21,26 @@ async function runWithDriverLog(log: string, text: string, prepare?: (outDir: st
   const dir = await tempDir('collected');
   dirs.push(dir);
   await writeFile(join(dir, 'x.sys'), 'MZ');
-  await writeFile(join(dir, 's.yaml'), `suite: s\ndriver: { image: x.sys, device: 'd', log: ${JSON.stringify(log)} }\ncases:\n  - name: a\n    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n  - name: b\n    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n`);
+  await writeFile(
+    join(dir, 's.yaml'),
+    `suite: s\ndriver: { image: x.sys, device: 'd', log: ${JSON.stringify(log)} }\ncases:\n  - name: a\n    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n  - name: b\n    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n`,
+  );
   const suite = expandSuite(await loadSuite(join(dir, 's.yaml')));
   const outDir = join(dir, 'out');
   await prepare?.(outDir);
   // Case b fails: a forged `passed` line must not turn it into a pass.
   const target = new Target((_, id) => (id === 's/b' ? 'fail' : 'pass'), {}, { [log]: text });
-  const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new SummaryMarkdownReporter(), new JsonReporter()], signal: new AbortController().signal, options: {} });
+  const result = await runSuite({
+    suite,
+    cases: suite.cases,
+    target,
+    runId: 'r',
+    outDir,
+    guestRunner: join(dir, 'x.sys'),
+    reporters: [new SummaryMarkdownReporter(), new JsonReporter()],
+    signal: new AbortController().signal,
+    options: {},
+  });
   const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
   return { dir, outDir, result, report };
 }

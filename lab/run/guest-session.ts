@@ -78,7 +78,15 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   const { target, debug } = input;
   const byIndex = new Map(cases.map((c) => [c.index, c]));
   // pipeline listens for the file stream's errors; a full disk becomes LAB_WRITE_FAILED naming plan.txt.
-  await pipeline(Readable.from(encodePlan(input.header, cases.map((c) => toGuestCase(c, { client: input.client, file: input.file })))), createWriteStream(input.localPlan)).catch((error: unknown) => {
+  await pipeline(
+    Readable.from(
+      encodePlan(
+        input.header,
+        cases.map((c) => toGuestCase(c, { client: input.client, file: input.file })),
+      ),
+    ),
+    createWriteStream(input.localPlan),
+  ).catch((error: unknown) => {
     throw writeError(input.localPlan, error);
   });
   const guestPlan = target.guestPath('plan.txt');
@@ -130,7 +138,10 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
       switch (e.do) {
         case 'arm':
           clearTimeout(timers.get(e.timer));
-          timers.set(e.timer, setTimeout(() => feed({ t: 'timeout', timer: e.timer }), e.ms));
+          timers.set(
+            e.timer,
+            setTimeout(() => feed({ t: 'timeout', timer: e.timer }), e.ms),
+          );
           break;
         case 'disarm':
           clearTimeout(timers.get(e.timer));
@@ -186,7 +197,13 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   };
 
   debug.newSession();
-  const services = [...new Set([input.header.driver?.service, ...cases.flatMap((c) => c.steps.flatMap((s) => (s.kind === 'load' ? [s.service] : [])))].filter((s): s is string => Boolean(s)))];
+  const services = [
+    ...new Set(
+      [input.header.driver?.service, ...cases.flatMap((c) => c.steps.flatMap((s) => (s.kind === 'load' ? [s.service] : [])))].filter((s): s is string =>
+        Boolean(s),
+      ),
+    ),
+  ];
   apply(machine.start());
   const session = target.startSession(
     [input.runner, guestPlan],
@@ -246,7 +263,12 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
   await writing;
 
   const evidence: CrashEvidence | undefined = crashed
-    ? { signature: stop.signature, lastLines: crashLines, ...(extra?.backtrace ? { backtrace: extra.backtrace } : {}), ...(extra?.dumpPath ? { dumpPath: extra.dumpPath } : {}) }
+    ? {
+        signature: stop.signature,
+        lastLines: crashLines,
+        ...(extra?.backtrace ? { backtrace: extra.backtrace } : {}),
+        ...(extra?.dumpPath ? { dumpPath: extra.dumpPath } : {}),
+      }
     : undefined;
   const cutIndex = await closeOut(machine, evidence, byIndex, input, debug);
   const remaining = cases.filter((c) => !done.has(c.index) && c.index !== cutIndex);
@@ -265,7 +287,13 @@ export async function runGuestSession(input: SessionInput, cases: Case[]): Promi
 }
 
 /** The verdict for the case a crash, hang or dead runner cut off; returns its index. */
-async function closeOut(machine: SessionMachine, evidence: CrashEvidence | undefined, byIndex: Map<number, Case>, input: SessionInput, debug: DebugStream): Promise<number | undefined> {
+async function closeOut(
+  machine: SessionMachine,
+  evidence: CrashEvidence | undefined,
+  byIndex: Map<number, Case>,
+  input: SessionInput,
+  debug: DebugStream,
+): Promise<number | undefined> {
   const cut = machine.cut();
   const c = cut ? byIndex.get(cut.index) : undefined;
   if (!cut || !c) return undefined;
@@ -284,7 +312,12 @@ async function closeOut(machine: SessionMachine, evidence: CrashEvidence | undef
   } else {
     const stop = machine.stop;
     const code = stop?.kind === 'runner-exit' ? stop.exitCode : null;
-    result = unfinishedCase(c, 'error', `the guest runner exited (code ${code ?? 'unknown'}) in the middle of this case without a crash report from the driver`, 'harness');
+    result = unfinishedCase(
+      c,
+      'error',
+      `the guest runner exited (code ${code ?? 'unknown'}) in the middle of this case without a crash report from the driver`,
+      'harness',
+    );
   }
   result.durationMs = cut.durationMs;
   result.log = { debug: lines.lines, driverLog: [], ...(lines.truncated ? { truncated: true } : {}) };

@@ -30,7 +30,7 @@ describe('checkImage against the Wine prefix', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('passes the project\'s driver', async () => {
+  it("passes the project's driver", async () => {
     expect(await checkImage(join(BUILD_DIR, 'objdev.sys'), wine)).toEqual({ ok: true });
   });
 
@@ -64,9 +64,17 @@ describe('checkImage against the Wine prefix', () => {
   it('refuses a file that is not a driver, blamed on the test', async () => {
     const text = join(dir, 'notes.sys');
     await writeFile(text, 'release notes, not a driver\n');
-    expect(await checkImage(text, wine)).toEqual({ ok: false, blame: 'test', message: `${text} is not a Windows driver: it does not start with the MZ header of a Windows executable. Fix: point driver.image (or --driver) at the .sys your build makes.` });
+    expect(await checkImage(text, wine)).toEqual({
+      ok: false,
+      blame: 'test',
+      message: `${text} is not a Windows driver: it does not start with the MZ header of a Windows executable. Fix: point driver.image (or --driver) at the .sys your build makes.`,
+    });
     const exe = join(BUILD_DIR, 'objdev-echo.exe');
-    expect(await checkImage(exe, wine)).toEqual({ ok: false, blame: 'test', message: `${exe} is built for the Windows console (a user-mode program) subsystem, not native: it is not a kernel driver. Fix: link it with --subsystem,native (or point at the driver's .sys).` });
+    expect(await checkImage(exe, wine)).toEqual({
+      ok: false,
+      blame: 'test',
+      message: `${exe} is built for the Windows console (a user-mode program) subsystem, not native: it is not a kernel driver. Fix: link it with --subsystem,native (or point at the driver's .sys).`,
+    });
   });
 
   it('names a module the target does not have, and what the driver imports from it', async () => {

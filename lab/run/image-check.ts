@@ -26,7 +26,12 @@ export async function checkImage(image: string, target: Pick<Target, 'name' | 'k
   const bytes = await readFile(image).catch((error: Error) => error);
   if (bytes instanceof Error) return { ok: false, blame: 'test', message: `${image} cannot be read (${bytes.message})` };
   const pe = readPe(bytes);
-  if (!pe.ok) return { ok: false, blame: 'test', message: `${image} is not a Windows driver: ${pe.problem}. Fix: point driver.image (or --driver) at the .sys your build makes.` };
+  if (!pe.ok)
+    return {
+      ok: false,
+      blame: 'test',
+      message: `${image} is not a Windows driver: ${pe.problem}. Fix: point driver.image (or --driver) at the .sys your build makes.`,
+    };
   const { image: pi } = pe;
   const kernel = await target.kernelModules(pi.imports.map((m) => m.dll));
   if (pi.machine !== kernel.machine) {
@@ -37,9 +42,14 @@ export async function checkImage(image: string, target: Pick<Target, 'name' | 'k
     };
   }
   if (pi.subsystem !== SUBSYSTEM_NATIVE) {
-    return { ok: false, blame: 'test', message: `${image} is built for the ${subsystemName(pi.subsystem)} subsystem, not native: it is not a kernel driver. Fix: link it with --subsystem,native (or point at the driver's .sys).` };
+    return {
+      ok: false,
+      blame: 'test',
+      message: `${image} is built for the ${subsystemName(pi.subsystem)} subsystem, not native: it is not a kernel driver. Fix: link it with --subsystem,native (or point at the driver's .sys).`,
+    };
   }
-  if (pi.entryPoint === 0) return { ok: false, blame: 'test', message: `${image} has no entry point, so it has no DriverEntry. Fix: link it with --entry,DriverEntry.` };
+  if (pi.entryPoint === 0)
+    return { ok: false, blame: 'test', message: `${image} has no entry point, so it has no DriverEntry. Fix: link it with --entry,DriverEntry.` };
   return importsCheck(image, pi.imports, kernel, target.name);
 }
 
@@ -61,7 +71,10 @@ function importsCheck(image: string, imports: Array<{ dll: string; functions: st
   const listed = `${missingFunctions.slice(0, SHOWN).join(', ')}${missingFunctions.length > SHOWN ? ` and ${missingFunctions.length - SHOWN} more` : ''}`;
   if (missingModules.length === 0) {
     if (missingFunctions.length === 0) return { ok: true };
-    return { ok: true, warning: `${image} imports functions ${targetName} does not export (checked against ${kernel.where}): ${listed}. ${targetName} loads it anyway; a case that calls one of them ends the driver host and is inconclusive there.` };
+    return {
+      ok: true,
+      warning: `${image} imports functions ${targetName} does not export (checked against ${kernel.where}): ${listed}. ${targetName} loads it anyway; a case that calls one of them ends the driver host and is inconclusive there.`,
+    };
   }
   return {
     ok: false,

@@ -38,11 +38,19 @@ export async function rerunFailures(input: SessionsInput, cases: Case[], results
 /** Only failures the driver is blamed for are rerun, so `previous` has a blame; `latest` may have passed. */
 function withAttempt(previous: CaseResult | undefined, latest: CaseResult, round: number): CaseResult {
   if (!previous?.blame) return latest;
-  const attempts: Attempt[] = [...(previous.attempts ?? []), { status: previous.status, ...(previous.message ? { message: previous.message } : {}), blame: previous.blame }];
+  const attempts: Attempt[] = [
+    ...(previous.attempts ?? []),
+    { status: previous.status, ...(previous.message ? { message: previous.message } : {}), blame: previous.blame },
+  ];
   if (latest.status === 'passed') {
     const first = attempts[0];
     const firstLine = (first?.message ?? '').split('\n')[0];
-    return { ...latest, status: 'flaky', attempts, message: `passed on rerun ${round} after ${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'} that did not (first: ${first?.status}${firstLine ? `: ${firstLine}` : ''})` };
+    return {
+      ...latest,
+      status: 'flaky',
+      attempts,
+      message: `passed on rerun ${round} after ${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'} that did not (first: ${first?.status}${firstLine ? `: ${firstLine}` : ''})`,
+    };
   }
   return latest.blame ? { ...latest, attempts } : latest;
 }

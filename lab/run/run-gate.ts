@@ -55,7 +55,12 @@ export class RunGate {
       name: 'gate',
       onEnd: async (report) => {
         const baseline = this.options.baseline?.info;
-        if (baseline && baseline.suite !== report.header.suite) process.stderr.write(visible(`lab: warning: the baseline is suite \`${baseline.suite}\` and this run \`${report.header.suite}\`: no case id can match, every case is new.\n`));
+        if (baseline && baseline.suite !== report.header.suite)
+          process.stderr.write(
+            visible(
+              `lab: warning: the baseline is suite \`${baseline.suite}\` and this run \`${report.header.suite}\`: no case id can match, every case is new.\n`,
+            ),
+          );
         try {
           const tally = new GateTally(this.options);
           for await (const c of report.cases()) tally.add(markCase(c, this.options));

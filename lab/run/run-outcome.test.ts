@@ -8,7 +8,15 @@ describe('runOutcomeOf (the run)', () => {
     const r = runOutcomeOf([{ status: 'passed' }, { status: 'inconclusive', blame: 'target' }], how);
     expect(r).toMatchObject({ status: 'passed', exitCode: 0 });
     expect(r.summary).toMatchObject({ total: 2, passed: 1, inconclusive: 1 });
-    expect(runOutcomeOf([{ status: 'failed', blame: 'product' }, { status: 'inconclusive', blame: 'target' }], how)).toMatchObject({ status: 'failed', exitCode: 1 });
+    expect(
+      runOutcomeOf(
+        [
+          { status: 'failed', blame: 'product' },
+          { status: 'inconclusive', blame: 'target' },
+        ],
+        how,
+      ),
+    ).toMatchObject({ status: 'failed', exitCode: 1 });
   });
 
   it('a run in which the target could judge no case is not a pass: exit 3', () => {

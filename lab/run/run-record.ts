@@ -61,7 +61,11 @@ const RUN_RECORD_FILE: ConfigFormat<RunRecord> = {
   schema: RunRecordSchema,
   hints: () => ({ fields: new Set([...Object.keys(RunRecordSchema.shape), ...Object.keys(RecordedFlags.shape)]) }),
   invalid: (issues, context) => new FileIssuesError('LAB_RESUME_BAD_RECORD', issues, context),
-  missing: (file) => new UsageError('LAB_RESUME_NOTHING', `--resume ${dirname(file)}: expected a run folder holding ${RUN_RECORD}, found none. Fix: pass the --out folder of the run to finish.`),
+  missing: (file) =>
+    new UsageError(
+      'LAB_RESUME_NOTHING',
+      `--resume ${dirname(file)}: expected a run folder holding ${RUN_RECORD}, found none. Fix: pass the --out folder of the run to finish.`,
+    ),
   fix: `this is not a ${RUN_RECORD} lab wrote; start a new run.`,
 };
 

@@ -74,7 +74,9 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     if (signal.aborted) return { stopped: true };
     if (sessions > 0) {
       reporters.onPhase('revert', `${remaining.length} cases left`);
-      await clock.time('revert', () => withRetry(() => target.revert(signal), { ...HARNESS_RETRY, signal, onRetry: retryWarning(input, 'reverting the target') }));
+      await clock.time('revert', () =>
+        withRetry(() => target.revert(signal), { ...HARNESS_RETRY, signal, onRetry: retryWarning(input, 'reverting the target') }),
+      );
     }
     reporters.onPhase('deploy');
     const paths = await clock.time('deploy', () => withRetry(() => deploy(input), { ...HARNESS_RETRY, signal, onRetry: retryWarning(input, 'deploying') }));
@@ -130,19 +132,35 @@ export async function runSessions(input: SessionsInput, cases: Case[]): Promise<
     // A load refused for the machine's reasons (1722: the service manager not answering) is a harness
     // fault like a runner that dies: it goes through the bounded retries on a clean target below.
     const machineRefusedLoad = stop.kind === 'load-failed' && ENVIRONMENT_LOAD_ERRORS.has(stop.error) && fruitless + 1 < MAX_FRUITLESS_SESSIONS;
-    if (!machineRefusedLoad && (stop.kind === 'load-failed' || stop.kind === 'load-hung' || stop.kind === 'load-crashed' || (stop.kind === 'crash' && stop.index === undefined && !progressed))) {
+    if (
+      !machineRefusedLoad &&
+      (stop.kind === 'load-failed' ||
+        stop.kind === 'load-hung' ||
+        stop.kind === 'load-crashed' ||
+        (stop.kind === 'crash' && stop.index === undefined && !progressed))
+    ) {
       return { stopped: false, loadBlame: await failLoad(input, outcome, left) };
     }
-    if (stop.kind === 'unload-hung') input.fault(`the driver did not unload within ${stop.afterMs / 1000} s after the last case: its unload routine hangs (the guest was killed)`);
-    if (stop.kind === 'crash' && stop.index === undefined) input.fault(`the driver crashed between cases or while unloading: ${stop.signature}${outcome.evidence?.backtrace ? `\n${outcome.evidence.backtrace}` : ''}`);
+    if (stop.kind === 'unload-hung')
+      input.fault(`the driver did not unload within ${stop.afterMs / 1000} s after the last case: its unload routine hangs (the guest was killed)`);
+    if (stop.kind === 'crash' && stop.index === undefined)
+      input.fault(
+        `the driver crashed between cases or while unloading: ${stop.signature}${outcome.evidence?.backtrace ? `\n${outcome.evidence.backtrace}` : ''}`,
+      );
     if (!progressed) {
       fruitless += 1;
       const code = stop.kind === 'runner-exit' ? stop.exitCode : null;
       if (fruitless >= MAX_FRUITLESS_SESSIONS) {
-        throw new HarnessError('LAB_GUEST_RUNNER', `the guest runner ended ${fruitless} sessions in a row (last exit code ${code ?? 'unknown'}) before running any case. Fix: run \`lab doctor\`; see dbgview.log in ${input.outDir}.`);
+        throw new HarnessError(
+          'LAB_GUEST_RUNNER',
+          `the guest runner ended ${fruitless} sessions in a row (last exit code ${code ?? 'unknown'}) before running any case. Fix: run \`lab doctor\`; see dbgview.log in ${input.outDir}.`,
+        );
       }
       const delayMs = HARNESS_RETRY.baseDelayMs * 2 ** (fruitless - 1);
-      const why = stop.kind === 'load-failed' ? `the driver could not be loaded: ${describeWin32Error(stop.error)}` : `the guest runner ended before running any case (exit code ${code ?? 'unknown'})`;
+      const why =
+        stop.kind === 'load-failed'
+          ? `the driver could not be loaded: ${describeWin32Error(stop.error)}`
+          : `the guest runner ended before running any case (exit code ${code ?? 'unknown'})`;
       input.warn(`${why}; retrying on a clean target in ${delayMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     } else {
@@ -162,12 +180,16 @@ async function failLoad(input: SessionsInput, outcome: SessionOutcome, cases: Ca
   const { suite, target } = input;
   const stop = outcome.stop;
   const error = stop.kind === 'load-failed' ? stop.error : null;
-  const gaps = stop.kind === 'load-failed' || stop.kind === 'load-crashed' ? [...(stop.kind === 'load-crashed' && stop.gap ? [stop.gap] : []), ...stop.gaps] : [];
+  const gaps =
+    stop.kind === 'load-failed' || stop.kind === 'load-crashed' ? [...(stop.kind === 'load-crashed' && stop.gap ? [stop.gap] : []), ...stop.gaps] : [];
   let blame: Blame = error !== null && ENVIRONMENT_LOAD_ERRORS.has(error) ? 'harness' : 'product';
   let why: string;
   if (stop.kind === 'load-failed') {
     const service = `StartService failed with ${describeWin32Error(stop.error)}${stop.message ? ` (${stop.message.trim()})` : ''}`;
-    why = stop.status !== undefined ? `the driver did not load: DriverEntry returned ${describeNtStatus(stop.status)} (${service})` : `the driver did not load: ${service}`;
+    why =
+      stop.status !== undefined
+        ? `the driver did not load: DriverEntry returned ${describeNtStatus(stop.status)} (${service})`
+        : `the driver did not load: ${service}`;
   } else if (stop.kind === 'load-hung') {
     why = `the driver did not finish loading within ${stop.afterMs / 1000} s: DriverEntry did not return (the guest was killed)`;
   } else {
@@ -184,11 +206,16 @@ async function failLoad(input: SessionsInput, outcome: SessionOutcome, cases: Ca
       : blame === 'target'
         ? ''
         : stop.kind === 'load-crashed'
-          ? 'Fix: see the backtrace in each case\'s evidence, and the load\'s debug lines.'
-          : 'Fix: see why DriverEntry failed in the load\'s debug lines (each case has them, and dbgview.log).';
+          ? "Fix: see the backtrace in each case's evidence, and the load's debug lines."
+          : "Fix: see why DriverEntry failed in the load's debug lines (each case has them, and dbgview.log).";
   input.warn(`${suite.driver.image}: ${why} on ${target.name}.${fix ? ` ${fix}` : ''}`);
   for (const c of cases) {
-    const result = notLoaded(c, `not run: ${why}`, blame, gaps.map((g) => g.function));
+    const result = notLoaded(
+      c,
+      `not run: ${why}`,
+      blame,
+      gaps.map((g) => g.function),
+    );
     result.log = { debug: outcome.loadLines, driverLog: [] };
     if (outcome.evidence) result.evidence = outcome.evidence;
     await input.record(result);
@@ -200,7 +227,12 @@ async function failLoad(input: SessionsInput, outcome: SessionOutcome, cases: Ca
 function notLoaded(c: Case, message: string, blame: Blame, functions: string[] = []): CaseResult {
   const result = unfinishedCase(c, 'error', message, blame);
   if (blame !== 'target') return result;
-  return { ...result, status: 'inconclusive', blame, targetGap: { functions, detail: message, runOn: RUN_ON_WINDOWS, was: { status: 'error', blame: 'product', message } } };
+  return {
+    ...result,
+    status: 'inconclusive',
+    blame,
+    targetGap: { functions, detail: message, runOn: RUN_ON_WINDOWS, was: { status: 'error', blame: 'product', message } },
+  };
 }
 
 function warnAboutUnload(input: SessionsInput, unload: SessionOutcome['unload']): void {
@@ -210,7 +242,9 @@ function warnAboutUnload(input: SessionsInput, unload: SessionOutcome['unload'])
     input.fault(`unloading the driver failed: ${describeWin32Error(unload.error)} ${unload.message.trim()}`);
   }
   if (unload.openAfter !== null && unload.openAfter !== 2 && unload.openAfter !== 3) {
-    input.fault(`after unload, ${input.suite.driver.device} could still be opened (error ${describeWin32Error(unload.openAfter)}): the driver left its device or link behind`);
+    input.fault(
+      `after unload, ${input.suite.driver.device} could still be opened (error ${describeWin32Error(unload.openAfter)}): the driver left its device or link behind`,
+    );
   }
 }
 

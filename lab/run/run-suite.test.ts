@@ -21,11 +21,27 @@ async function setUp(cases: string[]) {
   return { dir, suite: expandSuite(await loadSuite(join(dir, 's.yaml'))) };
 }
 
-async function run(cases: string[], script: (session: number, id: string) => Scripted, extra: Partial<RunInput> = {}, hangs: ConstructorParameters<typeof ScriptedTarget>[1] = {}) {
+async function run(
+  cases: string[],
+  script: (session: number, id: string) => Scripted,
+  extra: Partial<RunInput> = {},
+  hangs: ConstructorParameters<typeof ScriptedTarget>[1] = {},
+) {
   const { dir, suite } = await setUp(cases);
   const target = new ScriptedTarget(script, hangs);
   const outDir = join(dir, 'out');
-  const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new JsonReporter()], signal: new AbortController().signal, options: {}, ...extra });
+  const result = await runSuite({
+    suite,
+    cases: suite.cases,
+    target,
+    runId: 'r',
+    outDir,
+    guestRunner: join(dir, 'x.sys'),
+    reporters: [new JsonReporter()],
+    signal: new AbortController().signal,
+    options: {},
+    ...extra,
+  });
   const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
   return { ...result, report, target, outDir, status: Object.fromEntries(report.cases.map((c) => [c.id.replace('s/', ''), c.status])) };
 }
@@ -43,7 +59,10 @@ describe('runSuite rules, against a scripted target double', () => {
 
   it('isolation: vm runs the case alone on a target reverted to its clean state, and reverts after it', async () => {
     const { dir } = await setUp(['placeholder']);
-    await writeFile(join(dir, 's.yaml'), `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n${['a', 'b', 'c', 'd'].map((n) => `  - name: ${n}\n${n === 'b' ? '    isolation: vm\n' : ''}    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n`).join('')}`);
+    await writeFile(
+      join(dir, 's.yaml'),
+      `suite: s\ndriver: { image: x.sys, device: 'd' }\ncases:\n${['a', 'b', 'c', 'd'].map((n) => `  - name: ${n}\n${n === 'b' ? '    isolation: vm\n' : ''}    steps: [{ open: { handle: 0 }, expect: { error: 0 } }]\n`).join('')}`,
+    );
     const suite = expandSuite(await loadSuite(join(dir, 's.yaml')));
     expect(suite.cases.map((c) => Boolean(c.cleanTarget))).toEqual([false, true, false, false]);
     const target = new ScriptedTarget(() => 'pass');
@@ -53,7 +72,17 @@ describe('runSuite rules, against a scripted target double', () => {
       if (guest.endsWith('plan.txt')) sessions.push([...(await readFile(local, 'utf8')).matchAll(/^case \d+ s\/(\w+)$/gm)].map((m) => m[1]!));
       return put(local, guest);
     };
-    const result = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir: join(dir, 'out'), guestRunner: join(dir, 'x.sys'), reporters: [new JsonReporter()], signal: new AbortController().signal, options: {} });
+    const result = await runSuite({
+      suite,
+      cases: suite.cases,
+      target,
+      runId: 'r',
+      outDir: join(dir, 'out'),
+      guestRunner: join(dir, 'x.sys'),
+      reporters: [new JsonReporter()],
+      signal: new AbortController().signal,
+      options: {},
+    });
     expect(result.exitCode).toBe(0);
     expect(sessions).toEqual([['a'], ['b'], ['c', 'd']]);
     expect(target.reverts).toBe(2);
@@ -114,7 +143,9 @@ describe('runSuite rules, against a scripted target double', () => {
   it('a driver that never unloads: every case keeps its result, and the run fails for that fault', async () => {
     const r = await run(['a', 'b'], () => 'pass', { sessionTimeouts: { unloadMs: 300 } }, { atUnload: true });
     expect(r.status).toEqual({ a: 'passed', b: 'passed' });
-    expect(r.report.warnings).toContain('driver fault outside any case: the driver did not unload within 0.3 s after the last case: its unload routine hangs (the guest was killed)');
+    expect(r.report.warnings).toContain(
+      'driver fault outside any case: the driver did not unload within 0.3 s after the last case: its unload routine hangs (the guest was killed)',
+    );
     expect(r.report.status).toBe('failed');
     expect(r.exitCode).toBe(1);
   });
@@ -159,11 +190,23 @@ describe('runSuite rules, against a scripted target double', () => {
     // junit.xml cannot be put in place (a folder holds its name): a write failure like a full disk's, without root.
     await mkdir(join(outDir, 'junit.xml'), { recursive: true });
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const r = await runSuite({ suite, cases: suite.cases, target: new ScriptedTarget(() => 'pass'), runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new JunitReporter(), new JsonReporter()], signal: new AbortController().signal, options: {} });
+    const r = await runSuite({
+      suite,
+      cases: suite.cases,
+      target: new ScriptedTarget(() => 'pass'),
+      runId: 'r',
+      outDir,
+      guestRunner: join(dir, 'x.sys'),
+      reporters: [new JunitReporter(), new JsonReporter()],
+      signal: new AbortController().signal,
+      options: {},
+    });
     const said = stderr.mock.calls.map(([text]) => String(text));
     stderr.mockRestore();
     expect(r.exitCode).toBe(3);
-    expect(said).toEqual([expect.stringMatching(new RegExp(`^lab: the junit reporter failed and was switched off: ${outDir}/junit\\.xml could not be written: EISDIR`))]);
+    expect(said).toEqual([
+      expect.stringMatching(new RegExp(`^lab: the junit reporter failed and was switched off: ${outDir}/junit\\.xml could not be written: EISDIR`)),
+    ]);
     expect((JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport).status).toBe('passed');
     expect(await readdir(outDir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
   });

@@ -105,7 +105,14 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
       // workers gives each case the same neighbours every time.
       // Every worker finishes (or is stopped) before the first failure is raised: none may still be
       // writing results when the store closes.
-      const settled = await Promise.allSettled(workers.map((w, i) => runWorker(w, runnable.filter((_, k) => k % workers.length === i))));
+      const settled = await Promise.allSettled(
+        workers.map((w, i) =>
+          runWorker(
+            w,
+            runnable.filter((_, k) => k % workers.length === i),
+          ),
+        ),
+      );
       const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (rejected) throw rejected.reason;
       if (!settled.some((r) => r.status === 'fulfilled' && r.value) && input.repeatFailures) {
@@ -124,7 +131,11 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   // Every case without a result gets one, so the report accounts for the whole suite (an interrupted run
   // keeps the unfinished ones open for --resume).
   if (!interrupted) {
-    const why = failure ? `not run: ${failure.message}` : pastDeadline ? `not run: the run's deadline of ${input.deadlineMs} ms passed` : 'not run: the run ended before this case';
+    const why = failure
+      ? `not run: ${failure.message}`
+      : pastDeadline
+        ? `not run: the run's deadline of ${input.deadlineMs} ms passed`
+        : 'not run: the run ended before this case';
     // A usage error (the suite asks for something lab refuses) is the test's fault, not the harness's.
     const blame = failure instanceof UsageError ? 'test' : 'harness';
     for (const c of runnable) if (!verdicts.has(c.index)) await record(unfinishedCase(c, 'error', why, blame));
@@ -199,7 +210,13 @@ function workerTools(input: RunInput, cases: number, shared: Shared): SessionsIn
 async function runWorker(worker: SessionsInput, cases: Case[]): Promise<boolean> {
   const { target, signal, clock, reporters, warn } = worker;
   reporters.onPhase('prepare', target.name);
-  await clock.time('prepare', () => withRetry(() => target.prepare(signal), { ...HARNESS_RETRY, signal, onRetry: (n, e, ms) => warn(`preparing ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`) }));
+  await clock.time('prepare', () =>
+    withRetry(() => target.prepare(signal), {
+      ...HARNESS_RETRY,
+      signal,
+      onRetry: (n, e, ms) => warn(`preparing ${target.name} failed (attempt ${n}): ${e.message}; retrying in ${ms} ms`),
+    }),
+  );
   return (await runSessions(worker, cases)).stopped;
 }
 

@@ -18,7 +18,12 @@ function machine(cases = 3) {
 }
 
 /** The events of one case that ran to its end: runner begin, begin marker, end marker, result. */
-const ran = (i: number): MachineEvent[] => [{ t: 'begin', index: i }, { t: 'marker', edge: 'begin', index: i }, { t: 'marker', edge: 'end', index: i }, { t: 'result', index: i }];
+const ran = (i: number): MachineEvent[] => [
+  { t: 'begin', index: i },
+  { t: 'marker', edge: 'begin', index: i },
+  { t: 'marker', edge: 'end', index: i },
+  { t: 'result', index: i },
+];
 
 describe('SessionMachine', () => {
   it('arms the load bound first and drops it when the driver loaded', () => {
@@ -49,7 +54,11 @@ describe('SessionMachine', () => {
     feed(0, { t: 'begin', index: 0 });
     expect(effects).toContainEqual({ do: 'arm', timer: 'case', ms: 1000 });
     feed(1, { t: 'marker', edge: 'begin', index: 0 }, { t: 'marker', edge: 'end', index: 0 }, { t: 'result', index: 0 });
-    expect(effects.slice(-3)).toEqual([{ do: 'disarm', timer: 'case' }, { do: 'write', index: 0 }, { do: 'arm', timer: 'unload', ms: 30_000 }]);
+    expect(effects.slice(-3)).toEqual([
+      { do: 'disarm', timer: 'case' },
+      { do: 'write', index: 0 },
+      { do: 'arm', timer: 'unload', ms: 30_000 },
+    ]);
     feed(2, { t: 'end' });
     expect(effects.at(-1)).toEqual({ do: 'stop', stop: { kind: 'end' } });
   });
@@ -69,10 +78,16 @@ describe('SessionMachine', () => {
     expect(m.cut()).toEqual({ index: 1, status: 'crashed', durationMs: 340, signature: PAGE_FAULT.signature });
   });
 
-  it('result after crash: an earlier case\'s result still in the pipe counts; the crashed case is cut', () => {
+  it("result after crash: an earlier case's result still in the pipe counts; the crashed case is cut", () => {
     const { m, feed, writes } = machine();
     // Case 0 ended in the debug stream, but its stdout result lags behind the crash in case 1.
-    feed(0, { t: 'begin', index: 0 }, { t: 'marker', edge: 'begin', index: 0 }, { t: 'marker', edge: 'end', index: 0 }, { t: 'marker', edge: 'begin', index: 1 });
+    feed(
+      0,
+      { t: 'begin', index: 0 },
+      { t: 'marker', edge: 'begin', index: 0 },
+      { t: 'marker', edge: 'end', index: 0 },
+      { t: 'marker', edge: 'begin', index: 1 },
+    );
     feed(50, { t: 'host-exit', exit: PAGE_FAULT });
     feed(60, { t: 'result', index: 0 });
     expect(writes()).toEqual([0]);
@@ -84,7 +99,13 @@ describe('SessionMachine', () => {
 
   it('a result that arrives after the stop still counts for a case that had ended before the crash', () => {
     const { m, feed, writes } = machine();
-    feed(0, { t: 'begin', index: 0 }, { t: 'marker', edge: 'begin', index: 0 }, { t: 'marker', edge: 'end', index: 0 }, { t: 'marker', edge: 'begin', index: 1 });
+    feed(
+      0,
+      { t: 'begin', index: 0 },
+      { t: 'marker', edge: 'begin', index: 0 },
+      { t: 'marker', edge: 'end', index: 0 },
+      { t: 'marker', edge: 'begin', index: 1 },
+    );
     feed(10, { t: 'host-exit', exit: PAGE_FAULT }, { t: 'timeout', timer: 'crash' });
     expect(m.stop).toMatchObject({ kind: 'crash', index: 1 });
     feed(20, { t: 'result', index: 0 }, { t: 'result', index: 1 }, { t: 'result', index: 2 });
@@ -103,10 +124,14 @@ describe('SessionMachine', () => {
     const { m, feed } = machine();
     feed(0, { t: 'gap', gap: { function: 'MmMapLockedPagesSpecifyCache', detail: 'stub', kind: 'stub' } });
     feed(1, { t: 'host-exit', exit: PAGE_FAULT });
-    expect(m.stop).toEqual({ kind: 'load-crashed', signature: PAGE_FAULT.signature, gaps: [{ function: 'MmMapLockedPagesSpecifyCache', detail: 'stub', kind: 'stub' }] });
+    expect(m.stop).toEqual({
+      kind: 'load-crashed',
+      signature: PAGE_FAULT.signature,
+      gaps: [{ function: 'MmMapLockedPagesSpecifyCache', detail: 'stub', kind: 'stub' }],
+    });
   });
 
-  it('a failed load carries DriverEntry\'s status when the target told it', () => {
+  it("a failed load carries DriverEntry's status when the target told it", () => {
     const { m, feed } = machine();
     feed(0, { t: 'load-status', status: 0xc0000182 }, { t: 'load', error: 87, message: 'Invalid parameter.' });
     expect(m.stop).toEqual({ kind: 'load-failed', error: 87, message: 'Invalid parameter.', status: 0xc0000182, gaps: [] });
@@ -115,7 +140,11 @@ describe('SessionMachine', () => {
   it('a crash in a function the target does not implement cuts its case as inconclusive', () => {
     const { m, feed } = machine();
     feed(0, { t: 'begin', index: 0 }, { t: 'marker', edge: 'begin', index: 0 });
-    feed(9, { t: 'host-exit', exit: { signature: 'call to ntoskrnl.exe.ExAllocatePool2', exitCode: 0x80000100, gap: STUB } }, { t: 'runner-exit', exitCode: 0 });
+    feed(
+      9,
+      { t: 'host-exit', exit: { signature: 'call to ntoskrnl.exe.ExAllocatePool2', exitCode: 0x80000100, gap: STUB } },
+      { t: 'runner-exit', exitCode: 0 },
+    );
     expect(m.cut()).toEqual({ index: 0, status: 'inconclusive', durationMs: 9, signature: 'call to ntoskrnl.exe.ExAllocatePool2', gap: STUB });
   });
 

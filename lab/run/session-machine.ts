@@ -120,7 +120,17 @@ export class SessionMachine {
     switch (event.t) {
       case 'load':
         this.loading = false;
-        if (event.error !== 0) return this.finish({ kind: 'load-failed', error: event.error, message: event.message, ...(this.loadStatus !== undefined ? { status: this.loadStatus } : {}), gaps: this.gapsOf('load') }, now);
+        if (event.error !== 0)
+          return this.finish(
+            {
+              kind: 'load-failed',
+              error: event.error,
+              message: event.message,
+              ...(this.loadStatus !== undefined ? { status: this.loadStatus } : {}),
+              gaps: this.gapsOf('load'),
+            },
+            now,
+          );
         return [{ do: 'disarm', timer: 'load' }];
       case 'begin':
         return this.begin(event.index, now);
@@ -167,7 +177,13 @@ export class SessionMachine {
     const began = this.begunAt.get(index) ?? this.stoppedAt;
     if (stop.kind === 'crash') {
       const at = this.crash?.at ?? this.stoppedAt;
-      return { index, status: stop.gap ? 'inconclusive' : 'crashed', durationMs: Math.max(0, at - began), signature: stop.signature, ...(stop.gap ? { gap: stop.gap } : {}) };
+      return {
+        index,
+        status: stop.gap ? 'inconclusive' : 'crashed',
+        durationMs: Math.max(0, at - began),
+        signature: stop.signature,
+        ...(stop.gap ? { gap: stop.gap } : {}),
+      };
     }
     return { index, status: stop.kind === 'hang' ? 'hung' : 'error', durationMs: Math.max(0, this.stoppedAt - began) };
   }
@@ -210,7 +226,12 @@ export class SessionMachine {
     if (this.crash) return [];
     const index = this.open ?? this.inFlight;
     this.crash = { signature, at: now, ...(index !== undefined ? { index } : {}), ...(gap ? { gap } : {}) };
-    const effects: Effect[] = [{ do: 'crashed', ...(index !== undefined ? { index } : {}) }, { do: 'disarm', timer: 'case' }, { do: 'disarm', timer: 'load' }, { do: 'disarm', timer: 'unload' }];
+    const effects: Effect[] = [
+      { do: 'crashed', ...(index !== undefined ? { index } : {}) },
+      { do: 'disarm', timer: 'case' },
+      { do: 'disarm', timer: 'load' },
+      { do: 'disarm', timer: 'unload' },
+    ];
     if (fact && this.loading) return [...effects, ...this.finish({ kind: 'load-crashed', signature, ...(gap ? { gap } : {}), gaps: this.gapsOf('load') }, now)];
     if (fact && index === undefined) return [...effects, ...this.finish(this.crashStop(), now)];
     return [...effects, { do: 'arm', timer: 'crash', ms: graceMs }];
@@ -243,7 +264,13 @@ export class SessionMachine {
   private finish(stop: SessionStop, now: number): Effect[] {
     this.stopped = stop;
     this.stoppedAt = now;
-    return [{ do: 'disarm', timer: 'load' }, { do: 'disarm', timer: 'case' }, { do: 'disarm', timer: 'unload' }, { do: 'disarm', timer: 'crash' }, { do: 'stop', stop }];
+    return [
+      { do: 'disarm', timer: 'load' },
+      { do: 'disarm', timer: 'case' },
+      { do: 'disarm', timer: 'unload' },
+      { do: 'disarm', timer: 'crash' },
+      { do: 'stop', stop },
+    ];
   }
 
   /**

@@ -20,7 +20,10 @@ function run(args, input) {
     return execFileSync(cc, args, { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (error) {
     if (error.code === 'ENOENT') throw new Error(`generate-names: ${cc} is missing. Fix: ${APT_HINT}`);
-    const why = String(error.stderr || error.message).split('\n').slice(0, 20).join('\n');
+    const why = String(error.stderr || error.message)
+      .split('\n')
+      .slice(0, 20)
+      .join('\n');
     throw new Error(`generate-names: ${cc} failed: ${why}`);
   }
 }
@@ -63,7 +66,10 @@ const NOT_A_CODE = /^_|^FACILITY_|^SEVERITY_|_FIRST$|_LAST$|_BASE$|BASEERR$|_MAS
 
 function win32Names() {
   const defs = definitions('winerror.h').filter((d) => !NOT_A_CODE.test(d.name) && !/HRESULT|SCODE|_NDIS_ERROR_TYPEDEF_/.test(d.body));
-  const values = evaluate('winerror.h', defs.map((d) => d.name));
+  const values = evaluate(
+    'winerror.h',
+    defs.map((d) => d.name),
+  );
   return defs.flatMap((d) => {
     const v = values.get(d.name);
     return v !== undefined && v >= 0n && v <= 0xffffn ? [[d.name, Number(v)]] : [];
@@ -72,7 +78,10 @@ function win32Names() {
 
 function ntstatusNames() {
   const defs = definitions('ntstatus.h').filter((d) => /\(NTSTATUS\)/.test(d.body));
-  const values = evaluate('ntstatus.h', defs.map((d) => d.name));
+  const values = evaluate(
+    'ntstatus.h',
+    defs.map((d) => d.name),
+  );
   return defs.flatMap((d) => {
     const v = values.get(d.name);
     return v === undefined ? [] : [[d.name, Number(BigInt.asUintN(32, v))]];
@@ -87,7 +96,10 @@ if (!force && existsSync(out) && statSync(out).mtimeMs >= newest) process.exit(0
 
 const win32 = win32Names();
 const ntstatus = ntstatusNames();
-for (const [table, name] of [[win32, 'ERROR_INVALID_PARAMETER'], [ntstatus, 'STATUS_INVALID_PARAMETER']]) {
+for (const [table, name] of [
+  [win32, 'ERROR_INVALID_PARAMETER'],
+  [ntstatus, 'STATUS_INVALID_PARAMETER'],
+]) {
   if (!table.some(([n]) => n === name)) throw new Error(`generate-names: ${name} not found: the headers are not what this script reads`);
 }
 const version = run(['-dumpversion']).trim();

@@ -5,17 +5,21 @@ import { describeNtStatus, isNtStatusName, ntStatusHex, parseNtStatus } from './
 import { describeWin32Error, parseWin32Error, win32ErrorName } from './win32-errors.js';
 
 describe('the name tables, generated from mingw-w64 headers', () => {
-  it('hold every family of Win32 error and NTSTATUS name, with the headers\' values', () => {
+  it("hold every family of Win32 error and NTSTATUS name, with the headers' values", () => {
     const win32 = new Map(WIN32_ERROR_NAMES);
     expect(win32.size).toBeGreaterThan(2000);
-    expect([win32.get('ERROR_SUCCESS'), win32.get('ERROR_INVALID_PARAMETER'), win32.get('ERROR_TIMEOUT'), win32.get('WAIT_TIMEOUT')]).toEqual([0, 87, 1460, 258]);
+    expect([win32.get('ERROR_SUCCESS'), win32.get('ERROR_INVALID_PARAMETER'), win32.get('ERROR_TIMEOUT'), win32.get('WAIT_TIMEOUT')]).toEqual([
+      0, 87, 1460, 258,
+    ]);
     expect([win32.get('RPC_S_SERVER_UNAVAILABLE'), win32.get('WSAECONNREFUSED'), win32.get('ERROR_DS_NO_ATTRIBUTE_OR_VALUE')]).toEqual([1722, 10061, 8202]);
     // HRESULTs and facility numbers are not Win32 errors.
     expect(win32.has('E_FAIL')).toBe(false);
     expect(win32.has('FACILITY_WIN32')).toBe(false);
     const nt = new Map(NTSTATUS_NAMES);
     expect(nt.size).toBeGreaterThan(1500);
-    expect([nt.get('STATUS_SUCCESS'), nt.get('STATUS_INVALID_PARAMETER'), nt.get('STATUS_BUFFER_OVERFLOW'), nt.get('DBG_CONTINUE')]).toEqual([0, 0xc000000d, 0x80000005, 0x00010002]);
+    expect([nt.get('STATUS_SUCCESS'), nt.get('STATUS_INVALID_PARAMETER'), nt.get('STATUS_BUFFER_OVERFLOW'), nt.get('DBG_CONTINUE')]).toEqual([
+      0, 0xc000000d, 0x80000005, 0x00010002,
+    ]);
     expect(nt.get('STATUS_IMAGE_NOT_AT_BASE')).toBe(0x40000003);
   });
 

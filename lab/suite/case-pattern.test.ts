@@ -54,7 +54,11 @@ describe('--filter', () => {
     expect(selected('boundary')).toEqual(['echo/reflect-length-at-the-buffer-boundary[len=1023]']);
     expect(selected('reflect-length[len=11]')).toEqual(['echo/reflect-length[len=11]']);
     expect(selected('reflect*')).toEqual(['echo/reflect-length[len=11]', 'echo/reflect-length-at-the-buffer-boundary[len=1023]']);
-    expect(selected('*reflect*')).toEqual(['echo/reflect-length[len=11]', 'echo/reflect-length-at-the-buffer-boundary[len=1023]', 'echo/concurrent-reflect-and-read[threads=8]']);
+    expect(selected('*reflect*')).toEqual([
+      'echo/reflect-length[len=11]',
+      'echo/reflect-length-at-the-buffer-boundary[len=1023]',
+      'echo/concurrent-reflect-and-read[threads=8]',
+    ]);
   });
 
   it('is case-sensitive like a waiver, unless a /regex/i says otherwise', () => {
@@ -66,6 +70,8 @@ describe('--filter', () => {
   it('any pattern of several; none: every case; a /regex/ that does not compile is a usage error', () => {
     expect(selected('seed-*', 'boundary')).toHaveLength(2);
     expect(selected()).toHaveLength(CASES.length);
-    expect(() => selected('/(/')).toThrow(expect.objectContaining({ code: 'LAB_BAD_FILTER', message: expect.stringMatching(/^--filter \/\(\/: expected a valid regular expression/) }));
+    expect(() => selected('/(/')).toThrow(
+      expect.objectContaining({ code: 'LAB_BAD_FILTER', message: expect.stringMatching(/^--filter \/\(\/: expected a valid regular expression/) }),
+    );
   });
 });

@@ -24,6 +24,12 @@ export function parseCasePattern(pattern: string): CasePattern | { error: string
       return { error: `expected a valid regular expression, found an error: ${(error as Error).message}` };
     }
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
   return { text: pattern, plain: !/[*?]/.test(pattern), matches: (text) => re.test(text) };
 }

@@ -83,7 +83,8 @@ function describeStep(step: CaseStep | ThreadStep, suite: Pick<ExpandedSuite, 'd
         overlapped: step.overlapped,
         ...(step.implicit ? { implicit: true } : {}),
         required: step.required,
-        expect: step.required && step.expect.error === undefined && step.expect.status === undefined ? { error: describeWin32Error(0) } : describeError(step.expect),
+        expect:
+          step.required && step.expect.error === undefined && step.expect.status === undefined ? { error: describeWin32Error(0) } : describeError(step.expect),
       };
     case 'close':
       return { kind: 'close', handle: step.slot };

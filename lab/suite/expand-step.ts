@@ -86,7 +86,15 @@ interface StepContext {
   suffix: string;
 }
 
-export function toCaseStep(step: RawStep, suite: RawSuite, names: CaseNames, path: PropertyKey[], where: Where, params: Params, suffix: string): CaseStep | undefined {
+export function toCaseStep(
+  step: RawStep,
+  suite: RawSuite,
+  names: CaseNames,
+  path: PropertyKey[],
+  where: Where,
+  params: Params,
+  suffix: string,
+): CaseStep | undefined {
   const cx: StepContext = { suite, names, path, where, params, suffix };
   if ('parallel' in step) return parallelStep(step, cx);
   if ('ioctl' in step) return ioctlStep(step, cx);

@@ -52,7 +52,9 @@ describe('expandSuite', () => {
   });
 
   it('makes one case per matrix combination, boundary sweeps included, first parameter outermost', async () => {
-    const suite = await expand(`  - name: sweep\n    matrix:\n      len: { boundary: { around: 1024, radius: 2 } }\n      fill: [1, 2]\n    steps:\n      - ioctl: REFLECT\n        input: { repeat: '\${fill}', length: '\${len + 1}' }\n`);
+    const suite = await expand(
+      `  - name: sweep\n    matrix:\n      len: { boundary: { around: 1024, radius: 2 } }\n      fill: [1, 2]\n    steps:\n      - ioctl: REFLECT\n        input: { repeat: '\${fill}', length: '\${len + 1}' }\n`,
+    );
     expect(suite.cases.map((c) => c.id)).toEqual([
       't/sweep[len=1022,fill=1]',
       't/sweep[len=1022,fill=2]',
@@ -78,7 +80,9 @@ describe('expandSuite', () => {
   });
 
   it('opens handle 0 when a case uses it without opening, and keeps sameAs on the same step', async () => {
-    const suite = await expand(`  - name: echo\n    steps:\n      - ioctl: REFLECT\n        label: put\n        input: { text: hi }\n      - ioctl: READ\n        outLength: 16\n        expect: { output: { sameAs: put } }\n`);
+    const suite = await expand(
+      `  - name: echo\n    steps:\n      - ioctl: REFLECT\n        label: put\n        input: { text: hi }\n      - ioctl: READ\n        outLength: 16\n        expect: { output: { sameAs: put } }\n`,
+    );
     const steps = suite.cases[0]!.steps;
     expect(steps[0]).toMatchObject({ kind: 'open', slot: 0, access: 'rw', implicit: true });
     const read = steps[2]!;
@@ -114,16 +118,22 @@ describe('expandSuite', () => {
   });
 
   it('rejects an expectation list with no match, and duplicate ids', async () => {
-    expect(await expandError(`  - name: a\n    matrix: { n: [1, 2] }\n    steps:\n      - ioctl: REFLECT\n        expect:\n          - when: { n: 1 }\n            error: 0\n`)).toMatch(
-      /expected an entry whose `when` matches \(with n=2\), found none/,
+    expect(
+      await expandError(
+        `  - name: a\n    matrix: { n: [1, 2] }\n    steps:\n      - ioctl: REFLECT\n        expect:\n          - when: { n: 1 }\n            error: 0\n`,
+      ),
+    ).toMatch(/expected an entry whose `when` matches \(with n=2\), found none/);
+    expect(await expandError(`  - name: same\n    steps: [{ sleep: 1 }]\n  - name: Same!\n    steps: [{ sleep: 1 }]\n`)).toMatch(
+      /expected a unique case id, found `t\/same` again/,
     );
-    expect(await expandError(`  - name: same\n    steps: [{ sleep: 1 }]\n  - name: Same!\n    steps: [{ sleep: 1 }]\n`)).toMatch(/expected a unique case id, found `t\/same` again/);
   });
 
   it('evaluates arithmetic placeholders and refuses anything else', async () => {
     const suite = await expand(`  - name: a\n    matrix: { n: [10] }\n    steps:\n      - ioctl: REFLECT\n        outLength: '\${(n - 1) * 3 % 7 + n / 3}'\n`);
     const s = suite.cases[0]!.steps[1]!;
-    expect(s.kind === 'ioctl' && s.outLength).toBe(((10 - 1) * 3) % 7 + 3);
-    expect(await expandError(`  - name: a\n    matrix: { n: [1] }\n    steps:\n      - ioctl: REFLECT\n        outLength: '\${process.exit(1)}'\n`)).toMatch(/unexpected `\.`/);
+    expect(s.kind === 'ioctl' && s.outLength).toBe((((10 - 1) * 3) % 7) + 3);
+    expect(await expandError(`  - name: a\n    matrix: { n: [1] }\n    steps:\n      - ioctl: REFLECT\n        outLength: '\${process.exit(1)}'\n`)).toMatch(
+      /unexpected `\.`/,
+    );
   });
 });

@@ -34,13 +34,25 @@ export function expandSuite(loaded: LoadedSuite, options: ExpandOptions = {}): E
   const issues: FileIssue[] = [];
   const total = raw.cases.reduce((n, c) => n + combinationCount(c.matrix), 0);
   if (total > MAX_EXPANDED_CASES) {
-    throw new SuiteError([located(loaded.source, loaded.file, ['cases'], `expected at most ${MAX_EXPANDED_CASES} cases after matrix expansion, found ${total}`)]);
+    throw new SuiteError([
+      located(loaded.source, loaded.file, ['cases'], `expected at most ${MAX_EXPANDED_CASES} cases after matrix expansion, found ${total}`),
+    ]);
   }
   const work = suiteWork(raw.cases);
   if (work.steps > MAX_EXPANDED_STEPS || work.calls > MAX_SUITE_CALLS) {
     const { index, combinations, steps, calls } = work.largest;
-    const what = work.steps > MAX_EXPANDED_STEPS ? `at most ${MAX_EXPANDED_STEPS.toLocaleString('en')} steps after matrix expansion (cases × steps), found ${work.steps.toLocaleString('en')}` : `at most ${MAX_SUITE_CALLS.toLocaleString('en')} calls in the whole suite (parallel threads × iterations counted), found ${work.calls.toLocaleString('en')}`;
-    throw new SuiteError([located(loaded.source, loaded.file, ['cases', index], `expected ${what}; this case makes ${combinations.toLocaleString('en')} cases of ${steps} steps (${calls.toLocaleString('en')} calls) each. Fix: narrow the matrix or split the suite`)]);
+    const what =
+      work.steps > MAX_EXPANDED_STEPS
+        ? `at most ${MAX_EXPANDED_STEPS.toLocaleString('en')} steps after matrix expansion (cases × steps), found ${work.steps.toLocaleString('en')}`
+        : `at most ${MAX_SUITE_CALLS.toLocaleString('en')} calls in the whole suite (parallel threads × iterations counted), found ${work.calls.toLocaleString('en')}`;
+    throw new SuiteError([
+      located(
+        loaded.source,
+        loaded.file,
+        ['cases', index],
+        `expected ${what}; this case makes ${combinations.toLocaleString('en')} cases of ${steps} steps (${calls.toLocaleString('en')} calls) each. Fix: narrow the matrix or split the suite`,
+      ),
+    ]);
   }
   const cases: Case[] = [];
   const ids = new Map<string, string>();
@@ -51,7 +63,14 @@ export function expandSuite(loaded: LoadedSuite, options: ExpandOptions = {}): E
       if (!made) continue;
       const first = ids.get(made.id);
       if (first) {
-        issues.push(located(loaded.source, loaded.file, ['cases', ci, 'name'], `expected a unique case id, found \`${made.id}\` again (first at ${first}); rename the case or set \`id\``));
+        issues.push(
+          located(
+            loaded.source,
+            loaded.file,
+            ['cases', ci, 'name'],
+            `expected a unique case id, found \`${made.id}\` again (first at ${first}); rename the case or set \`id\``,
+          ),
+        );
         continue;
       }
       ids.set(made.id, made.source);
@@ -63,7 +82,14 @@ export function expandSuite(loaded: LoadedSuite, options: ExpandOptions = {}): E
   const image = options.driverImage ? resolve(options.driverImage) : resolve(loaded.dir, driver.image);
   const clientPath = options.client ? resolve(options.client) : raw.client ? resolve(loaded.dir, raw.client) : undefined;
   if (!clientPath && cases.some((c) => c.steps.some((s) => s.kind === 'run' && s.program === undefined))) {
-    throw new SuiteError([located(loaded.source, loaded.file, ['client'], 'expected a `client` program for the `run` steps, found none; add `client:` to the suite, pass --client, or give the steps a `program`')]);
+    throw new SuiteError([
+      located(
+        loaded.source,
+        loaded.file,
+        ['client'],
+        'expected a `client` program for the `run` steps, found none; add `client:` to the suite, pass --client, or give the steps a `program`',
+      ),
+    ]);
   }
   return {
     name: raw.suite,
@@ -88,11 +114,23 @@ export function deployedFiles(loaded: LoadedSuite): DeployedFile[] {
   });
 }
 
-function expandCase(loaded: LoadedSuite, template: RawCase, ci: number, params: Params, index: number, options: ExpandOptions, issues: FileIssue[]): Case | undefined {
+function expandCase(
+  loaded: LoadedSuite,
+  template: RawCase,
+  ci: number,
+  params: Params,
+  index: number,
+  options: ExpandOptions,
+  issues: FileIssue[],
+): Case | undefined {
   const { raw, source, file } = loaded;
   const casePath = ['cases', ci];
   const where = (path: PropertyKey[], message: string, key?: string) => issues.push(located(source, file, path, message, key));
-  const suffix = Object.keys(params).length ? ` (with ${Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})` : '';
+  const suffix = Object.keys(params).length
+    ? ` (with ${Object.entries(params)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(', ')})`
+    : '';
   try {
     const steps: CaseStep[] = [];
     const names: CaseNames = { labels: new Map(), asyncs: new Map(), next: 0 };
@@ -116,7 +154,9 @@ function expandCase(loaded: LoadedSuite, template: RawCase, ci: number, params: 
     }
     if (!ok) return undefined;
     const withOpens = addImplicitOpens(steps);
-    const shown = Object.entries(params).map(([k, v]) => `${k}=${renderParam(v)}`).join(', ');
+    const shown = Object.entries(params)
+      .map(([k, v]) => `${k}=${renderParam(v)}`)
+      .join(', ');
     const name = template.name.includes('${') ? interpolate(template.name, params) : template.name + (shown ? ` [${shown}]` : '');
     const skip = skipReason(template, params, options.target);
     const line = source.locate(casePath).line;

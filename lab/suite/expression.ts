@@ -61,7 +61,10 @@ function tokenize(expression: string): string[] {
   if (expression.length > MAX_LENGTH) throw new ExpressionError(`expression longer than ${MAX_LENGTH} characters`);
   const tokens = expression.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%(),]|\S/g) ?? [];
   const bad = tokens.find((t) => !/^(0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%(),])$/.test(t));
-  if (bad) throw new ExpressionError(`unexpected \`${bad}\` in \${${expression}}; placeholders allow parameters, integers, + - * / % ( ) and min(a, b, ...), max(a, b, ...)`);
+  if (bad)
+    throw new ExpressionError(
+      `unexpected \`${bad}\` in \${${expression}}; placeholders allow parameters, integers, + - * / % ( ) and min(a, b, ...), max(a, b, ...)`,
+    );
   return tokens;
 }
 

@@ -42,14 +42,25 @@ export function addImplicitOpens(steps: CaseStep[]): CaseStep[] {
     for (const step of list) {
       if (step.kind === 'open') local.add(step.slot);
       else if (step.kind === 'parallel') visit(step.steps, new Set(opened));
-      else if ((step.kind === 'ioctl' || step.kind === 'close' || step.kind === 'read' || step.kind === 'write') && !local.has(step.slot)) needed.add(step.slot);
+      else if ((step.kind === 'ioctl' || step.kind === 'close' || step.kind === 'read' || step.kind === 'write') && !local.has(step.slot))
+        needed.add(step.slot);
     }
   };
   visit(steps, opened);
   const overlapped = asyncBeforeOpen(steps);
   const opens: OpenStep[] = [...needed]
     .sort((a, b) => a - b)
-    .map((slot) => ({ kind: 'open', slot, access: 'rw', share: [...DEFAULT_SHARE], disposition: 'open-existing', overlapped: overlapped.has(slot), expect: { error: 0 }, required: true, implicit: true }));
+    .map((slot) => ({
+      kind: 'open',
+      slot,
+      access: 'rw',
+      share: [...DEFAULT_SHARE],
+      disposition: 'open-existing',
+      overlapped: overlapped.has(slot),
+      expect: { error: 0 },
+      required: true,
+      implicit: true,
+    }));
   if (opens.length === 0) return steps;
   // Indexes that count the case's own steps (`sameAs`, a wait's starting step) keep pointing at them.
   for (const step of steps) {

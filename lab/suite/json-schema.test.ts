@@ -8,7 +8,9 @@ describe('suite.schema.json', () => {
   });
 
   it('is referenced from every suite for editors', async () => {
-    expect(await readFile(new URL('../../suites/echo.yaml', import.meta.url), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/lab\/suite\/suite\.schema\.json$/m);
+    expect(await readFile(new URL('../../suites/echo.yaml', import.meta.url), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/lab\/suite\/suite\.schema\.json$/m,
+    );
   });
 
   it('describes the fields editors complete', () => {

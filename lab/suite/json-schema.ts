@@ -33,7 +33,9 @@ function alternatives(node: SchemaNode, value: unknown): SchemaNode[] {
     else leaves.push(n);
   }
   const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
-  const fitting = leaves.filter((l) => (Array.isArray(value) ? l.type === 'array' || l.items !== undefined : isObject ? l.type === 'object' || l.properties !== undefined : true));
+  const fitting = leaves.filter((l) =>
+    Array.isArray(value) ? l.type === 'array' || l.items !== undefined : isObject ? l.type === 'object' || l.properties !== undefined : true,
+  );
   if (!isObject) return fitting;
   // A step's kind key decides which step it is: prefer the branches whose required keys are all there.
   const complete = fitting.filter((l) => l.required?.length && l.required.every((k) => k in (value as object)));
@@ -52,7 +54,10 @@ export function schemaFieldsAt(data: unknown, path: readonly PropertyKey[]): Rea
   for (const part of path) {
     const next: SchemaNode[] = [];
     for (const n of nodes.flatMap((node) => alternatives(node, value))) {
-      const child = typeof part === 'number' ? n.items : (n.properties?.[String(part)] ?? (typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined));
+      const child =
+        typeof part === 'number'
+          ? n.items
+          : (n.properties?.[String(part)] ?? (typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined));
       if (child) next.push(child);
     }
     nodes = next;

@@ -88,7 +88,9 @@ describe('hostile suites get a message, in bounded time and memory', () => {
     const bomb = `a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n`;
     const [line] = await issuesOf(bomb);
     // At the first alias that takes the expanded data past what a 4 MiB file holds (2 bytes a value).
-    expect(line).toMatch(/bad\.yaml:7:5: expected a suite whose aliases expand to at most 2,097,152 values in all \(what the largest file holds without them\), found `\*f` taking it past that/);
+    expect(line).toMatch(
+      /bad\.yaml:7:5: expected a suite whose aliases expand to at most 2,097,152 values in all \(what the largest file holds without them\), found `\*f` taking it past that/,
+    );
   });
 
   it('an anchor named more often than the yaml package allows (100)', async () => {
@@ -97,7 +99,9 @@ describe('hostile suites get a message, in bounded time and memory', () => {
   });
 
   it('an alias inside its own anchor: the data would be circular (it stopped lab with a stack overflow, exit 3)', async () => {
-    const [line] = await issuesOf(`suite: s\ndriver: { image: x.sys, device: d }\ncases:\n  - name: a\n    steps: [{ sleep: 0 }]\n    matrix: &m { n: [1, *m] }\n`);
+    const [line] = await issuesOf(
+      `suite: s\ndriver: { image: x.sys, device: d }\ncases:\n  - name: a\n    steps: [{ sleep: 0 }]\n    matrix: &m { n: [1, *m] }\n`,
+    );
     expect(line).toMatch(/bad\.yaml:6:25: expected a suite whose aliases name finished values, found `\*m` inside `&m` itself \(the data would be circular\)/);
   });
 

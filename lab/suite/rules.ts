@@ -35,16 +35,31 @@ interface SuiteNames {
 /** `files`: one name each in the guest folder, none taken by the runner, the driver or the client. */
 function checkFiles(suite: RawSuite, issues: RawIssue[]): Set<string> {
   const names = new Map<string, number>();
-  const taken = new Map<string, string>([...RESERVED_FILES.map((n) => [n.toLowerCase(), 'the guest runner'] as const), [basename(suite.driver.image).toLowerCase(), 'the driver image']]);
+  const taken = new Map<string, string>([
+    ...RESERVED_FILES.map((n) => [n.toLowerCase(), 'the guest runner'] as const),
+    [basename(suite.driver.image).toLowerCase(), 'the driver image'],
+  ]);
   if (suite.client) taken.set(basename(suite.client).toLowerCase(), 'the client');
   (suite.files ?? []).forEach((f, i) => {
     const name = typeof f === 'string' ? basename(f) : (f.as ?? basename(f.from));
     const at = typeof f === 'string' ? ['files', i] : ['files', i, f.as !== undefined ? 'as' : 'from'];
     // Windows compares file names without case.
     const key = name.toLowerCase();
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_. -]{0,127}$/.test(name)) issues.push({ path: at, message: `expected a file name of letters, digits, _ . - and spaces for the guest folder, found \`${name}\`; give it one with \`as\`` });
-    else if (taken.has(key)) issues.push({ path: at, message: `expected a name of its own in the guest folder, found \`${name}\`, which ${taken.get(key)} takes; give it another with \`as\`` });
-    else if (names.has(key)) issues.push({ path: at, message: `expected a name of its own in the guest folder, found \`${name}\` again (files[${names.get(key)}]); give one of them another with \`as\`` });
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_. -]{0,127}$/.test(name))
+      issues.push({
+        path: at,
+        message: `expected a file name of letters, digits, _ . - and spaces for the guest folder, found \`${name}\`; give it one with \`as\``,
+      });
+    else if (taken.has(key))
+      issues.push({
+        path: at,
+        message: `expected a name of its own in the guest folder, found \`${name}\`, which ${taken.get(key)} takes; give it another with \`as\``,
+      });
+    else if (names.has(key))
+      issues.push({
+        path: at,
+        message: `expected a name of its own in the guest folder, found \`${name}\` again (files[${names.get(key)}]); give one of them another with \`as\``,
+      });
     else names.set(key, i);
   });
   return new Set([...names.keys()]);
@@ -60,7 +75,11 @@ function checkCase(c: RawCase, path: PropertyKey[], suite: SuiteNames, issues: R
     const stepPath = [...path, 'steps', si];
     checkStep(step, stepPath, { ...suite, params, labels, asyncs, index: si }, issues);
     if (step.label !== undefined) {
-      if (labels.has(step.label)) issues.push({ path: [...stepPath, 'label'], message: `expected a label unique in the case, found \`${step.label}\` again (first at steps[${labels.get(step.label)}])` });
+      if (labels.has(step.label))
+        issues.push({
+          path: [...stepPath, 'label'],
+          message: `expected a label unique in the case, found \`${step.label}\` again (first at steps[${labels.get(step.label)}])`,
+        });
       else labels.set(step.label, si);
     }
   });
@@ -70,7 +89,12 @@ function checkCase(c: RawCase, path: PropertyKey[], suite: SuiteNames, issues: R
 function checkConditions(c: RawCase, path: PropertyKey[], params: Set<string>, issues: RawIssue[]): void {
   const check = (when: Record<string, unknown> | undefined, at: PropertyKey[]) => {
     for (const name of Object.keys(when ?? {})) {
-      if (!params.has(name)) issues.push({ path: at, key: name, message: `expected a parameter of this case's matrix (${[...params].map((p) => `\`${p}\``).join(', ') || 'none defined'}), found \`${name}\`` });
+      if (!params.has(name))
+        issues.push({
+          path: at,
+          key: name,
+          message: `expected a parameter of this case's matrix (${[...params].map((p) => `\`${p}\``).join(', ') || 'none defined'}), found \`${name}\``,
+        });
     }
   };
   (c.exclude ?? []).forEach((when, i) => check(when, [...path, 'exclude', i]));
@@ -78,7 +102,9 @@ function checkConditions(c: RawCase, path: PropertyKey[], params: Set<string>, i
     const value = c[field];
     if (value === undefined || typeof value === 'string') continue;
     const rules = Array.isArray(value) ? value.map((r, i) => [r, [...path, field, i]] as const) : [[value, [...path, field]] as const];
-    for (const [rule, at] of rules) if (rule && typeof rule === 'object' && 'when' in rule && rule.when && typeof rule.when === 'object') check(rule.when as Record<string, unknown>, [...at, 'when']);
+    for (const [rule, at] of rules)
+      if (rule && typeof rule === 'object' && 'when' in rule && rule.when && typeof rule.when === 'object')
+        check(rule.when as Record<string, unknown>, [...at, 'when']);
   }
 }
 
@@ -113,7 +139,10 @@ function checkStep(step: RawStep, path: PropertyKey[], scope: Scope, issues: Raw
   if ('ioctl' in step || 'read' in step || 'write' in step || 'wait' in step) checkTransfer(step, path, scope, issues);
   if ('cancel' in step) checkAsyncRef(step.cancel, [...path, 'cancel'], scope, issues);
   if ('load' in step && step.image !== undefined && step.image.toLowerCase() !== scope.image.toLowerCase() && !scope.files.has(step.image.toLowerCase())) {
-    issues.push({ path: [...path, 'image'], message: `expected the driver image (\`${scope.image}\`) or a name of \`files\`${fileList(scope)}, found \`${step.image}\`` });
+    issues.push({
+      path: [...path, 'image'],
+      message: `expected the driver image (\`${scope.image}\`) or a name of \`files\`${fileList(scope)}, found \`${step.image}\``,
+    });
   }
   if ('run' in step && step.program !== undefined && !scope.files.has(step.program.toLowerCase())) {
     issues.push({ path: [...path, 'program'], message: `expected a name of \`files\`${fileList(scope)}, found \`${step.program}\`` });
@@ -140,16 +169,25 @@ function fileList(scope: Scope): string {
 }
 
 /** ioctl, read, write and wait: payloads, fills, async names, and what their expectations may look at. */
-function checkTransfer(step: Extract<RawStep, { ioctl: unknown } | { read: unknown } | { write: unknown } | { wait: unknown }>, path: PropertyKey[], scope: Scope, issues: RawIssue[]): void {
+function checkTransfer(
+  step: Extract<RawStep, { ioctl: unknown } | { read: unknown } | { write: unknown } | { wait: unknown }>,
+  path: PropertyKey[],
+  scope: Scope,
+  issues: RawIssue[],
+): void {
   if ('ioctl' in step && step.input && typeof step.input === 'object') checkPayload(step.input, [...path, 'input'], issues);
   if ('write' in step && step.write && typeof step.write === 'object') checkPayload(step.write, [...path, 'write'], issues);
   if (('ioctl' in step || 'read' in step) && step.outFill && typeof step.outFill === 'object') checkFill(step.outFill, [...path, 'outFill'], issues);
   if ('ioctl' in step && step.input === null && step.inPointer !== undefined && step.inPointer !== 'null' && step.inPointer !== 'heap') {
-    issues.push({ path: [...path, 'inPointer'], message: `expected no \`inPointer\` with \`input: null\` (a NULL pointer already), found \`${step.inPointer}\`` });
+    issues.push({
+      path: [...path, 'inPointer'],
+      message: `expected no \`inPointer\` with \`input: null\` (a NULL pointer already), found \`${step.inPointer}\``,
+    });
   }
   if (scope.inParallel) {
     for (const key of ['async', 'inPointer', 'outPointer', 'outFill'] as const) {
-      if (key in step && (step as Record<string, unknown>)[key] !== undefined) issues.push({ path: [...path], key, message: `expected no \`${key}\` inside \`parallel\` (threads use plain heap buffers and wait for every call)` });
+      if (key in step && (step as Record<string, unknown>)[key] !== undefined)
+        issues.push({ path: [...path], key, message: `expected no \`${key}\` inside \`parallel\` (threads use plain heap buffers and wait for every call)` });
     }
   }
   let readable = true;
@@ -157,8 +195,13 @@ function checkTransfer(step: Extract<RawStep, { ioctl: unknown } | { read: unkno
   if ('wait' in step) readable = checkAsyncRef(step.wait, [...path, 'wait'], scope, issues)?.readable ?? true;
   if (!('wait' in step) && step.async !== undefined && !scope.inParallel) {
     const first = scope.asyncs.get(step.async);
-    if (first) issues.push({ path: [...path, 'async'], message: `expected an \`async\` name unique in the case, found \`${step.async}\` again (first at steps[${first.index}])` });
-    else if (scope.asyncs.size >= GUEST_LIMITS.maxAsync) issues.push({ path: [...path, 'async'], message: `expected at most ${GUEST_LIMITS.maxAsync} \`async\` requests in a case, found more` });
+    if (first)
+      issues.push({
+        path: [...path, 'async'],
+        message: `expected an \`async\` name unique in the case, found \`${step.async}\` again (first at steps[${first.index}])`,
+      });
+    else if (scope.asyncs.size >= GUEST_LIMITS.maxAsync)
+      issues.push({ path: [...path, 'async'], message: `expected at most ${GUEST_LIMITS.maxAsync} \`async\` requests in a case, found more` });
     else scope.asyncs.set(step.async, { index: scope.index, readable });
   }
   for (const [e, ePath] of expectList(step.expect, path)) {
@@ -168,16 +211,29 @@ function checkTransfer(step: Extract<RawStep, { ioctl: unknown } | { read: unkno
     const out = e.output;
     if (!out) continue;
     const given = (['sameAs', 'text', 'hex'] as const).filter((k) => out[k] !== undefined);
-    if (given.length > 1) issues.push({ path: [...ePath, 'output'], message: `expected at most one of \`sameAs\`, \`text\`, \`hex\`, found ${given.map((k) => `\`${k}\``).join(' and ')}` });
-    if (given.length === 0 && out.prefix === undefined && out.length === undefined) issues.push({ path: [...ePath, 'output'], message: 'expected one of `sameAs`, `text`, `hex`, `prefix` or `length`, found none' });
+    if (given.length > 1)
+      issues.push({
+        path: [...ePath, 'output'],
+        message: `expected at most one of \`sameAs\`, \`text\`, \`hex\`, found ${given.map((k) => `\`${k}\``).join(' and ')}`,
+      });
+    if (given.length === 0 && out.prefix === undefined && out.length === undefined)
+      issues.push({ path: [...ePath, 'output'], message: 'expected one of `sameAs`, `text`, `hex`, `prefix` or `length`, found none' });
     if (out.sameAs !== undefined) checkSameAs(out.sameAs, [...ePath, 'output', 'sameAs'], scope, issues);
     if (out.prefix !== undefined && typeof out.prefix === 'object') {
       const inPrefix = (['sameAs', 'text', 'hex'] as const).filter((k) => (out.prefix as RawBytes)[k] !== undefined);
-      if (inPrefix.length !== 1) issues.push({ path: [...ePath, 'output', 'prefix'], message: `expected exactly one of \`sameAs\`, \`text\`, \`hex\`, found ${inPrefix.length ? inPrefix.map((k) => `\`${k}\``).join(' and ') : 'none'}` });
+      if (inPrefix.length !== 1)
+        issues.push({
+          path: [...ePath, 'output', 'prefix'],
+          message: `expected exactly one of \`sameAs\`, \`text\`, \`hex\`, found ${inPrefix.length ? inPrefix.map((k) => `\`${k}\``).join(' and ') : 'none'}`,
+        });
       if (out.prefix.sameAs !== undefined) checkSameAs(out.prefix.sameAs, [...ePath, 'output', 'prefix', 'sameAs'], scope, issues);
     }
     checkRange(out.length, [...ePath, 'output', 'length'], issues);
-    if (!readable) issues.push({ path: [...ePath, 'output'], message: 'expected no `output` expectation: the runner does not read an output buffer of this pointer kind (null, invalid, kernel, noAccess)' });
+    if (!readable)
+      issues.push({
+        path: [...ePath, 'output'],
+        message: 'expected no `output` expectation: the runner does not read an output buffer of this pointer kind (null, invalid, kernel, noAccess)',
+      });
   }
 }
 
@@ -195,7 +251,8 @@ function checkRange(value: unknown, path: PropertyKey[], issues: RawIssue[]): vo
   if (value && typeof value === 'object') {
     const { min, max } = value as { min?: unknown; max?: unknown };
     if (min === undefined && max === undefined) issues.push({ path, message: 'expected `min`, `max` or both, found neither' });
-    else if (typeof min === 'number' && typeof max === 'number' && min > max) issues.push({ path, message: `expected \`min\` at most \`max\`, found ${min} > ${max}` });
+    else if (typeof min === 'number' && typeof max === 'number' && min > max)
+      issues.push({ path, message: `expected \`min\` at most \`max\`, found ${min} > ${max}` });
   }
 }
 
@@ -223,7 +280,11 @@ function checkStatus(value: unknown, path: PropertyKey[], issues: RawIssue[]): v
 
 function checkFill(fill: Omit<RawPayload, 'length' | 'perThread' | 'label'>, path: PropertyKey[], issues: RawIssue[]): void {
   const given = GENERATORS.filter((g) => fill[g] !== undefined);
-  if (given.length !== 1) issues.push({ path, message: `expected exactly one of ${GENERATORS.map((g) => `\`${g}\``).join(', ')}, found ${given.length ? given.map((g) => `\`${g}\``).join(' and ') : 'none'}` });
+  if (given.length !== 1)
+    issues.push({
+      path,
+      message: `expected exactly one of ${GENERATORS.map((g) => `\`${g}\``).join(', ')}, found ${given.length ? given.map((g) => `\`${g}\``).join(' and ') : 'none'}`,
+    });
   else if (fill.text === '') issues.push({ path: [...path, 'text'], message: 'expected at least one character, found an empty text' });
 }
 
@@ -248,7 +309,11 @@ function checkPlaceholders(value: unknown, path: PropertyKey[], params: Set<stri
       for (const m of found) {
         try {
           const unknown = referencedNames(m[1] ?? '').filter((n) => !params.has(n));
-          if (unknown.length) issues.push({ path: at, message: `expected parameters of this case's matrix (${[...params].map((p) => `\`${p}\``).join(', ') || 'none defined'}), found \`${unknown[0]}\` in ${m[0]}` });
+          if (unknown.length)
+            issues.push({
+              path: at,
+              message: `expected parameters of this case's matrix (${[...params].map((p) => `\`${p}\``).join(', ') || 'none defined'}), found \`${unknown[0]}\` in ${m[0]}`,
+            });
         } catch (error) {
           if (error instanceof ExpressionError) issues.push({ path: at, message: `expected a valid placeholder, found ${error.message}` });
           else throw error;

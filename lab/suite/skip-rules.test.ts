@@ -32,7 +32,10 @@ const STEPS = '    steps:\n      - ioctl: GET\n';
 
 describe('exclude', () => {
   it('drops the combinations it lists, by value or condition, and only those', async () => {
-    const got = await cases(`  - name: c\n${MATRIX}    exclude:\n      - { code: NEITHER, len: 0 }\n      - { len: { min: 8 }, code: BUFFERED }\n${STEPS}`, WINE);
+    const got = await cases(
+      `  - name: c\n${MATRIX}    exclude:\n      - { code: NEITHER, len: 0 }\n      - { len: { min: 8 }, code: BUFFERED }\n${STEPS}`,
+      WINE,
+    );
     expect(got).toEqual([
       ['t/c[code=BUFFERED,len=0]', null],
       ['t/c[code=NEITHER,len=8]', null],
@@ -70,7 +73,12 @@ describe('skip and only', () => {
     expect((await cases(withReason, WINE)).map(([, s]) => s)).toEqual(Array(4).fill('needs a Windows kernel'));
     expect((await cases(withReason, BOX)).map(([, s]) => s)).toEqual(Array(4).fill(null));
     const made = `  - name: c\n${MATRIX}    only:\n      - { when: { code: BUFFERED } }\n      - { when: { len: 8 }, on: [ssh] }\n${STEPS}`;
-    expect((await cases(made, WINE)).map(([, s]) => s)).toEqual([null, null, 'runs only when code is "BUFFERED", or on ssh when len is 8', 'runs only when code is "BUFFERED", or on ssh when len is 8']);
+    expect((await cases(made, WINE)).map(([, s]) => s)).toEqual([
+      null,
+      null,
+      'runs only when code is "BUFFERED", or on ssh when len is 8',
+      'runs only when code is "BUFFERED", or on ssh when len is 8',
+    ]);
     expect((await cases(made, BOX)).map(([, s]) => s)).toEqual([null, null, 'runs only when code is "BUFFERED", or on ssh when len is 8', null]);
   });
 

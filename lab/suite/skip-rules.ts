@@ -37,7 +37,9 @@ export function skipReason(c: Pick<RawCase, 'skip' | 'only'>, params: Params, ta
     } else if (target) {
       // The older form: target kind or name → reason.
       const byTarget = skip as Record<string, string>;
-      const reason = (Object.hasOwn(byTarget, target.name) ? byTarget[target.name] : undefined) ?? (Object.hasOwn(byTarget, target.kind) ? byTarget[target.kind] : undefined);
+      const reason =
+        (Object.hasOwn(byTarget, target.name) ? byTarget[target.name] : undefined) ??
+        (Object.hasOwn(byTarget, target.kind) ? byTarget[target.kind] : undefined);
       if (reason) return reason;
     }
   }
@@ -48,7 +50,11 @@ export function skipReason(c: Pick<RawCase, 'skip' | 'only'>, params: Params, ta
 }
 
 function isRule(value: object): value is Rule & { reason: string } {
-  return 'reason' in value && typeof (value as { reason: unknown }).reason === 'string' && Object.keys(value).every((k) => k === 'when' || k === 'on' || k === 'reason');
+  return (
+    'reason' in value &&
+    typeof (value as { reason: unknown }).reason === 'string' &&
+    Object.keys(value).every((k) => k === 'when' || k === 'on' || k === 'reason')
+  );
 }
 
 function applies(rule: Rule, params: Params, target: TargetRef | undefined, withoutTarget: boolean): boolean {
@@ -61,6 +67,11 @@ function applies(rule: Rule, params: Params, target: TargetRef | undefined, with
 function describeRule(rule: Rule): string {
   const parts: string[] = [];
   if (rule.on) parts.push(`on ${rule.on.join(', ')}`);
-  if (rule.when) parts.push(`when ${Object.entries(rule.when).map(([k, v]) => `${k} is ${JSON.stringify(v)}`).join(' and ')}`);
+  if (rule.when)
+    parts.push(
+      `when ${Object.entries(rule.when)
+        .map(([k, v]) => `${k} is ${JSON.stringify(v)}`)
+        .join(' and ')}`,
+    );
   return parts.join(' ') || 'everywhere';
 }

@@ -41,7 +41,7 @@ describe('error: and status: expectations', () => {
       '  - name: a\n    steps:\n      - ioctl: READ\n        expect: { error: ERROR_NO_SYSTEM_RESOURCES, status: STATUS_INSUFFICIENT_RESOURCES }\n' +
         '      - ioctl: READ\n        expect: { error: WAIT_TIMEOUT, status: 0xC000009A }\n' +
         '      - ioctl: READ\n        expect: { error: no_system_resources, status: -1073741670 }\n' +
-        "      - open: { handle: 1 }\n        expect: { error: 2, status: OBJECT_NAME_NOT_FOUND }\n",
+        '      - open: { handle: 1 }\n        expect: { error: 2, status: OBJECT_NAME_NOT_FOUND }\n',
     );
     const expects = c!.steps.map((s) => (s.kind === 'ioctl' || s.kind === 'open' ? s.expect : undefined));
     expect(expects).toEqual([
@@ -54,7 +54,9 @@ describe('error: and status: expectations', () => {
   });
 
   it('refuse an NTSTATUS in error:, by value or by name, and say to use status:', async () => {
-    const lines = await issues('  - name: a\n    steps:\n      - ioctl: READ\n        expect: { error: 0xC000000D }\n      - ioctl: READ\n        expect: { error: STATUS_ACCESS_DENIED }\n');
+    const lines = await issues(
+      '  - name: a\n    steps:\n      - ioctl: READ\n        expect: { error: 0xC000000D }\n      - ioctl: READ\n        expect: { error: STATUS_ACCESS_DENIED }\n',
+    );
     expect(lines).toEqual([
       '9:26: cases[0].steps[0].expect.error: expected a Win32 error (0..65535 or a name such as ERROR_INVALID_PARAMETER), found 0xC000000D, the NTSTATUS STATUS_INVALID_PARAMETER: expect it with `status: STATUS_INVALID_PARAMETER`',
       '11:26: cases[0].steps[1].expect.error: expected a Win32 error (0..65535 or a name such as ERROR_INVALID_PARAMETER), found `STATUS_ACCESS_DENIED`, an NTSTATUS (0xC0000022): expect it with `status: STATUS_ACCESS_DENIED`',
@@ -62,7 +64,9 @@ describe('error: and status: expectations', () => {
   });
 
   it('refuse what is neither, and a Win32 name in status:', async () => {
-    const lines = await issues('  - name: a\n    steps:\n      - ioctl: READ\n        expect: { error: ERROR_NOPE, status: ERROR_ACCESS_DENIED }\n      - open: {}\n        expect: { status: STATUS_NOPE, error: 0x80070057 }\n');
+    const lines = await issues(
+      '  - name: a\n    steps:\n      - ioctl: READ\n        expect: { error: ERROR_NOPE, status: ERROR_ACCESS_DENIED }\n      - open: {}\n        expect: { status: STATUS_NOPE, error: 0x80070057 }\n',
+    );
     expect(lines).toEqual([
       '9:26: cases[0].steps[0].expect.error: expected a Win32 error number or a name from winerror.h such as ERROR_INVALID_PARAMETER, found `ERROR_NOPE`',
       '9:46: cases[0].steps[0].expect.status: expected an NTSTATUS name from ntstatus.h such as STATUS_INVALID_PARAMETER, found `ERROR_ACCESS_DENIED`, which is a Win32 error: expect it with `error: ERROR_ACCESS_DENIED`',
@@ -90,14 +94,19 @@ describe('opens', () => {
 
 describe('isolation', () => {
   it('case, per suite or per case, asks for a fresh load of the driver before the case', async () => {
-    const cases = await expand('  - name: a\n    steps: [{ sleep: 1 }]\n  - name: b\n    isolation: suite\n    steps: [{ sleep: 1 }]\n', `isolation: case\n${HEAD}`);
+    const cases = await expand(
+      '  - name: a\n    steps: [{ sleep: 1 }]\n  - name: b\n    isolation: suite\n    steps: [{ sleep: 1 }]\n',
+      `isolation: case\n${HEAD}`,
+    );
     expect(cases.map((c) => c.fresh ?? false)).toEqual([true, false]);
     const perCase = await expand('  - name: a\n    isolation: case\n    steps: [{ sleep: 1 }]\n  - name: b\n    steps: [{ sleep: 1 }]\n');
     expect(perCase.map((c) => c.fresh ?? false)).toEqual([true, false]);
   });
 
   it('takes only case, suite or vm', async () => {
-    expect(await issues('  - name: a\n    isolation: process\n    steps: [{ sleep: 1 }]\n')).toEqual(['7:16: cases[0].isolation: expected one of "case", "suite", "vm", found "process"']);
+    expect(await issues('  - name: a\n    isolation: process\n    steps: [{ sleep: 1 }]\n')).toEqual([
+      '7:16: cases[0].isolation: expected one of "case", "suite", "vm", found "process"',
+    ]);
   });
 });
 
@@ -107,7 +116,9 @@ describe('an unknown field', () => {
       '9:9: cases[0].steps[0].outLenght: unknown field `outLenght`; did you mean `outLength`?',
     ]);
     // `length` is a payload's field, not a step's.
-    expect(await issues('  - name: a\n    steps:\n      - ioctl: READ\n        lenght: 4\n')).toEqual(['9:9: cases[0].steps[0].lenght: unknown field `lenght`']);
+    expect(await issues('  - name: a\n    steps:\n      - ioctl: READ\n        lenght: 4\n')).toEqual([
+      '9:9: cases[0].steps[0].lenght: unknown field `lenght`',
+    ]);
     expect(await issues('  - name: a\n    steps:\n      - ioctl: READ\n        input: { repeat: 1, lenght: 4 }\n')).toEqual([
       '9:29: cases[0].steps[0].input.lenght: unknown field `lenght`; did you mean `length`?',
     ]);

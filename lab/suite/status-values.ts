@@ -27,6 +27,7 @@ export function win32ErrorProblem(value: number | string): string | undefined {
 export function ntStatusProblem(value: number | string): string | undefined {
   if (parseNtStatus(value) !== undefined) return undefined;
   if (typeof value === 'number') return `expected a 32-bit NTSTATUS, found ${value}`;
-  if (parseWin32Error(value) !== undefined) return `expected an NTSTATUS name from ntstatus.h such as STATUS_INVALID_PARAMETER, found \`${value}\`, which is a Win32 error: expect it with \`error: ${value}\``;
+  if (parseWin32Error(value) !== undefined)
+    return `expected an NTSTATUS name from ntstatus.h such as STATUS_INVALID_PARAMETER, found \`${value}\`, which is a Win32 error: expect it with \`error: ${value}\``;
   return `expected an NTSTATUS name from ntstatus.h such as STATUS_INVALID_PARAMETER, or a value such as 0xC000000D, found \`${value}\``;
 }

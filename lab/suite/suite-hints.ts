@@ -48,5 +48,10 @@ const PLACEHOLDER_ALTERNATIVE: Record<string, string> = {
   path: 'a path such as \\sub\\name',
   exitCode: 'a number or `any`',
   bytesReturned: 'a number or { min, max }',
-  ...Object.fromEntries(['outLength', 'length', 'handle', 'timeoutMs', 'threads', 'iterations', 'sleep', 'repeat', 'seed', 'close', 'read', 'offset', 'min', 'max'].map((k) => [k, 'a number'])),
+  ...Object.fromEntries(
+    ['outLength', 'length', 'handle', 'timeoutMs', 'threads', 'iterations', 'sleep', 'repeat', 'seed', 'close', 'read', 'offset', 'min', 'max'].map((k) => [
+      k,
+      'a number',
+    ]),
+  ),
 };

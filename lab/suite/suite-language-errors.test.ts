@@ -201,21 +201,39 @@ describe('values a placeholder brings, and what the guest runner would refuse', 
       '11:20: cases[0].steps[0].outLength: unexpected `)` in ${min()} (with ptr="heap")',
       '11:20: cases[0].steps[0].outLength: unexpected `)` in ${min()} (with ptr="wild")',
     ]);
-    expect(await issues([...HEAD, 'ioctls:', '  GET: { function: 1 }', 'cases:', '  - name: c', '    matrix: { ptr: [heap, wild] }', '    steps:', '      - ioctl: GET', "        inPointer: '${ptr}'"])).toEqual([
+    expect(
+      await issues([
+        ...HEAD,
+        'ioctls:',
+        '  GET: { function: 1 }',
+        'cases:',
+        '  - name: c',
+        '    matrix: { ptr: [heap, wild] }',
+        '    steps:',
+        '      - ioctl: GET',
+        "        inPointer: '${ptr}'",
+      ]),
+    ).toEqual([
       '10:20: cases[0].steps[0].inPointer: expected one of heap, null, invalid, kernel, unaligned, readOnly, noAccess, guardPage or a ${...} placeholder, found "wild" (with ptr="wild")',
     ]);
   });
 
   it('asks for an overlapped open where a step starts an async request on it', async () => {
-    expect(await issues([...HEAD, 'cases:', '  - name: d', '    steps:', '      - open: { handle: 2 }', '      - read: 4', '        handle: 2', '        async: r'])).toEqual([
-      '6:15: cases[0].steps[0].open: expected `overlapped: true`: step 1 starts an `async` request on handle 2',
-    ]);
+    expect(
+      await issues([...HEAD, 'cases:', '  - name: d', '    steps:', '      - open: { handle: 2 }', '      - read: 4', '        handle: 2', '        async: r']),
+    ).toEqual(['6:15: cases[0].steps[0].open: expected `overlapped: true`: step 1 starts an `async` request on handle 2']);
   });
 
-  it("refuses a NUL in a path, an environment value or a working folder, and a lone surrogate, as the runner would", async () => {
-    const at = async (step: string[]) => issues([...HEAD, "client: c.exe", 'cases:', '  - name: e', '    steps:', ...step]);
-    expect(await at(['      - open: { handle: 1, path: "a\\0b" }'])).toEqual(['7:34: cases[0].steps[0].open.path: the guest runner would refuse it: it must be a non-empty string without NUL']);
-    expect(await at(['      - run: []', '        env: { X: "a\\0b" }'])).toEqual(['8:19: cases[0].steps[0].env.X: the guest runner would refuse it: it must be a string without NUL']);
-    expect(await at(['      - run: []', '        cwd: "\\uD800"'])).toEqual(['8:14: cases[0].steps[0].cwd: the guest runner would refuse it: it is not well-formed Unicode (a lone surrogate)']);
+  it('refuses a NUL in a path, an environment value or a working folder, and a lone surrogate, as the runner would', async () => {
+    const at = async (step: string[]) => issues([...HEAD, 'client: c.exe', 'cases:', '  - name: e', '    steps:', ...step]);
+    expect(await at(['      - open: { handle: 1, path: "a\\0b" }'])).toEqual([
+      '7:34: cases[0].steps[0].open.path: the guest runner would refuse it: it must be a non-empty string without NUL',
+    ]);
+    expect(await at(['      - run: []', '        env: { X: "a\\0b" }'])).toEqual([
+      '8:19: cases[0].steps[0].env.X: the guest runner would refuse it: it must be a string without NUL',
+    ]);
+    expect(await at(['      - run: []', '        cwd: "\\uD800"'])).toEqual([
+      '8:14: cases[0].steps[0].cwd: the guest runner would refuse it: it is not well-formed Unicode (a lone surrogate)',
+    ]);
   });
 });

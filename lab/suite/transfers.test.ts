@@ -47,8 +47,8 @@ async function steps(body: string): Promise<CaseStep[]> {
 describe('steps for real drivers', () => {
   it('fills an output buffer before the call, from any generator; random fills cover the whole buffer', async () => {
     const s = await steps(
-      "      - ioctl: GET\n        outLength: 4\n        outFill: { text: ab }\n" +
-        "      - ioctl: GET\n        outLength: 4\n        outFill: { repeat: 0xEE }\n" +
+      '      - ioctl: GET\n        outLength: 4\n        outFill: { text: ab }\n' +
+        '      - ioctl: GET\n        outLength: 4\n        outFill: { repeat: 0xEE }\n' +
         '      - ioctl: GET\n        outLength: 6\n        outFill: { random: { seed: 9 } }\n' +
         '      - ioctl: GET\n        outLength: 4\n',
     );
@@ -57,14 +57,16 @@ describe('steps for real drivers', () => {
   });
 
   it('takes a pointer kind for each buffer, heap when none is said', async () => {
-    const s = await steps("      - ioctl: GET\n        input: { text: hi }\n        inPointer: unaligned\n        outLength: 8\n        outPointer: guardPage\n      - ioctl: GET\n");
+    const s = await steps(
+      '      - ioctl: GET\n        input: { text: hi }\n        inPointer: unaligned\n        outLength: 8\n        outPointer: guardPage\n      - ioctl: GET\n',
+    );
     expect(s[1]).toMatchObject({ kind: 'ioctl', inPointer: 'unaligned', outPointer: 'guardPage' });
     expect(s[2]).toMatchObject({ kind: 'ioctl', inPointer: 'heap', outPointer: 'heap' });
   });
 
   it('reads and writes with a length, an offset and the same expectations as an ioctl', async () => {
     const s = await steps(
-      "      - write: { text: world }\n        label: w\n        offset: 3\n        inPointer: readOnly\n        expect: { bytesReturned: 5 }\n" +
+      '      - write: { text: world }\n        label: w\n        offset: 3\n        inPointer: readOnly\n        expect: { bytesReturned: 5 }\n' +
         '      - read: 16\n        outFill: { repeat: 1 }\n        outPointer: noAccess\n        expect: { status: STATUS_ACCESS_VIOLATION }\n' +
         '      - read: 5\n        offset: 3\n        expect: { bytesReturned: { min: 1, max: 5 }, output: { sameAs: w } }\n',
     );
@@ -103,12 +105,23 @@ describe('steps for real drivers', () => {
         "      - open: { handle: 2, device: '\\\\.\\other', access: read }\n",
     );
     expect(s[0]).toMatchObject({ kind: 'open', slot: 1, path: '\\sub\\name', share: [], disposition: 'create-new', overlapped: true, access: 'rw' });
-    expect(s[1]).toMatchObject({ kind: 'open', slot: 2, device: '\\\\.\\other', share: ['read', 'write'], disposition: 'open-existing', overlapped: false, access: 'r' });
+    expect(s[1]).toMatchObject({
+      kind: 'open',
+      slot: 2,
+      device: '\\\\.\\other',
+      share: ['read', 'write'],
+      disposition: 'open-existing',
+      overlapped: false,
+      access: 'r',
+    });
   });
 
   it('runs a deployed program in a folder with an environment, and checks exit code 0 unless told `any`', async () => {
     const s = await steps(
-      "      - run: [a]\n        program: tool.exe\n        cwd: sub\n        env: { X: '1' }\n" + '      - run: []\n' + '      - run: []\n        expect: { exitCode: any }\n' + '      - run: []\n        expect: { exitCode: 3 }\n',
+      "      - run: [a]\n        program: tool.exe\n        cwd: sub\n        env: { X: '1' }\n" +
+        '      - run: []\n' +
+        '      - run: []\n        expect: { exitCode: any }\n' +
+        '      - run: []\n        expect: { exitCode: 3 }\n',
     );
     expect(s[0]).toMatchObject({ kind: 'run', program: 'tool.exe', cwd: 'sub', env: { X: '1' }, timeoutMs: 30_000, expect: { exitCode: 0 } });
     expect(s[1]).toMatchObject({ kind: 'run', expect: { exitCode: 0 } });
@@ -134,7 +147,7 @@ describe('steps for real drivers', () => {
 
   it('expects an output prefix (text, hex or what a step sent) and a length, exact or a range', async () => {
     const s = await steps(
-      "      - ioctl: PUT\n        label: put\n        input: { text: hello }\n" +
+      '      - ioctl: PUT\n        label: put\n        input: { text: hello }\n' +
         "      - ioctl: GET\n        outLength: 64\n        expect: { output: { prefix: 'xfer:', length: 12 } }\n" +
         "      - ioctl: GET\n        outLength: 64\n        expect: { output: { prefix: { hex: '0a0b' }, length: { min: 2 } } }\n" +
         '      - ioctl: GET\n        outLength: 64\n        expect: { output: { prefix: { sameAs: put } } }\n',
@@ -162,12 +175,37 @@ describe('lab list --json: resolved steps with every default', () => {
       '  - name: c\n    steps:\n      - ioctl: PUT\n        input: { text: hi }\n      - ioctl: GET\n        outLength: 8\n      - read: 4\n      - run: [x]\n      - load: dev\n',
     );
     const d = describeCase(suite.cases[0] as Case, suite) as { steps: Array<Record<string, unknown>> };
-    expect(d.steps[0]).toMatchObject({ kind: 'open', handle: 0, path: '\\\\.\\dev', access: 'read-write', share: ['read', 'write'], disposition: 'open-existing', overlapped: false, implicit: true });
+    expect(d.steps[0]).toMatchObject({
+      kind: 'open',
+      handle: 0,
+      path: '\\\\.\\dev',
+      access: 'read-write',
+      share: ['read', 'write'],
+      disposition: 'open-existing',
+      overlapped: false,
+      implicit: true,
+    });
     // An IOCTL's method and access decoded: PUT said neither, and read-write is the default.
-    expect(d.steps[1]).toMatchObject({ kind: 'ioctl', handle: 0, ioctl: { name: 'PUT', code: '0x0022E004', deviceType: '0x22', function: '0x801', method: 'buffered', access: 'read-write' }, outLength: 0, outFill: 'zeros', outPointer: 'null (no output buffer)', inPointer: 'heap', async: null });
+    expect(d.steps[1]).toMatchObject({
+      kind: 'ioctl',
+      handle: 0,
+      ioctl: { name: 'PUT', code: '0x0022E004', deviceType: '0x22', function: '0x801', method: 'buffered', access: 'read-write' },
+      outLength: 0,
+      outFill: 'zeros',
+      outPointer: 'null (no output buffer)',
+      inPointer: 'heap',
+      async: null,
+    });
     expect(d.steps[2]).toMatchObject({ ioctl: { code: '0x80002402', method: 'out-direct', access: 'any' }, outFill: 'zeros', outPointer: 'heap' });
     expect(d.steps[3]).toMatchObject({ kind: 'read', offset: "the handle's position (0 on an overlapped handle)", outFill: 'zeros' });
-    expect(d.steps[4]).toMatchObject({ kind: 'run', program: join(dir, 'client.exe'), cwd: 'the folder the files were deployed to', env: {}, timeoutMs: 30_000, expect: { exitCode: 0 } });
+    expect(d.steps[4]).toMatchObject({
+      kind: 'run',
+      program: join(dir, 'client.exe'),
+      cwd: 'the folder the files were deployed to',
+      env: {},
+      timeoutMs: 30_000,
+      expect: { exitCode: 0 },
+    });
     expect(d.steps[5]).toMatchObject({ kind: 'load', image: join(dir, 'dev.sys') });
     expect(d).toMatchObject({ timeoutMs: 10_000, isolation: 'suite' });
   });

@@ -27,11 +27,17 @@ export function createTarget(ref: TargetRef, context: TargetContext): Target {
 /** `wine` needs no inventory (and is not slowed or broken by one); every other name is looked up there. */
 createTarget.resolve = async (name: string): Promise<TargetRef> => {
   if (name === 'wine') return refOf({ kind: 'wine', name });
-  const [{ inventoryPath }, { loadInventory, resolveTarget }] = await Promise.all([import('./inventory/inventory-path.js'), import('./inventory/load-inventory.js')]);
+  const [{ inventoryPath }, { loadInventory, resolveTarget }] = await Promise.all([
+    import('./inventory/inventory-path.js'),
+    import('./inventory/load-inventory.js'),
+  ]);
   const file = inventoryPath();
   const inventory = await loadInventory(file).catch((error: unknown) => {
     if (error instanceof UsageError && error.code === 'LAB_INVENTORY_MISSING') {
-      throw new UsageError('LAB_UNKNOWN_TARGET', `--target ${name}: expected \`wine\` or a target named in the inventory, but ${file} does not exist. Fix: describe the machine there (see infra/targets.example.yaml) or point LAB_INVENTORY at your inventory.`);
+      throw new UsageError(
+        'LAB_UNKNOWN_TARGET',
+        `--target ${name}: expected \`wine\` or a target named in the inventory, but ${file} does not exist. Fix: describe the machine there (see infra/targets.example.yaml) or point LAB_INVENTORY at your inventory.`,
+      );
     }
     throw error;
   });

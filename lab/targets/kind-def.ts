@@ -48,6 +48,8 @@ export interface TargetKindDef<Entry extends z.ZodObject = z.ZodObject, Spec ext
   observes(spec: Spec): readonly string[];
 }
 
-export function defineKind<Entry extends z.ZodObject, Spec extends { kind: string; name: string }>(def: TargetKindDef<Entry, Spec>): TargetKindDef<Entry, Spec> {
+export function defineKind<Entry extends z.ZodObject, Spec extends { kind: string; name: string }>(
+  def: TargetKindDef<Entry, Spec>,
+): TargetKindDef<Entry, Spec> {
   return def;
 }

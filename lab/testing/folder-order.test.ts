@@ -11,7 +11,7 @@ function anImport(file: string, specifier: string, to: string | undefined, extra
   return { file, specifier, from: file.split('/')[0]!, to, test: false, toTest: false, ...extra };
 }
 
-describe('the folders of lab/ keep the order of the README\'s architecture table', () => {
+describe("the folders of lab/ keep the order of the README's architecture table", () => {
   it('every product import goes to a folder listed before its own, or to a leaf', () => {
     const table = architectureTable(README);
     expect(table.length).toBeGreaterThan(20);
@@ -37,7 +37,13 @@ describe('folderOrderProblems', () => {
   const folders = ['suite', 'text', 'verdict'];
 
   it('accepts imports down the table and into leaves', () => {
-    expect(folderOrderProblems(table, folders, [anImport('verdict/judge.ts', '../suite/case.js', 'suite'), anImport('suite/a.ts', '../text/visible.js', 'text'), anImport('suite/a.ts', './b.js', 'suite')])).toEqual([]);
+    expect(
+      folderOrderProblems(table, folders, [
+        anImport('verdict/judge.ts', '../suite/case.js', 'suite'),
+        anImport('suite/a.ts', '../text/visible.js', 'text'),
+        anImport('suite/a.ts', './b.js', 'suite'),
+      ]),
+    ).toEqual([]);
   });
 
   it('names an import up the table, with the file and the fix', () => {
@@ -47,21 +53,40 @@ describe('folderOrderProblems', () => {
   });
 
   it('a leaf that imports another folder is no leaf', () => {
-    expect(folderOrderProblems(table, folders, [anImport('text/visible.ts', '../suite/case.js', 'suite')])[0]).toMatch(/lab\/text\/ is a leaf .* imports no other folder/);
+    expect(folderOrderProblems(table, folders, [anImport('text/visible.ts', '../suite/case.js', 'suite')])[0]).toMatch(
+      /lab\/text\/ is a leaf .* imports no other folder/,
+    );
   });
 
   it('product code may not import tests or test infrastructure; tests may import anything', () => {
-    expect(folderOrderProblems(table, folders, [anImport('suite/a.ts', '../testing/wine.js', 'testing', { toTest: true })])[0]).toMatch(/product code imports a test/);
+    expect(folderOrderProblems(table, folders, [anImport('suite/a.ts', '../testing/wine.js', 'testing', { toTest: true })])[0]).toMatch(
+      /product code imports a test/,
+    );
     expect(folderOrderProblems(table, folders, [anImport('suite/a.test.ts', '../verdict/judge.js', 'verdict', { test: true })])).toEqual([]);
   });
 
   it('a folder without a row, and a row without a folder', () => {
-    expect(folderOrderProblems(table, [...folders, 'fuzz'], [])).toEqual(["lab/fuzz/ has no row in the README's architecture table. Fix: add one where its imports allow."]);
-    expect(folderOrderProblems(table, ['suite', 'text'], [])).toEqual(["the README's architecture table names lab/verdict/, which does not exist. Fix: remove or rename its row."]);
+    expect(folderOrderProblems(table, [...folders, 'fuzz'], [])).toEqual([
+      "lab/fuzz/ has no row in the README's architecture table. Fix: add one where its imports allow.",
+    ]);
+    expect(folderOrderProblems(table, ['suite', 'text'], [])).toEqual([
+      "the README's architecture table names lab/verdict/, which does not exist. Fix: remove or rename its row.",
+    ]);
   });
 
   it('reads the rows of the architecture section only, leaves marked', () => {
-    const readme = ['## Other', '| `lab/ignored/` | not this one |', '## Architecture: where', '| folder | concept |', '|---|---|', '| `lab/text/` | a leaf: text |', '| `lab/suite/` | suites |', '| `driver/x/` | C |', '## Speed', '| `lab/after/` | no |'].join('\n');
+    const readme = [
+      '## Other',
+      '| `lab/ignored/` | not this one |',
+      '## Architecture: where',
+      '| folder | concept |',
+      '|---|---|',
+      '| `lab/text/` | a leaf: text |',
+      '| `lab/suite/` | suites |',
+      '| `driver/x/` | C |',
+      '## Speed',
+      '| `lab/after/` | no |',
+    ].join('\n');
     expect(architectureTable(readme)).toEqual([
       { folder: 'text', leaf: true },
       { folder: 'suite', leaf: false },

@@ -95,8 +95,11 @@ export function folderOrderProblems(table: TableRow[], folders: string[], import
   const problems: string[] = [];
   const position = new Map(table.map((row, i) => [row.folder, i]));
   const leaves = new Set(table.filter((row) => row.leaf).map((row) => row.folder));
-  for (const folder of folders) if (!position.has(folder)) problems.push(`lab/${folder}/ has no row in the README's architecture table. Fix: add one where its imports allow.`);
-  for (const row of table) if (!folders.includes(row.folder)) problems.push(`the README's architecture table names lab/${row.folder}/, which does not exist. Fix: remove or rename its row.`);
+  for (const folder of folders)
+    if (!position.has(folder)) problems.push(`lab/${folder}/ has no row in the README's architecture table. Fix: add one where its imports allow.`);
+  for (const row of table)
+    if (!folders.includes(row.folder))
+      problems.push(`the README's architecture table names lab/${row.folder}/, which does not exist. Fix: remove or rename its row.`);
   for (const i of imports) {
     if (i.test) continue;
     const at = `lab/${i.file} imports '${i.specifier}'`;
@@ -110,14 +113,19 @@ export function folderOrderProblems(table: TableRow[], folders: string[], import
     }
     if (i.to === i.from) continue;
     if (leaves.has(i.from)) {
-      problems.push(`${at}: lab/${i.from}/ is a leaf in the README's architecture table and imports no other folder. Fix: move that code, or stop calling lab/${i.from}/ a leaf.`);
+      problems.push(
+        `${at}: lab/${i.from}/ is a leaf in the README's architecture table and imports no other folder. Fix: move that code, or stop calling lab/${i.from}/ a leaf.`,
+      );
       continue;
     }
     if (leaves.has(i.to)) continue;
     const from = position.get(i.from);
     const to = position.get(i.to);
     if (from === undefined || to === undefined) continue;
-    if (to > from) problems.push(`${at}: lab/${i.to}/ is listed after lab/${i.from}/ in the README's architecture table, so lab/${i.from}/ may not import it. Fix: move the shared code into a folder listed before lab/${i.from}/ (or a leaf).`);
+    if (to > from)
+      problems.push(
+        `${at}: lab/${i.to}/ is listed after lab/${i.from}/ in the README's architecture table, so lab/${i.from}/ may not import it. Fix: move the shared code into a folder listed before lab/${i.from}/ (or a leaf).`,
+      );
   }
   return problems;
 }

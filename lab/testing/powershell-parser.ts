@@ -41,7 +41,8 @@ export async function parsePowerShell(text: string): Promise<ParsedScript> {
   if (!tree) throw new Error('tree-sitter returned no tree');
   const out: ParsedScript = { hasError: tree.rootNode.hasError, quotesHold: true, verbatimStrings: [], expandableStrings: [], commands: [], variables: [] };
   const walk = (node: Node) => {
-    if ((node.isError || node.isMissing) && !out.errorAt) out.errorAt = `${node.startPosition.row + 1}:${node.startPosition.column + 1} near ${JSON.stringify(node.text.slice(0, 40))}`;
+    if ((node.isError || node.isMissing) && !out.errorAt)
+      out.errorAt = `${node.startPosition.row + 1}:${node.startPosition.column + 1} near ${JSON.stringify(node.text.slice(0, 40))}`;
     if (node.type === 'string_literal') {
       const raw = node.text;
       if (/^['\u2018-\u201B]/.test(raw)) {
@@ -49,8 +50,7 @@ export async function parsePowerShell(text: string): Promise<ParsedScript> {
         // Inside, every quote character must come in pairs (an escaped quote); a lone one ends the string.
         if (!/^(?:[^'\u2018-\u201B]|['\u2018-\u201B]['\u2018-\u201B])*$/.test(inner)) out.quotesHold = false;
         out.verbatimStrings.push(inner.replace(/(['\u2018-\u201B])['\u2018-\u201B]/g, '$1'));
-      }
-      else out.expandableStrings.push(raw);
+      } else out.expandableStrings.push(raw);
     }
     if (node.type === 'command_name') out.commands.push(node.text);
     if (node.type === 'variable') out.variables.push(node.text);

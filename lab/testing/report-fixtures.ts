@@ -25,7 +25,16 @@ function whyOf(id: string, status: CaseStatus): Partial<CaseResult> {
     case 'waived':
       return { blame: 'product', message, waiver: { status: 'failed', reason: 'known', expires: '2099-12-31', match: id, source: 'waivers.yaml:2:5' } };
     case 'inconclusive':
-      return { blame: 'target', message, targetGap: { functions: ['MmMapLockedPagesSpecifyCache'], detail: 'Wine 8 maps no MDL', runOn: RUN_ON_WINDOWS, was: { status: 'failed', blame: 'product', message } } };
+      return {
+        blame: 'target',
+        message,
+        targetGap: {
+          functions: ['MmMapLockedPagesSpecifyCache'],
+          detail: 'Wine 8 maps no MDL',
+          runOn: RUN_ON_WINDOWS,
+          was: { status: 'failed', blame: 'product', message },
+        },
+      };
     default:
       return { blame: 'product', message };
   }
@@ -75,9 +84,34 @@ export function aRichFailure(id = 'echo/read-back'): CaseResult {
     source: 'suites/echo.yaml:32',
     steps: [
       { index: 0, kind: 'open', error: 0, status: 0, ok: true, implicit: true, expected: { error: 0 } },
-      { index: 1, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, status: 0, bytesReturned: 0, elapsedUs: 400, output: '', ok: true, expected: { error: 0, bytesReturned: 0 } },
       {
-        index: 2, kind: 'ioctl', ioctl: 0x22e008, ioctlName: 'READ', inLength: 0, outLength: 1024, error: 0, status: 0, bytesReturned: 5, elapsedUs: 300, output: Buffer.from('hellX').toString('hex'), ok: false,
+        index: 1,
+        kind: 'ioctl',
+        ioctl: 0x22e004,
+        ioctlName: 'REFLECT',
+        inLength: 11,
+        outLength: 0,
+        error: 0,
+        status: 0,
+        bytesReturned: 0,
+        elapsedUs: 400,
+        output: '',
+        ok: true,
+        expected: { error: 0, bytesReturned: 0 },
+      },
+      {
+        index: 2,
+        kind: 'ioctl',
+        ioctl: 0x22e008,
+        ioctlName: 'READ',
+        inLength: 0,
+        outLength: 1024,
+        error: 0,
+        status: 0,
+        bytesReturned: 5,
+        elapsedUs: 300,
+        output: Buffer.from('hellX').toString('hex'),
+        ok: false,
         expected: { error: 0, bytesReturned: 11, output: Buffer.from('hello,world').toString('hex') },
         problems: ['expected 11 bytes returned, got 5', 'output differs'],
         diff: { firstDifference: 4, expectedLength: 11, actualLength: 5, text: 'first difference at byte 4' },
@@ -105,7 +139,14 @@ export function aCrash(id = 'echo/boom'): CaseResult {
       backtrace: 'Register dump:\n rip:00000000021a10b6\nBacktrace:\n=>0 0x000000021a10b6 in objdev.sys (+0x10b6)\n  1 IoCallDriver+0x4f in ntoskrnl',
       lastLines: ['20\t04:00:01.000\tobjdev: IOCTL REFLECT in=666'],
     },
-    log: { debug: ['19\t04:00:00.999\t[32] lab: case-begin 1 echo/boom', '20\t04:00:01.000\tobjdev: IOCTL REFLECT in=666', '21\t04:00:01.003\t[target] wine: Unhandled page fault on write access to 0000000000000000'], driverLog: [] },
+    log: {
+      debug: [
+        '19\t04:00:00.999\t[32] lab: case-begin 1 echo/boom',
+        '20\t04:00:01.000\tobjdev: IOCTL REFLECT in=666',
+        '21\t04:00:01.003\t[target] wine: Unhandled page fault on write access to 0000000000000000',
+      ],
+      driverLog: [],
+    },
   });
 }
 
@@ -115,6 +156,11 @@ export function anInconclusive(id = 'echo/neither'): CaseResult {
   return aCase(id, 'inconclusive', {
     blame: 'target',
     message: `inconclusive on wine: the driver called MmMapLockedPagesSpecifyCache, which wine does not implement (Wine 8 maps no MDL). What it did next says nothing about the driver; run this case on a Windows target.`,
-    targetGap: { functions: ['MmMapLockedPagesSpecifyCache'], detail: 'Wine 8 maps no MDL', runOn: 'a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)', was: { status: 'failed', blame: 'product', message: was } },
+    targetGap: {
+      functions: ['MmMapLockedPagesSpecifyCache'],
+      detail: 'Wine 8 maps no MDL',
+      runOn: 'a Windows target (`kind: ssh` or `kind: hyperv` in infra/targets.yaml)',
+      was: { status: 'failed', blame: 'product', message: was },
+    },
   });
 }

@@ -11,7 +11,14 @@ describe('the merged timeline of a case', () => {
     const entries = mergeTimeline({
       steps: [],
       log: {
-        debug: [line(1, '10:00:00.000', '[7] lab: case-begin 0 echo/x'), line(2, '10:00:00.002', 'objdev: one'), line(3, '10:00:00.005', 'objdev: not logged'), line(4, '10:00:00.009', 'objdev: two'), line(5, '10:00:00.010', '[target] wine: a note'), line(6, '10:00:00.011', '[7] lab: case-end 0 echo/x')],
+        debug: [
+          line(1, '10:00:00.000', '[7] lab: case-begin 0 echo/x'),
+          line(2, '10:00:00.002', 'objdev: one'),
+          line(3, '10:00:00.005', 'objdev: not logged'),
+          line(4, '10:00:00.009', 'objdev: two'),
+          line(5, '10:00:00.010', '[target] wine: a note'),
+          line(6, '10:00:00.011', '[7] lab: case-end 0 echo/x'),
+        ],
         driverLog: ['objdev: one', 'objdev: only in the file', 'objdev: two', 'objdev: last, only in the file'],
       },
     });
@@ -28,15 +35,36 @@ describe('the merged timeline of a case', () => {
     expect(entries[1]).toMatchObject({ seq: 2, clock: '10:00:00.002' });
   });
 
-  it('places steps by their measured durations, stretched to the marker window, between the markers, with the client\'s output', () => {
+  it("places steps by their measured durations, stretched to the marker window, between the markers, with the client's output", () => {
     const steps: StepReport[] = [
       { index: 0, kind: 'open', error: 0, status: 0, ok: true, implicit: true },
-      { index: 1, kind: 'ioctl', ioctl: 0x22e004, ioctlName: 'REFLECT', inLength: 11, outLength: 0, error: 0, status: 0, bytesReturned: 0, elapsedUs: 2000, output: '', ok: true },
+      {
+        index: 1,
+        kind: 'ioctl',
+        ioctl: 0x22e004,
+        ioctlName: 'REFLECT',
+        inLength: 11,
+        outLength: 0,
+        error: 0,
+        status: 0,
+        bytesReturned: 0,
+        elapsedUs: 2000,
+        output: '',
+        ok: true,
+      },
       { index: 2, kind: 'run', error: 0, exitCode: 1, stdout: 'hello\r\nworld\n', elapsedUs: 6000, ok: false },
     ];
     const entries = mergeTimeline({
       steps,
-      log: { debug: [line(1, '23:59:59.998', '[7] lab: case-begin 0 echo/x'), line(2, '23:59:59.999', 'objdev: reflect'), line(3, '00:00:00.004', 'objdev: client'), line(4, '00:00:00.006', '[7] lab: case-end 0 echo/x')], driverLog: [] },
+      log: {
+        debug: [
+          line(1, '23:59:59.998', '[7] lab: case-begin 0 echo/x'),
+          line(2, '23:59:59.999', 'objdev: reflect'),
+          line(3, '00:00:00.004', 'objdev: client'),
+          line(4, '00:00:00.006', '[7] lab: case-end 0 echo/x'),
+        ],
+        driverLog: [],
+      },
     });
     // The window is 8 ms (across midnight) and the steps took 8 ms: no stretch.
     expect(shape(entries)).toEqual([
@@ -54,8 +82,22 @@ describe('the merged timeline of a case', () => {
   });
 
   it('keeps a crash line marked and a cut note in place, and copes with no log at all', () => {
-    const entries = mergeTimeline({ steps: [], log: { debug: [line(1, '10:00:00.000', '[7] lab: case-begin 3 echo/boom'), '... 12 lines not shown (see dbgview.log) ...', line(9, '10:00:00.003', '[target] wine: Unhandled page fault on write access')], driverLog: [] } });
-    expect(shape(entries)).toEqual(['0 guest [7] lab: case-begin 3 echo/boom', '0~ target ... 12 lines not shown (see dbgview.log) ...', '3 target wine: Unhandled page fault on write access']);
+    const entries = mergeTimeline({
+      steps: [],
+      log: {
+        debug: [
+          line(1, '10:00:00.000', '[7] lab: case-begin 3 echo/boom'),
+          '... 12 lines not shown (see dbgview.log) ...',
+          line(9, '10:00:00.003', '[target] wine: Unhandled page fault on write access'),
+        ],
+        driverLog: [],
+      },
+    });
+    expect(shape(entries)).toEqual([
+      '0 guest [7] lab: case-begin 3 echo/boom',
+      '0~ target ... 12 lines not shown (see dbgview.log) ...',
+      '3 target wine: Unhandled page fault on write access',
+    ]);
     expect(entries[2]!.bad).toBe(true);
     expect(mergeTimeline({ steps: [] })).toEqual([]);
   });

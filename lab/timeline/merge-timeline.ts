@@ -51,7 +51,10 @@ function withDriverLog(slice: SliceLine[], driverLog: readonly string[]): Timeli
   if (driverLog.length === 0) return entries;
 
   const printed = entries.map((e, i) => ({ e, i })).filter(({ e }) => e.sources[0] === 'dbgprint');
-  const twins = alignLines(printed.map(({ e }) => e.text.trim()), driverLog.map((l) => l.trim()));
+  const twins = alignLines(
+    printed.map(({ e }) => e.text.trim()),
+    driverLog.map((l) => l.trim()),
+  );
   // Log-only lines, keyed by the entry they follow (-1: before every DbgPrint, after the begin marker).
   const after = new Map<number, TimelineEntry[]>();
   let anchor = entries.findIndex((e) => e.sources[0] === 'guest');
@@ -63,7 +66,7 @@ function withDriverLog(slice: SliceLine[], driverLog: readonly string[]): Timeli
       anchor = at;
       return;
     }
-    const atMs = anchor >= 0 ? entries[anchor]!.atMs : entries[0]?.atMs ?? null;
+    const atMs = anchor >= 0 ? entries[anchor]!.atMs : (entries[0]?.atMs ?? null);
     const list = after.get(anchor) ?? [];
     list.push({ atMs, estimated: true, sources: ['driver-log'], text });
     after.set(anchor, list);
@@ -82,7 +85,8 @@ function withSteps(backbone: TimelineEntry[], steps: CaseResult['steps']): Timel
     endUs += s.elapsedUs ?? 0;
     const atMs = Math.round(endUs * scale) / 1000;
     placed.push({ atMs, estimated: true, sources: ['step'], text: stepLine(s), step: s.index, ...(s.ok ? {} : { bad: true }) });
-    for (const line of (s.stdout ?? '').split(/\r?\n/).filter((l) => l.length > 0)) placed.push({ atMs, estimated: true, sources: ['guest'], text: `client: ${line}`, step: s.index });
+    for (const line of (s.stdout ?? '').split(/\r?\n/).filter((l) => l.length > 0))
+      placed.push({ atMs, estimated: true, sources: ['guest'], text: `client: ${line}`, step: s.index });
   }
   // Markers bound the steps: the guest writes its begin marker before the first step and its end marker
   // after the last, whatever the clocks say.

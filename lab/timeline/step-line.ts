@@ -16,7 +16,8 @@ export function stepLine(s: StepReport): string {
   }
   const returned = s.bytesReturned === undefined ? '' : `, ${plural(s.bytesReturned, 'byte')}`;
   const async = s.async === undefined ? '' : ` ${s.async}`;
-  if (s.kind === 'read' || s.kind === 'write') return `${head} ${s.kind}${async} ${s.kind === 'read' ? s.outLength ?? 0 : s.inLength ?? 0} → ${outcome}${returned}${took}${mark}`;
+  if (s.kind === 'read' || s.kind === 'write')
+    return `${head} ${s.kind}${async} ${s.kind === 'read' ? (s.outLength ?? 0) : (s.inLength ?? 0)} → ${outcome}${returned}${took}${mark}`;
   if (s.kind === 'wait' || s.kind === 'cancel') return `${head} ${s.kind}${async} → ${outcome}${returned}${took}${mark}`;
   if (s.kind === 'run') return `${head} run client → ${s.exitCode === undefined || s.exitCode === null ? outcome : `exit ${s.exitCode}`}${took}${mark}`;
   return `${head} ${s.kind}${s.implicit ? ' (implicit)' : ''} → ${outcome}${took}${mark}`;

@@ -88,7 +88,21 @@ export interface ParallelStepReport extends StepCommon {
   error: 0 | null;
   elapsedUs: number;
   /** Calls and their outcomes per inner step. */
-  parallel: { threads: number; iterations: number; sub: Array<{ kind: 'ioctl' | 'open' | 'close' | 'sleep'; ioctlName?: string; calls: number; errors: Record<string, number>; statuses?: Record<string, number>; returned: Record<string, number>; distinctOutputs: number; p50Us: number; p99Us: number }> };
+  parallel: {
+    threads: number;
+    iterations: number;
+    sub: Array<{
+      kind: 'ioctl' | 'open' | 'close' | 'sleep';
+      ioctlName?: string;
+      calls: number;
+      errors: Record<string, number>;
+      statuses?: Record<string, number>;
+      returned: Record<string, number>;
+      distinctOutputs: number;
+      p50Us: number;
+      p99Us: number;
+    }>;
+  };
 }
 
 /**
@@ -103,7 +117,9 @@ export interface UnrunStepReport extends StepCommon {
 }
 
 /** One step's report, a union on `kind`: each kind has its own fields, and a step without an outcome has none of them. */
-export type StepReport = Exclusive<TransferStepReport | OpenStepReport | CancelStepReport | PlainStepReport | RunStepReport | ParallelStepReport | UnrunStepReport>;
+export type StepReport = Exclusive<
+  TransferStepReport | OpenStepReport | CancelStepReport | PlainStepReport | RunStepReport | ParallelStepReport | UnrunStepReport
+>;
 
 export interface CrashEvidence {
   /** The line that says what happened, e.g. a page fault at module+offset, KeBugCheckEx, a bugcheck code. */

@@ -21,7 +21,10 @@ function render(expected: Uint8Array, actual: Uint8Array, at: number): string {
   const { row: ROW, context } = HEX_LAYOUT;
   const startRow = firstRowShown(at, ROW, context);
   const rows = Math.min(MAX_ROWS, rowCount(expected, actual, ROW) - startRow);
-  const lines = [`first difference at byte ${at} (expected ${plural(expected.length, 'byte')}, got ${actual.length})`, `offset    ${'expected'.padEnd(ROW * 3)}  actual`];
+  const lines = [
+    `first difference at byte ${at} (expected ${plural(expected.length, 'byte')}, got ${actual.length})`,
+    `offset    ${'expected'.padEnd(ROW * 3)}  actual`,
+  ];
   for (let r = startRow; r < startRow + Math.max(rows, 1); r++) {
     const row = hexRow(expected, actual, r, ROW);
     const marks = row.expected.map((c) => (c.differs ? '**' : '  '));

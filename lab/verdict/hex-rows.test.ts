@@ -3,7 +3,7 @@ import { firstDifference, firstRowShown, HEX_LAYOUT, hexRow, rowCount } from './
 
 const bytes = (text: string) => Uint8Array.from(Buffer.from(text, 'latin1'));
 
-describe('the hex diff layout (the verdict\'s text diff and the report page\'s grid)', () => {
+describe("the hex diff layout (the verdict's text diff and the report page's grid)", () => {
   it('the first difference: -1 when equal, the shorter end when one side is a prefix', () => {
     expect(firstDifference(bytes('hello'), bytes('hello'))).toBe(-1);
     expect(firstDifference(bytes('hello,world'), bytes('hellX'))).toBe(4);

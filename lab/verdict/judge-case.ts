@@ -14,7 +14,12 @@ type CaseErrorEvent = Extract<GuestEvent, { t: 'case-error' }>;
 export function judgeCase(c: Case, event: CaseEvent | CaseErrorEvent): CaseResult {
   const base = baseResult(c);
   if (event.t === 'case-error') {
-    return { ...base, status: 'error', blame: 'test', message: `the guest runner could not run this case as written (plan line ${event.line}): ${event.error}` };
+    return {
+      ...base,
+      status: 'error',
+      blame: 'test',
+      message: `the guest runner could not run this case as written (plan line ${event.line}): ${event.error}`,
+    };
   }
   const durationMs = Math.round(event.elapsedUs / 1000);
   const notes = event.fresh ? [freshNote(event.fresh)] : [];
@@ -26,7 +31,9 @@ export function judgeCase(c: Case, event: CaseEvent | CaseErrorEvent): CaseResul
     return { ...base, status: 'error', blame: 'product', durationMs, steps, message: why, ...withNotes };
   }
   const stopped = event.stopped;
-  const steps: StepReport[] = c.steps.map((step, i) => (stopped !== undefined && i > stopped ? notRunStep(step, i) : judgeStep(step, event.steps[i], i, { steps: c.steps })));
+  const steps: StepReport[] = c.steps.map((step, i) =>
+    stopped !== undefined && i > stopped ? notRunStep(step, i) : judgeStep(step, event.steps[i], i, { steps: c.steps }),
+  );
   const failing = steps.filter((s) => !s.ok);
   const hanging = (event.pending ?? []).map((slot) => stillPending(c, slot));
   if (failing.length === 0 && hanging.length === 0) return { ...base, status: 'passed', durationMs, steps, ...withNotes };

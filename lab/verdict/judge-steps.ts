@@ -1,4 +1,13 @@
-import type { CancelOutcome, ExecOutcome, IoctlOutcome, OpenCloseOutcome, ParallelOutcome, ServiceOutcome, SimpleOutcome, StepOutcome } from '../guest/result.js';
+import type {
+  CancelOutcome,
+  ExecOutcome,
+  IoctlOutcome,
+  OpenCloseOutcome,
+  ParallelOutcome,
+  ServiceOutcome,
+  SimpleOutcome,
+  StepOutcome,
+} from '../guest/result.js';
 import type { CaseStep } from '../suite/case.js';
 import { materialize } from '../suite/payload.js';
 import type { CancelStepReport, OpenStepReport, ParallelStepReport, PlainStepReport, RunStepReport, StepReport, UnrunStepReport } from './case-result.js';
@@ -50,7 +59,9 @@ function judgeError(kind: 'load' | 'unload', want: number | undefined, outcome: 
   const problems: string[] = [];
   if (outcome.error === null) problems.push(`not executed: ${outcome.message ?? 'the guest refused the step'}`);
   else if (want !== undefined && outcome.error !== want) {
-    problems.push(`expected ${kind} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}${outcome.message ? ` (${outcome.message.trim()})` : ''}`);
+    problems.push(
+      `expected ${kind} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}${outcome.message ? ` (${outcome.message.trim()})` : ''}`,
+    );
   }
   const report: PlainStepReport = { index, kind, error: outcome.error, ok: true };
   return finish(report, want === undefined ? {} : { error: want }, problems);
@@ -65,10 +76,14 @@ function judgeOpen(step: Extract<CaseStep, { kind: 'open' }>, outcome: OpenClose
   else {
     if (want.error !== undefined) expected.error = want.error;
     if (want.status !== undefined) expected.status = want.status;
-    if (want.error !== undefined && outcome.error !== want.error) problems.push(`expected open to end with ${describeWin32Error(want.error)}, got ${gotCall(outcome.error, outcome.status)}`);
+    if (want.error !== undefined && outcome.error !== want.error)
+      problems.push(`expected open to end with ${describeWin32Error(want.error)}, got ${gotCall(outcome.error, outcome.status)}`);
     else if (want.error === undefined && want.status === undefined && outcome.error !== 0)
       problems.push(`the open failed with ${gotCall(outcome.error, outcome.status)}; the case cannot go on without its handle`);
-    if (want.status !== undefined && outcome.status !== want.status) problems.push(`expected open to end with status ${describeNtStatus(want.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`);
+    if (want.status !== undefined && outcome.status !== want.status)
+      problems.push(
+        `expected open to end with status ${describeNtStatus(want.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`,
+      );
   }
   const report: OpenStepReport = { index, kind: 'open', error: outcome.error, status: outcome.status, ok: true, ...(step.implicit ? { implicit: true } : {}) };
   return finish(report, expected, problems);
@@ -78,7 +93,8 @@ function judgeCancel(step: Extract<CaseStep, { kind: 'cancel' }>, outcome: Cance
   const problems: string[] = [];
   const want = step.expect.error;
   if (outcome.error === null) problems.push(`not executed: ${outcome.refused ?? 'the guest refused the step'}`);
-  else if (want !== undefined && outcome.error !== want) problems.push(`expected ${outcome.via} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}`);
+  else if (want !== undefined && outcome.error !== want)
+    problems.push(`expected ${outcome.via} to end with ${describeWin32Error(want)}, got ${describeWin32Error(outcome.error)}`);
   const report: CancelStepReport = { index, kind: 'cancel', error: outcome.error, async: step.async.name, ok: true };
   return finish(report, want === undefined ? {} : { error: want }, problems);
 }
@@ -92,18 +108,33 @@ function judgeRun(step: Extract<CaseStep, { kind: 'run' }>, outcome: ExecOutcome
   const stdout = Buffer.from(outcome.output).toString('utf8').replace(/\r\n/g, '\n');
   const problems: string[] = [];
   const e = step.expect;
-  const report: RunStepReport = { index, kind: 'run', error: outcome.error, elapsedUs: outcome.elapsedUs, exitCode: outcome.exitCode, stdout: stdout.slice(0, 4096), ok: true };
+  const report: RunStepReport = {
+    index,
+    kind: 'run',
+    error: outcome.error,
+    elapsedUs: outcome.elapsedUs,
+    exitCode: outcome.exitCode,
+    stdout: stdout.slice(0, 4096),
+    ok: true,
+  };
   const unstarted = clientStartBlame(outcome.error);
   if (unstarted) {
     // Nothing ran, so nothing the client would have printed can be held against anyone.
-    const whose = unstarted === 'test' ? 'the suite names no program this target can run' : unstarted === 'harness' ? 'the target could not start a process; nothing was judged' : 'the process was refused';
+    const whose =
+      unstarted === 'test'
+        ? 'the suite names no program this target can run'
+        : unstarted === 'harness'
+          ? 'the target could not start a process; nothing was judged'
+          : 'the process was refused';
     return finish(report, { ...e }, [`the client could not be started: ${describeWin32Error(outcome.error!)} (${whose})`]);
   }
   if (outcome.error === CLIENT_TIMED_OUT) problems.push(`the client did not finish within ${step.timeoutMs} ms`);
-  if (e.exitCode !== 'any' && !outcome.error && outcome.exitCode !== e.exitCode) problems.push(`expected exit code ${e.exitCode}, got ${outcome.exitCode ?? 'none'}`);
+  if (e.exitCode !== 'any' && !outcome.error && outcome.exitCode !== e.exitCode)
+    problems.push(`expected exit code ${e.exitCode}, got ${outcome.exitCode ?? 'none'}`);
   for (const text of e.stdoutContains ?? []) if (!stdout.includes(text)) problems.push(`expected the output to contain ${JSON.stringify(text)}`);
   for (const text of e.stdoutNotContains ?? []) if (stdout.includes(text)) problems.push(`expected the output not to contain ${JSON.stringify(text)}`);
-  if (e.stdoutEquals !== undefined && stdout.trimEnd() !== e.stdoutEquals.trimEnd()) problems.push(`expected the output to be ${JSON.stringify(e.stdoutEquals)}`);
+  if (e.stdoutEquals !== undefined && stdout.trimEnd() !== e.stdoutEquals.trimEnd())
+    problems.push(`expected the output to be ${JSON.stringify(e.stdoutEquals)}`);
   return finish(report, { ...e }, problems);
 }
 
@@ -122,19 +153,25 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
     const want = inner.kind === 'ioctl' || inner.kind === 'open' ? inner.expect.error : undefined;
     if (want !== undefined) {
       const wrong = Object.entries(sub.errors).filter(([code]) => Number(code) !== want);
-      if (wrong.length) problems.push(`${label}: expected every call to end with ${describeWin32Error(want)}, got ${wrong.map(([code, n]) => `${describeWin32Error(Number(code))} ×${n}`).join(', ')}`);
+      if (wrong.length)
+        problems.push(
+          `${label}: expected every call to end with ${describeWin32Error(want)}, got ${wrong.map(([code, n]) => `${describeWin32Error(Number(code))} ×${n}`).join(', ')}`,
+        );
     }
     const wantStatus = inner.kind === 'ioctl' || inner.kind === 'open' ? inner.expect.status : undefined;
     if (wantStatus !== undefined) {
       const wrong = Object.entries(sub.statuses).filter(([value]) => Number(value) !== wantStatus);
       if (wrong.length || (sub.calls > 0 && Object.keys(sub.statuses).length === 0))
-        problems.push(`${label}: expected every call to end with status ${describeNtStatus(wantStatus)}, got ${wrong.length ? wrong.map(([value, n]) => `${describeNtStatus(Number(value))} ×${n}`).join(', ') : 'none (the guest runner reported no NTSTATUS)'}`);
+        problems.push(
+          `${label}: expected every call to end with status ${describeNtStatus(wantStatus)}, got ${wrong.length ? wrong.map(([value, n]) => `${describeNtStatus(Number(value))} ×${n}`).join(', ') : 'none (the guest runner reported no NTSTATUS)'}`,
+        );
     }
     if (inner.kind !== 'ioctl') return;
     const wantBytes = inner.expect.bytesReturned;
     if (wantBytes !== undefined) {
       const wrong = Object.entries(sub.returned).filter(([n]) => !inRange(Number(n), wantBytes));
-      if (wrong.length) problems.push(`${label}: expected ${rangeText(wantBytes, 'byte')} returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
+      if (wrong.length)
+        problems.push(`${label}: expected ${rangeText(wantBytes, 'byte')} returned by every call, got ${wrong.map(([n, c]) => `${n} ×${c}`).join(', ')}`);
     }
     if (sub.guardDamaged) problems.push(`${label}: the driver wrote past the output buffer in ${plural(sub.guardDamaged, 'call')}`);
     const out = inner.expect.output;
@@ -144,20 +181,35 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
       const allowed = allowedOutputs(equals, step, outer);
       for (const { bytes, count } of sub.outputs) {
         if (!allowed.some((a) => diffBytes(a, bytes) === undefined)) {
-          problems.push(`${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in equals ? `\`${equals.from}\` step` : 'expectation'} sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`);
+          problems.push(
+            `${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in equals ? `\`${equals.from}\` step` : 'expectation'} sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`,
+          );
         }
       }
-      if (sub.outputsMore > 0) problems.push(`${label}: ${plural(sub.outputsMore, 'call')} returned more distinct messages than the ${allowed.length} that were sent`);
+      if (sub.outputsMore > 0)
+        problems.push(`${label}: ${plural(sub.outputsMore, 'call')} returned more distinct messages than the ${allowed.length} that were sent`);
     }
     if (out.prefix) {
       const prefix = expectedBytes(out.prefix, outer);
       const wrong = sub.outputs.filter(({ bytes }) => diffBytes(prefix, bytes.subarray(0, prefix.length)) !== undefined);
-      if (wrong.length) problems.push(`${label}: ${plural(wrong.reduce((n, w) => n + w.count, 0), 'call')} returned an output that does not start with ${toHex(prefix.subarray(0, 16))}`);
+      if (wrong.length)
+        problems.push(
+          `${label}: ${plural(
+            wrong.reduce((n, w) => n + w.count, 0),
+            'call',
+          )} returned an output that does not start with ${toHex(prefix.subarray(0, 16))}`,
+        );
     }
     if (out.length !== undefined) {
       const want = out.length;
       const wrong = sub.outputs.filter(({ bytes }) => !inRange(bytes.length, want));
-      if (wrong.length) problems.push(`${label}: ${plural(wrong.reduce((n, w) => n + w.count, 0), 'call')} returned other than ${rangeText(want, 'output byte')}`);
+      if (wrong.length)
+        problems.push(
+          `${label}: ${plural(
+            wrong.reduce((n, w) => n + w.count, 0),
+            'call',
+          )} returned other than ${rangeText(want, 'output byte')}`,
+        );
     }
   });
   const report: ParallelStepReport = {
@@ -171,7 +223,17 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
       iterations: step.iterations,
       sub: outcome.sub.map((s, i) => {
         const inner = step.steps[i];
-        return { kind: s.kind, ...(inner?.kind === 'ioctl' ? { ioctlName: inner.ioctl.name } : {}), calls: s.calls, errors: s.errors, statuses: s.statuses, returned: s.returned, distinctOutputs: s.outputs.length + (s.outputsMore ? 1 : 0), p50Us: s.p50Us, p99Us: s.p99Us };
+        return {
+          kind: s.kind,
+          ...(inner?.kind === 'ioctl' ? { ioctlName: inner.ioctl.name } : {}),
+          calls: s.calls,
+          errors: s.errors,
+          statuses: s.statuses,
+          returned: s.returned,
+          distinctOutputs: s.outputs.length + (s.outputsMore ? 1 : 0),
+          p50Us: s.p50Us,
+          p99Us: s.p99Us,
+        };
       }),
     },
   };
@@ -179,7 +241,11 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
 }
 
 /** In a parallel block, `sameAs` a thread step means "what any thread sent in that step". */
-function allowedOutputs(out: NonNullable<NonNullable<IoctlCaseStep['expect']['output']>['equals']>, step: Extract<CaseStep, { kind: 'parallel' }>, outer: Context): Uint8Array[] {
+function allowedOutputs(
+  out: NonNullable<NonNullable<IoctlCaseStep['expect']['output']>['equals']>,
+  step: Extract<CaseStep, { kind: 'parallel' }>,
+  outer: Context,
+): Uint8Array[] {
   if ('bytes' in out) return [out.bytes];
   const source = step.steps[out.sameAsStep];
   if (source?.kind === 'ioctl') {

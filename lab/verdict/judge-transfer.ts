@@ -26,7 +26,12 @@ export function requestOf(step: Transfer | Extract<CaseStep, { kind: 'wait' }>, 
   return source && (source.kind === 'ioctl' || source.kind === 'read' || source.kind === 'write') ? source : undefined;
 }
 
-export function judgeTransfer(step: Transfer | Extract<CaseStep, { kind: 'wait' }>, outcome: IoctlOutcome, index: number, context: Context): TransferStepReport {
+export function judgeTransfer(
+  step: Transfer | Extract<CaseStep, { kind: 'wait' }>,
+  outcome: IoctlOutcome,
+  index: number,
+  context: Context,
+): TransferStepReport {
   const request = requestOf(step, context);
   const outLength = request?.kind === 'ioctl' ? request.outLength : request?.kind === 'read' ? request.length : 0;
   const inLength = request?.kind === 'ioctl' || request?.kind === 'write' ? request.input.length : 0;
@@ -42,7 +47,9 @@ export function judgeTransfer(step: Transfer | Extract<CaseStep, { kind: 'wait' 
     bytesReturned: outcome.bytesReturned,
     elapsedUs: outcome.elapsedUs,
     output: toHex(outcome.output),
-    ...(step.kind === 'wait' || (request && 'async' in request && request.async) ? { async: step.kind === 'wait' ? step.async.name : request!.async!.name } : {}),
+    ...(step.kind === 'wait' || (request && 'async' in request && request.async)
+      ? { async: step.kind === 'wait' ? step.async.name : request!.async!.name }
+      : {}),
     ok: true,
   };
   const expected: Record<string, unknown> = {};
@@ -57,17 +64,22 @@ export function judgeTransfer(step: Transfer | Extract<CaseStep, { kind: 'wait' 
   }
   if (e.status !== undefined) {
     expected.status = e.status;
-    if (outcome.status !== e.status) problems.push(`expected status ${describeNtStatus(e.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`);
+    if (outcome.status !== e.status)
+      problems.push(
+        `expected status ${describeNtStatus(e.status)}, got ${outcome.status === null ? 'none (the guest runner reported no NTSTATUS)' : describeNtStatus(outcome.status)}`,
+      );
   }
   if (e.bytesReturned !== undefined) {
     expected.bytesReturned = e.bytesReturned;
-    if (!inRange(outcome.bytesReturned, e.bytesReturned)) problems.push(`expected ${rangeText(e.bytesReturned, 'byte')} returned, got ${outcome.bytesReturned}`);
+    if (!inRange(outcome.bytesReturned, e.bytesReturned))
+      problems.push(`expected ${rangeText(e.bytesReturned, 'byte')} returned, got ${outcome.bytesReturned}`);
   }
   // Contract rules that hold for every call that fills a buffer, whatever the suite expects. A failed or
   // still pending request's byte count means nothing (DeviceIoControl says so; Wine leaves the input length
   // there), so only a request that ended in success or a warning is held to it.
   if (request?.kind !== 'write') {
-    if (!countMeansNothing(outcome) && outcome.bytesReturned > outLength) problems.push(`the driver reported ${plural(outcome.bytesReturned, 'byte')} returned into a ${outLength}-byte output buffer`);
+    if (!countMeansNothing(outcome) && outcome.bytesReturned > outLength)
+      problems.push(`the driver reported ${plural(outcome.bytesReturned, 'byte')} returned into a ${outLength}-byte output buffer`);
     if (outcome.guardDamaged) problems.push(`the driver wrote past the ${outLength}-byte output buffer`);
   }
   if (e.output) checkOutput(e.output, outcome, report, expected, problems, context);
@@ -82,7 +94,14 @@ function countMeansNothing(outcome: IoctlOutcome): boolean {
   return outcome.status >>> 30 === 3 || outcome.status === STATUS_PENDING;
 }
 
-function checkOutput(want: NonNullable<IoctlExpectation['output']>, outcome: IoctlOutcome, report: TransferStepReport, expected: Record<string, unknown>, problems: string[], context: Context): void {
+function checkOutput(
+  want: NonNullable<IoctlExpectation['output']>,
+  outcome: IoctlOutcome,
+  report: TransferStepReport,
+  expected: Record<string, unknown>,
+  problems: string[],
+  context: Context,
+): void {
   if (want.equals) {
     const bytes = expectedBytes(want.equals, context);
     expected.output = toHex(bytes);
@@ -99,7 +118,11 @@ function checkOutput(want: NonNullable<IoctlExpectation['output']>, outcome: Ioc
     const diff = diffBytes(bytes, head);
     if (diff) {
       report.diff ??= diff;
-      problems.push(outcome.output.length < bytes.length ? `expected the output to start with ${what(want.prefix)} (${plural(bytes.length, 'byte')}), got ${plural(outcome.output.length, 'byte')}` : `output does not start with ${what(want.prefix)}: ${diff.text.split('\n')[0]}`);
+      problems.push(
+        outcome.output.length < bytes.length
+          ? `expected the output to start with ${what(want.prefix)} (${plural(bytes.length, 'byte')}), got ${plural(outcome.output.length, 'byte')}`
+          : `output does not start with ${what(want.prefix)}: ${diff.text.split('\n')[0]}`,
+      );
     }
   }
   if (want.length !== undefined) {
@@ -126,7 +149,8 @@ export function inRange(value: number, range: Range): boolean {
 /** "11 bytes", "between 1 and 38 bytes", "at least 5 bytes". */
 export function rangeText(range: Range, unit: string): string {
   if (typeof range === 'number') return plural(range, unit);
-  if (range.min !== undefined && range.max !== undefined) return range.min === range.max ? plural(range.min, unit) : `between ${range.min} and ${range.max} ${unit}s`;
+  if (range.min !== undefined && range.max !== undefined)
+    return range.min === range.max ? plural(range.min, unit) : `between ${range.min} and ${range.max} ${unit}s`;
   if (range.min !== undefined) return `at least ${plural(range.min, unit)}`;
   if (range.max !== undefined) return `at most ${plural(range.max, unit)}`;
   return `any number of ${unit}s`;
@@ -134,7 +158,9 @@ export function rangeText(range: Range, unit: string): string {
 
 /** "87 (ERROR_INVALID_PARAMETER), status 0xC000000D (STATUS_INVALID_PARAMETER)": a call's outcome, the status when it says more. */
 export function gotCall(error: number, status: number | null): string {
-  return status === null || status === undefined || status === 0 ? describeWin32Error(error) : `${describeWin32Error(error)}, status ${describeNtStatus(status)}`;
+  return status === null || status === undefined || status === 0
+    ? describeWin32Error(error)
+    : `${describeWin32Error(error)}, status ${describeNtStatus(status)}`;
 }
 
 /** The report with what was expected and, when an expectation did not hold, the problems. */

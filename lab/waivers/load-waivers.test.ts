@@ -68,16 +68,28 @@ describe('the waivers file', () => {
   });
 
   it('names file:line:column, the field, what was expected and what was found', async () => {
-    expect(await problems('waivers:\n  - case: a\n    reason: r\n    expires: 2026-02-30\n')).toEqual(['F:4:14: waivers[0].expires: expected a date as YYYY-MM-DD (the last day the waiver holds), found "2026-02-30"']);
+    expect(await problems('waivers:\n  - case: a\n    reason: r\n    expires: 2026-02-30\n')).toEqual([
+      'F:4:14: waivers[0].expires: expected a date as YYYY-MM-DD (the last day the waiver holds), found "2026-02-30"',
+    ]);
     expect(await problems('waivers:\n  - case: a\n    reason: r\n    expire: 2026-02-01\n')).toEqual([
       'F:2:5: waivers[0].expires: expected a string, found nothing',
       'F:4:5: waivers[0].expire: unknown field `expire`; did you mean `expires`?',
     ]);
-    expect(await problems('waivers:\n  - case: a\n    pattern: b\n    reason: r\n    expires: 2026-02-01\n')).toEqual(['F:2:5: waivers[0]: expected exactly one of `case` (a case id) and `pattern` (a glob or /regex/ over case ids), found both']);
-    expect((await problems("waivers:\n  - pattern: '/(/'\n    reason: r\n    expires: 2026-02-01\n"))[0]).toMatch(/^F:2:14: waivers\[0\]\.pattern: expected a valid regular expression/);
-    expect(await problems("waivers:\n  - case: a\n    reason: r\n    link: 'javascript:alert(1)'\n    expires: 2026-02-01\n")).toEqual(['F:4:11: waivers[0].link: expected an http:// or https:// link, found "javascript:alert(1)"']);
-    expect((await problems('waivers:\n  - case: a\n    reason: r\n    expires: 2026-02-01\n    status: passed\n'))[0]).toMatch(/^F:5:13: waivers\[0\]\.status: expected /);
-    expect((await problems('waivers:\n  - case: a\n    reason: "  "\n    expires: 2026-02-01\n'))[0]).toMatch(/^F:3:13: waivers\[0\]\.reason: expected at least 1/);
+    expect(await problems('waivers:\n  - case: a\n    pattern: b\n    reason: r\n    expires: 2026-02-01\n')).toEqual([
+      'F:2:5: waivers[0]: expected exactly one of `case` (a case id) and `pattern` (a glob or /regex/ over case ids), found both',
+    ]);
+    expect((await problems("waivers:\n  - pattern: '/(/'\n    reason: r\n    expires: 2026-02-01\n"))[0]).toMatch(
+      /^F:2:14: waivers\[0\]\.pattern: expected a valid regular expression/,
+    );
+    expect(await problems("waivers:\n  - case: a\n    reason: r\n    link: 'javascript:alert(1)'\n    expires: 2026-02-01\n")).toEqual([
+      'F:4:11: waivers[0].link: expected an http:// or https:// link, found "javascript:alert(1)"',
+    ]);
+    expect((await problems('waivers:\n  - case: a\n    reason: r\n    expires: 2026-02-01\n    status: passed\n'))[0]).toMatch(
+      /^F:5:13: waivers\[0\]\.status: expected /,
+    );
+    expect((await problems('waivers:\n  - case: a\n    reason: "  "\n    expires: 2026-02-01\n'))[0]).toMatch(
+      /^F:3:13: waivers\[0\]\.reason: expected at least 1/,
+    );
     expect((await problems('waivers: [\n'))[0]).toMatch(/^F:\d+:\d+: expected valid YAML/);
     expect(await problems('')).toEqual(['F:1:1: expected a mapping with a `waivers` list, found an empty document']);
   });
@@ -125,6 +137,8 @@ describe('applying waivers', () => {
     expect(book.apply(aCase('echo/a', 'passed')).status).toBe('passed');
     expect(book.expired()).toEqual([{ match: 'echo/b', source: expect.stringMatching(/apply\.yaml:3:5$/), expires: '2026-11-01', reason: 'old', daysAgo: 23 }]);
     expect(book.unused().map((u) => u.match)).toEqual(['echo/never']);
-    expect(expiredMessage(book.expired()[0]!)).toMatch(/^waiver `echo\/b` \(.*apply\.yaml:3:5\) expired: its last day was 2026-11-01, 23 days ago \(old\)\. Fix: renew `expires`/);
+    expect(expiredMessage(book.expired()[0]!)).toMatch(
+      /^waiver `echo\/b` \(.*apply\.yaml:3:5\) expired: its last day was 2026-11-01, 23 days ago \(old\)\. Fix: renew `expires`/,
+    );
   });
 });

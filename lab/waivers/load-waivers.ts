@@ -17,7 +17,8 @@ const WAIVERS_FILE: ConfigFormat<WaiversFile> = {
   hints: () => ({ fields: WAIVER_FIELDS }),
   rules: (file) => file.waivers.flatMap((entry, i) => waiverRule(entry, ['waivers', i])),
   invalid: (issues, context) => new WaiversError(issues, context),
-  missing: (file) => new UsageError('LAB_WAIVERS_NOT_FOUND', `--waivers ${file}: no such file. Fix: check the path (see the README's "Waivers" section for the format).`),
+  missing: (file) =>
+    new UsageError('LAB_WAIVERS_NOT_FOUND', `--waivers ${file}: no such file. Fix: check the path (see the README's "Waivers" section for the format).`),
 };
 
 /**
@@ -46,7 +47,12 @@ export async function loadWaivers(path: string): Promise<WaiverList> {
 /** The rules the schema cannot say: exactly one of `case` and `pattern`, and a pattern that compiles. */
 function waiverRule(entry: WaiverEntry, path: PropertyKey[]): RawIssue[] {
   if ((entry.case === undefined) === (entry.pattern === undefined)) {
-    return [{ path, message: `expected exactly one of \`case\` (a case id) and \`pattern\` (a glob or /regex/ over case ids), found ${entry.case === undefined ? 'neither' : 'both'}` }];
+    return [
+      {
+        path,
+        message: `expected exactly one of \`case\` (a case id) and \`pattern\` (a glob or /regex/ over case ids), found ${entry.case === undefined ? 'neither' : 'both'}`,
+      },
+    ];
   }
   const pattern = entry.pattern === undefined ? undefined : parseCasePattern(entry.pattern);
   if (pattern && 'error' in pattern) return [{ path: [...path, 'pattern'], message: `${pattern.error}, found ${JSON.stringify(entry.pattern)}` }];

@@ -34,7 +34,14 @@ export class WaiverBook {
     return {
       ...result,
       status: 'waived',
-      waiver: { status: result.status, reason: waiver.reason, ...(waiver.link ? { link: waiver.link } : {}), expires: waiver.expires, match: waiver.match, source: waiver.source },
+      waiver: {
+        status: result.status,
+        reason: waiver.reason,
+        ...(waiver.link ? { link: waiver.link } : {}),
+        expires: waiver.expires,
+        match: waiver.match,
+        source: waiver.source,
+      },
     };
   }
 

@@ -10,7 +10,17 @@ import { tempDir } from '../../../lab/testing/temp-dir.js';
 
 export const GUEST_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 
-const FLAGS = ['-std=gnu11', '-O1', '-g', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
+const FLAGS = [
+  '-std=gnu11',
+  '-O1',
+  '-g',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-fsanitize=address,undefined',
+  '-fno-sanitize-recover=all',
+  '-fno-omit-frame-pointer',
+];
 /** Leaks and undefined behaviour end the program with a report on stderr. */
 export const SANITIZER_ENV = { ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' };
 

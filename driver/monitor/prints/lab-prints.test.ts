@@ -18,7 +18,13 @@ import { build, stage } from '../../testing/guest-in-wine.js';
 const TOKEN = '0123456789abcdef';
 const PRINT_TOKEN = 'fedcba9876543210';
 /** FIXTURE_IOCTL(n) of driver/fixtures/fixture-device.h: CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800 + n, METHOD_BUFFERED, FILE_ANY_ACCESS). */
-const ioctl = (n: number): GuestStep => ({ kind: 'ioctl', slot: 0, code: 0x00220000 + ((0x800 + n) << 2), outLength: 0, input: { pattern: new Uint8Array(0), length: 0, nullPointer: true } });
+const ioctl = (n: number): GuestStep => ({
+  kind: 'ioctl',
+  slot: 0,
+  code: 0x00220000 + ((0x800 + n) << 2),
+  outLength: 0,
+  input: { pattern: new Uint8Array(0), length: 0, nullPointer: true },
+});
 
 const prefixes: FreshPrefix[] = [];
 /** A plan of one case: open the fixture's device, then the IOCTLs `ns`. */
@@ -34,11 +40,31 @@ afterAll(async () => {
   for (const prefix of prefixes) await prefix.dispose();
 });
 
-type Session = { host?: Extract<MonitorEvent, { t: 'host' }>; own: PrintEvent[]; bad: string[]; printed: Array<Omit<PrintEvent, 'pid' | 'tid'>>; events: MonitorEvent[]; ended: boolean };
+type Session = {
+  host?: Extract<MonitorEvent, { t: 'host' }>;
+  own: PrintEvent[];
+  bad: string[];
+  printed: Array<Omit<PrintEvent, 'pid' | 'tid'>>;
+  events: MonitorEvent[];
+  ended: boolean;
+};
 
 /** One watched session of `plan`, as the Wine target starts it: the monitor's events, the prints, the runner's end. */
 async function session(prints: boolean, plan: string): Promise<Session> {
-  const args = ['--token', TOKEN, '--anchor', 'C:\\lab\\lab-anchor.sys', ...(prints ? ['--prints', 'C:\\lab\\lab-prints.dll', '--print-token', PRINT_TOKEN] : []), '--service', 'labfixture', '--runner-debug', WINE_DEBUG_CHANNELS, '--', 'C:\\lab\\lab-guest.exe', 'C:\\lab\\plan.txt'];
+  const args = [
+    '--token',
+    TOKEN,
+    '--anchor',
+    'C:\\lab\\lab-anchor.sys',
+    ...(prints ? ['--prints', 'C:\\lab\\lab-prints.dll', '--print-token', PRINT_TOKEN] : []),
+    '--service',
+    'labfixture',
+    '--runner-debug',
+    WINE_DEBUG_CHANNELS,
+    '--',
+    'C:\\lab\\lab-guest.exe',
+    'C:\\lab\\plan.txt',
+  ];
   // A clean prefix each, as the Wine target gives every session (the monitor's anchor service is new in it).
   const prefix = await freshPrefix();
   prefixes.push(prefix);
@@ -68,7 +94,7 @@ async function session(prints: boolean, plan: string): Promise<Session> {
 }
 
 describe('lab-prints.dll', () => {
-  it('the host writes every DbgPrint line itself, the same lines as the debug events give, under the prints\' token', async () => {
+  it("the host writes every DbgPrint line itself, the same lines as the debug events give, under the prints' token", async () => {
     const plan = planOf(1, 2, 3);
     const viaHost = await session(true, plan);
     const viaEvents = await session(false, plan);

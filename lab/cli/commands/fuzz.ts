@@ -47,20 +47,36 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
   const replay = flags.replay ? await readReplayRecord(resolve(flags.replay)) : undefined;
   if (replay) {
     const given = GENERATION_FLAGS.filter((f) => flags[f] !== undefined);
-    if (given.length || !flags.threads) throw new UsageError('LAB_USAGE', `--replay sends the calls of ${flags.replay} again, with the options it had; drop ${[...given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`), ...(flags.threads ? [] : ['--no-threads'])].join(' ')}`);
-    if (flags.seed !== undefined && parseSeed(flags.seed) !== replay.seed) throw new UsageError('LAB_USAGE', `--seed ${flags.seed}: ${flags.replay} ran with seed ${replay.seed}; a replay sends the calls of that seed (drop --seed, or give ${replay.seed})`);
-    if ((flags.workers ?? 1) !== replay.workers) throw new UsageError('LAB_USAGE', `--workers ${flags.workers ?? 1}: ${flags.replay} ran on ${replay.workers} worker(s); a replay runs the same sessions on as many (give --workers ${replay.workers})`);
+    if (given.length || !flags.threads)
+      throw new UsageError(
+        'LAB_USAGE',
+        `--replay sends the calls of ${flags.replay} again, with the options it had; drop ${[...given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`), ...(flags.threads ? [] : ['--no-threads'])].join(' ')}`,
+      );
+    if (flags.seed !== undefined && parseSeed(flags.seed) !== replay.seed)
+      throw new UsageError(
+        'LAB_USAGE',
+        `--seed ${flags.seed}: ${flags.replay} ran with seed ${replay.seed}; a replay sends the calls of that seed (drop --seed, or give ${replay.seed})`,
+      );
+    if ((flags.workers ?? 1) !== replay.workers)
+      throw new UsageError(
+        'LAB_USAGE',
+        `--workers ${flags.workers ?? 1}: ${flags.replay} ran on ${replay.workers} worker(s); a replay runs the same sessions on as many (give --workers ${replay.workers})`,
+      );
   }
   const seed = replay?.seed ?? (flags.seed !== undefined ? parseSeed(flags.seed) : randomBytes(4).readUInt32BE(0));
   const targetRef = await createTarget.resolve(flags.target);
   const workers = flags.workers ?? 1;
   if (workers > 1 && targetRef.exclusiveMachine) {
-    throw new UsageError('LAB_WORKERS_ONE_MACHINE', `--workers ${workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine.`);
+    throw new UsageError(
+      'LAB_WORKERS_ONE_MACHINE',
+      `--workers ${workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine.`,
+    );
   }
   const { loaded, suite: given } = await loadSuiteCases(suiteFile, { target: targetRef, ...(flags.driver ? { driver: flags.driver } : {}) });
   // The suite's client and files are deployed as lab run deploys them (a driver may read a file beside it).
   const { suite, guestRunner } = await requireDeployFiles(given, targetRef, flags);
-  if (flags.maxLength !== undefined && flags.maxLength > GUEST_LIMITS.maxBufferLength) throw new UsageError('LAB_USAGE', `--max-length ${flags.maxLength}: the guest runner takes buffers of at most ${GUEST_LIMITS.maxBufferLength} bytes`);
+  if (flags.maxLength !== undefined && flags.maxLength > GUEST_LIMITS.maxBufferLength)
+    throw new UsageError('LAB_USAGE', `--max-length ${flags.maxLength}: the guest runner takes buffers of at most ${GUEST_LIMITS.maxBufferLength} bytes`);
 
   const runId = newRunId(`${suite.name}-fuzz`, flags.target);
   const outDir = resolve(flags.out ?? join('reports', runId));
@@ -68,7 +84,15 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
   const targets: Target[] = [];
   const interrupt = interruptSignal(() => targets.forEach((t) => t.killNow?.()));
   try {
-    for (let i = 0; i < workers; i++) targets.push(createTarget(targetRef, { runId: i === 0 ? runId : `${runId}-w${i + 1}`, keep: Boolean(flags.keep), toolsDir: buildDir(), ...(i === 0 ? { onProgress: (line: string) => process.stderr.write(`lab: ${line}\n`) } : {}) }));
+    for (let i = 0; i < workers; i++)
+      targets.push(
+        createTarget(targetRef, {
+          runId: i === 0 ? runId : `${runId}-w${i + 1}`,
+          keep: Boolean(flags.keep),
+          toolsDir: buildDir(),
+          ...(i === 0 ? { onProgress: (line: string) => process.stderr.write(`lab: ${line}\n`) } : {}),
+        }),
+      );
     const { exitCode } = await runFuzz({
       suite,
       loaded,
@@ -81,7 +105,11 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
       budgetText: budgetText(budget),
       hangMs: replay?.hangMs ?? flags.hangMs ?? 5000,
       shrinkMs,
-      generate: { batchCalls: replay?.batchCalls ?? flags.batchCalls, threads: replay?.threads ?? flags.threads, badPointers: replay?.badPointers ?? !BAD_POINTERS_STOP_SHORT[targetRef.kind] },
+      generate: {
+        batchCalls: replay?.batchCalls ?? flags.batchCalls,
+        threads: replay?.threads ?? flags.threads,
+        badPointers: replay?.badPointers ?? !BAD_POINTERS_STOP_SHORT[targetRef.kind],
+      },
       space: replay
         ? { functions: replay.functions, deviceTypes: replay.deviceTypes, maxLength: replay.maxLength }
         : {
@@ -105,6 +133,10 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
 /** At most 256 device types: each is swept over every function, method and access. */
 function deviceTypes(text: string): number[] {
   const list = parseRanges('--device-types', text, 0xffff).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
-  if (list.length > 256) throw new UsageError('LAB_USAGE', `--device-types ${text}: ${list.length} device types; at most 256 (each is swept over every function, method and access)`);
+  if (list.length > 256)
+    throw new UsageError(
+      'LAB_USAGE',
+      `--device-types ${text}: ${list.length} device types; at most 256 (each is swept over every function, method and access)`,
+    );
   return [...new Set(list)];
 }

@@ -42,7 +42,8 @@ export async function gateRuns(newPath: string, baselinePath: string, flags: Gat
   const options: GateOptions = { baseline, ...(waivers ? { waivers } : {}), allowNewFailures: Boolean(flags.allowNewFailures) };
   let stdout = '';
   let stderr = '';
-  if (baseline.info.suite !== report.suite) stderr += visible(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`);
+  if (baseline.info.suite !== report.suite)
+    stderr += visible(`lab: warning: the baseline is suite \`${baseline.info.suite}\` and the new run \`${report.suite}\`: no case id can match.\n`);
 
   const tally = new GateTally(options);
   const details = new Map<string, NamedCase>();

@@ -12,7 +12,9 @@ export interface HistoryFlags {
 
 /** `lab history <reports>`: a static page of the last runs, from their report.json files alone. */
 export async function historyCommand(root: string, flags: HistoryFlags): Promise<void> {
-  const runs = await loadHistory(root, { last: flags.last, ...(flags.suite ? { suite: flags.suite } : {}) }, (m) => process.stderr.write(visible(`lab: warning: ${m}\n`)));
+  const runs = await loadHistory(root, { last: flags.last, ...(flags.suite ? { suite: flags.suite } : {}) }, (m) =>
+    process.stderr.write(visible(`lab: warning: ${m}\n`)),
+  );
   const file = resolve(flags.out ?? join(root, 'history.html'));
   writeFileAtomic(file, renderHistory(runs, { file, root }));
   const shown = relative(process.cwd(), file);

@@ -22,7 +22,9 @@ export async function listCommand(suiteFile: string, flags: ListFlags): Promise<
     return;
   }
   for (const c of suite.cases) {
-    process.stdout.write(`${String(c.index).padStart(4)}  ${visible(`${c.id}${c.skip ? `  (skipped on ${target.name}: ${c.skip})` : ''}`, { oneLine: true })}\n`);
+    process.stdout.write(
+      `${String(c.index).padStart(4)}  ${visible(`${c.id}${c.skip ? `  (skipped on ${target.name}: ${c.skip})` : ''}`, { oneLine: true })}\n`,
+    );
   }
   const skipped = suite.cases.filter((c) => c.skip).length;
   process.stdout.write(`${suite.cases.length} cases in ${visible(suite.file)}${skipped ? `, ${skipped} skipped on ${target.name}` : ''}\n`);

@@ -40,14 +40,27 @@ export async function mutateCommand(suiteFile: string, flags: MutateFlags): Prom
   const jobs = flags.jobs ?? Math.max(1, Math.min(2, cpus().length));
   const say = (line: string) => process.stdout.write(`${visible(line)}\n`);
   try {
-    say(`lab mutate: ${catalog.length} mutants of ${suite.driver.image} against ${suite.file} (${suite.cases.length} cases) on ${targetRef.name}, ${jobs} at a time`);
+    say(
+      `lab mutate: ${catalog.length} mutants of ${suite.driver.image} against ${suite.file} (${suite.cases.length} cases) on ${targetRef.name}, ${jobs} at a time`,
+    );
     const baseline = await runAgainst(suite, suite.driver.image, targetRef, join(outDir, 'driver'), guestRunner, interrupt.signal);
     const passed = new Set(baseline.cases.filter((c) => c.status === 'passed').map((c) => c.id));
-    say(`  driver itself: ${passed.size} of ${baseline.cases.length} cases pass (${(baseline.durationMs / 1000).toFixed(1)} s)${passed.size < baseline.cases.length ? ': only those can kill mutants' : ''}`);
+    say(
+      `  driver itself: ${passed.size} of ${baseline.cases.length} cases pass (${(baseline.durationMs / 1000).toFixed(1)} s)${passed.size < baseline.cases.length ? ': only those can kill mutants' : ''}`,
+    );
     const runs = await mapLimited(catalog, jobs, async (mutant) => {
-      const run = await runAgainst(suite, join(build, 'mutants', `${mutant.name}.sys`), targetRef, join(outDir, 'mutants', mutant.name), guestRunner, interrupt.signal);
+      const run = await runAgainst(
+        suite,
+        join(build, 'mutants', `${mutant.name}.sys`),
+        targetRef,
+        join(outDir, 'mutants', mutant.name),
+        guestRunner,
+        interrupt.signal,
+      );
       const bad = run.cases.filter((c) => passed.has(c.id) && toldApart(c)).length;
-      say(`  ${mutant.name}: ${bad ? `killed by ${bad} case${bad === 1 ? '' : 's'}` : 'not told apart from the driver'} (${(run.durationMs / 1000).toFixed(1)} s)`);
+      say(
+        `  ${mutant.name}: ${bad ? `killed by ${bad} case${bad === 1 ? '' : 's'}` : 'not told apart from the driver'} (${(run.durationMs / 1000).toFixed(1)} s)`,
+      );
       return { mutant, ...run };
     });
     if (interrupt.signal.aborted) {

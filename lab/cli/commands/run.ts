@@ -34,14 +34,18 @@ export interface RunFlags {
 export async function runCommand(suiteArg: string | undefined, given: RunFlags): Promise<void> {
   const resumed = given.resume ? await readRunRecord(resolve(given.resume)) : undefined;
   if (!resumed && !suiteArg) throw new UsageError('LAB_USAGE', 'lab run: expected a suite file (e.g. suites/echo.yaml), or --resume <run folder>');
-  if (resumed && suiteArg) throw new UsageError('LAB_USAGE', `lab run: --resume continues the suite the run began with (${resumed.suiteFile}); drop ${suiteArg}`);
+  if (resumed && suiteArg)
+    throw new UsageError('LAB_USAGE', `lab run: --resume continues the suite the run began with (${resumed.suiteFile}); drop ${suiteArg}`);
   // A resumed run is the same run: its suite, flags and id, from run.json.
   const flags: RunFlags = resumed ? { ...resumed.flags, out: resolve(given.resume!), resume: given.resume } : given;
   const suiteFile = resumed ? resumed.suiteFile : suiteArg!;
   const reporters = selectReporters(flags.reporter);
   const targetRef = await createTarget.resolve(flags.target);
   if ((flags.workers ?? 1) > 1 && targetRef.exclusiveMachine) {
-    throw new UsageError('LAB_WORKERS_ONE_MACHINE', `--workers ${flags.workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine, or split the suite across machines with --shard i/n.`);
+    throw new UsageError(
+      'LAB_WORKERS_ONE_MACHINE',
+      `--workers ${flags.workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine, or split the suite across machines with --shard i/n.`,
+    );
   }
   const { target: _name, ...selection } = flags;
   const loaded = await loadCases(suiteFile, { ...selection, target: targetRef });
@@ -59,7 +63,12 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
     await writeRunRecord(outDir, { version: 1, runId, suiteFile: resolve(suiteFile), flags: absolutePaths(recorded), startedAt: new Date().toISOString() });
   }
   const interrupt = interruptSignal(() => target.killNow?.());
-  const target = createTarget(targetRef, { runId, keep: Boolean(flags.keep), toolsDir: buildDir(), onProgress: (line) => process.stderr.write(`lab: ${line}\n`) });
+  const target = createTarget(targetRef, {
+    runId,
+    keep: Boolean(flags.keep),
+    toolsDir: buildDir(),
+    onProgress: (line) => process.stderr.write(`lab: ${line}\n`),
+  });
   try {
     const { exitCode } = await runSuite({
       suite,
@@ -73,8 +82,23 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
       ...(flags.deadline ? { deadlineMs: flags.deadline } : {}),
       ...(flags.repeatFailures ? { repeatFailures: flags.repeatFailures } : {}),
       ...(resumed ? { resume: true } : {}),
-      ...(flags.workers && flags.workers > 1 ? { workers: flags.workers, makeTarget: (worker: number) => createTarget(targetRef, { runId: `${runId}-w${worker}`, keep: Boolean(flags.keep), toolsDir: buildDir() }) } : {}),
-      options: { target: flags.target, filter: flags.filter ?? [], timeoutCase: flags.timeoutCase ?? null, deadline: flags.deadline ?? null, repeatFailures: flags.repeatFailures ?? 0, workers: flags.workers ?? 1, shard: flags.shard ?? null, driverOverride: Boolean(flags.driver), resumed: Boolean(resumed) },
+      ...(flags.workers && flags.workers > 1
+        ? {
+            workers: flags.workers,
+            makeTarget: (worker: number) => createTarget(targetRef, { runId: `${runId}-w${worker}`, keep: Boolean(flags.keep), toolsDir: buildDir() }),
+          }
+        : {}),
+      options: {
+        target: flags.target,
+        filter: flags.filter ?? [],
+        timeoutCase: flags.timeoutCase ?? null,
+        deadline: flags.deadline ?? null,
+        repeatFailures: flags.repeatFailures ?? 0,
+        workers: flags.workers ?? 1,
+        shard: flags.shard ?? null,
+        driverOverride: Boolean(flags.driver),
+        resumed: Boolean(resumed),
+      },
     });
     process.exitCode = gate ? gate.exitCode(exitCode) : exitCode;
   } finally {

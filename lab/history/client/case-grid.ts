@@ -19,7 +19,12 @@ export function flakyTable(): void {
   root.appendChild(el('h2', { text: 'Flaky cases' }));
   const byCaseId = new Map(model.cases.map((c) => [c.id, c]));
   if (!model.flaky.length) {
-    root.appendChild(el('div', { className: 'meta', text: 'None in these runs: no case changed between passing and failing more than once with the same driver build, and no rerun passed after a failure.' }));
+    root.appendChild(
+      el('div', {
+        className: 'meta',
+        text: 'None in these runs: no case changed between passing and failing more than once with the same driver build, and no rerun passed after a failure.',
+      }),
+    );
     return;
   }
   const rows = model.flaky.map((id) => {
@@ -33,7 +38,11 @@ export function flakyTable(): void {
       el('td', { className: `st ${c.latest || ''}`, text: c.latest || '' }),
     ]);
   });
-  const head = el('tr', null, ['case', 'runs (oldest \u2192 newest)', 'changes, same driver', 'flaky runs', 'failed', 'latest'].map((t) => el('th', { text: t })));
+  const head = el(
+    'tr',
+    null,
+    ['case', 'runs (oldest \u2192 newest)', 'changes, same driver', 'flaky runs', 'failed', 'latest'].map((t) => el('th', { text: t })),
+  );
   root.appendChild(el('table', { className: 'flaky' }, [el('thead', null, [head]), el('tbody', null, rows)]));
 }
 
@@ -49,7 +58,12 @@ function strip(c: HistoryCase): HTMLElement {
 
 export function gridControls(): void {
   const root = byId('grid-controls');
-  const filters: Array<[Filter, string]> = [['failing', 'failing now'], ['flaky', 'flaky'], ['changed', 'not always passing'], ['all', 'all cases']];
+  const filters: Array<[Filter, string]> = [
+    ['failing', 'failing now'],
+    ['flaky', 'flaky'],
+    ['changed', 'not always passing'],
+    ['all', 'all cases'],
+  ];
   for (const [filter, text] of filters) {
     const count = model.cases.filter((c) => gridMatch(c, filter)).length;
     const onclick = () => {
@@ -127,6 +141,10 @@ function caseRuns(c: HistoryCase): HTMLElement {
       ]),
     );
   }
-  const head = el('tr', null, ['started', 'run', 'status', 'time', 'why'].map((t) => el('th', { text: t })));
+  const head = el(
+    'tr',
+    null,
+    ['started', 'run', 'status', 'time', 'why'].map((t) => el('th', { text: t })),
+  );
   return el('table', { className: 'runs' }, [el('thead', null, [head]), el('tbody', null, rows)]);
 }

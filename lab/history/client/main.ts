@@ -14,9 +14,20 @@ function header(): void {
   const root = byId('header');
   const first = runs[0]!;
   const last = runs[runs.length - 1]!;
-  root.appendChild(el('h1', null, [`History: ${suites.join(', ')} on ${targets.join(', ')} `, el('span', { className: `verdict ${last.status}`, text: `latest ${last.status}` })]));
+  root.appendChild(
+    el('h1', null, [
+      `History: ${suites.join(', ')} on ${targets.join(', ')} `,
+      el('span', { className: `verdict ${last.status}`, text: `latest ${last.status}` }),
+    ]),
+  );
   const passing = runs.filter((r) => r.status === 'passed').length;
-  const facts = [`${plural(runs.length, 'run')} from ${first.startedAt.slice(0, 10)} to ${last.startedAt.slice(0, 10)}`, `${passing} passed`, plural(model.cases.length, 'case'), plural(model.flaky.length, 'flaky case'), `read from ${data.root}`];
+  const facts = [
+    `${plural(runs.length, 'run')} from ${first.startedAt.slice(0, 10)} to ${last.startedAt.slice(0, 10)}`,
+    `${passing} passed`,
+    plural(model.cases.length, 'case'),
+    plural(model.flaky.length, 'flaky case'),
+    `read from ${data.root}`,
+  ];
   root.appendChild(el('div', { className: 'meta', text: facts.join(' \u00b7 ') }));
   document.title = `lab history: ${suites.join(', ')} (${plural(runs.length, 'run')})`;
 }

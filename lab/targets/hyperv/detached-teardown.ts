@@ -14,7 +14,10 @@ export const TEARDOWN_ENV = 'LAB_HYPERV_TEARDOWN';
 
 async function teardown(): Promise<void> {
   const { spec, keep } = JSON.parse(process.env[TEARDOWN_ENV] ?? '{}') as { spec: HypervSpec; keep: boolean };
-  const host = spec.host.kind === 'ssh' ? new SshHypervHost(spec.host.name, new SshLink(spec.host.endpoint), spec.host.powershell) : new LocalHypervHost(spec.host.name, spec.host.powershell);
+  const host =
+    spec.host.kind === 'ssh'
+      ? new SshHypervHost(spec.host.name, new SshLink(spec.host.endpoint), spec.host.powershell)
+      : new LocalHypervHost(spec.host.name, spec.host.powershell);
   const vm = new VmControl(host, spec.vm, spec.checkpoint);
   try {
     if (!keep) await vm.restore();

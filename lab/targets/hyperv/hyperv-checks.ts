@@ -14,7 +14,8 @@ import { VmControl } from './vm-control.js';
  */
 export async function hypervChecks(spec: HypervSpec, buildDir: string, host?: HypervHost): Promise<CheckResult[]> {
   const hostLink = spec.host.kind === 'ssh' ? new SshLink(spec.host.endpoint) : undefined;
-  const theHost = host ?? (hostLink ? new SshHypervHost(spec.host.name, hostLink, spec.host.powershell) : new LocalHypervHost(spec.host.name, spec.host.powershell));
+  const theHost =
+    host ?? (hostLink ? new SshHypervHost(spec.host.name, hostLink, spec.host.powershell) : new LocalHypervHost(spec.host.name, spec.host.powershell));
   const vm = new VmControl(theHost, spec.vm, spec.checkpoint);
   const checks: CheckResult[] = [];
   try {
@@ -32,15 +33,44 @@ export async function hypervChecks(spec: HypervSpec, buildDir: string, host?: Hy
       return checks;
     }
     checks.push({ name: `VM '${spec.vm}'`, ok: true, found: `generation ${facts.generation}, ${facts.state}, Hyper-V module ${facts.hyperv}` });
-    checks.push({ name: 'Secure Boot', ok: facts.secureBoot !== 'On', found: facts.secureBoot, ...(facts.secureBoot === 'On' ? { fix: `with the VM off: \`Set-VMFirmware -VMName '${spec.vm}' -EnableSecureBoot Off\` (test signing needs it off); see infra/hyperv/` } : {}) });
-    checks.push({ name: 'checkpoint type', ok: facts.checkpointType === 'Standard', found: facts.checkpointType, ...(facts.checkpointType === 'Standard' ? {} : { fix: `\`Set-VM -Name '${spec.vm}' -CheckpointType Standard\` (production checkpoints leave the VM off: every revert would be a cold boot)` }) });
-    checks.push({ name: `checkpoint '${spec.checkpoint}'`, ok: facts.checkpoint, found: facts.checkpoint ? 'present' : 'missing', ...(facts.checkpoint ? {} : { fix: 'run infra/hyperv/new-lab-checkpoint.ps1 (after the reboot that applies test signing and the Debug Print Filter)' }) });
-    checks.push({ name: 'Heartbeat integration service', ok: facts.heartbeatEnabled, found: facts.heartbeatEnabled ? 'on' : 'off', ...(facts.heartbeatEnabled ? {} : { fix: `\`Enable-VMIntegrationService -VMName '${spec.vm}' -Name Heartbeat\`` }) });
+    checks.push({
+      name: 'Secure Boot',
+      ok: facts.secureBoot !== 'On',
+      found: facts.secureBoot,
+      ...(facts.secureBoot === 'On'
+        ? { fix: `with the VM off: \`Set-VMFirmware -VMName '${spec.vm}' -EnableSecureBoot Off\` (test signing needs it off); see infra/hyperv/` }
+        : {}),
+    });
+    checks.push({
+      name: 'checkpoint type',
+      ok: facts.checkpointType === 'Standard',
+      found: facts.checkpointType,
+      ...(facts.checkpointType === 'Standard'
+        ? {}
+        : { fix: `\`Set-VM -Name '${spec.vm}' -CheckpointType Standard\` (production checkpoints leave the VM off: every revert would be a cold boot)` }),
+    });
+    checks.push({
+      name: `checkpoint '${spec.checkpoint}'`,
+      ok: facts.checkpoint,
+      found: facts.checkpoint ? 'present' : 'missing',
+      ...(facts.checkpoint ? {} : { fix: 'run infra/hyperv/new-lab-checkpoint.ps1 (after the reboot that applies test signing and the Debug Print Filter)' }),
+    });
+    checks.push({
+      name: 'Heartbeat integration service',
+      ok: facts.heartbeatEnabled,
+      found: facts.heartbeatEnabled ? 'on' : 'off',
+      ...(facts.heartbeatEnabled ? {} : { fix: `\`Enable-VMIntegrationService -VMName '${spec.vm}' -Name Heartbeat\`` }),
+    });
 
     const status = await vm.status();
     const ip = spec.guestHostFixed ? spec.guestEndpoint.host : status.ips[0];
     if (status.state !== 'Running' || status.heartbeat !== 'Ok' || !ip) {
-      checks.push({ name: 'guest', ok: true, optional: true, found: `not checked: the VM is ${status.state} (heartbeat ${status.heartbeat}); \`lab run\` restores and starts it` });
+      checks.push({
+        name: 'guest',
+        ok: true,
+        optional: true,
+        found: `not checked: the VM is ${status.state} (heartbeat ${status.heartbeat}); \`lab run\` restores and starts it`,
+      });
       return checks;
     }
     const guestLink = new SshLink({ ...spec.guestEndpoint, host: ip });

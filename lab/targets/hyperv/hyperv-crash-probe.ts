@@ -43,12 +43,21 @@ export class HypervCrashProbe implements CrashProbe {
       await this.options.guestLink.reconnect(this.options.guestLink.endpoint.reconnect, signal);
       return this.guest.lookForBugcheck();
     }
-    const hostSide = event ? `Hyper-V-Worker event 18590 at ${event.time}` : status.state !== 'Running' ? `the VM is ${status.state}` : `the VM's heartbeat is ${status.heartbeat}`;
+    const hostSide = event
+      ? `Hyper-V-Worker event 18590 at ${event.time}`
+      : status.state !== 'Running'
+        ? `the VM is ${status.state}`
+        : `the VM's heartbeat is ${status.heartbeat}`;
     const stopCode = event ? stopCodeOf(event.message) : undefined;
     let afterReboot: CrashFinding | undefined;
     let rebootNote = '';
     try {
-      const { ip } = await waitForReady(vm, { timeoutMs: this.options.rebootTimeoutMs, pollMs: this.options.pollMs, ...(signal ? { signal } : {}), what: 'after its crash' });
+      const { ip } = await waitForReady(vm, {
+        timeoutMs: this.options.rebootTimeoutMs,
+        pollMs: this.options.pollMs,
+        ...(signal ? { signal } : {}),
+        what: 'after its crash',
+      });
       this.options.onAddress(ip);
       await this.options.guestLink.reconnect({ attempts: 1000, delayMs: this.options.pollMs, deadline: Date.now() + this.options.rebootTimeoutMs }, signal);
       afterReboot = await this.guest.lookForBugcheck();

@@ -14,7 +14,10 @@ export interface HypervHost {
 
 /** The script's JSON answer, or a HarnessError that names the host, the step and PowerShell's message. */
 export function parseHostAnswer<T>(label: string, what: string, stdout: string, stderr: string, exitCode: number | null): T {
-  const line = stdout.split(/\r?\n/).reverse().find((l) => l.trim().startsWith('{'));
+  const line = stdout
+    .split(/\r?\n/)
+    .reverse()
+    .find((l) => l.trim().startsWith('{'));
   let answer: ({ ok: boolean; error?: string } & T) | undefined;
   try {
     answer = line ? JSON.parse(line) : undefined;
@@ -22,10 +25,21 @@ export function parseHostAnswer<T>(label: string, what: string, stdout: string, 
     answer = undefined;
   }
   if (answer?.ok) return answer;
-  const detail = answer?.error ?? (stderr.replace(/#< CLIXML[\s\S]*/, '').trim().split(/\r?\n/).slice(-3).join(' ') || `exit code ${exitCode ?? 'unknown'}, no answer`);
+  const detail =
+    answer?.error ??
+    (stderr
+      .replace(/#< CLIXML[\s\S]*/, '')
+      .trim()
+      .split(/\r?\n/)
+      .slice(-3)
+      .join(' ') ||
+      `exit code ${exitCode ?? 'unknown'}, no answer`);
   return fail(label, what, detail);
 }
 
 function fail(label: string, what: string, detail: string): never {
-  throw new HarnessError('LAB_HYPERV_HOST', `Hyper-V host ${label}: ${what} failed: ${detail}. Fix: run \`lab doctor --target <name>\`; the host needs the Hyper-V PowerShell module and an elevated (administrator) session.`);
+  throw new HarnessError(
+    'LAB_HYPERV_HOST',
+    `Hyper-V host ${label}: ${what} failed: ${detail}. Fix: run \`lab doctor --target <name>\`; the host needs the Hyper-V PowerShell module and an elevated (administrator) session.`,
+  );
 }

@@ -51,7 +51,10 @@ const HypervEntry = z.strictObject({
     .strictObject({
       flags: z.union([z.number().int().min(0).max(0xffffffff), z.string().regex(/^0x[0-9A-Fa-f]{1,8}$/, 'expected a number or a hex string like 0x9bb')]),
       /** Default: every .sys file the run deploys. */
-      drivers: z.array(z.string().regex(/^[^\\/:*?"<>|\s]+\.sys$/i, 'expected a driver file name like objdev.sys')).min(1).optional(),
+      drivers: z
+        .array(z.string().regex(/^[^\\/:*?"<>|\s]+\.sys$/i, 'expected a driver file name like objdev.sys'))
+        .min(1)
+        .optional(),
     })
     .optional(),
 });
@@ -59,17 +62,46 @@ const HypervEntry = z.strictObject({
 export const hypervKind = defineKind<typeof HypervEntry, HypervSpec>({
   kind: 'hyperv',
   entry: HypervEntry,
-  fields: ['kind', 'description', 'hypervHost', 'vm', 'checkpoint', 'bootTimeoutMs', 'pollMs', 'rebootTimeoutMs', 'guest', 'verifier', 'flags', 'drivers', 'host', 'port', 'user', 'hostKey', 'auth', 'timeouts', 'reconnect', 'guestDir', 'dbgview', 'cleanPaths'],
+  fields: [
+    'kind',
+    'description',
+    'hypervHost',
+    'vm',
+    'checkpoint',
+    'bootTimeoutMs',
+    'pollMs',
+    'rebootTimeoutMs',
+    'guest',
+    'verifier',
+    'flags',
+    'drivers',
+    'host',
+    'port',
+    'user',
+    'hostKey',
+    'auth',
+    'timeouts',
+    'reconnect',
+    'guestDir',
+    'dbgview',
+    'cleanPaths',
+  ],
   rules: (entry, at, inventory) => {
     const issues: RawIssue[] = connectionRules(entry.guest, [...at, 'guest']);
     const hosts = inventory.hypervHosts ?? {};
     if (!hosts[entry.hypervHost]) {
       const known = Object.keys(hosts);
-      issues.push({ path: [...at, 'hypervHost'], message: `expected the name of an entry in \`hypervHosts\`${known.length ? ` (${known.join(', ')})` : ' (there is none)'}, found "${entry.hypervHost}"` });
+      issues.push({
+        path: [...at, 'hypervHost'],
+        message: `expected the name of an entry in \`hypervHosts\`${known.length ? ` (${known.join(', ')})` : ' (there is none)'}, found "${entry.hypervHost}"`,
+      });
     }
     const hostKey = entry.guest.hostKey;
     if (!entry.guest.host && hostKey?.knownHosts === undefined && !hostKey?.fingerprint) {
-      issues.push({ path: [...at, 'guest', 'hostKey'], message: 'a VM whose address comes from Hyper-V needs a pinned `fingerprint` (its IP address may change, so known_hosts cannot name it reliably)' });
+      issues.push({
+        path: [...at, 'guest', 'hostKey'],
+        message: 'a VM whose address comes from Hyper-V needs a pinned `fingerprint` (its IP address may change, so known_hosts cannot name it reliably)',
+      });
     }
     return issues;
   },
@@ -78,7 +110,12 @@ export const hypervKind = defineKind<typeof HypervEntry, HypervSpec>({
     const hostEntry = inventory.raw.hypervHosts![entry.hypervHost]!;
     const shell = hostEntry.powershell ?? 'powershell';
     const host: HypervHostSpec = hostEntry.ssh
-      ? { kind: 'ssh', name: entry.hypervHost, endpoint: endpointOf(inventory, label(`hypervHosts.${entry.hypervHost}.ssh`), hostEntry.ssh.host, hostEntry.ssh), powershell: shell }
+      ? {
+          kind: 'ssh',
+          name: entry.hypervHost,
+          endpoint: endpointOf(inventory, label(`hypervHosts.${entry.hypervHost}.ssh`), hostEntry.ssh.host, hostEntry.ssh),
+          powershell: shell,
+        }
       : { kind: 'local', name: entry.hypervHost, powershell: shell };
     const flags = entry.verifier ? (typeof entry.verifier.flags === 'number' ? entry.verifier.flags : parseInt(entry.verifier.flags, 16)) : undefined;
     return {

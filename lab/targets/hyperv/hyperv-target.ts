@@ -47,7 +47,11 @@ export class HypervTarget implements Target {
   ) {
     this.name = spec.name;
     const progress = options.onProgress;
-    const host = options.host ?? (spec.host.kind === 'ssh' ? new SshHypervHost(spec.host.name, new SshLink(spec.host.endpoint, progress), spec.host.powershell) : new LocalHypervHost(spec.host.name, spec.host.powershell));
+    const host =
+      options.host ??
+      (spec.host.kind === 'ssh'
+        ? new SshHypervHost(spec.host.name, new SshLink(spec.host.endpoint, progress), spec.host.powershell)
+        : new LocalHypervHost(spec.host.name, spec.host.powershell));
     this.vm = new VmControl(host, spec.vm, spec.checkpoint);
     this.guestLink = new SshLink(spec.guestEndpoint, progress);
     const probe = new HypervCrashProbe({
@@ -68,7 +72,12 @@ export class HypervTarget implements Target {
       ...(options.keep ? { keep: true } : {}),
       ...(progress ? { onProgress: progress } : {}),
     });
-    this.facts = { hypervHost: host.label, vm: spec.vm, checkpoint: spec.checkpoint, ...(spec.verifier ? { verifierFlags: `0x${spec.verifier.flags.toString(16)}` } : {}) };
+    this.facts = {
+      hypervHost: host.label,
+      vm: spec.vm,
+      checkpoint: spec.checkpoint,
+      ...(spec.verifier ? { verifierFlags: `0x${spec.verifier.flags.toString(16)}` } : {}),
+    };
   }
 
   describe(): Record<string, string> {
@@ -87,7 +96,12 @@ export class HypervTarget implements Target {
   async put(localPath: string, guestPath: string): Promise<void> {
     await this.guest.put(localPath, guestPath);
     const driver = /([^\\]+\.sys)$/i.exec(guestPath)?.[1];
-    if (driver && this.spec.verifier && !this.verified.has(driver.toLowerCase()) && (this.spec.verifier.drivers ?? [driver]).some((d) => d.toLowerCase() === driver.toLowerCase())) {
+    if (
+      driver &&
+      this.spec.verifier &&
+      !this.verified.has(driver.toLowerCase()) &&
+      (this.spec.verifier.drivers ?? [driver]).some((d) => d.toLowerCase() === driver.toLowerCase())
+    ) {
       await this.enableVerifier(driver);
       this.verified.add(driver.toLowerCase());
     }
@@ -139,7 +153,11 @@ export class HypervTarget implements Target {
   killNow(): void {
     if (this.disposed !== undefined) return;
     const script = fileURLToPath(new URL('./detached-teardown.js', import.meta.url));
-    const child = spawn(process.execPath, [script], { detached: true, stdio: 'ignore', env: { ...process.env, LAB_HYPERV_TEARDOWN: JSON.stringify({ spec: this.spec, keep: Boolean(this.options.keep) }) } });
+    const child = spawn(process.execPath, [script], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, LAB_HYPERV_TEARDOWN: JSON.stringify({ spec: this.spec, keep: Boolean(this.options.keep) }) },
+    });
     child.on('error', () => undefined);
     child.unref();
   }
@@ -150,7 +168,12 @@ export class HypervTarget implements Target {
     this.verified.clear();
     await this.vm.start();
     const deadline = Date.now() + this.spec.bootTimeoutMs;
-    const { ip } = await waitForReady(this.vm, { timeoutMs: this.spec.bootTimeoutMs, pollMs: this.spec.pollMs, ...(signal ? { signal } : {}), what: `after restoring '${this.spec.checkpoint}'` });
+    const { ip } = await waitForReady(this.vm, {
+      timeoutMs: this.spec.bootTimeoutMs,
+      pollMs: this.spec.pollMs,
+      ...(signal ? { signal } : {}),
+      what: `after restoring '${this.spec.checkpoint}'`,
+    });
     this.useAddress(ip);
     // The heartbeat can come before the guest's SSH server listens: keep trying until the boot deadline.
     await this.guestLink.reconnect({ attempts: 10_000, delayMs: Math.min(this.spec.pollMs, 1000), deadline }, signal);
@@ -166,7 +189,9 @@ export class HypervTarget implements Target {
   private async enableVerifier(driver: string): Promise<void> {
     const verifier = this.spec.verifier!;
     const drivers = [driver];
-    const result = await this.guestLink.run(cmdCommandLine(volatileVerifierArgv(verifier.flags, drivers)), { what: 'turning Driver Verifier on (verifier /volatile)' });
+    const result = await this.guestLink.run(cmdCommandLine(volatileVerifierArgv(verifier.flags, drivers)), {
+      what: 'turning Driver Verifier on (verifier /volatile)',
+    });
     if (result.exitCode !== 0) throw driverVerifierError(this.spec.vm, drivers, result);
   }
 }

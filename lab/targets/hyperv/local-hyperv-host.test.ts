@@ -42,9 +42,13 @@ console.log(JSON.stringify({ ok: true, hostTime: '2024-05-01T10:00:00.000Z', scr
 
   it('turns a failed script into one message naming the host and the step', async () => {
     const host = new LocalHypervHost('here', 'powershell');
-    const error = await host.run(restoreCheckpointScript('fail-me', 'lab-clean'), "restoring checkpoint 'lab-clean' of VM 'fail-me'").catch((e: HarnessError) => e);
+    const error = await host
+      .run(restoreCheckpointScript('fail-me', 'lab-clean'), "restoring checkpoint 'lab-clean' of VM 'fail-me'")
+      .catch((e: HarnessError) => e);
     expect(error).toBeInstanceOf(HarnessError);
-    expect((error as HarnessError).message).toMatch(/^Hyper-V host here \(this machine\): restoring checkpoint 'lab-clean' of VM 'fail-me' failed: expected one VM named 'fail-me' on this host, found 0\. Fix: run `lab doctor/);
+    expect((error as HarnessError).message).toMatch(
+      /^Hyper-V host here \(this machine\): restoring checkpoint 'lab-clean' of VM 'fail-me' failed: expected one VM named 'fail-me' on this host, found 0\. Fix: run `lab doctor/,
+    );
   });
 
   it('says plainly when there is no PowerShell to start (lab is not on a Hyper-V host)', async () => {
@@ -52,7 +56,9 @@ console.log(JSON.stringify({ ok: true, hostTime: '2024-05-01T10:00:00.000Z', scr
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      await expect(host.run(restoreCheckpointScript('x', 'lab-clean'), 'restoring')).rejects.toThrow(/^Hyper-V host here \(this machine\): pwsh could not be started \(ENOENT\)\. Fix: `local: true` is for lab running on the Hyper-V host itself/);
+      await expect(host.run(restoreCheckpointScript('x', 'lab-clean'), 'restoring')).rejects.toThrow(
+        /^Hyper-V host here \(this machine\): pwsh could not be started \(ENOENT\)\. Fix: `local: true` is for lab running on the Hyper-V host itself/,
+      );
     } finally {
       process.env.PATH = saved;
     }

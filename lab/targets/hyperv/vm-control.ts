@@ -20,7 +20,10 @@ export class VmControl {
 
   /** Turns the VM off and restores the checkpoint; returns the host's clock at that moment. */
   async restore(): Promise<Date> {
-    const answer = await this.host.run<{ hostTime: string }>(restoreCheckpointScript(this.vm, this.checkpoint), `restoring checkpoint '${this.checkpoint}' of VM '${this.vm}'`);
+    const answer = await this.host.run<{ hostTime: string }>(
+      restoreCheckpointScript(this.vm, this.checkpoint),
+      `restoring checkpoint '${this.checkpoint}' of VM '${this.vm}'`,
+    );
     return new Date(answer.hostTime);
   }
 
@@ -33,7 +36,10 @@ export class VmControl {
   }
 
   async workerCrashEvents(since: Date): Promise<WorkerCrashEvent[]> {
-    return (await this.host.run<{ events: WorkerCrashEvent[] }>(workerCrashEventsScript(this.vm, since), `reading Hyper-V-Worker crash events of VM '${this.vm}'`)).events ?? [];
+    return (
+      (await this.host.run<{ events: WorkerCrashEvent[] }>(workerCrashEventsScript(this.vm, since), `reading Hyper-V-Worker crash events of VM '${this.vm}'`))
+        .events ?? []
+    );
   }
 
   facts(): Promise<VmFacts> {

@@ -7,7 +7,10 @@ import type { VmControl } from './vm-control.js';
  * heartbeat says the guest's kernel and integration services run; the address (from the KVP service) is
  * how lab reaches its SSH server.
  */
-export async function waitForReady(vm: VmControl, options: { timeoutMs: number; pollMs: number; signal?: AbortSignal; what: string }): Promise<{ ip: string; status: VmStatus }> {
+export async function waitForReady(
+  vm: VmControl,
+  options: { timeoutMs: number; pollMs: number; signal?: AbortSignal; what: string },
+): Promise<{ ip: string; status: VmStatus }> {
   const deadline = Date.now() + options.timeoutMs;
   let last: VmStatus | undefined;
   for (;;) {

@@ -4,8 +4,14 @@ import { checkWindowsPath } from '../ssh/windows-path.js';
 /** The pieces inventory entries of several kinds share: names, durations, Windows paths, an SSH connection. */
 export const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, `.`, `_` and `-`');
 export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as LAB_WIN11_PASSWORD');
-export const Fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'expected an OpenSSH fingerprint like SHA256:AbC...(43 characters), as `ssh-keygen -lf <key>.pub` prints it');
-export const Ms = z.number().int().min(1).max(24 * 3600 * 1000);
+export const Fingerprint = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'expected an OpenSSH fingerprint like SHA256:AbC...(43 characters), as `ssh-keygen -lf <key>.pub` prints it');
+export const Ms = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 3600 * 1000);
 export const WindowsPath = z.string().superRefine((value, ctx) => {
   try {
     checkWindowsPath(value);
@@ -70,6 +76,5 @@ export const HypervHostEntry = z.strictObject({
   /** powershell (Windows PowerShell 5.1, default) or pwsh. */
   powershell: z.enum(['powershell', 'pwsh']).optional(),
 });
-
 
 export type RawHypervHost = z.infer<typeof HypervHostEntry>;

@@ -18,6 +18,14 @@ export type { RawHypervHost } from './fields.js';
 export type RawTarget = RawInventory['targets'][string];
 
 /** Every field name the schema knows, for "did you mean" hints. */
-export const INVENTORY_FIELDS: ReadonlySet<string> = new Set(['version', 'hypervHosts', 'targets', 'local', 'ssh', 'powershell', ...TARGET_KINDS.flatMap((k) => k.fields)]);
+export const INVENTORY_FIELDS: ReadonlySet<string> = new Set([
+  'version',
+  'hypervHosts',
+  'targets',
+  'local',
+  'ssh',
+  'powershell',
+  ...TARGET_KINDS.flatMap((k) => k.fields),
+]);
 
 export { KIND_NAMES };

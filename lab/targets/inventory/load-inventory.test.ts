@@ -8,7 +8,13 @@ import { loadInventory, resolveTarget } from './load-inventory.js';
 import { tempDir } from '../../testing/temp-dir.js';
 
 /** The error a promise was expected to reject with. */
-const refusal = (p: Promise<unknown>): Promise<Error> => p.then(() => { throw new Error('expected a refusal'); }, (e: Error) => e);
+const refusal = (p: Promise<unknown>): Promise<Error> =>
+  p.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (e: Error) => e,
+  );
 
 async function inventoryFile(text: string): Promise<string> {
   const dir = await tempDir('inventory');
@@ -50,10 +56,26 @@ describe('the inventory (infra/targets.yaml)', () => {
     const file = await inventoryFile(GOOD);
     const inventory = await loadInventory(file);
     const ssh = resolveTarget(inventory, 'win-box');
-    expect(ssh).toMatchObject({ kind: 'ssh', endpoint: { host: '192.0.2.10', port: 22, user: 'lab', hostKey: { kind: 'known-hosts', file: join(inventory.dir, 'known_hosts'), trustOnFirstUse: false } }, guest: { guestDir: 'C:\\lab', dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] } });
+    expect(ssh).toMatchObject({
+      kind: 'ssh',
+      endpoint: {
+        host: '192.0.2.10',
+        port: 22,
+        user: 'lab',
+        hostKey: { kind: 'known-hosts', file: join(inventory.dir, 'known_hosts'), trustOnFirstUse: false },
+      },
+      guest: { guestDir: 'C:\\lab', dbgview: 'C:\\Tools\\Dbgview.exe', cleanPaths: ['C:\\objdev.log'] },
+    });
     expect(ssh.kind === 'ssh' && ssh.endpoint.auth).toEqual({ agent: false, keyFile: join(inventory.dir, 'keys/id_ed25519'), passphraseEnv: 'LAB_KEY_PASS' });
     const vm = resolveTarget(inventory, 'vm1');
-    expect(vm).toMatchObject({ kind: 'hyperv', vm: "lab-win11 'test'", checkpoint: 'lab-clean', verifier: { flags: 0x9bb }, host: { kind: 'ssh', name: 'hv1', powershell: 'powershell' }, guestHostFixed: false });
+    expect(vm).toMatchObject({
+      kind: 'hyperv',
+      vm: "lab-win11 'test'",
+      checkpoint: 'lab-clean',
+      verifier: { flags: 0x9bb },
+      host: { kind: 'ssh', name: 'hv1', powershell: 'powershell' },
+      guestHostFixed: false,
+    });
     expect(resolveTarget(inventory, 'wine')).toEqual({ kind: 'wine', name: 'wine' });
   });
 
@@ -73,12 +95,16 @@ describe('the inventory (infra/targets.yaml)', () => {
 
   it('refuses a password in the file, naming the line and the environment-variable field to use', async () => {
     const file = await inventoryFile('version: 1\ntargets:\n  box:\n    kind: ssh\n    host: h\n    user: u\n    auth:\n      password: hunter2\n');
-    await expect(loadInventory(file)).rejects.toThrow(/targets\.yaml:8:7: targets\.box\.auth\.password: secrets are never kept in the inventory; name the environment variable that holds it with `passwordEnv`/);
+    await expect(loadInventory(file)).rejects.toThrow(
+      /targets\.yaml:8:7: targets\.box\.auth\.password: secrets are never kept in the inventory; name the environment variable that holds it with `passwordEnv`/,
+    );
     await expect(loadInventory(file)).rejects.not.toThrow(/hunter2/);
   });
 
   it('reports schema problems with file:line:column, the field and a hint', async () => {
-    const file = await inventoryFile('version: 1\ntargets:\n  box:\n    kind: ssh\n    host: h\n    port: 99999\n    user: u\n    auth: { agnet: true }\n  vm:\n    kind: hyperv\n    hypervHost: nowhere\n    vm: x\n    guest: { user: u, auth: { agent: true } }\n  other:\n    kind: docker\n');
+    const file = await inventoryFile(
+      'version: 1\ntargets:\n  box:\n    kind: ssh\n    host: h\n    port: 99999\n    user: u\n    auth: { agnet: true }\n  vm:\n    kind: hyperv\n    hypervHost: nowhere\n    vm: x\n    guest: { user: u, auth: { agent: true } }\n  other:\n    kind: docker\n',
+    );
     const error = await refusal(loadInventory(file));
     expect(error).toBeInstanceOf(InventoryError);
     const text = (error as InventoryError).message;
@@ -96,7 +122,9 @@ describe('the inventory (infra/targets.yaml)', () => {
   });
 
   it('refuses bad Windows paths and a missing file with the fix', async () => {
-    const file = await inventoryFile("version: 1\ntargets:\n  box: { kind: ssh, host: h, user: u, auth: { agent: true }, guestDir: 'C:\\\\lab\\\\..\\\\Windows' }\n");
+    const file = await inventoryFile(
+      "version: 1\ntargets:\n  box: { kind: ssh, host: h, user: u, auth: { agent: true }, guestDir: 'C:\\\\lab\\\\..\\\\Windows' }\n",
+    );
     await expect(loadInventory(file)).rejects.toThrow(/targets\.box\.guestDir: expected an absolute Windows path/);
     await expect(loadInventory('/nonexistent/targets.yaml')).rejects.toThrow(/no inventory file\. Fix: create it/);
     const percent = await inventoryFile("version: 1\ntargets:\n  box: { kind: ssh, host: h, user: u, auth: { agent: true }, guestDir: 'C:\\\\lab %TEMP%' }\n");

@@ -27,7 +27,11 @@ const INVENTORY_FILE: ConfigFormat<RawInventory> = {
   inspect: secretFieldIssues,
   rules: inventoryRules,
   invalid: (issues, context) => new InventoryError(issues, context),
-  missing: (file) => new UsageError('LAB_INVENTORY_MISSING', `${file}: no inventory file. Fix: create it (see infra/targets.yaml in the repository for the format) or point LAB_INVENTORY at yours.`),
+  missing: (file) =>
+    new UsageError(
+      'LAB_INVENTORY_MISSING',
+      `${file}: no inventory file. Fix: create it (see infra/targets.yaml in the repository for the format) or point LAB_INVENTORY at yours.`,
+    ),
 };
 
 /** Reads and checks the inventory as every file lab reads (config-file/); every problem comes back at once with file:line:column (exit 2). */
@@ -41,7 +45,8 @@ function kindHint({ message, path }: RawIssue, data: unknown): string {
   const atKind = path.length === 3 && path[2] === 'kind';
   if ((path.length === 2 || atKind) && path[0] === 'targets') {
     const entry = (data as { targets?: Record<string, { kind?: unknown }> }).targets?.[String(path[1])];
-    if (entry && !KIND_NAMES.includes(String(entry.kind))) return `expected ${atKind ? '' : '`kind` to be '}one of ${KIND_NAMES.map((k) => JSON.stringify(k)).join(', ')}, found ${entry.kind === undefined ? 'nothing' : JSON.stringify(entry.kind)}`;
+    if (entry && !KIND_NAMES.includes(String(entry.kind)))
+      return `expected ${atKind ? '' : '`kind` to be '}one of ${KIND_NAMES.map((k) => JSON.stringify(k)).join(', ')}, found ${entry.kind === undefined ? 'nothing' : JSON.stringify(entry.kind)}`;
   }
   return message;
 }
@@ -52,7 +57,10 @@ export function resolveTarget(inventory: LoadedInventory, name: string): TargetS
   if (!entry) {
     if (name === 'wine') return { kind: 'wine', name };
     const names = ['wine', ...Object.keys(inventory.raw.targets).filter((n) => n !== 'wine')];
-    throw new UsageError('LAB_UNKNOWN_TARGET', `--target ${name}: expected \`wine\` or a target named in ${inventory.file} (${names.join(', ')}), found no target of that name`);
+    throw new UsageError(
+      'LAB_UNKNOWN_TARGET',
+      `--target ${name}: expected \`wine\` or a target named in ${inventory.file} (${names.join(', ')}), found no target of that name`,
+    );
   }
   return specOf(inventory, name, entry);
 }

@@ -14,7 +14,10 @@ export interface AcceleratorChoice {
  */
 export async function chooseAccelerator(wanted: 'auto' | 'kvm' | 'tcg'): Promise<AcceleratorChoice> {
   if (wanted === 'tcg') return { accelerator: 'tcg', reason: 'tcg (asked for in the inventory)' };
-  const device = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false);
+  const device = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(
+    () => true,
+    () => false,
+  );
   const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const flags = /^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]?.split(/\s+/) ?? [];
   const hardware = flags.includes('vmx') || flags.includes('svm');

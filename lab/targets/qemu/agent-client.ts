@@ -129,7 +129,10 @@ export class AgentClient {
     for (let at = 0; at < bytes.length; at += PUT_CHUNK) await this.request(FrameType.putData, bytes.subarray(at, at + PUT_CHUNK));
     const got = sizeAndCrc(await this.request(FrameType.putEnd, Buffer.alloc(0)));
     if (got.size !== want.size || got.crc !== want.crc) {
-      throw new HarnessError('LAB_QEMU_AGENT', `copying ${localPath} to ${guestPath}: the guest wrote ${got.size} bytes with CRC ${hex(got.crc)}, expected ${want.size} with ${hex(want.crc)}`);
+      throw new HarnessError(
+        'LAB_QEMU_AGENT',
+        `copying ${localPath} to ${guestPath}: the guest wrote ${got.size} bytes with CRC ${hex(got.crc)}, expected ${want.size} with ${hex(want.crc)}`,
+      );
     }
     this.bytesSent += bytes.length;
     return bytes.length;
@@ -235,7 +238,11 @@ export class AgentClient {
 
   request(type: number, payload: Buffer, timeoutMs?: number, resends = MAX_RESENDS): Promise<Frame> {
     const generation = this.generation;
-    const next = this.line.then(() => (generation === this.generation ? this.send(type, payload, timeoutMs, resends) : Promise.reject(new HarnessError('LAB_QEMU_AGENT', 'the machine was reverted'))));
+    const next = this.line.then(() =>
+      generation === this.generation
+        ? this.send(type, payload, timeoutMs, resends)
+        : Promise.reject(new HarnessError('LAB_QEMU_AGENT', 'the machine was reverted')),
+    );
     this.line = next.catch(() => undefined);
     return next;
   }
@@ -255,7 +262,12 @@ export class AgentClient {
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new HarnessError('LAB_QEMU_AGENT_TIMEOUT', `the guest agent did not answer request ${id} (type 0x${type.toString(16)}) within ${Math.round(limit)} ms`));
+        reject(
+          new HarnessError(
+            'LAB_QEMU_AGENT_TIMEOUT',
+            `the guest agent did not answer request ${id} (type 0x${type.toString(16)}) within ${Math.round(limit)} ms`,
+          ),
+        );
       }, limit);
       this.pending.set(id, { frame, resolve, reject, timer, resent: MAX_RESENDS - resends });
       if (TRACE) process.stderr.write(`agent> type=0x${type.toString(16)} id=${id} len=${payload.length}\n`);
@@ -264,7 +276,10 @@ export class AgentClient {
   }
 
   private onFrame(frame: Frame): void {
-    if (TRACE) process.stderr.write(`agent< type=0x${frame.type.toString(16)} id=${frame.id} len=${frame.payload.length}${frame.type === FrameType.nak ? ` ${frame.payload.toString('utf8')}` : ''}\n`);
+    if (TRACE)
+      process.stderr.write(
+        `agent< type=0x${frame.type.toString(16)} id=${frame.id} len=${frame.payload.length}${frame.type === FrameType.nak ? ` ${frame.payload.toString('utf8')}` : ''}\n`,
+      );
     this.lastAnswer = Date.now();
     const pending = this.pending.get(frame.id);
     if (!pending) return;

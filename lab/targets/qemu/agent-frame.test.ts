@@ -10,7 +10,10 @@ describe('agent frames (host side)', () => {
     const decoder = new FrameDecoder();
     const frames = [];
     for (let at = 0; at < wire.length; at += 97) frames.push(...decoder.push(wire.subarray(at, at + 97)));
-    expect(frames.map((f) => [f.type, f.id, f.payload.length])).toEqual([[FrameType.ping, 7, 5], [FrameType.data, 8, 3000]]);
+    expect(frames.map((f) => [f.type, f.id, f.payload.length])).toEqual([
+      [FrameType.ping, 7, 5],
+      [FrameType.data, 8, 3000],
+    ]);
     expect(frames[1]!.payload.every((x) => x === 0x4c)).toBe(true);
     expect(decoder.noise).toBe(10);
   });

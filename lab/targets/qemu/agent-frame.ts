@@ -80,7 +80,11 @@ export class FrameDecoder {
         this.skip(1);
         continue;
       }
-      frames.push({ type: this.buffer.readUInt8(4), id: this.buffer.readUInt32LE(5), payload: Buffer.from(this.buffer.subarray(FRAME_HEAD, FRAME_HEAD + length)) });
+      frames.push({
+        type: this.buffer.readUInt8(4),
+        id: this.buffer.readUInt32LE(5),
+        payload: Buffer.from(this.buffer.subarray(FRAME_HEAD, FRAME_HEAD + length)),
+      });
       this.buffer = this.buffer.subarray(whole);
     }
   }

@@ -15,7 +15,9 @@ const RECIPE = 4;
 export const CLEAN_SNAPSHOT = 'lab-clean';
 
 /** The live CD's logon hook calls this with the drive letter; the agent then serves COM2. */
-export const BOOT_CMD = ['@echo off', 'dbgprint "LAB: starting lab-agent from %1\\lab"', 'start "lab-agent" %1\\lab\\lab-agent.exe \\\\.\\COM2', ''].join('\r\n');
+export const BOOT_CMD = ['@echo off', 'dbgprint "LAB: starting lab-agent from %1\\lab"', 'start "lab-agent" %1\\lab\\lab-agent.exe \\\\.\\COM2', ''].join(
+  '\r\n',
+);
 
 export interface CleanImage {
   iso?: string;
@@ -49,7 +51,17 @@ export async function ensureCleanImage(input: CleanImageInput): Promise<CleanIma
   const iso = await liveIso(input.image, input.cacheDir, input.onProgress);
   const qemuVersion = (await execa(`qemu-system-${input.machine.arch}`, ['--version'], { reject: false })).stdout.split('\n')[0] ?? '';
   const key = createHash('sha256')
-    .update(JSON.stringify({ recipe: RECIPE, iso: basename(iso), agent: await fileHash(input.agentExe), runner: input.runnerExe ? await fileHash(input.runnerExe) : null, boot: BOOT_CMD, machine: input.machine, qemuVersion }))
+    .update(
+      JSON.stringify({
+        recipe: RECIPE,
+        iso: basename(iso),
+        agent: await fileHash(input.agentExe),
+        runner: input.runnerExe ? await fileHash(input.runnerExe) : null,
+        boot: BOOT_CMD,
+        machine: input.machine,
+        qemuVersion,
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
   const root = join(input.cacheDir, 'qemu', 'clean');
@@ -65,7 +77,10 @@ export async function ensureCleanImage(input: CleanImageInput): Promise<CleanIma
     await mkdir(building, { recursive: true });
     try {
       const made = await bootAndSave(iso, building, input);
-      await writeFile(join(building, 'made.json'), JSON.stringify({ ...made, image: input.image, machine: input.machine, qemuVersion, at: new Date().toISOString() }, null, 2));
+      await writeFile(
+        join(building, 'made.json'),
+        JSON.stringify({ ...made, image: input.image, machine: input.machine, qemuVersion, at: new Date().toISOString() }, null, 2),
+      );
       await rename(building, dir);
       await rename(`${building}.boot.log`, join(dir, 'boot.log')).catch(() => undefined);
       await pruneSuperseded(root, key, input);
@@ -80,10 +95,16 @@ export async function ensureCleanImage(input: CleanImageInput): Promise<CleanIma
 
 async function bootAndSave(iso: string, dir: string, input: CleanImageInput): Promise<{ bootMs: number; savevmMs: number }> {
   const disk = join(dir, 'disk.qcow2');
-  await makeDataDisk(disk, [{ name: 'boot.cmd', text: BOOT_CMD }, { name: 'lab-agent.exe', local: input.agentExe }, ...(input.runnerExe ? [{ name: 'lab-guest.exe', local: input.runnerExe }] : [])]);
+  await makeDataDisk(disk, [
+    { name: 'boot.cmd', text: BOOT_CMD },
+    { name: 'lab-agent.exe', local: input.agentExe },
+    ...(input.runnerExe ? [{ name: 'lab-guest.exe', local: input.runnerExe }] : []),
+  ]);
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
-  input.onProgress?.(`booting ${basename(input.image)} under ${input.machine.accelerator.toUpperCase()} to make the clean snapshot (once; about a minute under TCG)`);
+  input.onProgress?.(
+    `booting ${basename(input.image)} under ${input.machine.accelerator.toUpperCase()} to make the clean snapshot (once; about a minute under TCG)`,
+  );
   // The kernel's debug port during the boot, kept beside the cache for when a boot fails.
   const log = createWriteStream(`${dir}.boot.log`);
   // A log that cannot be written (a full disk) must not end lab: the boot goes on without it, and says so.
@@ -98,17 +119,29 @@ async function bootAndSave(iso: string, dir: string, input: CleanImageInput): Pr
     if (!logFailed) log.write(`${text}\n`);
     if (text.startsWith(AGENT_READY)) agentReady();
   };
-  const machine = await QemuMachine.start({ ...input.machine, iso, disk, socketDir: dir }, dir, { onDebugText, onDebuggerPrompt: () => undefined, onPanic: () => undefined, onExit: () => undefined });
+  const machine = await QemuMachine.start({ ...input.machine, iso, disk, socketDir: dir }, dir, {
+    onDebugText,
+    onDebuggerPrompt: () => undefined,
+    onPanic: () => undefined,
+    onExit: () => undefined,
+  });
   const ticker = setInterval(() => input.onProgress?.(`still booting: ${seconds()} s`), 15_000);
   try {
     await machine.resume();
     // No PING before the agent says (on the debug port) that it reads its port: requests sent earlier
     // would pile up and be answered all at once, while more arrive, which ReactOS's serial.sys may not survive.
     let timer: NodeJS.Timeout | undefined;
-    const waited = await Promise.race([ready.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), input.bootTimeoutMs))), abortOf(input.signal)]).finally(() => clearTimeout(timer));
+    const waited = await Promise.race([
+      ready.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), input.bootTimeoutMs))),
+      abortOf(input.signal),
+    ]).finally(() => clearTimeout(timer));
     await (waited ? machine.agent.handshake(30_000, input.signal) : Promise.reject(new Error('no ready line'))).catch((error: Error) => {
       if (input.signal?.aborted) throw error;
-      throw new HarnessError('LAB_QEMU_BOOT', `${basename(input.image)} did not boot to the guest agent within ${Math.round(input.bootTimeoutMs / 1000)} s (${machine.gone ? `QEMU ${machine.gone}` : 'QEMU still running'}); the kernel's debug output is in ${dir}.boot.log. Fix: check the image boots (\`lab doctor --target <name>\`), or raise bootTimeoutMs.`);
+      throw new HarnessError(
+        'LAB_QEMU_BOOT',
+        `${basename(input.image)} did not boot to the guest agent within ${Math.round(input.bootTimeoutMs / 1000)} s (${machine.gone ? `QEMU ${machine.gone}` : 'QEMU still running'}); the kernel's debug output is in ${dir}.boot.log. Fix: check the image boots (\`lab doctor --target <name>\`), or raise bootTimeoutMs.`,
+      );
     });
     const bootMs = Date.now() - started;
     // Saved right after an answer (and the pause that lets the port settle), so the snapshot holds a
@@ -136,8 +169,12 @@ async function bootAndSave(iso: string, dir: string, input: CleanImageInput): Pr
 async function pruneSuperseded(root: string, key: string, input: CleanImageInput): Promise<void> {
   for (const name of await readdir(root)) {
     if (name === key || !/^[0-9a-f]{16}$/.test(name)) continue;
-    const made = await readFile(join(root, name, 'made.json'), 'utf8').then((t) => JSON.parse(t) as { image?: string; machine?: unknown }, () => undefined);
-    if (made?.image === input.image && JSON.stringify(made.machine) === JSON.stringify(input.machine)) await rm(join(root, name), { recursive: true, force: true });
+    const made = await readFile(join(root, name, 'made.json'), 'utf8').then(
+      (t) => JSON.parse(t) as { image?: string; machine?: unknown },
+      () => undefined,
+    );
+    if (made?.image === input.image && JSON.stringify(made.machine) === JSON.stringify(input.machine))
+      await rm(join(root, name), { recursive: true, force: true });
   }
 }
 
@@ -176,6 +213,8 @@ export async function fileHash(path: string): Promise<string> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
-

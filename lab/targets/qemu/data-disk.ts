@@ -54,6 +54,10 @@ async function tool(file: string, args: string[]): Promise<void> {
   const result = await execa(file, args, { reject: false, stdin: 'ignore', env: { MTOOLS_SKIP_CHECK: '1' } });
   if (result.exitCode !== 0) {
     const missing = result.failed && result.exitCode === undefined;
-    throw new Error(missing ? `${file} is not installed. Fix: sudo apt-get install -y mtools qemu-utils` : `${file} ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`);
+    throw new Error(
+      missing
+        ? `${file} is not installed. Fix: sudo apt-get install -y mtools qemu-utils`
+        : `${file} ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`,
+    );
   }
 }

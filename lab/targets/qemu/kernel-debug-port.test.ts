@@ -31,11 +31,16 @@ describe('the kernel debug port (ReactOS on COM1)', () => {
     expect(stop.report).toEqual(['Assertion failed at foo.c:1']);
   });
 
-  it('tells the runner\'s case markers, the driver\'s lines and ReactOS\'s own noise apart', () => {
+  it("tells the runner's case markers, the driver's lines and ReactOS's own noise apart", () => {
     const port = new KernelDebugPort();
     expect(port.classify('lab: case-begin 3 echo/x[len=1]', 1)).toEqual({ timeMs: 1, source: 'user', text: 'lab: case-begin 3 echo/x[len=1]' });
     expect(port.classify('objdev: IOCTL 0x0022E004 in=11 out=0 status=0x00000000', 2).source).toBe('kernel');
-    for (const noise of ['(/ntoskrnl/io/iomgr/driver.c:1478) Unloading driver', 'err:(/dll/win32/newdev/newdev.c:1022) DevInstallW failed', 'fixme:(/dll/win32/setupapi/dirid.c:150) CSIDL 26 not found', 'WARNING:  SetThreadUILanguage is UNIMPLEMENTED!']) {
+    for (const noise of [
+      '(/ntoskrnl/io/iomgr/driver.c:1478) Unloading driver',
+      'err:(/dll/win32/newdev/newdev.c:1022) DevInstallW failed',
+      'fixme:(/dll/win32/setupapi/dirid.c:150) CSIDL 26 not found',
+      'WARNING:  SetThreadUILanguage is UNIMPLEMENTED!',
+    ]) {
       expect(port.classify(noise, 3)).toEqual({ timeMs: 3, source: 'target', text: `reactos: ${noise}` });
     }
   });
@@ -44,7 +49,14 @@ describe('the kernel debug port (ReactOS on COM1)', () => {
 describe('an unhandled kernel exception, caught by kdb before any bugcheck', () => {
   it('is a stop with the exception code, what it was, and the faulting module', () => {
     const port = new KernelDebugPort();
-    const lines = ['objdev: IOCTL REFLECT in=6 out=0 status=0x00000000 info=0', 'Entered debugger on last-chance exception (Exception Code: 0xc0000005) (Page Fault)', 'Memory at 0x00000000 could not be accessed', '\u001b[?7h\u001b[cEip:', '<crash-on-length.sys:10ac>', 'Frames:'];
+    const lines = [
+      'objdev: IOCTL REFLECT in=6 out=0 status=0x00000000 info=0',
+      'Entered debugger on last-chance exception (Exception Code: 0xc0000005) (Page Fault)',
+      'Memory at 0x00000000 could not be accessed',
+      '\u001b[?7h\u001b[cEip:',
+      '<crash-on-length.sys:10ac>',
+      'Frames:',
+    ];
     expect(lines.map((l) => port.line(l))).toEqual([undefined, 0xc0000005, undefined, undefined, undefined, undefined]);
     const stop = port.prompt([]);
     expect(stop).toMatchObject({ code: 0xc0000005, kind: 'exception', module: 'crash-on-length.sys:10ac' });
@@ -56,7 +68,16 @@ describe('an unhandled kernel exception, caught by kdb before any bugcheck', () 
 describe('KeBugCheckEx without a printed stop code', () => {
   it('is a bugcheck in the first module of the backtrace that is not the kernel', () => {
     const port = new KernelDebugPort();
-    for (const l of ['Entered debugger on embedded INT3 at 0x0008:0x805ABE9E.', 'Eip:', '<ntoskrnl.exe:1abe9e (sdk/lib/rtl/i386/debug_asm.S:45 (RtlpBreakWithStatusInstruction))>', 'Frames:', '<ntoskrnl.exe:9c652 (ntoskrnl/ke/bug.c:1420 (KeBugCheckEx))>', '<bugcheck-on-length.sys:1c6f>', '<lab-guest.exe:756e>']) port.line(l);
+    for (const l of [
+      'Entered debugger on embedded INT3 at 0x0008:0x805ABE9E.',
+      'Eip:',
+      '<ntoskrnl.exe:1abe9e (sdk/lib/rtl/i386/debug_asm.S:45 (RtlpBreakWithStatusInstruction))>',
+      'Frames:',
+      '<ntoskrnl.exe:9c652 (ntoskrnl/ke/bug.c:1420 (KeBugCheckEx))>',
+      '<bugcheck-on-length.sys:1c6f>',
+      '<lab-guest.exe:756e>',
+    ])
+      port.line(l);
     const stop = port.prompt([]);
     expect(stop).toMatchObject({ kind: 'bugcheck', module: 'bugcheck-on-length.sys:1c6f' });
     expect(stop.code).toBeUndefined();

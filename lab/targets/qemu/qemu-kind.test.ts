@@ -19,13 +19,22 @@ afterAll(async () => {
 });
 
 describe('a qemu entry in the inventory', () => {
-  it('resolves with defaults, the image found from the inventory\'s folder unless its variable names another', async () => {
-    const file = await inventoryFile('version: 1\ntargets:\n  ros:\n    kind: qemu\n    image: ../images/live.iso.xz\n    imageEnv: LAB_TEST_ROS_IMAGE\n    machine: { arch: i386 }\n    guestOs: reactos\n');
+  it("resolves with defaults, the image found from the inventory's folder unless its variable names another", async () => {
+    const file = await inventoryFile(
+      'version: 1\ntargets:\n  ros:\n    kind: qemu\n    image: ../images/live.iso.xz\n    imageEnv: LAB_TEST_ROS_IMAGE\n    machine: { arch: i386 }\n    guestOs: reactos\n',
+    );
     const inventory = await loadInventory(file);
     delete process.env.LAB_TEST_ROS_IMAGE;
     expect(resolveTarget(inventory, 'ros')).toEqual({
-      kind: 'qemu', name: 'ros', image: { path: join(inventory.dir, '..', 'images', 'live.iso.xz'), kind: 'iso', from: expect.stringMatching(/targets\.ros\.image$/) },
-      machine: { arch: 'i386', memoryMiB: 1024, cpus: 1 }, accelerator: 'auto', guestOs: 'reactos', snapshot: 'lab-clean', bootTimeoutMs: 300_000, guestDir: 'C:\\lab',
+      kind: 'qemu',
+      name: 'ros',
+      image: { path: join(inventory.dir, '..', 'images', 'live.iso.xz'), kind: 'iso', from: expect.stringMatching(/targets\.ros\.image$/) },
+      machine: { arch: 'i386', memoryMiB: 1024, cpus: 1 },
+      accelerator: 'auto',
+      guestOs: 'reactos',
+      snapshot: 'lab-clean',
+      bootTimeoutMs: 300_000,
+      guestDir: 'C:\\lab',
     });
     process.env.LAB_TEST_ROS_IMAGE = '/elsewhere/win.qcow2';
     try {
@@ -37,7 +46,10 @@ describe('a qemu entry in the inventory', () => {
 
   it('refuses an image that is neither a live CD nor a qcow2, and an unknown machine, at their lines', async () => {
     const file = await inventoryFile('version: 1\ntargets:\n  vm:\n    kind: qemu\n    image: disk.vmdk\n    machine: { arch: arm64, cpu: 2 }\n');
-    const text = await loadInventory(file).then(() => '', (e: Error) => e.message);
+    const text = await loadInventory(file).then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(text).toMatch(/targets\.yaml:5:12: targets\.vm\.image: expected an image ending in \.iso, \.iso\.xz \(a live CD\) or \.qcow2/);
     expect(text).toMatch(/targets\.vm\.machine\.arch: expected one of "i386", "x86_64"/);
     expect(text).toMatch(/targets\.vm\.machine\.cpu: unknown field `cpu`; did you mean `cpus`\?/);
@@ -50,9 +62,18 @@ describe('a qemu entry in the inventory', () => {
   });
 });
 
-describe('QEMU\'s command line and the accelerator', () => {
+describe("QEMU's command line and the accelerator", () => {
   it('starts paused, without network, display or reboot, with pvpanic, COM1 a socket and COM2 a FIFO pair', () => {
-    const argv = qemuArgv({ arch: 'i386', memoryMiB: 512, cpus: 2, accelerator: 'tcg', iso: '/c/live,cd.iso', disk: '/r/disk.qcow2', socketDir: '/r', loadvm: 'lab-clean' });
+    const argv = qemuArgv({
+      arch: 'i386',
+      memoryMiB: 512,
+      cpus: 2,
+      accelerator: 'tcg',
+      iso: '/c/live,cd.iso',
+      disk: '/r/disk.qcow2',
+      socketDir: '/r',
+      loadvm: 'lab-clean',
+    });
     const text = argv.join(' ');
     expect(argv.slice(0, 6)).toEqual(['-machine', 'pc,accel=tcg', '-m', '512', '-smp', '2']);
     expect(text).toContain('file=/c/live,,cd.iso,format=raw,if=ide,index=2,media=cdrom,readonly=on');

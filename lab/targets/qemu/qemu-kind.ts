@@ -31,7 +31,14 @@ export const qemuKind = defineKind<typeof QemuEntry, QemuSpec>({
   },
   load: async () => {
     const { QemuTarget } = await import('./qemu-target.js');
-    return (spec: QemuSpec, c) => new QemuTarget(spec, { runId: c.runId, keep: c.keep, agentExe: agentFor(spec, c.toolsDir), runnerExe: join(dirname(agentFor(spec, c.toolsDir)), 'lab-guest.exe'), ...(c.onProgress ? { onProgress: c.onProgress } : {}) });
+    return (spec: QemuSpec, c) =>
+      new QemuTarget(spec, {
+        runId: c.runId,
+        keep: c.keep,
+        agentExe: agentFor(spec, c.toolsDir),
+        runnerExe: join(dirname(agentFor(spec, c.toolsDir)), 'lab-guest.exe'),
+        ...(c.onProgress ? { onProgress: c.onProgress } : {}),
+      });
   },
   checks: async (spec, buildDir) => (await import('./qemu-checks.js')).qemuChecks(spec, buildDir),
   exclusiveMachine: (spec) => spec.image.kind === 'qcow2',

@@ -42,13 +42,28 @@ export class QemuMachine {
   static async start(config: QemuMachineConfig, ownerDir: string, hooks: MachineHooks): Promise<QemuMachine> {
     const binary = qemuBinary(config.arch);
     await makeFifos(sockets(config.socketDir).agent);
-    const child = execa(binary, qemuArgv(config), { env: { [OWNER_VARIABLE]: ownerDir }, stdin: 'ignore', buffer: { stdout: false, stderr: true }, reject: false, cleanup: true, detached: false });
+    const child = execa(binary, qemuArgv(config), {
+      env: { [OWNER_VARIABLE]: ownerDir },
+      stdin: 'ignore',
+      buffer: { stdout: false, stderr: true },
+      reject: false,
+      cleanup: true,
+      detached: false,
+    });
     let early = '';
     child.stderr?.on('data', (chunk: Buffer) => (early = (early + chunk.toString('utf8')).slice(-4000)));
     const died = child.then((r) => r);
     try {
       const s = sockets(config.socketDir);
-      const race = <T>(p: Promise<T>) => Promise.race([p, died.then((r) => Promise.reject(new HarnessError('LAB_QEMU_START', `${binary} exited at start (code ${r.exitCode ?? r.signal}): ${early.trim() || r.stderr || 'no message'}`)))]);
+      const race = <T>(p: Promise<T>) =>
+        Promise.race([
+          p,
+          died.then((r) =>
+            Promise.reject(
+              new HarnessError('LAB_QEMU_START', `${binary} exited at start (code ${r.exitCode ?? r.signal}): ${early.trim() || r.stderr || 'no message'}`),
+            ),
+          ),
+        ]);
       const qmp = await race(QmpClient.connect(s.qmp, CONNECT_MS));
       const debugSocket = await race(connectUnix(s.com1, CONNECT_MS));
       const [fromAgent, toAgent] = openFifos(s.agent);
@@ -80,7 +95,11 @@ export class QemuMachine {
   /** Back to an internal snapshot; the guest runs on from there. */
   async loadvm(name: string): Promise<void> {
     const out = await this.qmp.hmp(`loadvm ${name}`);
-    if (out.trim()) throw new HarnessError('LAB_QEMU_SNAPSHOT', `loadvm ${name} failed: ${out.trim()}. Fix: remove lab's cached disk (lab doctor names it) so it is made again.`);
+    if (out.trim())
+      throw new HarnessError(
+        'LAB_QEMU_SNAPSHOT',
+        `loadvm ${name} failed: ${out.trim()}. Fix: remove lab's cached disk (lab doctor names it) so it is made again.`,
+      );
     const status = (await this.qmp.execute('query-status')) as { running?: boolean };
     if (!status.running) await this.resume();
   }

@@ -29,10 +29,12 @@ export class QemuGuestSession implements GuestSession {
   ) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.started = before
-      .then(() => agent.exec(windowsCommandLine(argv), (stream, bytes) => {
-        if (stream === 1) for (const line of this.out.push(bytes)) this.stdout(line);
-        else for (const line of this.err.push(bytes)) this.stderr(line);
-      }))
+      .then(() =>
+        agent.exec(windowsCommandLine(argv), (stream, bytes) => {
+          if (stream === 1) for (const line of this.out.push(bytes)) this.stdout(line);
+          else for (const line of this.err.push(bytes)) this.stderr(line);
+        }),
+      )
       .then(
         // Settles once the runner has started (not when it ends: a hung runner never does).
         (handle) => void handle.exited.then((exitCode) => this.resolveExit({ exitCode })),

@@ -12,7 +12,10 @@ export const QemuEntry = z.strictObject({
   kind: z.literal('qemu'),
   description: z.string().optional(),
   /** Relative paths start at the inventory's folder. */
-  image: z.string().min(1).regex(/\.(iso|iso\.xz|qcow2)$/i, 'expected an image ending in .iso, .iso.xz (a live CD) or .qcow2 (an installed system with a snapshot)'),
+  image: z
+    .string()
+    .min(1)
+    .regex(/\.(iso|iso\.xz|qcow2)$/i, 'expected an image ending in .iso, .iso.xz (a live CD) or .qcow2 (an installed system with a snapshot)'),
   /** When this environment variable is set, it names the image instead. */
   imageEnv: EnvName.optional(),
   machine: z.strictObject({
@@ -27,7 +30,10 @@ export const QemuEntry = z.strictObject({
   /** What the mutant catalog and the gap list call this guest: `reactos` or `windows` (default). */
   guestOs: z.enum(['reactos', 'windows']).optional(),
   /** The internal snapshot of a .qcow2 image to start from and revert to (default lab-clean). */
-  snapshot: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a snapshot name of letters, digits, `.`, `_` and `-`').optional(),
+  snapshot: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'expected a snapshot name of letters, digits, `.`, `_` and `-`')
+    .optional(),
   /** Booting a live CD to its agent, at most this long (default 300000; TCG needs about a minute). */
   bootTimeoutMs: Ms.optional(),
   guestDir: WindowsPath.optional(),
@@ -47,4 +53,21 @@ export interface QemuSpec {
   guestDir: string;
 }
 
-export const QEMU_FIELDS = ['kind', 'description', 'image', 'imageEnv', 'machine', 'arch', 'memoryMiB', 'cpus', 'accelerator', 'channels', 'agent', 'debug', 'guestOs', 'snapshot', 'bootTimeoutMs', 'guestDir'] as const;
+export const QEMU_FIELDS = [
+  'kind',
+  'description',
+  'image',
+  'imageEnv',
+  'machine',
+  'arch',
+  'memoryMiB',
+  'cpus',
+  'accelerator',
+  'channels',
+  'agent',
+  'debug',
+  'guestOs',
+  'snapshot',
+  'bootTimeoutMs',
+  'guestDir',
+] as const;

@@ -78,13 +78,26 @@ export class QemuTarget implements Target {
     await claimRunDir(this.runDir);
     const accel = await chooseAccelerator(this.spec.accelerator);
     const { arch, memoryMiB, cpus } = this.spec.machine;
-    Object.assign(this.facts, { image: this.spec.image.path, machine: `${arch}, ${memoryMiB} MiB, ${cpus} CPU${cpus > 1 ? 's' : ''}`, accelerator: accel.reason });
+    Object.assign(this.facts, {
+      image: this.spec.image.path,
+      machine: `${arch}, ${memoryMiB} MiB, ${cpus} CPU${cpus > 1 ? 's' : ''}`,
+      accelerator: accel.reason,
+    });
     const progress = this.options.onProgress;
     if (this.spec.image.kind === 'qcow2') {
       this.clean = { disk: this.spec.image.path, snapshot: this.spec.snapshot };
     } else {
       const t = Date.now();
-      this.clean = await ensureCleanImage({ image: this.spec.image.path, machine: { arch, memoryMiB, cpus, accelerator: accel.accelerator }, agentExe: this.options.agentExe, ...(this.options.runnerExe ? { runnerExe: this.options.runnerExe } : {}), cacheDir: this.options.cacheDir ?? labCacheDir(), bootTimeoutMs: this.spec.bootTimeoutMs, ...(progress ? { onProgress: progress } : {}), ...(signal ? { signal } : {}) });
+      this.clean = await ensureCleanImage({
+        image: this.spec.image.path,
+        machine: { arch, memoryMiB, cpus, accelerator: accel.accelerator },
+        agentExe: this.options.agentExe,
+        ...(this.options.runnerExe ? { runnerExe: this.options.runnerExe } : {}),
+        cacheDir: this.options.cacheDir ?? labCacheDir(),
+        bootTimeoutMs: this.spec.bootTimeoutMs,
+        ...(progress ? { onProgress: progress } : {}),
+        ...(signal ? { signal } : {}),
+      });
       if (this.clean.made) this.facts.boot = `booted to the agent in ${(this.clean.made.bootMs / 1000).toFixed(1)} s (cached for later runs)`;
       else this.facts.boot = `clean snapshot from the cache (${Date.now() - t} ms to check)`;
     }
@@ -98,7 +111,16 @@ export class QemuTarget implements Target {
     const started = Date.now();
     this.socketDir = await this.shortSocketDir();
     this.machine = await QemuMachine.start(
-      { arch, memoryMiB, cpus, accelerator: accel.accelerator, ...(this.clean.iso ? { iso: this.clean.iso } : {}), disk: this.spec.image.kind === 'qcow2' ? this.clean.disk : disk, socketDir: this.socketDir, loadvm: this.clean.snapshot },
+      {
+        arch,
+        memoryMiB,
+        cpus,
+        accelerator: accel.accelerator,
+        ...(this.clean.iso ? { iso: this.clean.iso } : {}),
+        disk: this.spec.image.kind === 'qcow2' ? this.clean.disk : disk,
+        socketDir: this.socketDir,
+        loadvm: this.clean.snapshot,
+      },
       this.runDir,
       {
         onDebugText: (text, timeMs) => this.onDebugText(text, timeMs),

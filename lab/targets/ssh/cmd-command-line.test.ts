@@ -4,7 +4,14 @@ import { parseCmdLine } from '../../testing/windows-shell/cmd-parser.js';
 import { cmdCommandLine, CmdQuotingError, cmdSequence } from './cmd-command-line.js';
 
 /** What a Windows machine's cmd.exe and then the program's C runtime would make of lab's line. */
-const ENV = { PATH: 'C:\\Windows\\system32;C:\\Windows', CD: 'C:\\Users\\lab', USERNAME: 'lab', COMSPEC: 'C:\\Windows\\system32\\cmd.exe', X: 'expanded!', 'A B': 'spaced' };
+const ENV = {
+  PATH: 'C:\\Windows\\system32;C:\\Windows',
+  CD: 'C:\\Users\\lab',
+  USERNAME: 'lab',
+  COMSPEC: 'C:\\Windows\\system32\\cmd.exe',
+  X: 'expanded!',
+  'A B': 'spaced',
+};
 function roundTrip(argv: string[]) {
   const line = cmdCommandLine(argv);
   const parsed = parseCmdLine(line, ENV);
@@ -50,7 +57,7 @@ const HOSTILE = [
   '"a & b"',
   '"a" & "b"',
   '\\"& calc &\\"',
-  'C:\\lab dir\\it\'s & (weird) %PATH% ^! $(x)\\plan.txt',
+  "C:\\lab dir\\it's & (weird) %PATH% ^! $(x)\\plan.txt",
   'tab\there',
   'üñíçødé ✓',
 ];
@@ -66,7 +73,7 @@ describe('cmdCommandLine: quoting for cmd.exe and CommandLineToArgvW', () => {
   });
 
   it('carries hostile program paths too (a program path cannot hold a quote on Windows)', () => {
-    for (const program of ['C:\\lab dir\\lab-guest.exe', 'C:\\a&b\\%PATH%\\x.exe', 'C:\\it\'s (x) ^! $(y)\\r.exe', 'C:\\%PATH:~0,3%\\x.exe']) {
+    for (const program of ['C:\\lab dir\\lab-guest.exe', 'C:\\a&b\\%PATH%\\x.exe', "C:\\it's (x) ^! $(y)\\r.exe", 'C:\\%PATH:~0,3%\\x.exe']) {
       const { line, parsed, argv } = roundTrip([program, 'C:\\lab\\plan.txt']);
       expect(parsed.operators, line).toEqual([]);
       expect(parsed.expanded, line).toEqual([]);

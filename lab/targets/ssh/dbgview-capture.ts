@@ -47,7 +47,10 @@ export class DbgViewCapture {
       if (await files.stat(this.logPath)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new HarnessError('LAB_DBGVIEW', `DbgView (${this.exe}) did not create ${this.logPath} within ${waitMs} ms. Fix: check the inventory's dbgview path and that DbgView runs on the machine (\`lab doctor --target <name>\`).`);
+    throw new HarnessError(
+      'LAB_DBGVIEW',
+      `DbgView (${this.exe}) did not create ${this.logPath} within ${waitMs} ms. Fix: check the inventory's dbgview path and that DbgView runs on the machine (\`lab doctor --target <name>\`).`,
+    );
   }
 
   /** Complete lines written since the last read, as debug-stream lines. */
@@ -84,7 +87,8 @@ export class DbgViewCapture {
     await this.link.run(cmdCommandLine(['taskkill', '/IM', name]), { timeoutMs: 15_000, what: 'stopping DbgView' }).catch(() => undefined);
     const deadline = Date.now() + 3000;
     while (this.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (this.running) await this.link.run(cmdCommandLine(['taskkill', '/F', '/IM', name]), { timeoutMs: 15_000, what: 'stopping DbgView' }).catch(() => undefined);
+    if (this.running)
+      await this.link.run(cmdCommandLine(['taskkill', '/F', '/IM', name]), { timeoutMs: 15_000, what: 'stopping DbgView' }).catch(() => undefined);
     this.running = false;
   }
 

@@ -13,7 +13,11 @@ export const MAX_DUMP_BYTES = 256 * 1024 * 1024;
 export async function downloadDump(files: RemoteFiles, guestPath: string, localDir: string): Promise<{ path: string; note?: string }> {
   const info = await files.stat(guestPath);
   if (!info) return { path: guestPath, note: 'the dump file named by event 1001 does not exist on the guest' };
-  if (info.size > MAX_DUMP_BYTES) return { path: guestPath, note: `left on the guest: ${(info.size / 1024 ** 2).toFixed(0)} MiB is more than lab copies (${MAX_DUMP_BYTES / 1024 ** 2} MiB); use a minidump (CrashDumpEnabled=3) or copy it by hand` };
+  if (info.size > MAX_DUMP_BYTES)
+    return {
+      path: guestPath,
+      note: `left on the guest: ${(info.size / 1024 ** 2).toFixed(0)} MiB is more than lab copies (${MAX_DUMP_BYTES / 1024 ** 2} MiB); use a minidump (CrashDumpEnabled=3) or copy it by hand`,
+    };
   await mkdir(localDir, { recursive: true });
   const local = join(localDir, `${Date.now()}-${windowsBasename(guestPath)}`);
   await files.get(guestPath, local);

@@ -41,7 +41,9 @@ export class HostKeyCheck {
     const policy = this.policy;
     if (policy.kind === 'fingerprint') {
       const ok = policy.fingerprints.includes(fingerprint);
-      this.verdict = ok ? { kind: 'trusted', fingerprint, keyType, how: 'fingerprint' } : { kind: 'changed', fingerprint, keyType, expected: policy.fingerprints, where: 'the pinned hostKey.fingerprint' };
+      this.verdict = ok
+        ? { kind: 'trusted', fingerprint, keyType, how: 'fingerprint' }
+        : { kind: 'changed', fingerprint, keyType, expected: policy.fingerprints, where: 'the pinned hostKey.fingerprint' };
       return ok;
     }
     const revoked = this.known.find((k) => k.revoked && k.key.equals(key));
@@ -55,7 +57,13 @@ export class HostKeyCheck {
     }
     const listed = this.known.filter((k) => !k.revoked);
     if (listed.length > 0) {
-      this.verdict = { kind: 'changed', fingerprint, keyType, expected: listed.map((k) => `${k.keyType} ${fingerprintOf(k.key)}`), where: `${policy.file}:${listed.map((k) => k.line).join(',')}` };
+      this.verdict = {
+        kind: 'changed',
+        fingerprint,
+        keyType,
+        expected: listed.map((k) => `${k.keyType} ${fingerprintOf(k.key)}`),
+        where: `${policy.file}:${listed.map((k) => k.line).join(',')}`,
+      };
       return false;
     }
     if (policy.trustOnFirstUse) {

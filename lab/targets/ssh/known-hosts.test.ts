@@ -58,7 +58,10 @@ describe('known_hosts and the host-key check', () => {
       return { ok: c.verify(key), verdict: c.verdict, c };
     };
     expect(await check('h', KEY)).toMatchObject({ ok: true, verdict: { kind: 'trusted', how: 'known-hosts' } });
-    expect(await check('h', OTHER)).toMatchObject({ ok: false, verdict: { kind: 'changed', expected: [`ssh-ed25519 ${fingerprintOf(KEY)}`], where: `${file}:1` } });
+    expect(await check('h', OTHER)).toMatchObject({
+      ok: false,
+      verdict: { kind: 'changed', expected: [`ssh-ed25519 ${fingerprintOf(KEY)}`], where: `${file}:1` },
+    });
     expect(await check('bad', OTHER)).toMatchObject({ ok: false, verdict: { kind: 'revoked' } });
     expect(await check('new', KEY)).toMatchObject({ ok: false, verdict: { kind: 'unknown', fingerprint: fingerprintOf(KEY) } });
     const tofu = await check('new', KEY, true);

@@ -79,7 +79,9 @@ export class RemoteFiles {
     const buffer = Buffer.alloc(stop - start);
     let done = 0;
     while (done < buffer.length) {
-      const n = await this.call<number>((cb) => this.sftp.read(handle, buffer, done, Math.min(buffer.length - done, 256 * 1024), start + done, (error, bytesRead) => cb(error, bytesRead)));
+      const n = await this.call<number>((cb) =>
+        this.sftp.read(handle, buffer, done, Math.min(buffer.length - done, 256 * 1024), start + done, (error, bytesRead) => cb(error, bytesRead)),
+      );
       if (n === 0) break;
       done += n;
     }
@@ -129,7 +131,9 @@ export class RemoteFiles {
   /** Free bytes on the volume holding a path (OpenSSH's statvfs extension), or undefined. */
   async freeBytes(windowsPath: string): Promise<number | undefined> {
     try {
-      const info = await this.call<{ f_bavail: number | bigint | string; f_frsize: number | bigint | string; f_bsize: number | bigint | string }>((cb) => this.sftp.ext_openssh_statvfs(sftpPath(windowsPath), cb));
+      const info = await this.call<{ f_bavail: number | bigint | string; f_frsize: number | bigint | string; f_bsize: number | bigint | string }>((cb) =>
+        this.sftp.ext_openssh_statvfs(sftpPath(windowsPath), cb),
+      );
       const free = Number(info.f_bavail) * Number(info.f_frsize || info.f_bsize);
       return Number.isFinite(free) ? free : undefined;
     } catch {

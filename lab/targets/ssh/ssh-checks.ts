@@ -25,7 +25,14 @@ export async function sshChecks(link: SshLink, guest: GuestSettings, buildDir: s
     connected = true;
     checks.push({ name: `${label} reachable over SSH`, ok: true, found: where });
     const key = connection.hostKey;
-    const how = key?.kind === 'trusted-first-use' ? `recorded on first use in ${key.file}` : key?.kind === 'trusted' ? (key.how === 'fingerprint' ? 'matches the pinned fingerprint' : 'matches known_hosts') : 'checked';
+    const how =
+      key?.kind === 'trusted-first-use'
+        ? `recorded on first use in ${key.file}`
+        : key?.kind === 'trusted'
+          ? key.how === 'fingerprint'
+            ? 'matches the pinned fingerprint'
+            : 'matches known_hosts'
+          : 'checked';
     checks.push({ name: `${label} host key`, ok: true, found: `${key && 'keyType' in key ? `${key.keyType} ` : ''}${key?.fingerprint ?? ''} (${how})` });
   } catch (error) {
     const [problem, fix] = splitFix(error);
@@ -33,16 +40,29 @@ export async function sshChecks(link: SshLink, guest: GuestSettings, buildDir: s
   }
   if (!connected) return checks;
 
-  const run = (argv: string[], what: string) => link.run(cmdCommandLine(argv), { what }).catch((error: Error) => ({ exitCode: null, stdout: '', stderr: error.message }));
+  const run = (argv: string[], what: string) =>
+    link.run(cmdCommandLine(argv), { what }).catch((error: Error) => ({ exitCode: null, stdout: '', stderr: error.message }));
   const ver = await run(['ver'], 'asking the Windows version');
-  checks.push({ name: `${label} Windows`, ok: ver.exitCode === 0, found: ver.stdout.trim() || ver.stderr.trim() || 'no answer', ...(ver.exitCode === 0 ? {} : { fix: 'the default shell must be cmd.exe (HKLM:\\SOFTWARE\\OpenSSH DefaultShell unset)' }) });
+  checks.push({
+    name: `${label} Windows`,
+    ok: ver.exitCode === 0,
+    found: ver.stdout.trim() || ver.stderr.trim() || 'no answer',
+    ...(ver.exitCode === 0 ? {} : { fix: 'the default shell must be cmd.exe (HKLM:\\SOFTWARE\\OpenSSH DefaultShell unset)' }),
+  });
 
   const bcd = await run(['bcdedit', '/enum', '{current}'], 'reading the boot configuration');
   const signing = /^\s*testsigning\s+(Yes|No)/im.exec(bcd.stdout)?.[1];
   checks.push(
     signing === 'Yes'
       ? { name: `${label} test signing`, ok: true, found: 'on' }
-      : { name: `${label} test signing`, ok: false, found: signing ? 'off' : `not readable (${(bcd.stderr || bcd.stdout).trim().split(/\r?\n/)[0] || `exit ${bcd.exitCode}`})`, fix: signing ? 'as administrator on the machine: `bcdedit /set testsigning on` (Secure Boot must be off), then reboot' : 'log in as an administrator (bcdedit needs an elevated session)' },
+      : {
+          name: `${label} test signing`,
+          ok: false,
+          found: signing ? 'off' : `not readable (${(bcd.stderr || bcd.stdout).trim().split(/\r?\n/)[0] || `exit ${bcd.exitCode}`})`,
+          fix: signing
+            ? 'as administrator on the machine: `bcdedit /set testsigning on` (Secure Boot must be off), then reboot'
+            : 'log in as an administrator (bcdedit needs an elevated session)',
+        },
   );
 
   const filter = await run(['reg', 'query', DEBUG_PRINT_FILTER, '/v', 'DEFAULT'], 'reading the Debug Print Filter');
@@ -61,15 +81,28 @@ export async function sshChecks(link: SshLink, guest: GuestSettings, buildDir: s
     name: `${label} cmd.exe delayed expansion`,
     ok: !delayed || Number(delayed) === 0,
     found: delayed && Number(delayed) !== 0 ? 'on' : 'off',
-    ...(delayed && Number(delayed) !== 0 ? { fix: `lab quotes commands for cmd.exe's default; remove it: \`reg delete "${COMMAND_PROCESSOR}" /v DelayedExpansion /f\`` } : {}),
+    ...(delayed && Number(delayed) !== 0
+      ? { fix: `lab quotes commands for cmd.exe's default; remove it: \`reg delete "${COMMAND_PROCESSOR}" /v DelayedExpansion /f\`` }
+      : {}),
   });
 
   const files = await (await link.connection()).files();
   if (guest.dbgview) {
     const found = await files.stat(guest.dbgview).catch(() => undefined);
-    checks.push({ name: `${label} DbgView`, ok: Boolean(found), found: found ? guest.dbgview : `${guest.dbgview} is missing`, ...(found ? {} : { fix: `copy Sysinternals Dbgview.exe to ${guest.dbgview} (https://learn.microsoft.com/sysinternals/downloads/debugview)` }) });
+    checks.push({
+      name: `${label} DbgView`,
+      ok: Boolean(found),
+      found: found ? guest.dbgview : `${guest.dbgview} is missing`,
+      ...(found ? {} : { fix: `copy Sysinternals Dbgview.exe to ${guest.dbgview} (https://learn.microsoft.com/sysinternals/downloads/debugview)` }),
+    });
   } else {
-    checks.push({ name: `${label} DbgView`, ok: false, optional: true, found: 'not configured: no DbgPrint stream (the driver log file is still collected)', fix: 'install Sysinternals Dbgview.exe there and set `dbgview:` in the inventory entry' });
+    checks.push({
+      name: `${label} DbgView`,
+      ok: false,
+      optional: true,
+      found: 'not configured: no DbgPrint stream (the driver log file is still collected)',
+      fix: 'install Sysinternals Dbgview.exe there and set `dbgview:` in the inventory entry',
+    });
   }
 
   try {
@@ -78,14 +111,31 @@ export async function sshChecks(link: SshLink, guest: GuestSettings, buildDir: s
     await files.remove(probe);
     checks.push({ name: `${label} guest folder`, ok: true, found: `${guest.guestDir} is writable` });
   } catch (error) {
-    checks.push({ name: `${label} guest folder`, ok: false, found: `${guest.guestDir}: ${(error as Error).message}`, fix: 'the SSH user must be able to create and write that folder (an administrator, for loading drivers anyway)' });
+    checks.push({
+      name: `${label} guest folder`,
+      ok: false,
+      found: `${guest.guestDir}: ${(error as Error).message}`,
+      fix: 'the SSH user must be able to create and write that folder (an administrator, for loading drivers anyway)',
+    });
   }
   const free = await files.freeBytes(`${guest.guestDir.slice(0, 2)}\\`);
-  checks.push(free === undefined ? { name: `${label} free disk`, ok: true, optional: true, found: 'unknown (the SFTP server does not report it)' } : { name: `${label} free disk`, ok: free >= 1024 ** 3, found: `${(free / 1024 ** 3).toFixed(1)} GB free on ${guest.guestDir.slice(0, 2)}`, ...(free >= 1024 ** 3 ? {} : { fix: 'free at least 1 GB (crash dumps need room too)' }) });
+  checks.push(
+    free === undefined
+      ? { name: `${label} free disk`, ok: true, optional: true, found: 'unknown (the SFTP server does not report it)' }
+      : {
+          name: `${label} free disk`,
+          ok: free >= 1024 ** 3,
+          found: `${(free / 1024 ** 3).toFixed(1)} GB free on ${guest.guestDir.slice(0, 2)}`,
+          ...(free >= 1024 ** 3 ? {} : { fix: 'free at least 1 GB (crash dumps need room too)' }),
+        },
+  );
 
   for (const file of ['lab-guest.exe', 'objdev.sys']) {
     const path = join(buildDir, file);
-    const ok = await access(path).then(() => true, () => false);
+    const ok = await access(path).then(
+      () => true,
+      () => false,
+    );
     checks.push({ name: `driver/build/${file}`, ok, found: ok ? 'built' : 'missing', ...(ok ? {} : { fix: 'run `lab build` (or `npm run build`)' }) });
   }
   return checks;

@@ -115,7 +115,12 @@ export class SshConnection {
       let exitCode: number | null = null;
       const timer = setTimeout(() => {
         channel.close();
-        reject(new HarnessError('LAB_SSH_COMMAND_TIMEOUT', `${endpointText(this.endpoint)}: ${options.what ?? 'a command'} did not finish within ${timeoutMs} ms. Fix: check the machine (is it responsive?), or raise timeouts.commandMs in the inventory.`));
+        reject(
+          new HarnessError(
+            'LAB_SSH_COMMAND_TIMEOUT',
+            `${endpointText(this.endpoint)}: ${options.what ?? 'a command'} did not finish within ${timeoutMs} ms. Fix: check the machine (is it responsive?), or raise timeouts.commandMs in the inventory.`,
+          ),
+        );
       }, timeoutMs);
       const onLost = () => {
         clearTimeout(timer);
@@ -136,7 +141,13 @@ export class SshConnection {
       this.client.sftp((error, sftp) => {
         if (error) {
           this.sftpSession = undefined;
-          reject(new HarnessError('LAB_SSH_SFTP', `${endpointText(this.endpoint)}: the SFTP subsystem is not available (${error.message}). Fix: enable it in the server's sshd_config (\`Subsystem sftp sftp-server.exe\`, the Windows default).`, { cause: error }));
+          reject(
+            new HarnessError(
+              'LAB_SSH_SFTP',
+              `${endpointText(this.endpoint)}: the SFTP subsystem is not available (${error.message}). Fix: enable it in the server's sshd_config (\`Subsystem sftp sftp-server.exe\`, the Windows default).`,
+              { cause: error },
+            ),
+          );
         } else resolve(sftp);
       });
     });
@@ -167,6 +178,10 @@ export class SshConnection {
   }
 
   private commandError(command: string, error: Error): HarnessError {
-    return new HarnessError('LAB_SSH_EXEC', `${endpointText(this.endpoint)}: could not start a command (${error.message}) for ${JSON.stringify(command.slice(0, 80))}.`, { cause: error });
+    return new HarnessError(
+      'LAB_SSH_EXEC',
+      `${endpointText(this.endpoint)}: could not start a command (${error.message}) for ${JSON.stringify(command.slice(0, 80))}.`,
+      { cause: error },
+    );
   }
 }

@@ -19,7 +19,11 @@ export function connectError(endpoint: SshEndpoint, error: Error & { code?: stri
           { cause: error },
         );
       case 'revoked':
-        return new HarnessError('LAB_SSH_HOST_KEY_REVOKED', `${where}: refused: the host key ${verdict.fingerprint} is marked @revoked in ${verdict.where}. Fix: give the machine a new host key.`, { cause: error });
+        return new HarnessError(
+          'LAB_SSH_HOST_KEY_REVOKED',
+          `${where}: refused: the host key ${verdict.fingerprint} is marked @revoked in ${verdict.where}. Fix: give the machine a new host key.`,
+          { cause: error },
+        );
       case 'unknown':
         return new HarnessError(
           'LAB_SSH_HOST_KEY_UNKNOWN',
@@ -29,16 +33,38 @@ export function connectError(endpoint: SshEndpoint, error: Error & { code?: stri
     }
   }
   const code = error.code ?? '';
-  if (code === 'ECONNREFUSED') return new HarnessError('LAB_SSH_UNREACHABLE', `${where}: connection refused: nothing listens on port ${endpoint.port}. Fix: check host and port in the inventory and that the OpenSSH server runs there (\`Get-Service sshd\` on the machine).`, { cause: error });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HarnessError('LAB_SSH_UNREACHABLE', `${where}: the host name ${endpoint.host} does not resolve. Fix: check \`host\` in the inventory.`, { cause: error });
+  if (code === 'ECONNREFUSED')
+    return new HarnessError(
+      'LAB_SSH_UNREACHABLE',
+      `${where}: connection refused: nothing listens on port ${endpoint.port}. Fix: check host and port in the inventory and that the OpenSSH server runs there (\`Get-Service sshd\` on the machine).`,
+      { cause: error },
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new HarnessError('LAB_SSH_UNREACHABLE', `${where}: the host name ${endpoint.host} does not resolve. Fix: check \`host\` in the inventory.`, {
+      cause: error,
+    });
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || /Timed out while waiting for handshake/.test(error.message)) {
-    return new HarnessError('LAB_SSH_UNREACHABLE', `${where}: no answer within ${endpoint.timeouts.connectMs} ms. Fix: check that the machine is on and reachable (network, firewall rule for port ${endpoint.port}), or raise timeouts.connectMs.`, { cause: error });
+    return new HarnessError(
+      'LAB_SSH_UNREACHABLE',
+      `${where}: no answer within ${endpoint.timeouts.connectMs} ms. Fix: check that the machine is on and reachable (network, firewall rule for port ${endpoint.port}), or raise timeouts.connectMs.`,
+      { cause: error },
+    );
   }
   if (error.level === 'client-authentication') {
-    return new HarnessError('LAB_SSH_AUTH', `${where}: login refused for user ${endpoint.user} with ${authMethods(endpoint)}. Fix: check \`user\` and \`auth\` in the inventory; the public key must be in the user's authorized_keys (C:\\ProgramData\\ssh\\administrators_authorized_keys for an administrator).`, { cause: error });
+    return new HarnessError(
+      'LAB_SSH_AUTH',
+      `${where}: login refused for user ${endpoint.user} with ${authMethods(endpoint)}. Fix: check \`user\` and \`auth\` in the inventory; the public key must be in the user's authorized_keys (C:\\ProgramData\\ssh\\administrators_authorized_keys for an administrator).`,
+      { cause: error },
+    );
   }
   if (/privateKey|Cannot parse privateKey|passphrase/i.test(error.message)) {
-    return new HarnessError('LAB_SSH_KEY', `${where}: the key file ${endpoint.auth.keyFile ?? ''} could not be used (${error.message}). Fix: check auth.keyFile, and auth.passphraseEnv for an encrypted key.`, { cause: error });
+    return new HarnessError(
+      'LAB_SSH_KEY',
+      `${where}: the key file ${endpoint.auth.keyFile ?? ''} could not be used (${error.message}). Fix: check auth.keyFile, and auth.passphraseEnv for an encrypted key.`,
+      { cause: error },
+    );
   }
-  return new HarnessError('LAB_SSH_CONNECT', `${where}: the SSH connection failed: ${error.message}. Fix: run \`lab doctor --target <name>\`.`, { cause: error });
+  return new HarnessError('LAB_SSH_CONNECT', `${where}: the SSH connection failed: ${error.message}. Fix: run \`lab doctor --target <name>\`.`, {
+    cause: error,
+  });
 }

@@ -60,7 +60,9 @@ export class SshGuestSession implements GuestSession {
       if (!this.channelClosed) {
         this.channel?.close();
         const runner = windowsBasename(this.input.argv[0]!);
-        await this.input.link.run(cmdCommandLine(['taskkill', '/F', '/T', '/IM', runner]), { timeoutMs: 20_000, what: 'stopping the guest runner' }).catch(() => undefined);
+        await this.input.link
+          .run(cmdCommandLine(['taskkill', '/F', '/T', '/IM', runner]), { timeoutMs: 20_000, what: 'stopping the guest runner' })
+          .catch(() => undefined);
       }
       await settleWithin(this.done, 30_000);
     })();
@@ -140,7 +142,11 @@ export class SshGuestSession implements GuestSession {
       outcome = `lab: could not get back to ${where}: ${(error as Error).message}`;
     }
     await this.finish();
-    this.deliverDebug({ timeMs: lostAt, source: 'target', text: `lab: the SSH connection to ${where} was lost during the session; reconnecting to see whether the machine crashed` });
+    this.deliverDebug({
+      timeMs: lostAt,
+      source: 'target',
+      text: `lab: the SSH connection to ${where} was lost during the session; reconnecting to see whether the machine crashed`,
+    });
     this.debug(outcome);
     if (!finding) return;
     this.input.onFinding(finding);

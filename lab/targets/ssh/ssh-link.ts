@@ -69,7 +69,9 @@ export class SshLink {
       try {
         this.current = await SshConnection.open(this.endpoint, signal);
         if (this.current.hostKey?.kind === 'trusted-first-use') {
-          this.onProgress?.(`${endpointText(this.endpoint)}: trusted the new host key ${this.current.hostKey.keyType} ${this.current.hostKey.fingerprint} on first use and recorded it in ${this.current.hostKey.file}`);
+          this.onProgress?.(
+            `${endpointText(this.endpoint)}: trusted the new host key ${this.current.hostKey.keyType} ${this.current.hostKey.fingerprint} on first use and recorded it in ${this.current.hostKey.file}`,
+          );
         }
         return this.current;
       } catch (error) {
@@ -87,9 +89,13 @@ const RETRYABLE = new Set(['LAB_SSH_UNREACHABLE', 'LAB_SSH_CONNECT']);
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

@@ -12,7 +12,13 @@ import { SshLink } from './ssh-link.js';
 import { tempDir } from '../../testing/temp-dir.js';
 
 /** The error a promise was expected to reject with. */
-const refusal = (p: Promise<unknown>): Promise<Error> => p.then(() => { throw new Error('expected a refusal'); }, (e: Error) => e);
+const refusal = (p: Promise<unknown>): Promise<Error> =>
+  p.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (e: Error) => e,
+  );
 
 /** The SSH connection layer against a real OpenSSH server on 127.0.0.1 (throwaway keys, a Wine guest). */
 describe('SSH to the loopback server', () => {
@@ -115,7 +121,10 @@ describe('SSH to the loopback server', () => {
     await link.close();
     expect(result.stderr).not.toMatch(/REFUSED/);
     expect(result.exitCode).toBe(0);
-    const verifier = (await readFile(join(server.config.stateDir, 'verifier.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const verifier = (await readFile(join(server.config.stateDir, 'verifier.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(verifier.at(-1)).toEqual(['verifier', ...hostile]);
   });
 
@@ -137,7 +146,9 @@ describe('SSH to the loopback server', () => {
     expect(byName['machine reachable over SSH']?.ok).toBe(true);
     expect(byName['machine test signing']).toMatchObject({ ok: true, found: 'on' });
     expect(byName['machine Debug Print Filter']).toMatchObject({ ok: false, found: 'not set (DbgPrint output is filtered)' });
-    expect(byName['machine Debug Print Filter']?.fix).toMatch(/reg add "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Debug Print Filter" \/v DEFAULT \/t REG_DWORD \/d 0xffffffff \/f`, then reboot/);
+    expect(byName['machine Debug Print Filter']?.fix).toMatch(
+      /reg add "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Debug Print Filter" \/v DEFAULT \/t REG_DWORD \/d 0xffffffff \/f`, then reboot/,
+    );
     expect(byName['machine DbgView']).toMatchObject({ ok: false, found: 'C:\\Tools\\Dbgview.exe is missing' });
   }, 60_000);
 
@@ -145,7 +156,11 @@ describe('SSH to the loopback server', () => {
     const link = new SshLink((await specFor(server.connection({ port: 1 }))).endpoint);
     const checks = await sshChecks(link, { guestDir: 'C:\\lab', cleanPaths: [] }, '/nonexistent');
     expect(checks).toHaveLength(1);
-    expect(checks[0]).toMatchObject({ ok: false, found: expect.stringMatching(/connection refused: nothing listens on port 1\.$/), fix: expect.stringMatching(/^check host and port/) });
+    expect(checks[0]).toMatchObject({
+      ok: false,
+      found: expect.stringMatching(/connection refused: nothing listens on port 1\.$/),
+      fix: expect.stringMatching(/^check host and port/),
+    });
   });
 
   it('logs in through the SSH agent at SSH_AUTH_SOCK (auth.agent), the key never read by lab', async () => {
@@ -155,7 +170,13 @@ describe('SSH to the loopback server', () => {
     const previous = process.env.SSH_AUTH_SOCK;
     try {
       for (let i = 0; i < 100; i++) {
-        if (await readFile(socket).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT')) break;
+        if (
+          await readFile(socket).then(
+            () => true,
+            (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 50));
       }
       execFileSync('ssh-add', [server.userKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });

@@ -67,8 +67,18 @@ export class SshTarget implements Target {
     if (connection.hostKey) this.facts.hostKey = `${'keyType' in connection.hostKey ? `${connection.hostKey.keyType} ` : ''}${connection.hostKey.fingerprint}`;
     // Independent round trips, so they go out at once (each costs a channel on the server).
     // The version only describes the target in the report: a `ver` that fails says why there, and the run goes on.
-    const [version] = await Promise.all([this.link.run('ver', { what: 'asking the Windows version (ver)' }).catch((error: Error) => error), this.clean(), this.probe.baseline(signal)]);
-    const ver = version instanceof Error ? undefined : version.stdout.trim().split(/\r?\n/).find((l) => l.trim());
+    const [version] = await Promise.all([
+      this.link.run('ver', { what: 'asking the Windows version (ver)' }).catch((error: Error) => error),
+      this.clean(),
+      this.probe.baseline(signal),
+    ]);
+    const ver =
+      version instanceof Error
+        ? undefined
+        : version.stdout
+            .trim()
+            .split(/\r?\n/)
+            .find((l) => l.trim());
     if (version instanceof Error) this.facts.windows = `unknown: \`ver\` failed: ${version.message}`;
     else if (ver) this.facts.windows = ver.trim();
   }
@@ -111,7 +121,9 @@ export class SshTarget implements Target {
     this.finding = undefined;
     this.listening = true;
     const guestDir = this.options.guest.guestDir;
-    const dbgview = this.options.guest.dbgview ? new DbgViewCapture(this.link, this.options.guest.dbgview, joinWindowsPath(guestDir, `dbgview-${this.sessions}.log`)) : undefined;
+    const dbgview = this.options.guest.dbgview
+      ? new DbgViewCapture(this.link, this.options.guest.dbgview, joinWindowsPath(guestDir, `dbgview-${this.sessions}.log`))
+      : undefined;
     const session = new SshGuestSession({
       link: this.link,
       argv: argv.map((a, i) => (i === 0 ? checkWindowsPath(a) : a)),
@@ -151,7 +163,10 @@ export class SshTarget implements Target {
     this.disposed = true;
     try {
       await this.endSession();
-      if (this.link.endpoint.host) await this.clean(!this.options.keep).catch((error: Error) => this.options.onProgress?.(`cleaning up ${endpointText(this.link.endpoint)} failed: ${error.message}`));
+      if (this.link.endpoint.host)
+        await this.clean(!this.options.keep).catch((error: Error) =>
+          this.options.onProgress?.(`cleaning up ${endpointText(this.link.endpoint)} failed: ${error.message}`),
+        );
     } finally {
       await this.link.close();
     }
@@ -164,7 +179,7 @@ export class SshTarget implements Target {
     commands.push(['taskkill', '/F', '/T', '/IM', runner]);
     if (this.options.guest.dbgview) commands.push(['taskkill', '/F', '/IM', windowsBasename(this.options.guest.dbgview)]);
     for (const service of this.services) commands.push(['sc.exe', 'stop', service], ['sc.exe', 'delete', service]);
-    await this.link.run(cmdSequence(commands), { what: 'stopping lab\'s programs and services' });
+    await this.link.run(cmdSequence(commands), { what: "stopping lab's programs and services" });
     if (!removeFiles) return;
     const files = await this.files();
     for (const path of [this.options.guest.guestDir, ...this.options.guest.cleanPaths]) await files.remove(path);

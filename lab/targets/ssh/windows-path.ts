@@ -21,8 +21,12 @@ export function checkWindowsPath(path: string): string {
   const parts = (m[2] ?? '').split(/[\\/]+/).filter(Boolean);
   for (const part of parts) {
     if (part === '.' || part === '..') throw new WindowsPathError(`a Windows path may not contain . or .. parts: ${JSON.stringify(path)}`);
-    if (FORBIDDEN.test(part) || part.includes(':')) throw new WindowsPathError(`${JSON.stringify(part)} is not a valid Windows file name (no < > : " | ? * or control characters) in ${JSON.stringify(path)}`);
-    if (/[ .]$/.test(part)) throw new WindowsPathError(`Windows drops a trailing space or dot from ${JSON.stringify(part)}; rename it (in ${JSON.stringify(path)})`);
+    if (FORBIDDEN.test(part) || part.includes(':'))
+      throw new WindowsPathError(
+        `${JSON.stringify(part)} is not a valid Windows file name (no < > : " | ? * or control characters) in ${JSON.stringify(path)}`,
+      );
+    if (/[ .]$/.test(part))
+      throw new WindowsPathError(`Windows drops a trailing space or dot from ${JSON.stringify(part)}; rename it (in ${JSON.stringify(path)})`);
   }
   const drive = `${m[1]!.toUpperCase()}:`;
   return parts.length === 0 ? `${drive}\\` : [drive, ...parts].join('\\');

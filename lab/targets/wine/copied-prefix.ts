@@ -18,7 +18,11 @@ export async function copyPrefix(template: string, dest: string): Promise<Prefix
     await execa('cp', ['-a', '--reflink=auto', template, dest], { timeout: 300_000, extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   } catch (cause) {
     await rm(dest, { recursive: true, force: true });
-    throw new HarnessError('LAB_WINE_PREFIX', `could not copy the Wine template ${template} to ${dest}. Fix: the disk needs about 700 MB free there; set LAB_CACHE_DIR to move it.`, { cause });
+    throw new HarnessError(
+      'LAB_WINE_PREFIX',
+      `could not copy the Wine template ${template} to ${dest}. Fix: the disk needs about 700 MB free there; set LAB_CACHE_DIR to move it.`,
+      { cause },
+    );
   }
   return {
     path: dest,
@@ -32,4 +36,3 @@ export async function copyPrefix(template: string, dest: string): Promise<Prefix
     },
   };
 }
-

@@ -16,7 +16,10 @@ export async function crashReport(crash: HostCrash, images: Map<string, string>)
     if (local && f.offset !== undefined) byImage.set(local, [...(byImage.get(local) ?? []), i]);
   });
   for (const [image, indexes] of byImage) {
-    const named = await nameFrames(image, indexes.map((i) => crash.frames[i]!.offset!));
+    const named = await nameFrames(
+      image,
+      indexes.map((i) => crash.frames[i]!.offset!),
+    );
     indexes.forEach((frame, k) => (names[frame] = named[k]!));
   }
   const rows = crash.frames.map((f, i) => {

@@ -44,7 +44,7 @@ describe('a guest path', () => {
 });
 
 describe('the Wine target with a profile folder linked to the host', () => {
-  it('never reads the host file, and says the path is the suite\'s mistake', async () => {
+  it("never reads the host file, and says the path is the suite's mistake", async () => {
     const target = new WineTarget({ runId: `guest-path-${process.pid}`, toolsDir: buildDir() });
     try {
       await target.prepare();
@@ -63,13 +63,26 @@ describe('the Wine target with a profile folder linked to the host', () => {
 describe('a run whose driver log leads outside the guest', () => {
   it('is a suite error: exit 2, every case `error` blamed on the test, nothing read', async () => {
     await writeFile(join(dir, 'x.sys'), 'MZ');
-    await writeFile(join(dir, 's.yaml'), "suite: s\ndriver: { image: x.sys, device: 'd', log: 'C:\\users\\lab\\Desktop\\.profile' }\ncases:\n  - name: a\n    steps: [{ sleep: 0 }]\n");
+    await writeFile(
+      join(dir, 's.yaml'),
+      "suite: s\ndriver: { image: x.sys, device: 'd', log: 'C:\\users\\lab\\Desktop\\.profile' }\ncases:\n  - name: a\n    steps: [{ sleep: 0 }]\n",
+    );
     const suite = expandSuite(await loadSuite(join(dir, 's.yaml')));
     const target = new (class extends ScriptedTarget {
       checkGuestPath = (path: string) => resolveGuestPath(prefix, path, same).then(() => undefined);
     })(() => 'pass');
     const outDir = join(dir, 'out');
-    const outcome = await runSuite({ suite, cases: suite.cases, target, runId: 'r', outDir, guestRunner: join(dir, 'x.sys'), reporters: [new JsonReporter()], signal: new AbortController().signal, options: {} });
+    const outcome = await runSuite({
+      suite,
+      cases: suite.cases,
+      target,
+      runId: 'r',
+      outDir,
+      guestRunner: join(dir, 'x.sys'),
+      reporters: [new JsonReporter()],
+      signal: new AbortController().signal,
+      options: {},
+    });
     expect(outcome.exitCode).toBe(2);
     expect(outcome.header.error?.code).toBe('LAB_GUEST_PATH_OUTSIDE');
     expect(target.sessions).toBe(0);

@@ -26,7 +26,7 @@ const FRAMES = [
 ];
 
 describe('parseMonitorLine', () => {
-  it('reads only the lines that carry this session\'s token', () => {
+  it("reads only the lines that carry this session's token", () => {
     expect(parseMonitorLine(line('{"t":"host","service":"objdev","pid":204,"ms":99}'), TOKEN)).toEqual({ t: 'host', service: 'objdev', pid: 204, ms: 99 });
     expect(parseMonitorLine('lab-monitor 0000000000000000 {"t":"exit","pid":1,"code":"0x0","faulted":0,"recent":[]}', TOKEN)).toBeUndefined();
     expect(parseMonitorLine('0104:0114:warn:debugstr:vDbgPrintExWithPrefix 00000000:00000001: lab-monitor', TOKEN)).toBeUndefined();
@@ -42,7 +42,9 @@ describe('parseMonitorLine', () => {
     const print = '{"t":"print","pid":204,"tid":232,"text":"objdev: IOCTL READ\\u000a","bytes":19}';
     expect(parseHostPrintLine(`lab-monitor ${PRINTS} ${print}`, PRINTS)).toEqual({ t: 'print', pid: 204, tid: 232, text: 'objdev: IOCTL READ\n', bytes: 19 });
     expect(parseHostPrintLine(`lab-monitor ${PRINTS} {"t":"exit","pid":204,"code":"0x0","faulted":0,"recent":[]}`, PRINTS)).toMatchObject({ t: 'bad' });
-    expect(parseHostPrintLine(`lab-monitor ${PRINTS} {"t":"fault","pid":204,"tid":232,"code":"0xc0000005","address":"0x0"}`, PRINTS)).toMatchObject({ t: 'bad' });
+    expect(parseHostPrintLine(`lab-monitor ${PRINTS} {"t":"fault","pid":204,"tid":232,"code":"0xc0000005","address":"0x0"}`, PRINTS)).toMatchObject({
+      t: 'bad',
+    });
     // Neither token reads the other's lines.
     expect(parseHostPrintLine(line(print), PRINTS)).toBeUndefined();
     expect(parseMonitorLine(`lab-monitor ${PRINTS} ${print}`, TOKEN)).toBeUndefined();
@@ -77,11 +79,15 @@ describe('HostWatch', () => {
     expect(crash?.exit).toEqual({
       exitCode: 0x80000100,
       signature: 'call to ntoskrnl.exe.ExAllocatePool2, which Wine does not implement, from pool2.sys+0x1019',
-      gap: { function: 'ntoskrnl.exe.ExAllocatePool2', detail: 'Wine has no implementation of ntoskrnl.exe.ExAllocatePool2 (a stub that ends the process when called)', kind: 'unimplemented' },
+      gap: {
+        function: 'ntoskrnl.exe.ExAllocatePool2',
+        detail: 'Wine has no implementation of ntoskrnl.exe.ExAllocatePool2 (a stub that ends the process when called)',
+        kind: 'unimplemented',
+      },
     });
   });
 
-  it('a host ending itself: KeBugCheckEx is named from Wine\'s own line, a plain NtTerminateProcess from its caller', () => {
+  it("a host ending itself: KeBugCheckEx is named from Wine's own line, a plain NtTerminateProcess from its caller", () => {
     const watch = new HostWatch();
     watch.onMonitor({ t: 'host', service: 'fx', pid: 200, ms: 1 });
     watch.onChannel(200, 'err', 'ntoskrnl', 'KeBugCheckEx', 'e2 1 2 3 4');
@@ -93,23 +99,40 @@ describe('HostWatch', () => {
       '{"t":"frame","pid":212,"n":1,"pc":"0x24b10f0","module":"ends-host.sys","offset":"0x10f0"}',
       '{"t":"done","pid":212}',
     ]);
-    expect(terminated?.exit).toEqual({ exitCode: 0x4c414201, signature: 'the driver host ended itself (NtTerminateProcess, exit status 0x4c414201), called from ends-host.sys+0x10f0' });
+    expect(terminated?.exit).toEqual({
+      exitCode: 0x4c414201,
+      signature: 'the driver host ended itself (NtTerminateProcess, exit status 0x4c414201), called from ends-host.sys+0x10f0',
+    });
   });
 
   it('an exit nothing announced is announced when it comes (a stack overflow Wine ends without a second chance)', () => {
     const watch = new HostWatch();
-    const [overflow] = feed(watch, ['{"t":"exit","pid":204,"code":"0x0","faulted":0,"recent":[{"x":0,"code":"0xc00000fd","address":"0x1fd3c1007","module":"deep.sys","offset":"0x1007"}]}']);
+    const [overflow] = feed(watch, [
+      '{"t":"exit","pid":204,"code":"0x0","faulted":0,"recent":[{"x":0,"code":"0xc00000fd","address":"0x1fd3c1007","module":"deep.sys","offset":"0x1007"}]}',
+    ]);
     expect(overflow?.exit).toEqual({ exitCode: 0, signature: 'stack overflow (exception 0xc00000fd) at deep.sys+0x1007' });
     const [plain] = feed(watch, ['{"t":"exit","pid":208,"code":"0x42","faulted":0,"recent":[]}']);
     expect(plain?.exit.signature).toBe('the driver host ended with exit code 0x42, without an exception');
   });
 
-  it('reads a host\'s fixme line as a gap and ntoskrnl\'s failed load as DriverEntry\'s status', () => {
+  it("reads a host's fixme line as a gap and ntoskrnl's failed load as DriverEntry's status", () => {
     const watch = new HostWatch();
     expect(watch.onChannel(200, 'fixme', 'ntoskrnl', 'MmMapLockedPagesSpecifyCache', '(0000000000348B00, 0, 1, 0000000000000000, 0, 16): stub')).toEqual({
-      gap: { function: 'MmMapLockedPagesSpecifyCache', detail: 'fixme:ntoskrnl:MmMapLockedPagesSpecifyCache (0000000000348B00, 0, 1, 0000000000000000, 0, 16): stub', kind: 'stub' },
+      gap: {
+        function: 'MmMapLockedPagesSpecifyCache',
+        detail: 'fixme:ntoskrnl:MmMapLockedPagesSpecifyCache (0000000000348B00, 0, 1, 0000000000000000, 0, 16): stub',
+        kind: 'stub',
+      },
     });
-    expect(watch.onChannel(200, 'err', 'ntoskrnl', 'ZwLoadDriver', 'failed to create driver L"\\\\Registry\\\\Machine\\\\System\\\\CurrentControlSet\\\\Services\\\\x": c0000182')).toEqual({ loadStatus: 0xc0000182 });
+    expect(
+      watch.onChannel(
+        200,
+        'err',
+        'ntoskrnl',
+        'ZwLoadDriver',
+        'failed to create driver L"\\\\Registry\\\\Machine\\\\System\\\\CurrentControlSet\\\\Services\\\\x": c0000182',
+      ),
+    ).toEqual({ loadStatus: 0xc0000182 });
     expect(watch.onChannel(200, 'err', 'module', 'import_dll', 'Library wdfldr.sys (which is needed by L"C:\\\\lab\\\\k.sys") not found')).toEqual({});
   });
 });

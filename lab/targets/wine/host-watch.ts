@@ -40,7 +40,8 @@ const EXCEPTIONS: Record<number, string> = {
 const ACCESS: Record<number, string> = { 0: 'read', 1: 'write', 8: 'execute' };
 const WINE_STUB = 0x80000100;
 /** Wine's modules, and lab's own in the host (lab-prints.dll formats the driver's DbgPrints): never the driver's frame. */
-const WINE_MODULES = /^(ntdll\.dll|ntoskrnl\.exe|hal\.dll|kernel32\.dll|kernelbase\.dll|winedevice\.exe|sechost\.dll|msvcrt\.dll|ucrtbase\.dll|lab-prints\.dll)$/i;
+const WINE_MODULES =
+  /^(ntdll\.dll|ntoskrnl\.exe|hal\.dll|kernel32\.dll|kernelbase\.dll|winedevice\.exe|sechost\.dll|msvcrt\.dll|ucrtbase\.dll|lab-prints\.dll)$/i;
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -93,7 +94,10 @@ export class HostWatch {
     if (level === 'fixme') return { gap: { function: fn, detail: `fixme:${channel}:${fn} ${text}`.trim(), kind: 'stub' } };
     if (level !== 'err') return {};
     if (channel === 'ntoskrnl' && fn === 'KeBugCheckEx') {
-      const params = text.trim().split(/\s+/).map((p) => `0x${p.toUpperCase()}`);
+      const params = text
+        .trim()
+        .split(/\s+/)
+        .map((p) => `0x${p.toUpperCase()}`);
       this.notes.set(pid, `KeBugCheckEx(${params.join(', ')}): the driver stopped the machine (a bugcheck on Windows)`);
     }
     const status = /failed to create driver .*: ([0-9a-f]{8})\s*$/.exec(text);
@@ -112,13 +116,20 @@ export class HostWatch {
       const f = pending.fault;
       if (f.code === WINE_STUB && f.stub) {
         // The stub raises inside Wine; what matters is where the driver called it.
-        exit = { exitCode: f.code, signature: `call to ${f.stub}, which Wine does not implement, from ${from}`, gap: { function: f.stub, detail: `Wine has no implementation of ${f.stub} (a stub that ends the process when called)`, kind: 'unimplemented' } };
+        exit = {
+          exitCode: f.code,
+          signature: `call to ${f.stub}, which Wine does not implement, from ${from}`,
+          gap: { function: f.stub, detail: `Wine has no implementation of ${f.stub} (a stub that ends the process when called)`, kind: 'unimplemented' },
+        };
       } else {
         exit = { exitCode: f.code, signature: `${describeException(f)} at ${describeWhere(f)}` };
       }
     } else {
       const status = pending.ending!.status;
-      exit = { exitCode: status, signature: this.notes.get(pid) ?? `the driver host ended itself (NtTerminateProcess, exit status ${hex(status)}), called from ${from}` };
+      exit = {
+        exitCode: status,
+        signature: this.notes.get(pid) ?? `the driver host ended itself (NtTerminateProcess, exit status ${hex(status)}), called from ${from}`,
+      };
     }
     this.lastCrash = { exit, frames, tid: pending.fault?.tid ?? pending.ending!.tid };
     return this.lastCrash;
@@ -133,7 +144,11 @@ export class HostWatch {
     this.announced.add(event.pid);
     const note = this.notes.get(event.pid);
     const overflow = event.recent.find((r) => r.code === 0xc00000fd);
-    const signature = note ?? (overflow ? `stack overflow (exception 0xc00000fd) at ${describeWhere(overflow)}` : `the driver host ended with exit code ${hex(event.code)}, without an exception`);
+    const signature =
+      note ??
+      (overflow
+        ? `stack overflow (exception 0xc00000fd) at ${describeWhere(overflow)}`
+        : `the driver host ended with exit code ${hex(event.code)}, without an exception`);
     this.lastCrash = { exit: { exitCode: event.code, signature }, frames: [] };
     return this.lastCrash;
   }

@@ -16,7 +16,10 @@ export async function readKernelModules(system32: string, names: string[]): Prom
   const listings = await Promise.all(dirs.map((d) => readdir(d).catch(() => [] as string[])));
   // A prefix without the kernel itself is a broken target, not a driver that needs something Wine lacks.
   if (!listings[0]!.some((f) => f.toLowerCase() === 'ntoskrnl.exe')) {
-    throw new HarnessError('LAB_WINE_PREFIX', `the Wine prefix's ${system32} has no ntoskrnl.exe. Fix: delete the template in the lab cache (\`lab doctor\` shows where) and run again.`);
+    throw new HarnessError(
+      'LAB_WINE_PREFIX',
+      `the Wine prefix's ${system32} has no ntoskrnl.exe. Fix: delete the template in the lab cache (\`lab doctor\` shows where) and run again.`,
+    );
   }
   const found = new Map<string, Set<string>>();
   for (const name of new Set(names.map((n) => n.toLowerCase()))) {

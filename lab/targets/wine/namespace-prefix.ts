@@ -37,7 +37,11 @@ read -r _ || true`;
 export async function namespacePrefix(template: string, dir: string, kind: NamespaceKind, cacheDir: string): Promise<Prefix> {
   for (const path of [template, dir, cacheDir]) {
     // Overlay's mount options are separated by commas and colons.
-    if (/[,:\\\n]/.test(path)) throw new HarnessError('LAB_WINE_PREFIX', `the Wine prefix folder ${path} has a comma, colon or backslash in its path, which an overlay mount cannot take. Fix: set LAB_CACHE_DIR to a plain path.`);
+    if (/[,:\\\n]/.test(path))
+      throw new HarnessError(
+        'LAB_WINE_PREFIX',
+        `the Wine prefix folder ${path} has a comma, colon or backslash in its path, which an overlay mount cannot take. Fix: set LAB_CACHE_DIR to a plain path.`,
+      );
   }
   const root = join(dir, 'prefix');
   const upper = join(dir, 'upper');
@@ -79,7 +83,16 @@ export async function namespacePrefix(template: string, dir: string, kind: Names
 
 /** `args` go to the keeper script; `root` names it in /proc, so a reaper finds it. */
 export function startKeeper(kind: NamespaceKind, args: string[], root: string): ResultPromise {
-  const unshare = [...(kind === 'user' ? ['--user', '--map-root-user'] : []), '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child=SIGKILL', '--mount-proc'];
+  const unshare = [
+    ...(kind === 'user' ? ['--user', '--map-root-user'] : []),
+    '--mount',
+    '--propagation',
+    'private',
+    '--pid',
+    '--fork',
+    '--kill-child=SIGKILL',
+    '--mount-proc',
+  ];
   return execa('unshare', [...unshare, '--', 'sh', '-c', KEEPER, 'lab-prefix-keeper', ...args], {
     extendEnv: false,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [keeperEnvName]: root },

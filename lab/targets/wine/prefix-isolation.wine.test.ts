@@ -58,7 +58,12 @@ async function manifest(root: string): Promise<Map<string, string>> {
     for (const name of await readdir(dir)) {
       const path = join(dir, name);
       const info = await lstat(path);
-      const hash = info.isFile() && info.size < 4 << 20 ? createHash('sha256').update(await readFile(path)).digest('hex') : '';
+      const hash =
+        info.isFile() && info.size < 4 << 20
+          ? createHash('sha256')
+              .update(await readFile(path))
+              .digest('hex')
+          : '';
       out.set(relative(root, path), `${info.mode} ${info.size} ${info.mtimeMs} ${hash}`);
       if (info.isDirectory()) await walk(path);
     }
@@ -86,7 +91,9 @@ for (const mode of MODES) {
       victimFile = namespaced ? join(dirname(victim.prefix), 'upper', 'drive_c', 'victim.txt') : join(victim.prefix, 'drive_c', 'victim.txt');
       attacker = await freshPrefix();
       await stage(attacker.driveC, ['fixtures/write-everywhere.sys']);
-      const unix = namespaced ? [`W ${unixPath(join(template, 'drive_c', 'windows', 'system.ini'))}`, `A ${unixPath(victimFile)}`, `N ${unixPath(join(cache, 'runs-planted.txt'))}`] : [];
+      const unix = namespaced
+        ? [`W ${unixPath(join(template, 'drive_c', 'windows', 'system.ini'))}`, `A ${unixPath(victimFile)}`, `N ${unixPath(join(cache, 'runs-planted.txt'))}`]
+        : [];
       await writeFile(join(attacker.driveC, 'lab', 'targets.txt'), `${[...OWN_TARGETS, ...unix].join('\r\n')}\r\n`);
       stderr = (await runGuest(attacker, [[]], { image: 'write-everywhere.sys' })).stderr;
     }, 300_000);
@@ -106,7 +113,7 @@ for (const mode of MODES) {
       expect(await manifest(template)).toEqual(before);
     });
 
-    it('leaves another run\'s prefix as it was', async () => {
+    it("leaves another run's prefix as it was", async () => {
       expect(await readFile(join(victim.driveC, 'victim.txt'), 'utf8')).toBe('victim\n');
       expect(await readFile(join(victim.driveC, 'windows', 'win.ini'), 'utf8')).not.toContain(MARK);
     });

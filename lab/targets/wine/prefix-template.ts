@@ -119,20 +119,42 @@ async function bootPrefix(prefix: string, signal?: AbortSignal): Promise<void> {
   const run = (file: string, args: string[]) =>
     // SIGKILL on cancel: Wine's loader takes SIGTERM slowly, and execa would wait 5 s before forcing it;
     // the reaper in the catch ends the rest of the prefix's processes.
-    execa(file, args, { env, extendEnv: false, timeout: 180_000, cancelSignal: signal, killSignal: 'SIGKILL', stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+    execa(file, args, {
+      env,
+      extendEnv: false,
+      timeout: 180_000,
+      cancelSignal: signal,
+      killSignal: 'SIGKILL',
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: 'pipe',
+    });
   try {
     await run('wineboot', ['-i']);
     // A crashed driver host runs winedbg unattended; its report (registers, backtrace, the faulting
     // instruction) goes to a file, because the host's own console is nowhere a human or lab can see.
     const aeDebug = 'HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
     await run('wine', ['reg', 'add', aeDebug, '/v', 'Auto', '/d', '1', '/f']);
-    await run('wine', ['reg', 'add', aeDebug, '/v', 'Debugger', '/d', `cmd /c C:\\windows\\system32\\winedbg.exe --auto %ld %ld >${CRASH_REPORT_PATH} 2>&1`, '/f']);
+    await run('wine', [
+      'reg',
+      'add',
+      aeDebug,
+      '/v',
+      'Debugger',
+      '/d',
+      `cmd /c C:\\windows\\system32\\winedbg.exe --auto %ld %ld >${CRASH_REPORT_PATH} 2>&1`,
+      '/f',
+    ]);
     await run('wineserver', ['-w']);
     await sealPrefix(prefix);
   } catch (cause) {
     // Everything the half-made prefix started dies before the folder is removed (Ctrl-C lands here too).
     await killPrefixProcesses(prefix);
-    const detail = (cause as { stderr?: string }).stderr?.split('\n').filter((l) => l && !/wine32|multiarch|apt-get/.test(l)).slice(-3).join(' | ');
+    const detail = (cause as { stderr?: string }).stderr
+      ?.split('\n')
+      .filter((l) => l && !/wine32|multiarch|apt-get/.test(l))
+      .slice(-3)
+      .join(' | ');
     throw new HarnessError(
       'LAB_WINE_TEMPLATE',
       `could not make a Wine prefix at ${prefix}${detail ? `: ${detail}` : ''}. Fix: check that \`wine --version\` works and that the disk has 1 GB free.`,

@@ -22,7 +22,10 @@ export async function wineChecks(buildDir: string): Promise<CheckResult[]> {
   checks.push({ name: 'node', ok: nodeOk, found: process.version, ...(nodeOk ? {} : { fix: 'install Node.js 20.19 or newer' }) });
   for (const file of ['lab-guest.exe', 'lab-monitor.exe', 'lab-anchor.sys', 'lab-prints.dll', 'objdev.sys', 'objdev-echo.exe']) {
     const path = join(buildDir, file);
-    const ok = await access(path).then(() => true, () => false);
+    const ok = await access(path).then(
+      () => true,
+      () => false,
+    );
     checks.push({ name: `driver/build/${file}`, ok, found: ok ? 'built' : 'missing', ...(ok ? {} : { fix: 'run `lab build` (or `npm run build`)' }) });
   }
   checks.push(await cacheCheck());
@@ -51,7 +54,12 @@ async function cacheCheck(): Promise<CheckResult> {
     const fs = await statfs(dir);
     const freeGb = (fs.bavail * fs.bsize) / 1024 ** 3;
     const ok = freeGb >= 1;
-    return { name: `cache ${dir}`, ok, found: `${freeGb.toFixed(1)} GB free`, ...(ok ? {} : { fix: 'free 1 GB there, or set LAB_CACHE_DIR to a folder with room' }) };
+    return {
+      name: `cache ${dir}`,
+      ok,
+      found: `${freeGb.toFixed(1)} GB free`,
+      ...(ok ? {} : { fix: 'free 1 GB there, or set LAB_CACHE_DIR to a folder with room' }),
+    };
   } catch (error) {
     return { name: `cache ${dir}`, ok: false, found: (error as Error).message, fix: 'set LAB_CACHE_DIR to a writable folder' };
   }

@@ -16,7 +16,8 @@ export const wineKind = defineKind<typeof WineEntry, WineSpec>({
   resolve: (_entry, name): WineSpec => ({ kind: 'wine', name }),
   load: async () => {
     const { WineTarget } = await import('./wine-target.js');
-    return (spec: WineSpec, c) => new WineTarget({ name: spec.name, runId: c.runId, keep: c.keep, toolsDir: c.toolsDir, ...(c.onProgress ? { onProgress: c.onProgress } : {}) });
+    return (spec: WineSpec, c) =>
+      new WineTarget({ name: spec.name, runId: c.runId, keep: c.keep, toolsDir: c.toolsDir, ...(c.onProgress ? { onProgress: c.onProgress } : {}) });
   },
   checks: async (_spec, buildDir) => (await import('./wine-checks.js')).wineChecks(buildDir),
   exclusiveMachine: () => false,

@@ -21,7 +21,7 @@ describe('run folders', () => {
     }
   });
 
-  it('a folder that is not this lab\'s is neither taken nor removed', async () => {
+  it("a folder that is not this lab's is neither taken nor removed", async () => {
     const foreign = join(runs, 'someone-elses');
     await mkdir(foreign);
     await writeFile(join(foreign, 'precious.txt'), 'keep');
@@ -31,7 +31,7 @@ describe('run folders', () => {
     expect(await readFile(join(foreign, 'precious.txt'), 'utf8')).toBe('keep');
   });
 
-  it('an abandoned run (its lab is gone) is reaped; a claimed one is this lab\'s', async () => {
+  it("an abandoned run (its lab is gone) is reaped; a claimed one is this lab's", async () => {
     const abandoned = join(runs, 'abandoned');
     await mkdir(abandoned);
     await writeFile(join(abandoned, 'owner.json'), JSON.stringify({ pid: 4194305, started: '1' }));

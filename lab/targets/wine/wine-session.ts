@@ -51,11 +51,35 @@ export function startWineSession(input: WineSessionInput): WineSession {
   const printToken = randomBytes(8).toString('hex');
   const watch = new HostWatch();
   const prints = new PrintJoiner();
-  const argv = [input.monitor, '--token', token, '--anchor', input.anchor, '--prints', input.prints, '--print-token', printToken, '--group-prefix', GROUP_PREFIX, ...input.services.flatMap((s) => ['--service', s]), '--runner-debug', WINE_DEBUG_CHANNELS, '--', ...input.argv];
+  const argv = [
+    input.monitor,
+    '--token',
+    token,
+    '--anchor',
+    input.anchor,
+    '--prints',
+    input.prints,
+    '--print-token',
+    printToken,
+    '--group-prefix',
+    GROUP_PREFIX,
+    ...input.services.flatMap((s) => ['--service', s]),
+    '--runner-debug',
+    WINE_DEBUG_CHANNELS,
+    '--',
+    ...input.argv,
+  ];
   const { file, args } = input.prefix.command('wine', argv, join(prefix, 'drive_c'));
   // The first process of the session sets what Wine's services (and so the driver hosts) inherit; only an
   // allow-list of lab's environment reaches Wine, and through it the driver (wine-env.ts).
-  const child = execa(file, args, { env: wineEnv(prefix, { WINEDEBUG: HOST_DEBUG_CHANNELS }), extendEnv: false, buffer: false, stdin: 'ignore', reject: false, cleanup: true });
+  const child = execa(file, args, {
+    env: wineEnv(prefix, { WINEDEBUG: HOST_DEBUG_CHANNELS }),
+    extendEnv: false,
+    buffer: false,
+    stdin: 'ignore',
+    reject: false,
+    cleanup: true,
+  });
 
   const target = (text: string, pid?: number) => hooks.onDebug({ timeMs: Date.now(), source: 'target', ...(pid !== undefined ? { pid } : {}), text });
   const flushPrints = () => {

@@ -60,7 +60,11 @@ export class WineTarget implements Target {
     this.name = options.name ?? 'wine';
     // The run id names a folder lab makes and removes: one plain path component, never `..` (it may come
     // from a run.json on disk).
-    if (!isPlainFolderName(options.runId)) throw new UsageError('LAB_RUN_ID', `the run id ${JSON.stringify(options.runId)} is not one plain folder name (letters, digits, _ . -). Fix: start a new run.`);
+    if (!isPlainFolderName(options.runId))
+      throw new UsageError(
+        'LAB_RUN_ID',
+        `the run id ${JSON.stringify(options.runId)} is not one plain folder name (letters, digits, _ . -). Fix: start a new run.`,
+      );
     this.cacheDir = options.cacheDir ?? labCacheDir();
     this.runDir = join(this.cacheDir, 'runs', options.runId);
   }
@@ -143,7 +147,15 @@ export class WineTarget implements Target {
   }
 
   startSession(argv: string[], hooks: SessionHooks, options: SessionOptions = {}): GuestSession {
-    const session = startWineSession({ prefix: this.current(), argv, hooks, services: options.services ?? [], monitor: this.guestPath(MONITOR), anchor: this.guestPath(ANCHOR), prints: this.guestPath(PRINTS) });
+    const session = startWineSession({
+      prefix: this.current(),
+      argv,
+      hooks,
+      services: options.services ?? [],
+      monitor: this.guestPath(MONITOR),
+      anchor: this.guestPath(ANCHOR),
+      prints: this.guestPath(PRINTS),
+    });
     this.session = { kill: session.kill, watch: session.watch };
     return session;
   }

@@ -29,9 +29,17 @@ export function versionSlug(version: string): string {
 export async function cachedWineVersion(cacheDir: string): Promise<string> {
   const file = join(cacheDir, 'wine', 'version.json');
   const binary = await findOnPath('wine');
-  const key = binary ? await stat(binary).then((s) => `${binary}:${s.size}:${s.mtimeMs}`, () => undefined) : undefined;
+  const key = binary
+    ? await stat(binary).then(
+        (s) => `${binary}:${s.size}:${s.mtimeMs}`,
+        () => undefined,
+      )
+    : undefined;
   if (key) {
-    const cached = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { key: string; version: string }, () => undefined);
+    const cached = await readFile(file, 'utf8').then(
+      (t) => JSON.parse(t) as { key: string; version: string },
+      () => undefined,
+    );
     if (cached?.key === key) return cached.version;
   }
   const version = await wineVersion();
@@ -46,7 +54,13 @@ async function findOnPath(name: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
-    if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+    if (
+      await stat(candidate).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }

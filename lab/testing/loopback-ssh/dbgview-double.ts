@@ -24,7 +24,7 @@ export function isDbgView(program: string): boolean {
 /** Runs as the DbgView process (the session's client): until taskkill (a signal to it) or the connection's end. */
 export async function runDbgView(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
   const flags = argv.slice(1).map((a) => a.toLowerCase());
-  const logArg = argv[flags.indexOf("/l") + 2];
+  const logArg = argv[flags.indexOf('/l') + 2];
   const log = flags.includes('/l') && logArg ? hostPath(config, logArg) : undefined;
   if (!log) {
     session.stderr('DbgView (loopback double): expected /l <C:\\ log path>\r\n');

@@ -58,13 +58,14 @@ function literalAfter(script: string, prefix: RegExp): string | undefined {
 export async function runPowerShell(config: ShimConfig, argv: string[]): Promise<{ stdout: string; code: number; script?: string }> {
   const at = argv.findIndex((a) => /^-EncodedCommand$/i.test(a));
   const encoded = at > 0 ? argv[at + 1] : undefined;
-  if (!encoded || !/^-NoProfile$/i.test(argv[1] ?? '') || !argv.some((a) => /^-NonInteractive$/i.test(a))) return { stdout: 'double: expected powershell -NoProfile -NonInteractive -EncodedCommand <base64>\r\n', code: 1 };
+  if (!encoded || !/^-NoProfile$/i.test(argv[1] ?? '') || !argv.some((a) => /^-NonInteractive$/i.test(a)))
+    return { stdout: 'double: expected powershell -NoProfile -NonInteractive -EncodedCommand <base64>\r\n', code: 1 };
   const script = Buffer.from(encoded, 'base64').toString('utf16le');
   const state = readDouble(config);
   const answer = (value: Record<string, unknown>, code = 0) => ({ stdout: `${JSON.stringify(value)}\r\n`, code, script });
   const fail = (error: string) => answer({ ok: false, error }, 1);
-  if (!state) return fail('The term \'Get-VM\' is not recognized (this loopback server plays no Hyper-V host)');
-  if (!script.startsWith("$ErrorActionPreference = 'Stop'") || !script.includes('function Get-LabVm')) return fail('double: not one of lab\'s scripts');
+  if (!state) return fail("The term 'Get-VM' is not recognized (this loopback server plays no Hyper-V host)");
+  if (!script.startsWith("$ErrorActionPreference = 'Stop'") || !script.includes('function Get-LabVm')) return fail("double: not one of lab's scripts");
 
   const name = literalAfter(script, /Get-LabVm -Name /);
   const vm = state.vms.find((v) => v.name.toLowerCase() === name?.toLowerCase());
@@ -106,16 +107,36 @@ export async function runPowerShell(config: ShimConfig, argv: string[]): Promise
             }
           } else if (!vm.neverBoots && vm.polls >= vm.heartbeatAfterPolls) heartbeat = 'Ok';
         }
-        return answer({ ok: true, state: vm.state, heartbeat, heartbeatEnabled: true, uptimeSeconds: vm.state === 'Running' ? vm.polls : 0, ips: heartbeat === 'Ok' ? [vm.ip] : [], hostTime });
+        return answer({
+          ok: true,
+          state: vm.state,
+          heartbeat,
+          heartbeatEnabled: true,
+          uptimeSeconds: vm.state === 'Running' ? vm.polls : 0,
+          ips: heartbeat === 'Ok' ? [vm.ip] : [],
+          hostTime,
+        });
       }
       case 'worker-events': {
         const since = /\$since = \[datetime\]::Parse\('([^']+)'/.exec(script)?.[1];
         const from = since ? Date.parse(since) : 0;
-        return answer({ ok: true, events: state.workerEvents.filter((e) => e.vmId === vm.id && Date.parse(e.time) >= from).map(({ time, message }) => ({ time, message })) });
+        return answer({
+          ok: true,
+          events: state.workerEvents.filter((e) => e.vmId === vm.id && Date.parse(e.time) >= from).map(({ time, message }) => ({ time, message })),
+        });
       }
       case 'facts': {
         const checkpoint = literalAfter(script, /Get-VMCheckpoint -VM \$vm \| Where-Object \{ \$_\.Name -eq /);
-        return answer({ ok: true, generation: vm.generation, secureBoot: vm.secureBoot, checkpointType: vm.checkpointType, checkpoint: Boolean(checkpoint && vm.checkpoints.includes(checkpoint)), heartbeatEnabled: true, state: vm.state, hyperv: '2.0.0.0 (double)' });
+        return answer({
+          ok: true,
+          generation: vm.generation,
+          secureBoot: vm.secureBoot,
+          checkpointType: vm.checkpointType,
+          checkpoint: Boolean(checkpoint && vm.checkpoints.includes(checkpoint)),
+          heartbeatEnabled: true,
+          state: vm.state,
+          hyperv: '2.0.0.0 (double)',
+        });
       }
       default:
         return fail('double: a script it does not recognise');

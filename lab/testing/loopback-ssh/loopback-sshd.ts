@@ -107,7 +107,12 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
   const sftpRoot = join(dir, 'sftp-root');
   for (const d of ['usr', 'etc', 'dev', 'C:']) mkdirSync(join(sftpRoot, d), { recursive: true });
   await writeFile(join(sftpRoot, 'dev', 'null'), '');
-  for (const [link, to] of [['lib', 'usr/lib'], ['lib64', 'usr/lib64'], ['bin', 'usr/bin']] as const) symlinkSync(to, join(sftpRoot, link));
+  for (const [link, to] of [
+    ['lib', 'usr/lib'],
+    ['lib64', 'usr/lib64'],
+    ['bin', 'usr/bin'],
+  ] as const)
+    symlinkSync(to, join(sftpRoot, link));
   const config: ShimConfig = {
     prefix,
     driveC: join(prefix, 'drive_c'),
@@ -122,7 +127,22 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
   await writeFile(configFile, JSON.stringify(config, null, 1));
   if (options.debugPrintFilter) {
     const env = { ...process.env, ...wineEnv(prefix) };
-    execFileSync('wine', ['reg', 'add', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Debug Print Filter', '/v', 'DEFAULT', '/t', 'REG_DWORD', '/d', '0xffffffff', '/f'], { env, stdio: 'ignore', timeout: 60_000 });
+    execFileSync(
+      'wine',
+      [
+        'reg',
+        'add',
+        'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Debug Print Filter',
+        '/v',
+        'DEFAULT',
+        '/t',
+        'REG_DWORD',
+        '/d',
+        '0xffffffff',
+        '/f',
+      ],
+      { env, stdio: 'ignore', timeout: 60_000 },
+    );
     // wineserver writes the registry to disk when it exits by itself; a kill would lose the value.
     execFileSync('wineserver', ['-w'], { env, stdio: 'ignore', timeout: 60_000 });
   }
@@ -188,7 +208,14 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
     userKeyFile,
     dir,
     config,
-    connection: (overrides = {}) => ({ port, user, hostKey: { fingerprint: hostKeyFingerprint }, auth: { keyFile: userKeyFile }, reconnect: { attempts: 3, delayMs: 300 }, ...overrides }),
+    connection: (overrides = {}) => ({
+      port,
+      user,
+      hostKey: { fingerprint: hostKeyFingerprint },
+      auth: { keyFile: userKeyFile },
+      reconnect: { attempts: 3, delayMs: 300 },
+      ...overrides,
+    }),
     async writeInventory(inventory) {
       const file = join(dir, `targets-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.yaml`);
       await writeFile(file, stringify({ version: 1, ...inventory }));
@@ -196,7 +223,10 @@ export async function startLoopbackSshd(options: LoopbackOptions = {}): Promise<
     },
     async calls() {
       const text = await readFile(statePaths(config).calls, 'utf8').catch(() => '');
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ShimCall);
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ShimCall);
     },
     async events() {
       return JSON.parse(await readFile(statePaths(config).events, 'utf8').catch(() => '[]')) as BugcheckRecord[];
@@ -295,7 +325,9 @@ async function startShim(outDir: string, configFile: string): Promise<{ client: 
 async function transpileShim(outDir: string): Promise<string> {
   for (const source of SHIM_SOURCES) {
     const text = await readFile(join(LAB, source), 'utf8');
-    const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false } }).outputText;
+    const js = ts.transpileModule(text, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    }).outputText;
     const out = join(outDir, source.replace(/\.ts$/, '.js'));
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, js);

@@ -22,12 +22,24 @@ import { hostPath, shimWineEnv, statePaths, type ShimConfig } from './shim-confi
 import type { ShimSession } from './shim-session.js';
 
 /** Variables every Windows machine has: a quoting bug that lets cmd expand one shows up. */
-const GUEST_ENV = { PATH: 'C:\\windows\\system32;C:\\windows', PATHEXT: '.COM;.EXE;.BAT', USERNAME: 'lab', COMSPEC: 'C:\\windows\\system32\\cmd.exe', SystemRoot: 'C:\\windows', windir: 'C:\\windows', TEMP: 'C:\\users\\lab\\Temp', CD: 'C:\\users\\lab', OS: 'Windows_NT' };
+const GUEST_ENV = {
+  PATH: 'C:\\windows\\system32;C:\\windows',
+  PATHEXT: '.COM;.EXE;.BAT',
+  USERNAME: 'lab',
+  COMSPEC: 'C:\\windows\\system32\\cmd.exe',
+  SystemRoot: 'C:\\windows',
+  windir: 'C:\\windows',
+  TEMP: 'C:\\users\\lab\\Temp',
+  CD: 'C:\\users\\lab',
+  OS: 'Windows_NT',
+};
 
 export async function runCommandLine(config: ShimConfig, session: ShimSession, line: string): Promise<number> {
   const parsed = parseCmdLine(line, GUEST_ENV);
   if (parsed.operators.length > 0 || parsed.expanded.length > 0) {
-    session.stderr(`loopback shim: REFUSED: cmd.exe would have acted on ${[...parsed.operators, ...parsed.expanded.map((v) => `%${v}%`)].join(' ')} in: ${line}\r\n`);
+    session.stderr(
+      `loopback shim: REFUSED: cmd.exe would have acted on ${[...parsed.operators, ...parsed.expanded.map((v) => `%${v}%`)].join(' ')} in: ${line}\r\n`,
+    );
     return 9;
   }
   const argvs = parsed.commands.map(parseWindowsArgv);
@@ -45,14 +57,20 @@ export function logCall(config: ShimConfig, session: ShimSession, call: { kind: 
 
 async function runProgram(config: ShimConfig, session: ShimSession, argv: string[]): Promise<number> {
   const program = argv[0] ?? '';
-  const name = program.split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '');
+  const name = program
+    .split(/[\\/]/)
+    .pop()!
+    .toLowerCase()
+    .replace(/\.exe$/, '');
   const out = (text: string) => session.stdout(text);
   switch (name) {
     case 'ver':
       out(`\r\n${config.windowsVersion}\r\n`);
       return 0;
     case 'bcdedit':
-      out(`\r\nWindows Boot Loader\r\n-------------------\r\nidentifier              {current}\r\ndevice                  partition=C:\r\npath                    \\WINDOWS\\system32\\winload.efi\r\ndescription             Windows 10 (lab loopback shim)\r\ntestsigning             ${config.testSigning ? 'Yes' : 'No'}\r\nnx                      OptIn\r\n`);
+      out(
+        `\r\nWindows Boot Loader\r\n-------------------\r\nidentifier              {current}\r\ndevice                  partition=C:\r\npath                    \\WINDOWS\\system32\\winload.efi\r\ndescription             Windows 10 (lab loopback shim)\r\ntestsigning             ${config.testSigning ? 'Yes' : 'No'}\r\nnx                      OptIn\r\n`,
+      );
       return 0;
     case 'wevtutil': {
       const r = wevtutil(argv, statePaths(config).events);
@@ -153,7 +171,15 @@ async function simulateBugcheck(config: ShimConfig, session: ShimSession, crash:
   mkdirSync(dirname(local), { recursive: true });
   writeFileSync(local, `PAGEDU64 lab loopback shim: a simulated bugcheck's dump\n${crash}\n`);
   addBugcheck(statePaths(config).events, `${codes[0]} (${codes.slice(1).join(', ')})`, dump);
-  guestBugchecked(config, codes.map((c) => c.replace(/^0x0+(?=[0-9a-f])/i, '0x').toUpperCase().replace(/^0X/, '0x')));
+  guestBugchecked(
+    config,
+    codes.map((c) =>
+      c
+        .replace(/^0x0+(?=[0-9a-f])/i, '0x')
+        .toUpperCase()
+        .replace(/^0X/, '0x'),
+    ),
+  );
   stopDbgView(config, readDbgViewImage(config) ?? '', true);
   killAll(prefixProcesses(config.prefix));
   // The machine is gone: its connections drop without a goodbye. What the runner printed before the fault

@@ -38,16 +38,32 @@ export function caseDetail(c: PageCase): HTMLElement {
       el('div', { className: 'target-gap' }, [
         el('strong', { text: 'Inconclusive: ' }),
         `the target does not implement ${g.functions.join(', ')}. ${g.detail} `,
-        el('div', { className: 'meta', text: `on this target it would have been ${g.was.status}${g.was.blame ? ` (${g.was.blame})` : ''}; run it on ${g.runOn}` }),
+        el('div', {
+          className: 'meta',
+          text: `on this target it would have been ${g.was.status}${g.was.blame ? ` (${g.was.blame})` : ''}; run it on ${g.runOn}`,
+        }),
       ]),
     );
   }
-  if (c.gate) box.appendChild(el('div', { className: `gate-mark cls ${c.gate.class}`, text: `Against the baseline: ${CLASS_ONE[c.gate.class]} \u2014 ${CLASS_EXPLAIN[c.gate.class]}${c.gate.baselineStatus ? ` (was ${c.gate.baselineStatus})` : ''}` }));
+  if (c.gate)
+    box.appendChild(
+      el('div', {
+        className: `gate-mark cls ${c.gate.class}`,
+        text: `Against the baseline: ${CLASS_ONE[c.gate.class]} \u2014 ${CLASS_EXPLAIN[c.gate.class]}${c.gate.baselineStatus ? ` (was ${c.gate.baselineStatus})` : ''}`,
+      }),
+    );
   if (c.message) {
     box.appendChild(el('h4', { text: 'Why' }));
     box.appendChild(el('pre', { className: 'message', text: whyText(c) }));
   }
-  if (c.notes?.length) box.appendChild(el('ul', { className: 'notes' }, c.notes.map((n) => el('li', { text: n }))));
+  if (c.notes?.length)
+    box.appendChild(
+      el(
+        'ul',
+        { className: 'notes' },
+        c.notes.map((n) => el('li', { text: n })),
+      ),
+    );
   if (c.steps?.length) {
     box.appendChild(el('h4', { text: 'Steps: actual against expected' }));
     box.appendChild(stepsTable(c.steps));
@@ -66,7 +82,13 @@ export function caseDetail(c: PageCase): HTMLElement {
   if (c.evidence) box.appendChild(evidence(c.evidence));
   if (c.attempts?.length) {
     box.appendChild(el('h4', { text: 'Earlier attempts' }));
-    box.appendChild(el('ol', { className: 'attempts' }, c.attempts.map((a) => el('li', { text: a.status + (a.blame ? ` (${a.blame})` : '') + (a.message ? `: ${a.message.split('\n')[0]}` : '') }))));
+    box.appendChild(
+      el(
+        'ol',
+        { className: 'attempts' },
+        c.attempts.map((a) => el('li', { text: a.status + (a.blame ? ` (${a.blame})` : '') + (a.message ? `: ${a.message.split('\n')[0]}` : '') })),
+      ),
+    );
   }
   box.appendChild(timeline(c));
   return box;
@@ -97,23 +119,40 @@ function shortHex(hex: unknown): string {
 function versus(actual: unknown, expected: unknown, show: (v: unknown) => string = NUMBER): HTMLElement {
   const has = expected !== undefined;
   const same = !has || String(actual) === String(expected);
-  if (same) return el('td', { className: 'vs', title: has ? 'as expected' : 'nothing expected' }, [el('span', { className: 'actual', text: show(actual) }), has ? el('span', { className: 'as-expected', text: ' \u2713' }) : null]);
-  return el('td', { className: 'vs mismatch' }, [el('div', { className: 'actual', text: show(actual) }), el('div', { className: 'expected', text: `expected ${show(expected)}` })]);
+  if (same)
+    return el('td', { className: 'vs', title: has ? 'as expected' : 'nothing expected' }, [
+      el('span', { className: 'actual', text: show(actual) }),
+      has ? el('span', { className: 'as-expected', text: ' \u2713' }) : null,
+    ]);
+  return el('td', { className: 'vs mismatch' }, [
+    el('div', { className: 'actual', text: show(actual) }),
+    el('div', { className: 'expected', text: `expected ${show(expected)}` }),
+  ]);
 }
 
 function stepsTable(steps: StepReport[]): HTMLElement {
-  const head = el('tr', null, ['#', 'step', 'in', 'out', 'error', 'status', 'bytes returned', 'output', 'time', 'problems'].map((t) => el('th', { text: t })));
+  const head = el(
+    'tr',
+    null,
+    ['#', 'step', 'in', 'out', 'error', 'status', 'bytes returned', 'output', 'time', 'problems'].map((t) => el('th', { text: t })),
+  );
   const rows = steps.map((s) => {
     const ex: Record<string, unknown> = s.expected || {};
     const error = s.error === null ? 'not run' : s.error;
-    const statusCell = s.status === undefined || s.status === null ? el('td', { className: 'vs', text: ex.status !== undefined ? `expected ${describeStatus(ex.status)}` : '' }) : versus(s.status, ex.status, describeStatus);
+    const statusCell =
+      s.status === undefined || s.status === null
+        ? el('td', { className: 'vs', text: ex.status !== undefined ? `expected ${describeStatus(ex.status)}` : '' })
+        : versus(s.status, ex.status, describeStatus);
     const exitCell =
       s.kind === 'run'
         ? versus(s.exitCode, ex.exitCode, (v) => (v === undefined || v === null ? '' : `exit ${v}`))
         : versus(error, ex.error, (v) => (v === undefined || v === null ? '' : v === 'not run' ? v : describeError(v)));
     const outCell =
       s.kind === 'run'
-        ? el('td', { className: 'vs' }, [el('div', { className: 'actual', text: (s.stdout || '').split('\n')[0] }), ex.stdoutContains ? el('div', { className: 'expected', text: `expected to contain ${JSON.stringify(ex.stdoutContains)}` }) : null])
+        ? el('td', { className: 'vs' }, [
+            el('div', { className: 'actual', text: (s.stdout || '').split('\n')[0] }),
+            ex.stdoutContains ? el('div', { className: 'expected', text: `expected to contain ${JSON.stringify(ex.stdoutContains)}` }) : null,
+          ])
         : versus(s.output, ex.output, shortHex);
     const elapsed = s.elapsedUs === undefined ? '' : s.elapsedUs >= 1000 ? `${(s.elapsedUs / 1000).toFixed(1)} ms` : `${Math.round(s.elapsedUs)} \u00b5s`;
     return el('tr', { className: s.notRun ? 'not-run' : s.ok ? 'ok' : 'bad', 'data-step': String(s.index) }, [
@@ -133,8 +172,15 @@ function stepsTable(steps: StepReport[]): HTMLElement {
 }
 
 function parallelTable(p: Parallel): HTMLElement {
-  const head = el('tr', null, ['inner step', 'calls', 'errors', 'bytes returned', 'distinct outputs', 'p50', 'p99'].map((t) => el('th', { text: t })));
-  const dist = (m: Record<string, number> | undefined) => Object.entries(m || {}).map(([k, n]) => `${k} \u00d7${n}`).join(', ');
+  const head = el(
+    'tr',
+    null,
+    ['inner step', 'calls', 'errors', 'bytes returned', 'distinct outputs', 'p50', 'p99'].map((t) => el('th', { text: t })),
+  );
+  const dist = (m: Record<string, number> | undefined) =>
+    Object.entries(m || {})
+      .map(([k, n]) => `${k} \u00d7${n}`)
+      .join(', ');
   const rows = p.sub.map((x) =>
     el('tr', null, [
       el('td', { text: x.ioctlName || x.kind }),
@@ -156,9 +202,11 @@ function evidence(e: CrashEvidence): HTMLElement {
     const at = lines.findIndex((l) => /^Backtrace:/.test(l));
     if (at >= 0) box.appendChild(el('pre', { className: 'backtrace', text: lines.slice(at).join('\n') }));
     const rest = at >= 0 ? lines.slice(0, at) : lines;
-    if (rest.join('').trim()) box.appendChild(el('details', null, [el('summary', { text: at >= 0 ? 'registers and stack dump' : 'analysis' }), el('pre', { text: rest.join('\n') })]));
+    if (rest.join('').trim())
+      box.appendChild(el('details', null, [el('summary', { text: at >= 0 ? 'registers and stack dump' : 'analysis' }), el('pre', { text: rest.join('\n') })]));
   }
   if (e.dumpPath) box.appendChild(el('div', { className: 'meta', text: `dump: ${e.dumpPath}` }));
-  if (e.lastLines?.length) box.appendChild(el('details', null, [el('summary', { text: 'the last debug lines before it' }), el('pre', { text: e.lastLines.join('\n') })]));
+  if (e.lastLines?.length)
+    box.appendChild(el('details', null, [el('summary', { text: 'the last debug lines before it' }), el('pre', { text: e.lastLines.join('\n') })]));
   return box;
 }

@@ -27,10 +27,22 @@ function needsAttention(c: PageCase): boolean {
 export function renderControls(): void {
   const root = byId('controls');
   const s = data.header.summary;
-  const buttons: Array<[string, string]> = [['attention', `\u26a0 needs attention ${attentionCount()}`], ['all', `all ${s.total}`]];
+  const buttons: Array<[string, string]> = [
+    ['attention', `\u26a0 needs attention ${attentionCount()}`],
+    ['all', `all ${s.total}`],
+  ];
   for (const k of STATUSES) if (s[k]) buttons.push([k, `${MARK[k]} ${k} ${s[k]}`]);
   for (const [status, text] of buttons) {
-    root.appendChild(el('button', { type: 'button', className: 'filter', 'data-status': status, 'aria-pressed': 'false', text, onclick: () => setFilter({ status, gateClass: null }) }));
+    root.appendChild(
+      el('button', {
+        type: 'button',
+        className: 'filter',
+        'data-status': status,
+        'aria-pressed': 'false',
+        text,
+        onclick: () => setFilter({ status, gateClass: null }),
+      }),
+    );
   }
   root.appendChild(
     el('input', {
@@ -76,21 +88,40 @@ export function renderRows(): void {
       if (open[c.id]) location.hash = `case=${encodeURIComponent(c.id)}`;
       renderRows();
     };
-    const cells: HTMLElement[] = [el('td', { className: `st ${c.status}`, text: `${MARK[c.status]} ${c.status}` }), el('td', { className: 'id' }, [el('span', { className: 'twisty', text: isOpen ? '\u25be ' : '\u25b8 ' }), c.id])];
+    const cells: HTMLElement[] = [
+      el('td', { className: `st ${c.status}`, text: `${MARK[c.status]} ${c.status}` }),
+      el('td', { className: 'id' }, [el('span', { className: 'twisty', text: isOpen ? '\u25be ' : '\u25b8 ' }), c.id]),
+    ];
     if (hasGate) cells.push(el('td', { className: c.gate ? `cls ${c.gate.class}` : '', text: c.gate ? CLASS_ONE[c.gate.class] : '' }));
-    cells.push(el('td', { text: c.blame || '' }), el('td', { className: 'num', text: ms(c.durationMs) }), el('td', { className: 'msg', text: firstLine(c), title: c.message || '' }));
+    cells.push(
+      el('td', { text: c.blame || '' }),
+      el('td', { className: 'num', text: ms(c.durationMs) }),
+      el('td', { className: 'msg', text: firstLine(c), title: c.message || '' }),
+    );
     const onkeydown = (e: KeyboardEvent) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
         toggle();
       }
     };
-    body.appendChild(el('tr', { className: 'case', tabindex: '0', 'aria-expanded': String(isOpen), 'data-id': c.id, 'data-status': c.status, onclick: toggle, onkeydown }, cells));
+    body.appendChild(
+      el(
+        'tr',
+        { className: 'case', tabindex: '0', 'aria-expanded': String(isOpen), 'data-id': c.id, 'data-status': c.status, onclick: toggle, onkeydown },
+        cells,
+      ),
+    );
     if (isOpen) body.appendChild(el('tr', { className: 'detail', 'data-detail-for': c.id }, [el('td', { colspan: String(cells.length) }, [caseDetail(c)])]));
   }
   byId('gate-col').hidden = !hasGate;
   byId('empty').hidden = shown > 0;
-  const what = view.gateClass ? `gate: ${CLASS_TITLE[view.gateClass]}` : view.status === 'attention' ? 'cases that need attention' : view.status === 'all' ? 'all cases' : view.status;
+  const what = view.gateClass
+    ? `gate: ${CLASS_TITLE[view.gateClass]}`
+    : view.status === 'attention'
+      ? 'cases that need attention'
+      : view.status === 'all'
+        ? 'all cases'
+        : view.status;
   byId('shown').textContent = `${shown} of ${data.cases.length} cases \u00b7 showing ${what}${view.query ? ` matching \u201c${view.query}\u201d` : ''}`;
 }
 

@@ -28,7 +28,15 @@ export function hexDiff(s: StepReport): HTMLElement | null {
   const lengths = `expected ${plural(s.diff ? s.diff.expectedLength : want.length, 'byte')}, got ${plural(s.diff ? s.diff.actualLength : got.length, 'byte')}`;
   box.appendChild(el('div', { className: 'meta', text: (first >= 0 ? `first difference at byte ${first} (0x${first.toString(16)}) \u00b7 ` : '') + lengths }));
   const table = el('table', { className: 'hex' });
-  table.appendChild(el('thead', null, [el('tr', null, ['offset', 'expected', 'actual', 'expected text', 'actual text'].map((t) => el('th', { text: t })))]));
+  table.appendChild(
+    el('thead', null, [
+      el(
+        'tr',
+        null,
+        ['offset', 'expected', 'actual', 'expected text', 'actual text'].map((t) => el('th', { text: t })),
+      ),
+    ]),
+  );
   const body = el('tbody');
   table.appendChild(body);
   const shownTo = Math.min(rows, from + HEX_ROWS);
@@ -50,7 +58,23 @@ export function hexDiff(s: StepReport): HTMLElement | null {
 }
 
 function rowElement(row: HexRow): HTMLElement {
-  const cells = (side: HexCell[]) => el('td', { className: 'bytes' }, side.map((c) => el('span', { className: c.text === '' ? (c.differs ? 'b missing' : 'b') : c.differs ? 'b d' : 'b', text: c.hex })));
-  const ascii = (side: HexCell[]) => el('td', { className: 'ascii' }, side.filter((c) => c.text !== '').map((c) => el('span', { className: c.differs ? 'd' : '', text: c.text })));
-  return el('tr', null, [el('td', { className: 'off', text: row.offset.toString(16).padStart(8, '0') }), cells(row.expected), cells(row.actual), ascii(row.expected), ascii(row.actual)]);
+  const cells = (side: HexCell[]) =>
+    el(
+      'td',
+      { className: 'bytes' },
+      side.map((c) => el('span', { className: c.text === '' ? (c.differs ? 'b missing' : 'b') : c.differs ? 'b d' : 'b', text: c.hex })),
+    );
+  const ascii = (side: HexCell[]) =>
+    el(
+      'td',
+      { className: 'ascii' },
+      side.filter((c) => c.text !== '').map((c) => el('span', { className: c.differs ? 'd' : '', text: c.text })),
+    );
+  return el('tr', null, [
+    el('td', { className: 'off', text: row.offset.toString(16).padStart(8, '0') }),
+    cells(row.expected),
+    cells(row.actual),
+    ascii(row.expected),
+    ascii(row.actual),
+  ]);
 }

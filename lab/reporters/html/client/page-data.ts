@@ -32,10 +32,38 @@ export function describeStatus(value: unknown): string {
 }
 
 export const STATUSES: CaseStatus[] = ['failed', 'crashed', 'hung', 'error', 'flaky', 'waived', 'inconclusive', 'passed', 'skipped'];
-export const MARK: Record<CaseStatus, string> = { passed: '\u2713', failed: '\u2717', crashed: '\u2620', hung: '\u29d7', skipped: '-', error: '!', flaky: '~', waived: '\u2248', inconclusive: '?' };
+export const MARK: Record<CaseStatus, string> = {
+  passed: '\u2713',
+  failed: '\u2717',
+  crashed: '\u2620',
+  hung: '\u29d7',
+  skipped: '-',
+  error: '!',
+  flaky: '~',
+  waived: '\u2248',
+  inconclusive: '?',
+};
 export const CLASSES: GateClass[] = ['regression', 'new', 'fixed', 'still-failing', 'removed', 'waived', 'not-run', 'unchanged'];
-export const CLASS_TITLE: Record<GateClass, string> = { regression: 'regressions', new: 'new', fixed: 'fixed', 'still-failing': 'still failing', removed: 'removed', waived: 'waived', 'not-run': 'not run', unchanged: 'unchanged' };
-export const CLASS_ONE: Record<GateClass, string> = { regression: 'regression', new: 'new', fixed: 'fixed', 'still-failing': 'still failing', removed: 'removed', waived: 'waived', 'not-run': 'not run', unchanged: 'unchanged' };
+export const CLASS_TITLE: Record<GateClass, string> = {
+  regression: 'regressions',
+  new: 'new',
+  fixed: 'fixed',
+  'still-failing': 'still failing',
+  removed: 'removed',
+  waived: 'waived',
+  'not-run': 'not run',
+  unchanged: 'unchanged',
+};
+export const CLASS_ONE: Record<GateClass, string> = {
+  regression: 'regression',
+  new: 'new',
+  fixed: 'fixed',
+  'still-failing': 'still failing',
+  removed: 'removed',
+  waived: 'waived',
+  'not-run': 'not run',
+  unchanged: 'unchanged',
+};
 export const CLASS_EXPLAIN: Record<GateClass, string> = {
   regression: 'passed in the baseline, fails now',
   fixed: 'failed in the baseline, passes now',

@@ -28,9 +28,19 @@ export function timeline(c: PageCase): HTMLElement {
     for (const e of entries) {
       if (e.sources.every((s) => hidden.has(s))) continue;
       const when = e.atMs === null ? '' : (e.estimated ? '\u2248' : '') + Math.round(e.atMs * 10) / 10;
-      const badge = el('td', { className: 'src' }, e.sources.map((s) => el('span', { className: `tag ${s}`, text: SOURCE_TITLE[s] })));
+      const badge = el(
+        'td',
+        { className: 'src' },
+        e.sources.map((s) => el('span', { className: `tag ${s}`, text: SOURCE_TITLE[s] })),
+      );
       const title = e.clock ? `#${e.seq} at ${e.clock}` : e.estimated ? 'time estimated' : '';
-      body.appendChild(el('tr', { className: `tl-${e.sources[0]}${e.bad ? ' bad' : ''}`, title }, [el('td', { className: 'num', text: when }), badge, el('td', { className: 'line', text: e.text })]));
+      body.appendChild(
+        el('tr', { className: `tl-${e.sources[0]}${e.bad ? ' bad' : ''}`, title }, [
+          el('td', { className: 'num', text: when }),
+          badge,
+          el('td', { className: 'line', text: e.text }),
+        ]),
+      );
     }
   };
   const toggles = el('div', { className: 'lanes' });
@@ -47,7 +57,12 @@ export function timeline(c: PageCase): HTMLElement {
   const raw = el('div', { className: 'raw', hidden: 'hidden' });
   toggles.appendChild(el('button', { type: 'button', className: 'more', text: 'raw logs', onclick: () => (raw.hidden = !raw.hidden) }));
   box.appendChild(toggles);
-  box.appendChild(el('div', { className: 'meta note', text: '\u2248 marks an estimated time: steps are placed by their measured durations from the begin marker, driver-log-only lines next to their neighbours. DbgView times have 1 ms resolution.' }));
+  box.appendChild(
+    el('div', {
+      className: 'meta note',
+      text: '\u2248 marks an estimated time: steps are placed by their measured durations from the begin marker, driver-log-only lines next to their neighbours. DbgView times have 1 ms resolution.',
+    }),
+  );
   box.appendChild(table);
   const dbg = entries.filter((e) => e.clock).map((e) => `${e.seq}\t${e.clock}\t${e.sources[0] === 'target' ? '[target] ' : ''}${e.text}`);
   const log = entries.filter((e) => e.sources.includes('driver-log')).map((e) => e.text);

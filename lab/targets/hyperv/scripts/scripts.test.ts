@@ -95,9 +95,11 @@ describe('the Hyper-V scripts lab generates, parsed by tree-sitter-powershell', 
   });
 
   it('reads the stop code out of a Hyper-V-Worker 18590 message', () => {
-    expect(stopCodeOf("'lab' has encountered a fatal error. The guest operating system reported that it failed with the following error codes: ErrorCode0: 0x3B, ErrorCode1: 0xC0000005, ErrorCode2: 0xFFFFF80012345678, ErrorCode3: 0xFFFFD00012345678, ErrorCode4: 0x0.")).toBe(
-      '0x3B (0xC0000005, 0xFFFFF80012345678, 0xFFFFD00012345678, 0x0)',
-    );
+    expect(
+      stopCodeOf(
+        "'lab' has encountered a fatal error. The guest operating system reported that it failed with the following error codes: ErrorCode0: 0x3B, ErrorCode1: 0xC0000005, ErrorCode2: 0xFFFFF80012345678, ErrorCode3: 0xFFFFD00012345678, ErrorCode4: 0x0.",
+      ),
+    ).toBe('0x3B (0xC0000005, 0xFFFFF80012345678, 0xFFFFD00012345678, 0x0)');
     expect(stopCodeOf('nothing here')).toBeUndefined();
   });
 });
