@@ -41,7 +41,11 @@ function line(op: FuzzOp): string {
     case 'ioctl':
       if (op.inPointer || op.outPointer)
         throw new Error('the loop passes only ordinary buffers: measure on a target where lab fuzz sends no bad pointers (wine)');
-      return `ioctl ${op.slot} 0x${op.code.toString(16)} ${op.input.length} ${op.outLength} ${op.input.nullPointer ? '-' : `x:${Buffer.from(op.input.pattern).toString('hex')}`}${op.outFill ? ` fill=${Buffer.from(op.outFill).toString('hex')}` : ''}`;
+      return (
+        `ioctl ${op.slot} 0x${op.code.toString(16)} ${op.input.length} ${op.outLength} ` +
+        `${op.input.nullPointer ? '-' : `x:${Buffer.from(op.input.pattern).toString('hex')}`}` +
+        `${op.outFill ? ` fill=${Buffer.from(op.outFill).toString('hex')}` : ''}`
+      );
     case 'par':
       throw new Error('the loop makes no calls from threads: measure with --no-threads');
   }

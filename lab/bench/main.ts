@@ -127,7 +127,12 @@ async function generatedSuite(n: number): Promise<string> {
   const file = join(suitesDir, `scale-${n}.yaml`);
   await writeFile(
     file,
-    `suite: scale\ndriver: { image: ${join(BUILD, 'objdev.sys')}, service: objdev, device: '\\\\.\\object_device', log: 'C:\\objdev.log' }\nioctls:\n  REFLECT: { function: 0x801 }\n  READ: { function: 0x802 }\ncases:\n  - name: echo\n    matrix: { i: { range: { from: 1, to: ${n} } } }\n    steps:\n      - { ioctl: REFLECT, label: put, input: { repeat: '\${i % 256}', length: 64 }, expect: { error: 0 } }\n      - { ioctl: READ, outLength: 1024, expect: { error: 0, bytesReturned: 64, output: { sameAs: put } } }\n`,
+    `suite: scale\ndriver: { image: ${join(BUILD, 'objdev.sys')}, service: objdev, device: '\\\\.\\object_device', log: 'C:\\objdev.log' }\n` +
+      `ioctls:\n  REFLECT: { function: 0x801 }\n  READ: { function: 0x802 }\n` +
+      `cases:\n  - name: echo\n    matrix: { i: { range: { from: 1, to: ${n} } } }\n` +
+      `    steps:\n` +
+      `      - { ioctl: REFLECT, label: put, input: { repeat: '\${i % 256}', length: 64 }, expect: { error: 0 } }\n` +
+      `      - { ioctl: READ, outLength: 1024, expect: { error: 0, bytesReturned: 64, output: { sameAs: put } } }\n`,
   );
   return file;
 }
@@ -354,7 +359,9 @@ async function fuzzSection(): Promise<Record<string, unknown>> {
     '|---|---:|---:|---:|',
     ...WAYS.map(
       (w) =>
-        `| ${names[w]} | ${median(rows.map((r) => rate(r.calls, r[w].wallMs))).toFixed(0)} | ${median(rows.map((r) => rate(r.calls, r[w].callsMs))).toFixed(0)} | ${w === 'bare' ? 'none' : median(rows.map((r) => r[w].printed ?? 0))} |`,
+        `| ${names[w]} | ${median(rows.map((r) => rate(r.calls, r[w].wallMs))).toFixed(0)} ` +
+        `| ${median(rows.map((r) => rate(r.calls, r[w].callsMs))).toFixed(0)} ` +
+        `| ${w === 'bare' ? 'none' : median(rows.map((r) => r[w].printed ?? 0))} |`,
     ),
     '',
     `lab fuzz / bare loop, pair by pair: calls alone ${range(ratios('bare', 'callsMs'))}, whole command ${range(ratios('bare', 'wallMs'))}`,

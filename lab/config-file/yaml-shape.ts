@@ -71,7 +71,10 @@ export function checkShape(root: Node | null, limits: ShapeLimits): Shape {
       if (values > limits.maxValues)
         return {
           offset,
-          message: `expected ${limits.noun} whose aliases expand to at most ${limits.maxValues.toLocaleString('en')} values in all (what the largest file holds without them), found \`*${node.source}\` taking it past that (an alias bomb?)`,
+          message:
+            `expected ${limits.noun} whose aliases expand to at most ${limits.maxValues.toLocaleString('en')} values in all ` +
+            `(what the largest file holds without them), ` +
+            `found \`*${node.source}\` taking it past that (an alias bomb?)`,
         };
       if (depth - 1 + measure.height > limits.maxDepth) return deeper(offset);
       return measure;

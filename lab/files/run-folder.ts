@@ -28,7 +28,9 @@ export function claimRunFolder(dir: string, options: { what: string; resume?: bo
     if (found.length > 0) {
       throw new UsageError(
         'LAB_OUT_NOT_EMPTY',
-        `${options.what} ${dir} already holds a run (${found.slice(0, 4).join(', ')}); lab does not mix two runs in one folder. Fix: ${options.fix ?? 'give a new --out folder, delete this one, or finish that run with `lab run --resume`.'}`,
+        `${options.what} ${dir} already holds a run (${found.slice(0, 4).join(', ')}); ` +
+          `lab does not mix two runs in one folder. ` +
+          `Fix: ${options.fix ?? 'give a new --out folder, delete this one, or finish that run with `lab run --resume`.'}`,
       );
     }
   }

@@ -81,7 +81,10 @@ export class FuzzProgress {
     const elapsed = Math.max(1, Date.now() - this.startedAt);
     const rate = Math.round((this.calls / elapsed) * 1000);
     const left = this.endsAt !== undefined ? ` · ${Math.max(0, Math.ceil((this.endsAt - Date.now()) / 1000))} s left` : '';
-    return `lab fuzz: ${this.calls.toLocaleString('en')} calls (${rate.toLocaleString('en')}/s) · ${this.codes.toLocaleString('en')} codes · ${this.findings} finding${this.findings === 1 ? '' : 's'}${left}`;
+    return (
+      `lab fuzz: ${this.calls.toLocaleString('en')} calls (${rate.toLocaleString('en')}/s) · ` +
+      `${this.codes.toLocaleString('en')} codes · ${this.findings} finding${this.findings === 1 ? '' : 's'}${left}`
+    );
   }
 
   private draw(): void {

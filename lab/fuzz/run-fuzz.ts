@@ -83,7 +83,9 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
   if (input.replay && input.replay.planDigest !== digest) {
     throw new UsageError(
       'LAB_REPLAY',
-      `--replay ${input.replay.from}: that run's calls came from another suite, other options or another version of lab fuzz (its plan digest ${input.replay.planDigest.slice(0, 12)}, this one ${digest.slice(0, 12)}), so they cannot be sent again byte for byte. Fix: replay with the suite file and lab that made it.`,
+      `--replay ${input.replay.from}: that run's calls came from another suite, other options or another version of lab fuzz ` +
+        `(its plan digest ${input.replay.planDigest.slice(0, 12)}, this one ${digest.slice(0, 12)}), so they cannot be sent again byte for byte. ` +
+        `Fix: replay with the suite file and lab that made it.`,
     );
   }
   const warnings: string[] = [];
@@ -130,7 +132,9 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
 
   try {
     progress.line(
-      `lab fuzz: ${suite.name} (${suite.driver.image}) on ${input.targets[0]!.name}${input.targets.length > 1 ? ` ×${input.targets.length}` : ''}, seed ${plan.seed}, budget ${input.budgetText}${input.replay ? `, replaying ${input.replay.from}` : ''}`,
+      `lab fuzz: ${suite.name} (${suite.driver.image}) on ${input.targets[0]!.name}` +
+        `${input.targets.length > 1 ? ` ×${input.targets.length}` : ''}` +
+        `, seed ${plan.seed}, budget ${input.budgetText}${input.replay ? `, replaying ${input.replay.from}` : ''}`,
     );
     progress.line(
       `lab fuzz: ${space.named.length} named IOCTLs, ${plan.sweep.length} codes to sweep, ${space.corpus.length} calls from the suite, lengths up to ${space.maxLength}`,
@@ -333,7 +337,12 @@ export async function runFuzz(input: FuzzInput): Promise<FuzzOutcome> {
 function summary(progress: FuzzProgress, report: FuzzReport, outDir: string): void {
   const e = report.exploration;
   progress.line(
-    `lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s (${e.callsPerSecond.toLocaleString('en')}/s), ${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}${report.targetStops.length ? `, ${report.targetStops.length} stop${report.targetStops.length === 1 ? '' : 's'} of the target's own` : ''}; seed ${report.seed}`,
+    `lab fuzz: ${report.status.toUpperCase()}: ${e.calls.toLocaleString('en')} calls in ${(e.durationMs / 1000).toFixed(1)} s ` +
+      `(${e.callsPerSecond.toLocaleString('en')}/s), ` +
+      `${e.codes.toLocaleString('en')} codes, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}` +
+      `${report.notReproduced.length ? `, ${report.notReproduced.length} seen once and not reproduced` : ''}` +
+      `${report.targetStops.length ? `, ${report.targetStops.length} stop${report.targetStops.length === 1 ? '' : 's'} of the target's own` : ''}` +
+      `; seed ${report.seed}`,
   );
   if (report.error) progress.line(`lab fuzz: ${report.error.message}`);
   for (const f of report.findings)

@@ -159,7 +159,10 @@ function encodeStep(id: string, at: string, s: GuestStep, header: CaseHeader, in
     case 'unload':
       if (s.kind === 'load' && !header.driver && s.image === undefined)
         fail(id, `${at}.kind`, "'load' needs an image, or the plan header's driver (it names the image)");
-      return `${s.kind} ${token(id, `${at}.service`, s.service, GUEST_LIMITS.maxServiceBytes)}${s.kind === 'load' && s.image !== undefined ? ` image=${hexText(id, `${at}.image`, s.image, emit)}` : ''}\n`;
+      return (
+        `${s.kind} ${token(id, `${at}.service`, s.service, GUEST_LIMITS.maxServiceBytes)}` +
+        `${s.kind === 'load' && s.image !== undefined ? ` image=${hexText(id, `${at}.image`, s.image, emit)}` : ''}\n`
+      );
     case 'sleep':
       return `sleep ${int(id, `${at}.ms`, s.ms, 0, GUEST_LIMITS.maxSleepMs)}\n`;
     default:

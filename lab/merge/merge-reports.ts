@@ -133,7 +133,10 @@ function checkShards(runs: Array<{ dir: string; report: RunReport }>, allowParti
   if (missing.length && !allowPartial) {
     throw new UsageError(
       'LAB_MERGE_INCOMPLETE',
-      `lab merge: shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${count} ${missing.length === 1 ? 'is' : 'are'} missing; a merged report without them would pass cases that never ran. Fix: give every shard's folder, or --allow-partial to merge what there is (the report then says which are missing and does not pass).`,
+      `lab merge: shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${count} ${missing.length === 1 ? 'is' : 'are'} missing; ` +
+        `a merged report without them would pass cases that never ran. ` +
+        `Fix: give every shard's folder, or --allow-partial to merge what there is ` +
+        `(the report then says which are missing and does not pass).`,
     );
   }
   return missing;

@@ -24,7 +24,8 @@ export class SummaryMarkdownReporter implements Reporter {
       `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
       `| ${s.total} | ${s.passed} | ${s.failed} | ${s.crashed} | ${s.hung} | ${s.error} | ${s.skipped} | ${s.flaky} | ${s.waived ?? 0} | ${s.inconclusive ?? 0} |`,
       '',
-      `Driver ${code(h.driver.path)} (sha256 ${code(`${h.driver.sha256.slice(0, 16)}…`)}${h.driver.signed ? ', signed' : ', not signed'}) · ${(h.durationMs / 1000).toFixed(1)} s · run ${code(h.runId)}`,
+      `Driver ${code(h.driver.path)} (sha256 ${code(`${h.driver.sha256.slice(0, 16)}…`)}${h.driver.signed ? ', signed' : ', not signed'}) ` +
+        `· ${(h.durationMs / 1000).toFixed(1)} s · run ${code(h.runId)}`,
     ];
     if (h.error) lines.push('', `**The lab could not run:** ${code(h.error.message)}`);
     if (h.gate) lines.push('', ...gateMarkdown(h.gate));

@@ -38,7 +38,10 @@ export async function checkImage(image: string, target: Pick<Target, 'name' | 'k
     return {
       ok: false,
       blame: 'target',
-      message: `${image} is built for ${machineName(pi.machine)}; the ${target.name} target runs ${machineName(kernel.machine)} drivers only, so it cannot load it. Run it on a Windows target of its machine (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml), or build it for ${machineName(kernel.machine)}.`,
+      message:
+        `${image} is built for ${machineName(pi.machine)}; the ${target.name} target runs ${machineName(kernel.machine)} drivers only, ` +
+        `so it cannot load it. Run it on a Windows target of its machine (\`kind: ssh\` or \`kind: hyperv\` in infra/targets.yaml)` +
+        `, or build it for ${machineName(kernel.machine)}.`,
     };
   }
   if (pi.subsystem !== SUBSYSTEM_NATIVE) {
@@ -60,7 +63,9 @@ function importsCheck(image: string, imports: Array<{ dll: string; functions: st
       ok: false,
       blame: 'target',
       functions: kmdf.functions.map((f) => `${kmdf.dll}!${f}`),
-      message: `${image} is a KMDF driver (it imports ${kmdf.functions.slice(0, 3).join(', ')} from ${kmdf.dll}); ${targetName} has no KMDF (no wdfldr.sys or Wdf01000.sys), so it cannot load it. Run it on ${RUN_ON_WINDOWS}.`,
+      message:
+        `${image} is a KMDF driver (it imports ${kmdf.functions.slice(0, 3).join(', ')} from ${kmdf.dll}); ` +
+        `${targetName} has no KMDF (no wdfldr.sys or Wdf01000.sys), so it cannot load it. Run it on ${RUN_ON_WINDOWS}.`,
     };
   }
   const missingModules = imports.filter((m) => !kernel.found.has(m.dll.toLowerCase()));
@@ -73,13 +78,19 @@ function importsCheck(image: string, imports: Array<{ dll: string; functions: st
     if (missingFunctions.length === 0) return { ok: true };
     return {
       ok: true,
-      warning: `${image} imports functions ${targetName} does not export (checked against ${kernel.where}): ${listed}. ${targetName} loads it anyway; a case that calls one of them ends the driver host and is inconclusive there.`,
+      warning:
+        `${image} imports functions ${targetName} does not export (checked against ${kernel.where}): ${listed}. ` +
+        `${targetName} loads it anyway; a case that calls one of them ends the driver host and is inconclusive there.`,
     };
   }
   return {
     ok: false,
     blame: 'target',
     functions: [...missingModules.map((m) => m.dll), ...missingFunctions],
-    message: `${image} imports from modules ${targetName} does not have (looked for in ${kernel.where}): ${missingModules.map((m) => `${m.dll} (${m.functions.slice(0, 3).join(', ')}${m.functions.length > 3 ? ', ...' : ''})`).join(', ')}${missingFunctions.length ? `; and functions it does not export: ${listed}` : ''}. It cannot load there; run it on ${RUN_ON_WINDOWS}.`,
+    message:
+      `${image} imports from modules ${targetName} does not have (looked for in ${kernel.where}): ` +
+      `${missingModules.map((m) => `${m.dll} (${m.functions.slice(0, 3).join(', ')}${m.functions.length > 3 ? ', ...' : ''})`).join(', ')}` +
+      `${missingFunctions.length ? `; and functions it does not export: ${listed}` : ''}` +
+      `. It cannot load there; run it on ${RUN_ON_WINDOWS}.`,
   };
 }

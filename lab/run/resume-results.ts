@@ -73,11 +73,13 @@ export async function matchFinishedResults(path: string, cases: Case[], warn: (m
   if (goneIds.length) {
     const shown = goneIds.slice(0, 10).join(', ');
     warn(
-      `${goneIds.length} finished result${goneIds.length === 1 ? '' : 's'} no longer match a case of the suite and were set aside in ${UNMATCHED_RESULTS}: ${shown}${goneIds.length > 10 ? ', ...' : ''}`,
+      `${goneIds.length} finished result${goneIds.length === 1 ? '' : 's'} no longer match a case of the suite ` +
+        `and were set aside in ${UNMATCHED_RESULTS}: ${shown}${goneIds.length > 10 ? ', ...' : ''}`,
     );
   }
   if (bad)
     warn(
-      `${bad} line${bad === 1 ? '' : 's'} of results.jsonl ${bad === 1 ? 'is' : 'are'} not a result lab wrote (a torn last line, or an edit) and ${bad === 1 ? 'was' : 'were'} set aside in ${UNMATCHED_RESULTS}`,
+      `${bad} line${bad === 1 ? '' : 's'} of results.jsonl ${bad === 1 ? 'is' : 'are'} not a result lab wrote (a torn last line, or an edit) ` +
+        `and ${bad === 1 ? 'was' : 'were'} set aside in ${UNMATCHED_RESULTS}`,
     );
 }

@@ -141,7 +141,9 @@ export const POINTER_KINDS = ['heap', 'null', 'invalid', 'kernel', 'unaligned', 
 export const PointerKind = z
   .enum(POINTER_KINDS)
   .describe(
-    'heap (default), null (with the length), invalid (a range never committed), kernel (a kernel-space address), unaligned (an odd address), readOnly, noAccess (a page of that protection), guardPage (the buffer ends exactly where a page that is not there begins).',
+    'heap (default), null (with the length), invalid (a range never committed), ' +
+      'kernel (a kernel-space address), unaligned (an odd address), readOnly, noAccess (a page of that protection), ' +
+      'guardPage (the buffer ends exactly where a page that is not there begins).',
   );
 const pointer = z.union([PointerKind, Placeholder]).optional();
 const asyncName = z
@@ -310,7 +312,9 @@ export const MatrixValues = z.union([
 export const Isolation = z
   .enum(['case', 'suite', 'vm'])
   .describe(
-    '`case`: the driver is loaded again before every case; `suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load; `vm`: the target is reverted to its clean state (a VM snapshot, a fresh Wine prefix) before the case, which runs in a session of its own.',
+    '`case`: the driver is loaded again before every case; ' +
+      '`suite` (the default): cases share one load, and a case after one that left the driver unloaded or its device gone starts on a fresh load; ' +
+      '`vm`: the target is reverted to its clean state (a VM snapshot, a fresh Wine prefix) before the case, which runs in a session of its own.',
   );
 
 /** Where a skip or only applies: matrix values (`when`) and targets (`on`: kinds or names); both must hold. */

@@ -36,7 +36,8 @@ createTarget.resolve = async (name: string): Promise<TargetRef> => {
     if (error instanceof UsageError && error.code === 'LAB_INVENTORY_MISSING') {
       throw new UsageError(
         'LAB_UNKNOWN_TARGET',
-        `--target ${name}: expected \`wine\` or a target named in the inventory, but ${file} does not exist. Fix: describe the machine there (see infra/targets.example.yaml) or point LAB_INVENTORY at your inventory.`,
+        `--target ${name}: expected \`wine\` or a target named in the inventory, but ${file} does not exist. ` +
+          `Fix: describe the machine there (see infra/targets.example.yaml) or point LAB_INVENTORY at your inventory.`,
       );
     }
     throw error;

@@ -27,7 +27,9 @@ export function judgeCase(c: Case, event: CaseEvent | CaseErrorEvent): CaseResul
   if (event.fresh && event.fresh.error !== 0) {
     // The driver would not load again: none of the steps ran. The driver's doing, as a failed first load is.
     const steps = c.steps.map((step, i) => notRunStep(step, i));
-    const why = `the driver did not load again before this case: StartService failed with ${describeWin32Error(event.fresh.error)}${event.fresh.message ? ` (${event.fresh.message.trim()})` : ''}; no step was run`;
+    const why =
+      `the driver did not load again before this case: StartService failed with ${describeWin32Error(event.fresh.error)}` +
+      `${event.fresh.message ? ` (${event.fresh.message.trim()})` : ''}; no step was run`;
     return { ...base, status: 'error', blame: 'product', durationMs, steps, message: why, ...withNotes };
   }
   const stopped = event.stopped;

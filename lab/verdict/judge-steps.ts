@@ -161,10 +161,11 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
     const wantStatus = inner.kind === 'ioctl' || inner.kind === 'open' ? inner.expect.status : undefined;
     if (wantStatus !== undefined) {
       const wrong = Object.entries(sub.statuses).filter(([value]) => Number(value) !== wantStatus);
+      const got = wrong.length
+        ? wrong.map(([value, n]) => `${describeNtStatus(Number(value))} ×${n}`).join(', ')
+        : 'none (the guest runner reported no NTSTATUS)';
       if (wrong.length || (sub.calls > 0 && Object.keys(sub.statuses).length === 0))
-        problems.push(
-          `${label}: expected every call to end with status ${describeNtStatus(wantStatus)}, got ${wrong.length ? wrong.map(([value, n]) => `${describeNtStatus(Number(value))} ×${n}`).join(', ') : 'none (the guest runner reported no NTSTATUS)'}`,
-        );
+        problems.push(`${label}: expected every call to end with status ${describeNtStatus(wantStatus)}, got ${got}`);
     }
     if (inner.kind !== 'ioctl') return;
     const wantBytes = inner.expect.bytesReturned;
@@ -182,7 +183,8 @@ function judgeParallel(step: Extract<CaseStep, { kind: 'parallel' }>, outcome: P
       for (const { bytes, count } of sub.outputs) {
         if (!allowed.some((a) => diffBytes(a, bytes) === undefined)) {
           problems.push(
-            `${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in equals ? `\`${equals.from}\` step` : 'expectation'} sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`,
+            `${label}: ${plural(count, 'call')} returned a message no ${'sameAsStep' in equals ? `\`${equals.from}\` step` : 'expectation'} ` +
+              `sent (${plural(bytes.length, 'byte')}, starting ${toHex(bytes.subarray(0, 16))}): a torn or foreign message`,
           );
         }
       }

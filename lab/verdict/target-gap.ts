@@ -11,7 +11,8 @@ import { isFailing, type CaseResult, type TargetGapMark } from './case-result.js
 /** What lab knows Wine 8 does instead, for the functions its known gaps come from (README "Wine gaps"). */
 const KNOWN: Record<string, string> = {
   MmMapLockedPagesSpecifyCache:
-    "Wine 8 maps no MDL: MmMapLockedPagesSpecifyCache (and MmGetSystemAddressForMdlSafe over it) returns NULL, so a driver that maps a caller's buffer (METHOD_NEITHER, direct I/O) fails with STATUS_INSUFFICIENT_RESOURCES",
+    'Wine 8 maps no MDL: MmMapLockedPagesSpecifyCache (and MmGetSystemAddressForMdlSafe over it) returns NULL, ' +
+    "so a driver that maps a caller's buffer (METHOD_NEITHER, direct I/O) fails with STATUS_INSUFFICIENT_RESOURCES",
   MmBuildMdlForNonPagedPool: "Wine 8's MmBuildMdlForNonPagedPool is a stub that fills in nothing",
   'ntoskrnl.exe.ExAllocatePool2':
     'Wine 8 has no ExAllocatePool2 (the Windows 10 2004 pool API): its loader binds the import to a stub that ends the driver host when called',
@@ -46,7 +47,9 @@ export function applyTargetGaps(result: CaseResult, gaps: TargetGap[], targetNam
     ...result,
     status: 'inconclusive',
     blame: 'target',
-    message: `inconclusive on ${targetName}: the driver called ${functions.join(', ')}, which ${targetName} does not implement (${detail}). What it did next says nothing about the driver; run this case on ${RUN_ON_WINDOWS}.`,
+    message:
+      `inconclusive on ${targetName}: the driver called ${functions.join(', ')}, which ${targetName} does not implement (${detail}). ` +
+      `What it did next says nothing about the driver; run this case on ${RUN_ON_WINDOWS}.`,
     targetGap: mark,
   };
 }

@@ -70,5 +70,8 @@ export function unwaived(c: CaseResult): CaseResult {
 
 /** The sentence the gate fails with for an expired waiver: which one, where, and since when. */
 export function expiredMessage(w: ExpiredWaiver): string {
-  return `waiver \`${w.match}\` (${w.source}) expired: its last day was ${w.expires}, ${w.daysAgo} day${w.daysAgo === 1 ? '' : 's'} ago (${w.reason}). Fix: renew \`expires\` if the failure is still known, or remove the waiver.`;
+  return (
+    `waiver \`${w.match}\` (${w.source}) expired: its last day was ${w.expires}, ${w.daysAgo} day${w.daysAgo === 1 ? '' : 's'} ago (${w.reason}). ` +
+    `Fix: renew \`expires\` if the failure is still known, or remove the waiver.`
+  );
 }

@@ -47,11 +47,9 @@ export async function fuzzCommand(suiteFile: string, flags: FuzzFlags): Promise<
   const replay = flags.replay ? await readReplayRecord(resolve(flags.replay)) : undefined;
   if (replay) {
     const given = GENERATION_FLAGS.filter((f) => flags[f] !== undefined);
+    const drop = [...given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`), ...(flags.threads ? [] : ['--no-threads'])];
     if (given.length || !flags.threads)
-      throw new UsageError(
-        'LAB_USAGE',
-        `--replay sends the calls of ${flags.replay} again, with the options it had; drop ${[...given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`), ...(flags.threads ? [] : ['--no-threads'])].join(' ')}`,
-      );
+      throw new UsageError('LAB_USAGE', `--replay sends the calls of ${flags.replay} again, with the options it had; drop ${drop.join(' ')}`);
     if (flags.seed !== undefined && parseSeed(flags.seed) !== replay.seed)
       throw new UsageError(
         'LAB_USAGE',

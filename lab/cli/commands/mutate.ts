@@ -46,7 +46,8 @@ export async function mutateCommand(suiteFile: string, flags: MutateFlags): Prom
     const baseline = await runAgainst(suite, suite.driver.image, targetRef, join(outDir, 'driver'), guestRunner, interrupt.signal);
     const passed = new Set(baseline.cases.filter((c) => c.status === 'passed').map((c) => c.id));
     say(
-      `  driver itself: ${passed.size} of ${baseline.cases.length} cases pass (${(baseline.durationMs / 1000).toFixed(1)} s)${passed.size < baseline.cases.length ? ': only those can kill mutants' : ''}`,
+      `  driver itself: ${passed.size} of ${baseline.cases.length} cases pass ` +
+        `(${(baseline.durationMs / 1000).toFixed(1)} s)${passed.size < baseline.cases.length ? ': only those can kill mutants' : ''}`,
     );
     const runs = await mapLimited(catalog, jobs, async (mutant) => {
       const run = await runAgainst(

@@ -44,7 +44,8 @@ export async function runCommand(suiteArg: string | undefined, given: RunFlags):
   if ((flags.workers ?? 1) > 1 && targetRef.exclusiveMachine) {
     throw new UsageError(
       'LAB_WORKERS_ONE_MACHINE',
-      `--workers ${flags.workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. Fix: use --workers on Wine, or split the suite across machines with --shard i/n.`,
+      `--workers ${flags.workers}: ${targetRef.name} is one machine (${targetRef.kind}); two workers would share its driver service and folder. ` +
+        `Fix: use --workers on Wine, or split the suite across machines with --shard i/n.`,
     );
   }
   const { target: _name, ...selection } = flags;

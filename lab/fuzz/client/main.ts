@@ -34,13 +34,18 @@ function header(): void {
   root.appendChild(
     el('div', {
       className: 'meta',
-      text: `seed ${r.seed} · budget ${r.options.budget} · ${count(e.calls)} calls in ${sec(e.durationMs)} (${count(e.callsPerSecond)}/s) · ${batches(e.batches)} · ${plural(e.codes, 'code')} called, ${surface} (code, handle) answering · ${plural(r.findings.length, 'finding')}${r.replayOf ? ` · replay of ${r.replayOf}` : ''}`,
+      text:
+        `seed ${r.seed} · budget ${r.options.budget} · ${count(e.calls)} calls in ${sec(e.durationMs)} (${count(e.callsPerSecond)}/s) · ` +
+        `${batches(e.batches)} · ${plural(e.codes, 'code')} called, ${surface} (code, handle) answering · ` +
+        `${plural(r.findings.length, 'finding')}${r.replayOf ? ` · replay of ${r.replayOf}` : ''}`,
     }),
   );
   root.appendChild(
     el('div', {
       className: 'meta',
-      text: `driver ${r.driver.path} (sha256 ${r.driver.sha256.slice(0, 12)}, ${r.driver.signed ? 'signed' : 'unsigned'}) · suite ${r.suiteFile} · started ${r.startedAt} · ${sec(r.durationMs)} in all`,
+      text:
+        `driver ${r.driver.path} (sha256 ${r.driver.sha256.slice(0, 12)}, ${r.driver.signed ? 'signed' : 'unsigned'}) ` +
+        `· suite ${r.suiteFile} · started ${r.startedAt} · ${sec(r.durationMs)} in all`,
     }),
   );
   root.appendChild(el('div', { className: 'meta', text: `replay: lab fuzz ${r.suiteFile} --seed ${r.seed} --replay <this folder>` }));
@@ -152,7 +157,10 @@ function coverage(): void {
   root.appendChild(
     el('div', {
       className: 'meta',
-      text: `${plural(live.length, '(code, handle access) pair')} reached the driver and answered something other than "not handled" (invalid device request, not supported, not implemented); ${r.coverage.length - live.length} answered only that, or were refused by the I/O manager (a handle without the access the code asks for).`,
+      text:
+        `${plural(live.length, '(code, handle access) pair')} reached the driver and answered something other than "not handled" ` +
+        `(invalid device request, not supported, not implemented); ` +
+        `${r.coverage.length - live.length} answered only that, or were refused by the I/O manager (a handle without the access the code asks for).`,
     }),
   );
   root.appendChild(table(live));

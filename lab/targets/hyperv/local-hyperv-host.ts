@@ -22,7 +22,8 @@ export class LocalHypervHost implements HypervHost {
     if (result.failed && result.exitCode === undefined && !result.timedOut) {
       throw new HarnessError(
         'LAB_HYPERV_HOST',
-        `Hyper-V host ${this.label}: ${this.shell} could not be started (${result.code ?? result.shortMessage}). Fix: \`local: true\` is for lab running on the Hyper-V host itself; from another machine, reach the host with \`ssh:\` in the inventory.`,
+        `Hyper-V host ${this.label}: ${this.shell} could not be started (${result.code ?? result.shortMessage}). ` +
+          `Fix: \`local: true\` is for lab running on the Hyper-V host itself; from another machine, reach the host with \`ssh:\` in the inventory.`,
       );
     }
     return parseHostAnswer<T>(this.label, what, result.stdout, result.stderr, result.exitCode ?? null);

@@ -24,6 +24,8 @@ export async function waitForReady(
   const seen = last ? `state ${last.state}, heartbeat ${last.heartbeat}, ${last.ips.length ? `address ${last.ips[0]}` : 'no IPv4 address'}` : 'no answer';
   throw new HarnessError(
     'LAB_HYPERV_BOOT_TIMEOUT',
-    `VM '${vm.vm}' on ${vm.host.label} was not ready ${options.what} within ${options.timeoutMs} ms (${seen}). Fix: check the VM in Hyper-V Manager (does checkpoint '${vm.checkpoint}' boot? are the Heartbeat and Key-Value Pair integration services on?), or raise bootTimeoutMs.`,
+    `VM '${vm.vm}' on ${vm.host.label} was not ready ${options.what} within ${options.timeoutMs} ms (${seen}). ` +
+      `Fix: check the VM in Hyper-V Manager (does checkpoint '${vm.checkpoint}' boot? are the Heartbeat and Key-Value Pair integration services on?), ` +
+      `or raise bootTimeoutMs.`,
   );
 }

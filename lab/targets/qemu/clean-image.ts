@@ -140,7 +140,10 @@ async function bootAndSave(iso: string, dir: string, input: CleanImageInput): Pr
       if (input.signal?.aborted) throw error;
       throw new HarnessError(
         'LAB_QEMU_BOOT',
-        `${basename(input.image)} did not boot to the guest agent within ${Math.round(input.bootTimeoutMs / 1000)} s (${machine.gone ? `QEMU ${machine.gone}` : 'QEMU still running'}); the kernel's debug output is in ${dir}.boot.log. Fix: check the image boots (\`lab doctor --target <name>\`), or raise bootTimeoutMs.`,
+        `${basename(input.image)} did not boot to the guest agent within ${Math.round(input.bootTimeoutMs / 1000)} s ` +
+          `(${machine.gone ? `QEMU ${machine.gone}` : 'QEMU still running'}); ` +
+          `the kernel's debug output is in ${dir}.boot.log. ` +
+          `Fix: check the image boots (\`lab doctor --target <name>\`), or raise bootTimeoutMs.`,
       );
     });
     const bootMs = Date.now() - started;

@@ -28,7 +28,8 @@ export async function authConfig(
     } catch (error) {
       throw new UsageError(
         'LAB_SSH_KEY_MISSING',
-        `${label}: auth.keyFile ${auth.keyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Fix: check the path (relative paths start at the inventory's folder, ~ is your home).`,
+        `${label}: auth.keyFile ${auth.keyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
+          `Fix: check the path (relative paths start at the inventory's folder, ~ is your home).`,
         { cause: error },
       );
     }

@@ -118,7 +118,8 @@ export class SshConnection {
         reject(
           new HarnessError(
             'LAB_SSH_COMMAND_TIMEOUT',
-            `${endpointText(this.endpoint)}: ${options.what ?? 'a command'} did not finish within ${timeoutMs} ms. Fix: check the machine (is it responsive?), or raise timeouts.commandMs in the inventory.`,
+            `${endpointText(this.endpoint)}: ${options.what ?? 'a command'} did not finish within ${timeoutMs} ms. ` +
+              `Fix: check the machine (is it responsive?), or raise timeouts.commandMs in the inventory.`,
           ),
         );
       }, timeoutMs);
@@ -144,7 +145,8 @@ export class SshConnection {
           reject(
             new HarnessError(
               'LAB_SSH_SFTP',
-              `${endpointText(this.endpoint)}: the SFTP subsystem is not available (${error.message}). Fix: enable it in the server's sshd_config (\`Subsystem sftp sftp-server.exe\`, the Windows default).`,
+              `${endpointText(this.endpoint)}: the SFTP subsystem is not available (${error.message}). ` +
+                `Fix: enable it in the server's sshd_config (\`Subsystem sftp sftp-server.exe\`, the Windows default).`,
               { cause: error },
             ),
           );

@@ -10,12 +10,17 @@ import { endpointText, type SshEndpoint } from './ssh-endpoint.js';
 export function connectError(endpoint: SshEndpoint, error: Error & { code?: string; level?: string }, verdict: HostKeyVerdict | undefined): HarnessError {
   const where = `${endpointText(endpoint)} (${endpoint.label})`;
   const hostKeyFix = (file: string) => `ssh-keygen -R '${endpoint.port === 22 ? endpoint.host : `[${endpoint.host}]:${endpoint.port}`}' -f ${file}`;
+  const updateWhat = (place: string) =>
+    place.startsWith('the pinned') ? 'hostKey.fingerprint in the inventory' : `the entry (\`${hostKeyFix(place.split(':')[0]!)}\`, then connect again)`;
   if (verdict && (verdict.kind === 'changed' || verdict.kind === 'unknown' || verdict.kind === 'revoked')) {
     switch (verdict.kind) {
       case 'changed':
         return new HarnessError(
           'LAB_SSH_HOST_KEY_MISMATCH',
-          `${where}: refused: the host key is ${verdict.keyType} ${verdict.fingerprint}, but ${verdict.where} expects ${verdict.expected.join(' or ')}. Someone may be intercepting the connection, or the machine was reinstalled. Fix: confirm the new key on the machine itself (\`ssh-keygen -lf C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub\`), then update ${verdict.where.startsWith('the pinned') ? 'hostKey.fingerprint in the inventory' : `the entry (\`${hostKeyFix(verdict.where.split(':')[0]!)}\`, then connect again)`}.`,
+          `${where}: refused: the host key is ${verdict.keyType} ${verdict.fingerprint}, but ${verdict.where} expects ${verdict.expected.join(' or ')}. ` +
+            `Someone may be intercepting the connection, or the machine was reinstalled. ` +
+            `Fix: confirm the new key on the machine itself (\`ssh-keygen -lf C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub\`), ` +
+            `then update ${updateWhat(verdict.where)}.`,
           { cause: error },
         );
       case 'revoked':
@@ -27,7 +32,9 @@ export function connectError(endpoint: SshEndpoint, error: Error & { code?: stri
       case 'unknown':
         return new HarnessError(
           'LAB_SSH_HOST_KEY_UNKNOWN',
-          `${where}: refused: the host key ${verdict.keyType} ${verdict.fingerprint} is not in ${verdict.file} and lab does not trust unknown hosts. Fix: check that fingerprint on the machine (\`ssh-keygen -lf C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub\`), then pin it as hostKey.fingerprint, or set hostKey.trustOnFirstUse: true for one run to record it.`,
+          `${where}: refused: the host key ${verdict.keyType} ${verdict.fingerprint} is not in ${verdict.file} and lab does not trust unknown hosts. ` +
+            `Fix: check that fingerprint on the machine (\`ssh-keygen -lf C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub\`), ` +
+            `then pin it as hostKey.fingerprint, or set hostKey.trustOnFirstUse: true for one run to record it.`,
           { cause: error },
         );
     }
@@ -53,7 +60,9 @@ export function connectError(endpoint: SshEndpoint, error: Error & { code?: stri
   if (error.level === 'client-authentication') {
     return new HarnessError(
       'LAB_SSH_AUTH',
-      `${where}: login refused for user ${endpoint.user} with ${authMethods(endpoint)}. Fix: check \`user\` and \`auth\` in the inventory; the public key must be in the user's authorized_keys (C:\\ProgramData\\ssh\\administrators_authorized_keys for an administrator).`,
+      `${where}: login refused for user ${endpoint.user} with ${authMethods(endpoint)}. ` +
+        `Fix: check \`user\` and \`auth\` in the inventory; ` +
+        `the public key must be in the user's authorized_keys (C:\\ProgramData\\ssh\\administrators_authorized_keys for an administrator).`,
       { cause: error },
     );
   }

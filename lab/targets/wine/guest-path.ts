@@ -58,7 +58,9 @@ export async function resolveGuestPath(prefix: string, guestPath: string, host: 
 function outside(guestPath: string, where: string): UsageError {
   return new UsageError(
     'LAB_GUEST_PATH_OUTSIDE',
-    `the guest path ${guestPath} leads outside the Wine prefix's drive C: (to ${where}), through a symbolic link in the prefix; lab reads and writes guest files only inside the guest. Fix: point the suite's driver.log (or the path) at a file in C:\\ itself, e.g. C:\\driver.log.`,
+    `the guest path ${guestPath} leads outside the Wine prefix's drive C: (to ${where}), ` +
+      `through a symbolic link in the prefix; lab reads and writes guest files only inside the guest. ` +
+      `Fix: point the suite's driver.log (or the path) at a file in C:\\ itself, e.g. C:\\driver.log.`,
   );
 }
 

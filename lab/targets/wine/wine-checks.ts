@@ -42,7 +42,9 @@ async function isolationCheck(): Promise<CheckResult> {
     ok: false,
     optional: true,
     found: `whole copies of the template (${isolation.why})`,
-    fix: 'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 kernel.apparmor_restrict_unprivileged_userns=0) for a revert in milliseconds instead of a copy of 700 MB',
+    fix:
+      'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 kernel.apparmor_restrict_unprivileged_userns=0) ' +
+      'for a revert in milliseconds instead of a copy of 700 MB',
   };
 }
 

@@ -7,10 +7,11 @@ import { ps, type PsCode } from '../powershell/ps-script.js';
  * matched by its id in the message (a GUID, the same in every language).
  */
 export function workerCrashEventsScript(vm: string, since: Date): PsCode {
+  const filter = ps`@{ LogName = 'Microsoft-Windows-Hyper-V-Worker-Admin'; Id = 18590; StartTime = $since }`;
   return hypervScript(ps`  $vm = Get-LabVm -Name ${vm}
   $since = ${since}
   $id = [string]$vm.Id
-  $events = @(Get-WinEvent -FilterHashtable @{ LogName = 'Microsoft-Windows-Hyper-V-Worker-Admin'; Id = 18590; StartTime = $since } -ErrorAction SilentlyContinue | Where-Object { $_.Message.Contains($id) })
+  $events = @(Get-WinEvent -FilterHashtable ${filter} -ErrorAction SilentlyContinue | Where-Object { $_.Message.Contains($id) })
   Write-LabResult @{ events = @($events | ForEach-Object { @{ time = $_.TimeCreated.ToUniversalTime().ToString('o'); message = $_.Message } }) }`);
 }
 
