@@ -35,8 +35,7 @@ const SKELETON = `<header id="header"></header>
 <section id="notes"></section>
 </main>`;
 
-const STYLES =
-  `
+const STYLES = `
 :root { --line:#d0d7de; --muted:#57606a; --soft:#f6f8fa; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; }
@@ -50,8 +49,8 @@ main { padding: 12px 24px 40px; }
 .verdict.clean { background: #1a7f37; } .verdict.findings { background: #cf222e; } .verdict.error { background: #9a6700; }
 .finding { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin: 0 0 14px; }
 .kind { font-weight: 600; } .kind.crash { color: #8250df; } .kind.hang { color: #bc4c00; } .kind.divergence { color: #cf222e; }
-pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; ` +
-  `font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; margin: 6px 0; white-space: pre-wrap; word-break: break-all; }
+pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto;
+  font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; margin: 6px 0; white-space: pre-wrap; word-break: break-all; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; font-size: 12px; color: var(--muted); text-transform: uppercase; }

@@ -1,6 +1,5 @@
 /** The history page's stylesheet (inlined): the report's look, plus the chart and the status cells. */
-export const HISTORY_STYLES =
-  `
+export const HISTORY_STYLES = `
 :root { --line:#d0d7de; --muted:#57606a; --soft:#f6f8fa; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; }
@@ -29,8 +28,8 @@ tr.detail > td { background: #fbfcfd; padding: 8px 16px 14px; }
 .cell.passed { background: #1a7f37; } .cell.failed { background: #cf222e; } .cell.crashed { background: #8250df; } .cell.hung { background: #bc4c00; }
 .cell.error { background: #9a6700; } .cell.flaky { background: #0969da; } .cell.waived { background: #8c959f; } .cell.inconclusive { background: #d4a72c; } .cell.skipped { background: #d0d7de; }
 .cell.absent { background: #fff; border: 1px dashed #d0d7de; }
-.st { font-weight: 600; } .st.passed { color: #1a7f37; } .st.failed { color: #cf222e; } .st.crashed { color: #8250df; } .st.hung { color: #bc4c00; } ` +
-  `.st.error { color: #9a6700; } .st.flaky { color: #0969da; } .st.waived { color: #57606a; } .st.inconclusive { color: #7d4e00; }
+.st { font-weight: 600; } .st.passed { color: #1a7f37; } .st.failed { color: #cf222e; } .st.crashed { color: #8250df; } .st.hung { color: #bc4c00; }
+  .st.error { color: #9a6700; } .st.flaky { color: #0969da; } .st.waived { color: #57606a; } .st.inconclusive { color: #7d4e00; }
 .controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 8px; }
 .controls button { border: 1px solid var(--line); background: #fff; border-radius: 6px; padding: 4px 10px; cursor: pointer; font: inherit; }
 .controls button[aria-pressed="true"] { background: #1f2328; color: #fff; border-color: #1f2328; }

@@ -1,8 +1,7 @@
 /** The report's stylesheet, inlined so report.html is one file that works offline and as a CI artifact. */
-export const STYLES =
-  `
-:root { --ok:#1a7f37; --bad:#cf222e; --crash:#8250df; --hang:#bc4c00; --skip:#6e7781; --err:#9a6700; --flaky:#0969da; --waived:#57606a; --gap:#7d4e00; ` +
-  `--line:#d0d7de; --muted:#57606a; --soft:#f6f8fa; }
+export const STYLES = `
+:root { --ok:#1a7f37; --bad:#cf222e; --crash:#8250df; --hang:#bc4c00; --skip:#6e7781; --err:#9a6700; --flaky:#0969da; --waived:#57606a; --gap:#7d4e00;
+  --line:#d0d7de; --muted:#57606a; --soft:#f6f8fa; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #fff; }
 header { padding: 16px 24px 12px; border-bottom: 1px solid var(--line); background: var(--soft); }
@@ -52,8 +51,8 @@ tr.detail > td { background: #fbfcfd; padding: 12px 16px 18px; }
 .waiver { background: #f6f8fa; border: 1px dashed #8c959f; border-radius: 6px; padding: 6px 10px; margin-top: 8px; }
 .target-gap { background: #fff8c5; border: 1px dashed #d4a72c; border-radius: 6px; padding: 6px 10px; margin-top: 8px; }
 .gate-mark { margin-top: 8px; }
-pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow: auto; max-height: 420px; margin: 0; ` +
-  `font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre; }
+pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow: auto; max-height: 420px; margin: 0;
+  font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre; }
 pre.message { white-space: pre-wrap; }
 table.steps td, table.steps th { font-size: 12.5px; padding: 3px 6px; }
 table.steps tr.bad td { background: #fff5f5; }
